@@ -1,0 +1,347 @@
+/**
+ * Configuration: the only module that reads `process.env`.
+ *
+ * Every variable of DESIGN.md (Interfaces) is validated here with one zod
+ * schema; `loadConfig` throws one {@link ConfigError} that lists every missing
+ * or malformed variable with how to fix it, so an admin fixes `.env` once.
+ */
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { z } from 'zod';
+
+/** Thrown by {@link loadConfig}; `problems` holds one line per bad variable. */
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+  constructor(readonly problems: string[]) {
+    super(
+      `Configuration is not valid (${problems.length} problem${problems.length === 1 ? '' : 's'}):\n` +
+        problems.map((p) => `  - ${p}`).join('\n') +
+        '\nSet these in the environment or in .env (see .env.example and the README).',
+    );
+  }
+}
+
+const DURATION_RE = /^(\d+(?:\.\d+)?)\s*(m|min|h|d)$/i;
+
+/** Parses `90m`, `4h`, `1.5h`, `2d` into minutes. */
+export function parseDurationMinutes(text: string): number | undefined {
+  const m = DURATION_RE.exec(text.trim());
+  if (!m) return undefined;
+  const value = Number(m[1]);
+  const unit = m[2]!.toLowerCase();
+  const minutes = unit === 'd' ? value * 24 * 60 : unit === 'h' ? value * 60 : value;
+  return Math.round(minutes);
+}
+
+const DAY_NAMES = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'] as const;
+
+/** Business hours: which weekdays (0 = Sunday) and the minutes of the day they span. */
+export interface BusinessHours {
+  days: number[];
+  startMinute: number;
+  endMinute: number;
+}
+
+/** Parses `Mon-Fri 09:00-18:00` (also `Mon,Wed,Fri 10:00-17:30`). */
+export function parseBusinessHours(text: string): BusinessHours | undefined {
+  const m = /^([A-Za-z]{3}(?:\s*[-,]\s*[A-Za-z]{3})*)\s+(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2})$/.exec(text.trim());
+  if (!m) return undefined;
+  const dayIndex = (name: string): number => DAY_NAMES.indexOf(name.toLowerCase() as (typeof DAY_NAMES)[number]);
+  const days = new Set<number>();
+  for (const part of m[1]!.split(',')) {
+    const [a, b] = part.split('-').map((s) => dayIndex(s.trim()));
+    if (a === undefined || a < 0 || (b !== undefined && b < 0)) return undefined;
+    if (b === undefined) days.add(a);
+    else for (let d = a; ; d = (d + 1) % 7) {
+      days.add(d);
+      if (d === b) break;
+    }
+  }
+  const startMinute = Number(m[2]) * 60 + Number(m[3]);
+  const endMinute = Number(m[4]) * 60 + Number(m[5]);
+  if (startMinute >= endMinute || endMinute > 24 * 60) return undefined;
+  return { days: [...days].sort(), startMinute, endMinute };
+}
+
+function isValidTimeZone(tz: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function isValidCron(expr: string): boolean {
+  const fields = expr.trim().split(/\s+/);
+  return (fields.length === 5 || fields.length === 6) && fields.every((f) => /^[\d*/,\-A-Za-z?LW#]+$/.test(f));
+}
+
+const optionalText = z
+  .string()
+  .trim()
+  .transform((v) => (v === '' ? undefined : v))
+  .optional();
+
+const url = (what: string) =>
+  z
+    .string()
+    .trim()
+    .refine((v) => URL.canParse(v), { message: `must be a URL (${what})` })
+    .transform((v) => v.replace(/\/+$/, ''));
+
+const intList = (what: string) =>
+  z
+    .string()
+    .trim()
+    .default('')
+    .transform((v, ctx) => {
+      const items = v.split(/[\s,]+/).filter(Boolean);
+      const out: number[] = [];
+      for (const item of items) {
+        if (!/^-?\d+$/.test(item)) {
+          ctx.addIssue({ code: 'custom', message: `"${item}" is not a number; expected a comma-separated list of ${what}` });
+          return z.NEVER;
+        }
+        out.push(Number(item));
+      }
+      return out;
+    });
+
+const bool = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .default('false')
+  .refine((v) => ['true', 'false', '1', '0', 'yes', 'no', ''].includes(v), { message: 'must be true or false' })
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+const duration = (fallback: string) =>
+  z
+    .string()
+    .trim()
+    .default(fallback)
+    .transform((v, ctx) => {
+      const minutes = parseDurationMinutes(v);
+      if (minutes === undefined || minutes <= 0) {
+        ctx.addIssue({ code: 'custom', message: `"${v}" is not a duration; write it like 90m, 4h or 2d` });
+        return z.NEVER;
+      }
+      return minutes;
+    });
+
+const envSchema = z
+  .object({
+    NODE_ENV: z.enum(['production', 'development', 'test']).default('production'),
+    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    DATA_DIR: z.string().trim().default('./data'),
+    DATABASE_URL: optionalText.refine((v) => v === undefined || /^postgres(ql)?:\/\//.test(v), {
+      message: 'must start with postgres:// (or leave it unset to use the embedded database in DATA_DIR)',
+    }),
+    REDIS_URL: z
+      .string()
+      .trim()
+      .default('redis://127.0.0.1:6379')
+      .refine((v) => /^rediss?:\/\//.test(v), { message: 'must start with redis:// or rediss://' }),
+    QUEUE_PREFIX: z
+      .string()
+      .trim()
+      .default('ardzagank')
+      .refine((v) => /^[A-Za-z0-9_-]+$/.test(v), { message: 'letters, digits, _ and - only' }),
+    HTTP_HOST: z.string().trim().default('0.0.0.0'),
+    HTTP_PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+    PUBLIC_URL: optionalText.pipe(url('the address citizens and Facebook reach this service at').optional()),
+
+    TELEGRAM_BOT_TOKEN: optionalText.refine((v) => v === undefined || /^\d+:[A-Za-z0-9_-]{20,}$/.test(v), {
+      message: 'does not look like a bot token (digits:letters, as @BotFather gives it)',
+    }),
+    TELEGRAM_API_ROOT: url('Telegram Bot API root').default('https://api.telegram.org'),
+    TELEGRAM_STAFF_CHAT_ID: optionalText.refine((v) => v === undefined || /^-?\d+$/.test(v), {
+      message: 'must be the numeric chat id of the staff group (for example -1001234567890)',
+    }),
+    TELEGRAM_ADMIN_IDS: intList('Telegram user ids'),
+    TELEGRAM_WEBHOOK_URL: optionalText.pipe(url('public HTTPS address of POST /webhooks/telegram').optional()),
+    TELEGRAM_WEBHOOK_SECRET: optionalText.refine((v) => v === undefined || /^[A-Za-z0-9_-]{1,256}$/.test(v), {
+      message: '1-256 characters of A-Z, a-z, 0-9, _ and - (Telegram rule for secret_token)',
+    }),
+
+    FACEBOOK_PAGE_ID: optionalText.refine((v) => v === undefined || /^\d+$/.test(v), { message: 'must be the numeric Page id' }),
+    FACEBOOK_PAGE_ACCESS_TOKEN: optionalText,
+    FACEBOOK_APP_SECRET: optionalText,
+    FACEBOOK_VERIFY_TOKEN: optionalText,
+    GRAPH_API_URL: url('Graph API root').default('https://graph.facebook.com'),
+    GRAPH_API_VERSION: z
+      .string()
+      .trim()
+      .default('v24.0')
+      .refine((v) => /^v\d+\.\d+$/.test(v), { message: 'must look like v24.0' }),
+
+    TIMEZONE: z
+      .string()
+      .trim()
+      .default('Asia/Yerevan')
+      .refine(isValidTimeZone, { message: 'is not an IANA time zone (for example Asia/Yerevan)' }),
+    BUSINESS_HOURS: z
+      .string()
+      .trim()
+      .default('Mon-Fri 09:00-18:00')
+      .transform((v, ctx) => {
+        const parsed = parseBusinessHours(v);
+        if (!parsed) {
+          ctx.addIssue({ code: 'custom', message: `"${v}" is not understood; write it like Mon-Fri 09:00-18:00` });
+          return z.NEVER;
+        }
+        return parsed;
+      }),
+    HOLIDAYS: z
+      .string()
+      .trim()
+      .default('')
+      .transform((v, ctx) => {
+        const days = v.split(/[\s,]+/).filter(Boolean);
+        for (const d of days) {
+          if (!/^\d{4}-\d{2}-\d{2}$/.test(d) || Number.isNaN(Date.parse(`${d}T00:00:00Z`))) {
+            ctx.addIssue({ code: 'custom', message: `"${d}" is not a date; list extra days off as YYYY-MM-DD, comma-separated` });
+            return z.NEVER;
+          }
+        }
+        return days;
+      }),
+    SLA_FIRST_RESPONSE: duration('8h'),
+    SLA_CLOCK: z.enum(['business', 'wall']).default('business'),
+    DIGEST_CRON: z
+      .string()
+      .trim()
+      .default('0 9 * * 1')
+      .refine(isValidCron, { message: 'is not a cron expression (five fields, for example "0 9 * * 1")' }),
+    DIGEST_CHAT_IDS: intList('Telegram chat ids'),
+    LOCALE: z.enum(['hy', 'en', 'ru']).default('hy'),
+  });
+
+/**
+ * Rules across variables, checked on the raw strings so they are reported
+ * together with every other problem (zod skips object refinements when a
+ * field already failed).
+ */
+function crossFieldProblems(env: Record<string, string | undefined>): string[] {
+  const set = (name: string) => (env[name] ?? '').trim() !== '';
+  const problems: string[] = [];
+  if (set('TELEGRAM_WEBHOOK_URL') !== set('TELEGRAM_WEBHOOK_SECRET')) {
+    const missing = set('TELEGRAM_WEBHOOK_URL') ? 'TELEGRAM_WEBHOOK_SECRET' : 'TELEGRAM_WEBHOOK_URL';
+    problems.push(`${missing} (not set): TELEGRAM_WEBHOOK_URL and TELEGRAM_WEBHOOK_SECRET go together: set both, or neither for long polling`);
+  }
+  if (set('FACEBOOK_PAGE_ACCESS_TOKEN') && !set('FACEBOOK_PAGE_ID')) {
+    problems.push('FACEBOOK_PAGE_ID (not set): is required when FACEBOOK_PAGE_ACCESS_TOKEN is set');
+  }
+  return problems;
+}
+
+type Env = z.output<typeof envSchema>;
+
+/** Validated configuration, grouped by the part of the service that uses it. */
+export interface Config {
+  env: Env['NODE_ENV'];
+  logLevel: Env['LOG_LEVEL'];
+  /** Absolute directory for the embedded database and other local files. */
+  dataDir: string;
+  /** Unset: the embedded PostgreSQL (PGlite) in `dataDir`. */
+  databaseUrl: string | undefined;
+  redisUrl: string;
+  /** Prefix of every BullMQ key in Redis (tests use a unique one). */
+  queuePrefix: string;
+  http: { host: string; port: number; publicUrl: string | undefined };
+  telegram: {
+    botToken: string | undefined;
+    apiRoot: string;
+    staffChatId: number | undefined;
+    adminIds: number[];
+    webhookUrl: string | undefined;
+    webhookSecret: string | undefined;
+  };
+  facebook: {
+    pageId: string | undefined;
+    pageAccessToken: string | undefined;
+    appSecret: string | undefined;
+    verifyToken: string | undefined;
+    graphApiUrl: string;
+    graphApiVersion: string;
+  };
+  timezone: string;
+  businessHours: BusinessHours;
+  /** Extra days off (YYYY-MM-DD) on top of the legal calendar. */
+  holidays: string[];
+  sla: { firstResponseMinutes: number; clock: 'business' | 'wall' };
+  digest: { cron: string; chatIds: number[] };
+  locale: 'hy' | 'en' | 'ru';
+}
+
+/** Every variable name the schema knows, in order (used by docs and tests). */
+export const CONFIG_VARIABLES = Object.keys(envSchema.shape);
+
+export interface LoadConfigOptions {
+  /** Defaults to `process.env`. Tests pass their own. */
+  env?: Record<string, string | undefined>;
+  /** Read `.env` in the working directory first (default: only when `env` is not given). */
+  readDotEnv?: boolean;
+}
+
+/** Reads and validates the configuration; throws {@link ConfigError}. */
+export function loadConfig(options: LoadConfigOptions = {}): Config {
+  const readDotEnv = options.readDotEnv ?? options.env === undefined;
+  if (readDotEnv && existsSync('.env')) process.loadEnvFile('.env');
+  const source = options.env ?? process.env;
+  const parsed = envSchema.safeParse(source);
+  const problems = parsed.success
+    ? []
+    : parsed.error.issues.map((issue) => {
+        const name = String(issue.path[0] ?? 'environment');
+        const given = source[name];
+        const hint = given === undefined || given === '' ? ' (not set)' : '';
+        return `${name}${hint}: ${issue.message}`;
+      });
+  problems.push(...crossFieldProblems(source));
+  if (!parsed.success || problems.length > 0) throw new ConfigError(problems);
+  const e = parsed.data;
+  return {
+    env: e.NODE_ENV,
+    logLevel: e.LOG_LEVEL,
+    dataDir: path.resolve(e.DATA_DIR),
+    databaseUrl: e.DATABASE_URL,
+    redisUrl: e.REDIS_URL,
+    queuePrefix: e.QUEUE_PREFIX,
+    http: { host: e.HTTP_HOST, port: e.HTTP_PORT, publicUrl: e.PUBLIC_URL },
+    telegram: {
+      botToken: e.TELEGRAM_BOT_TOKEN,
+      apiRoot: e.TELEGRAM_API_ROOT,
+      staffChatId: e.TELEGRAM_STAFF_CHAT_ID === undefined ? undefined : Number(e.TELEGRAM_STAFF_CHAT_ID),
+      adminIds: e.TELEGRAM_ADMIN_IDS,
+      webhookUrl: e.TELEGRAM_WEBHOOK_URL,
+      webhookSecret: e.TELEGRAM_WEBHOOK_SECRET,
+    },
+    facebook: {
+      pageId: e.FACEBOOK_PAGE_ID,
+      pageAccessToken: e.FACEBOOK_PAGE_ACCESS_TOKEN,
+      appSecret: e.FACEBOOK_APP_SECRET,
+      verifyToken: e.FACEBOOK_VERIFY_TOKEN,
+      graphApiUrl: e.GRAPH_API_URL,
+      graphApiVersion: e.GRAPH_API_VERSION,
+    },
+    timezone: e.TIMEZONE,
+    businessHours: e.BUSINESS_HOURS,
+    holidays: e.HOLIDAYS,
+    sla: { firstResponseMinutes: e.SLA_FIRST_RESPONSE, clock: e.SLA_CLOCK },
+    digest: { cron: e.DIGEST_CRON, chatIds: e.DIGEST_CHAT_IDS },
+    locale: e.LOCALE,
+  };
+}
+
+/** Secrets of a config, so loggers and stored errors can scrub them by value. */
+export function configSecrets(config: Config): string[] {
+  return [
+    config.telegram.botToken,
+    config.telegram.webhookSecret,
+    config.facebook.pageAccessToken,
+    config.facebook.appSecret,
+    config.facebook.verifyToken,
+  ].filter((s): s is string => typeof s === 'string' && s.length >= 6);
+}

@@ -1,0 +1,197 @@
+/**
+ * Composition root: config → database (migrated) → Redis and queues →
+ * workers and schedulers → HTTP. The parts that are configured run; for each
+ * part that is off, one line says which variable turns it on. `close()` stops
+ * everything in reverse order (SIGTERM/SIGINT call it).
+ */
+import type { Worker } from 'bullmq';
+import type { FastifyInstance } from 'fastify';
+import { sql } from 'kysely';
+import { configSecrets, type Config } from './config.js';
+import { openDatabase, type OpenedDatabase } from './db/create-db.js';
+import { migrateToLatest } from './db/migrate.js';
+import { countInquiriesByStatus } from './db/repositories/inquiry.repository.js';
+import { createHttpServer } from './http/server.js';
+import { createLogger, type Logger } from './observability/logger.js';
+import { createMetrics, registerStateGauges, type Metrics } from './observability/metrics.js';
+import { QUEUE_NAMES } from './queue/jobs.js';
+import { closeQueues, createProducers, createQueues, type Producers, type Queues } from './queue/producers.js';
+import { checkRedis, createRedisConnection } from './queue/redis.js';
+import { createScheduleWorker, upsertSchedulers, type ScheduleHandlers } from './queue/schedulers.js';
+import { createIngestWorker } from './queue/workers/ingest.worker.js';
+import { createIngestDeps } from './services/ingest-deps.js';
+import { reconcile } from './services/reconciler.service.js';
+
+/** What every part gets to build itself. */
+export interface ServiceContext {
+  config: Config;
+  logger: Logger;
+  metrics: Metrics;
+  database: OpenedDatabase;
+  queues: Queues;
+  producers: Producers;
+  connection: ReturnType<typeof createRedisConnection>;
+  now: () => Date;
+}
+
+/** A part of the service (Facebook connector, Telegram bot, digest…). */
+export interface ServicePart {
+  name: string;
+  workers?: Worker[];
+  routes?: Array<(app: FastifyInstance) => void | Promise<void>>;
+  scheduleHandlers?: ScheduleHandlers;
+  start?: () => Promise<void>;
+  close?: () => Promise<void>;
+}
+
+/** A part factory returns the part, or why it is off and what turns it on. */
+export type PartFactory = (ctx: ServiceContext) => Promise<ServicePart | { off: string }>;
+
+export interface StartOptions {
+  config: Config;
+  logger?: Logger;
+  now?: () => Date;
+  /** Extra parts (tests, demo). */
+  parts?: PartFactory[];
+  /** Listen on HTTP (default true). */
+  http?: boolean;
+  /** Reconcile interval (default 5 minutes). */
+  reconcileEveryMs?: number;
+}
+
+export interface RunningService {
+  ctx: ServiceContext;
+  http: FastifyInstance | undefined;
+  /** `http://host:port` once listening. */
+  address: string | undefined;
+  close(): Promise<void>;
+}
+
+/** The parts that exist; each says when it is off. */
+export const DEFAULT_PARTS: PartFactory[] = [];
+
+/**
+ * One line for each part the configuration leaves off, with the variable
+ * that turns it on.
+ */
+export function describeOffParts(config: Config): string[] {
+  const off: string[] = [];
+  if (!config.telegram.botToken) off.push('Telegram bot is off: set TELEGRAM_BOT_TOKEN (and TELEGRAM_STAFF_CHAT_ID) to turn it on.');
+  else if (config.telegram.staffChatId === undefined) off.push('Telegram cards are off: set TELEGRAM_STAFF_CHAT_ID to the staff group to turn them on.');
+  if (!config.facebook.pageId || !config.facebook.pageAccessToken)
+    off.push('Facebook connector is off: set FACEBOOK_PAGE_ID and FACEBOOK_PAGE_ACCESS_TOKEN to turn it on.');
+  if (!config.facebook.appSecret || !config.facebook.verifyToken)
+    off.push('Facebook webhooks are off: set FACEBOOK_APP_SECRET and FACEBOOK_VERIFY_TOKEN to turn them on (polling still runs).');
+  if (!config.telegram.botToken) off.push('Weekly digest is off: it is sent by the Telegram bot (TELEGRAM_BOT_TOKEN).');
+  return off;
+}
+
+export async function startService(options: StartOptions): Promise<RunningService> {
+  const { config } = options;
+  const secrets = configSecrets(config);
+  const logger = options.logger ?? createLogger({ level: config.logLevel, secrets });
+  const now = options.now ?? (() => new Date());
+  const metrics = createMetrics();
+  const closers: Array<{ name: string; close: () => Promise<unknown> }> = [];
+
+  const closeAll = async () => {
+    for (const { name, close } of closers.reverse()) {
+      try {
+        await close();
+      } catch (error) {
+        logger.warn({ err: error, part: name }, 'error while closing');
+      }
+    }
+    closers.length = 0;
+  };
+
+  try {
+    await checkRedis(config.redisUrl);
+    const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, logger });
+    closers.push({ name: 'database', close: () => database.close() });
+    const migrated = await migrateToLatest(database.db, logger);
+    logger.info({ database: database.description, applied: migrated.applied.length }, 'database ready');
+
+    const connection = createRedisConnection(config.redisUrl, 'ardzagank-queues');
+    connection.on('error', (error) => logger.warn({ err: error }, 'Redis connection error; retrying'));
+    closers.push({ name: 'redis', close: () => connection.quit() });
+    const queues = createQueues({ connection, prefix: config.queuePrefix });
+    closers.push({ name: 'queues', close: () => closeQueues(queues) });
+    const producers = createProducers(queues);
+    const ctx: ServiceContext = { config, logger, metrics, database, queues, producers, connection, now };
+
+    registerStateGauges(metrics, {
+      queueCounts: async () =>
+        Object.fromEntries(
+          await Promise.all(
+            Object.entries(queues).map(async ([name, q]) => [name, await q.getJobCounts('waiting', 'active', 'delayed', 'failed', 'prioritized')] as const),
+          ),
+        ),
+      inquiriesByStatus: () => countInquiriesByStatus(database.db),
+    });
+
+    const ingestWorker = createIngestWorker({
+      db: database.db,
+      producers,
+      logger,
+      metrics,
+      connection,
+      prefix: config.queuePrefix,
+      secrets,
+      ingest: createIngestDeps({ db: database.db, config, logger, now }),
+    });
+    closers.push({ name: 'ingest worker', close: () => ingestWorker.close() });
+
+    for (const line of describeOffParts(config)) logger.info(line);
+    const parts: ServicePart[] = [];
+    for (const factory of [...DEFAULT_PARTS, ...(options.parts ?? [])]) {
+      const part = await factory(ctx);
+      if ('off' in part) {
+        logger.info(part.off);
+        continue;
+      }
+      parts.push(part);
+      for (const w of part.workers ?? []) closers.push({ name: `${part.name} worker`, close: () => w.close() });
+      if (part.close) closers.push({ name: part.name, close: part.close });
+    }
+
+    const cardsOn = parts.some((p) => p.name === 'telegram');
+    const repliesOn = parts.some((p) => p.name === 'facebook');
+    const runReconcile = () => reconcile({ db: database.db, producers, logger, metrics, cards: cardsOn, replies: repliesOn });
+    const handlers: ScheduleHandlers = { 'reconcile.run': async () => runReconcile() };
+    for (const part of parts) Object.assign(handlers, part.scheduleHandlers ?? {});
+    const scheduleWorker = createScheduleWorker({ connection, prefix: config.queuePrefix, logger, metrics, handlers });
+    closers.push({ name: 'schedule worker', close: () => scheduleWorker.close() });
+    await upsertSchedulers(queues.schedule, [
+      { id: 'reconcile', repeat: { every: options.reconcileEveryMs ?? 5 * 60_000 }, job: { name: 'reconcile.run', data: { reason: 'schedule' } } },
+    ]);
+
+    let http: FastifyInstance | undefined;
+    let address: string | undefined;
+    if (options.http ?? true) {
+      http = await createHttpServer({
+        logger,
+        metrics,
+        readiness: [
+          { name: 'database', check: async () => void (await sql`select 1`.execute(database.db)) },
+          { name: 'redis', check: async () => void (await connection.ping()) },
+        ],
+        routes: parts.flatMap((p) => p.routes ?? []),
+      });
+      closers.push({ name: 'http', close: () => http!.close() });
+      address = await http.listen({ host: config.http.host, port: config.http.port });
+    }
+
+    for (const part of parts) await part.start?.();
+    // Anything left pending by a crash or an emptied Redis is queued again now.
+    await runReconcile();
+    logger.info(
+      { address, parts: ['database', 'queues', 'http', ...parts.map((p) => p.name)], queues: Object.values(QUEUE_NAMES) },
+      'ardzagank is running',
+    );
+    return { ctx, http, address, close: closeAll };
+  } catch (error) {
+    await closeAll();
+    throw error;
+  }
+}

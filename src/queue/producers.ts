@@ -1,0 +1,68 @@
+/**
+ * Typed producers: the only way the app puts jobs in queues. Every job id is
+ * derived from its entity, so enqueueing twice is harmless.
+ */
+import { Queue, type JobsOptions } from 'bullmq';
+import type { Redis } from 'ioredis';
+import { JOB_QUEUE, QUEUE_NAMES, jobId, type JobName, type JobPayloads, type QueueName } from './jobs.js';
+
+export type Queues = Record<QueueName, Queue>;
+
+export interface CreateQueuesOptions {
+  connection: Redis;
+  prefix: string;
+}
+
+const DEFAULT_JOB_OPTIONS: JobsOptions = {
+  attempts: 8,
+  backoff: { type: 'exponential', delay: 2_000 },
+  // Completed jobs are kept briefly so a duplicate add within that time is a
+  // no-op at the queue too; Postgres is what makes processing idempotent.
+  removeOnComplete: { age: 24 * 3600, count: 10_000 },
+  removeOnFail: { age: 14 * 24 * 3600 },
+};
+
+export function createQueues(options: CreateQueuesOptions): Queues {
+  const make = (name: QueueName) =>
+    new Queue(name, { connection: options.connection, prefix: options.prefix, defaultJobOptions: DEFAULT_JOB_OPTIONS });
+  return {
+    ingest: make(QUEUE_NAMES.ingest),
+    notify: make(QUEUE_NAMES.notify),
+    deliver: make(QUEUE_NAMES.deliver),
+    schedule: make(QUEUE_NAMES.schedule),
+  };
+}
+
+export async function closeQueues(queues: Queues): Promise<void> {
+  await Promise.all(Object.values(queues).map((q) => q.close()));
+}
+
+export interface Producers {
+  ingest(inboundEventId: number): Promise<void>;
+  ingestMany(inboundEventIds: number[]): Promise<void>;
+  sendCard(inquiryId: number): Promise<void>;
+  sendCards(inquiryIds: number[]): Promise<void>;
+  updateCards(inquiryIds: number[]): Promise<void>;
+  deliverReply(replyId: number): Promise<void>;
+}
+
+export function createProducers(queues: Queues): Producers {
+  const add = async <N extends JobName>(name: N, data: JobPayloads[N], id: string, opts: JobsOptions = {}) => {
+    await queues[JOB_QUEUE[name]].add(name, data, { ...opts, jobId: id });
+  };
+  const addBulk = async <N extends JobName>(name: N, items: Array<{ data: JobPayloads[N]; id: string }>) => {
+    if (items.length === 0) return;
+    await queues[JOB_QUEUE[name]].addBulk(items.map((i) => ({ name, data: i.data, opts: { jobId: i.id } })));
+  };
+  return {
+    ingest: (inboundEventId) => add('inquiry.ingest', { inboundEventId }, jobId.ingest(inboundEventId)),
+    ingestMany: (ids) => addBulk('inquiry.ingest', ids.map((inboundEventId) => ({ data: { inboundEventId }, id: jobId.ingest(inboundEventId) }))),
+    sendCard: (inquiryId) => add('card.send', { inquiryId }, jobId.cardSend(inquiryId)),
+    sendCards: (ids) => addBulk('card.send', ids.map((inquiryId) => ({ data: { inquiryId }, id: jobId.cardSend(inquiryId) }))),
+    updateCards: (ids) => {
+      const at = new Date();
+      return addBulk('card.update', ids.map((inquiryId) => ({ data: { inquiryId }, id: jobId.cardUpdate(inquiryId, at) })));
+    },
+    deliverReply: (replyId) => add('reply.deliver', { replyId }, jobId.replyDeliver(replyId)),
+  };
+}

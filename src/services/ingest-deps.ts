@@ -1,0 +1,57 @@
+/**
+ * Builds the ingest dependencies from configuration: the connectors' parsers,
+ * sector suggestion from the editable rules in the database, low-priority
+ * detection and the SLA due time in business or wall-clock time.
+ */
+import type { Config } from '../config.js';
+import { parseInbound } from '../connectors/registry.js';
+import type { Db } from '../db/create-db.js';
+import { createBusinessClock } from '../domain/business-time.js';
+import { createHolidayCalendar } from '../domain/holidays.js';
+import { isLowPriorityText, suggestSector, type SectorRule } from '../domain/sectors.js';
+import type { Logger } from '../observability/logger.js';
+import type { IngestDeps } from './ingest.service.js';
+
+const RULES_TTL_MS = 60_000;
+
+export interface CreateIngestDepsOptions {
+  db: Db;
+  config: Pick<Config, 'timezone' | 'businessHours' | 'holidays' | 'sla'>;
+  logger: Logger;
+  now?: () => Date;
+}
+
+/** Loads the active sectors' keyword rules; cached for a minute. */
+export function createSectorRulesCache(db: Db, now: () => Date = () => new Date()) {
+  let cached: { at: number; rules: SectorRule[] } | undefined;
+  return async (executor: Db = db): Promise<SectorRule[]> => {
+    if (cached && now().getTime() - cached.at < RULES_TTL_MS) return cached.rules;
+    const rows = await executor.selectFrom('sectors').select(['code', 'position', 'keywords']).where('active', '=', true).orderBy('position').execute();
+    const rules: SectorRule[] = rows.map((r) => ({ code: r.code, position: r.position, keywords: r.keywords }));
+    cached = { at: now().getTime(), rules };
+    return rules;
+  };
+}
+
+export function createIngestDeps(options: CreateIngestDepsOptions): IngestDeps {
+  const now = options.now ?? (() => new Date());
+  const { config } = options;
+  const clock = createBusinessClock({
+    timezone: config.timezone,
+    hours: config.businessHours,
+    holidays: createHolidayCalendar(config.holidays),
+  });
+  const rules = createSectorRulesCache(options.db, now);
+  return {
+    db: options.db,
+    logger: options.logger,
+    now,
+    parseInbound,
+    suggestSector: async (trx, text) => suggestSector(text, await rules(trx))?.code,
+    isLowPriority: isLowPriorityText,
+    slaDueAt: (postedAt) =>
+      config.sla.clock === 'business'
+        ? clock.addBusinessMinutes(postedAt, config.sla.firstResponseMinutes)
+        : new Date(postedAt.getTime() + config.sla.firstResponseMinutes * 60_000),
+  };
+}

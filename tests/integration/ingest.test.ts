@@ -1,0 +1,167 @@
+import { createHash } from 'node:crypto';
+import { Queue } from 'bullmq';
+import type { Redis } from 'ioredis';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/config.js';
+import { insertInboundEvent } from '../../src/db/repositories/inbound-event.repository.js';
+import { createMetrics } from '../../src/observability/metrics.js';
+import { QUEUE_NAMES } from '../../src/queue/jobs.js';
+import { closeQueues, createProducers, createQueues, type Queues } from '../../src/queue/producers.js';
+import { createIngestWorker, processIngestJob, type IngestWorkerDeps } from '../../src/queue/workers/ingest.worker.js';
+import { createIngestDeps } from '../../src/services/ingest-deps.js';
+import { reconcile } from '../../src/services/reconciler.service.js';
+import { feedCommentPayload, messengerPayload, PAGE_ID } from '../factories/facebook-payloads.js';
+import { createTestDatabase, createTestRedis, deletePrefix, silentLogger, uniqueQueuePrefix, type TestDatabase } from '../support/test-env.js';
+
+const config = loadConfig({ env: {} });
+let tdb: TestDatabase;
+let redis: Redis;
+
+beforeAll(async () => {
+  tdb = await createTestDatabase();
+  redis = createTestRedis();
+});
+afterAll(async () => {
+  await redis.quit();
+  await tdb.close();
+});
+
+let prefix: string;
+let queues: Queues;
+let deps: IngestWorkerDeps;
+
+beforeEach(async () => {
+  prefix = uniqueQueuePrefix('ingest');
+  queues = createQueues({ connection: redis, prefix });
+  const logger = silentLogger();
+  deps = {
+    db: tdb.db,
+    producers: createProducers(queues),
+    logger,
+    metrics: createMetrics({ defaultMetrics: false }),
+    connection: redis,
+    prefix,
+    ingest: createIngestDeps({ db: tdb.db, config, logger }),
+  };
+  return async () => {
+    await closeQueues(queues);
+    await deletePrefix(redis, prefix);
+  };
+});
+
+const dedupKey = (payload: unknown) => createHash('sha256').update(JSON.stringify(payload)).digest('hex');
+
+async function store(payload: unknown) {
+  return insertInboundEvent(tdb.db, { platform: 'facebook', origin: 'webhook', dedupKey: dedupKey(payload), payload });
+}
+
+async function cardJobIds(q: Queue): Promise<string[]> {
+  const jobs = await q.getJobs(['waiting', 'active', 'delayed', 'completed', 'prioritized']);
+  return jobs.filter((j) => j.name === 'card.send').map((j) => j.id!);
+}
+
+describe('ingest: a raw Facebook comment becomes one inquiry', () => {
+  it('creates exactly one inquiry, one ingested event and one card job when processed three times by two workers at once', async () => {
+    const text = 'Բարև ձեզ, Կոմիտասի 12 շենքի մոտ երեք օր է ջուր չկա։ Ե՞րբ կվերականգնվի։';
+    const payload = feedCommentPayload({ commentId: '900000000000001_111', message: text, createdTime: new Date('2026-11-20T08:15:00Z') });
+    const { id } = await store(payload);
+
+    // Three deliveries of the same job (as after a lost ack or a duplicate
+    // enqueue), each with its own job id so the queue does not merge them.
+    await queues.ingest.addBulk([1, 2, 3].map((n) => ({ name: 'inquiry.ingest', data: { inboundEventId: id }, opts: { jobId: `dup-${n}-${id}` } })));
+    const workers = [createIngestWorker({ ...deps, concurrency: 3 }), createIngestWorker({ ...deps, concurrency: 3 })];
+    try {
+      await expect.poll(async () => (await queues.ingest.getJobCounts('completed')).completed, { timeout: 15_000 }).toBe(3);
+    } finally {
+      await Promise.all(workers.map((w) => w.close()));
+    }
+
+    const inquiries = await tdb.db.selectFrom('inquiries').selectAll().execute();
+    expect(inquiries).toHaveLength(1);
+    const inquiry = inquiries[0]!;
+    expect(inquiry).toMatchObject({ platform: 'facebook', kind: 'comment', externalId: '900000000000001_111', text, status: 'new', authorName: 'Անի Պետրոսյան' });
+    expect(inquiry.postedAt.toISOString()).toBe('2026-11-20T08:15:00.000Z');
+    expect(inquiry.suggestedSectorCode).toBe('water');
+    expect(inquiry.slaDueAt).not.toBeNull();
+
+    const events = await tdb.db.selectFrom('events').selectAll().where('type', '=', 'ingested').execute();
+    expect(events).toHaveLength(1);
+    expect(events[0]!.inquiryId).toBe(inquiry.id);
+
+    expect(await cardJobIds(queues.notify)).toEqual([`card-send-${inquiry.id}`]);
+    const inbound = await tdb.db.selectFrom('inboundEvents').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
+    expect(inbound.status).toBe('processed');
+  });
+
+  it('stores the same delivery once', async () => {
+    const payload = feedCommentPayload({ commentId: '900000000000001_222', message: 'Փողոցում լույս չկա', createdTime: new Date('2026-11-21T10:00:00Z') });
+    const a = await store(payload);
+    const b = await store(payload);
+    expect(b).toEqual({ id: a.id, inserted: false });
+  });
+
+  it('joins consecutive messages of one citizen while open, and opens a linked inquiry after an answer', async () => {
+    const log = silentLogger();
+    const at = (m: number) => new Date(Date.UTC(2026, 10, 22, 9, m));
+    const first = await store(messengerPayload({ mid: 'm_first', senderId: '5550001', text: 'Բարև', at: at(0) }));
+    const second = await store(messengerPayload({ mid: 'm_second', senderId: '5550001', text: 'Աղբը երեք օր չեն տարել', at: at(1) }));
+    await processIngestJob(deps, { inboundEventId: first.id }, log);
+    await processIngestJob(deps, { inboundEventId: second.id }, log);
+    const open = await tdb.db.selectFrom('inquiries').selectAll().where('threadId', '=', '5550001').execute();
+    expect(open).toHaveLength(1);
+    const messages = await tdb.db.selectFrom('inquiryMessages').select('externalId').where('inquiryId', '=', open[0]!.id).orderBy('postedAt').execute();
+    expect(messages.map((m) => m.externalId)).toEqual(['m_first', 'm_second']);
+    expect(open[0]!.lastCitizenAt.toISOString()).toBe(at(1).toISOString());
+
+    // The page answers in Messenger (native answer), then the citizen writes again.
+    const answer = await store(messengerPayload({ mid: 'm_page', senderId: '5550001', text: 'Կփոխանցենք', at: at(30), echo: true }));
+    await processIngestJob(deps, { inboundEventId: answer.id }, log);
+    const answered = await tdb.db.selectFrom('inquiries').selectAll().where('id', '=', open[0]!.id).executeTakeFirstOrThrow();
+    expect(answered).toMatchObject({ status: 'answered', answeredVia: 'native' });
+    expect(answered.firstResponseAt!.toISOString()).toBe(at(30).toISOString());
+
+    const again = await store(messengerPayload({ mid: 'm_again', senderId: '5550001', text: 'Դեռ չեն տարել', at: at(50) }));
+    await processIngestJob(deps, { inboundEventId: again.id }, log);
+    const all = await tdb.db.selectFrom('inquiries').selectAll().where('threadId', '=', '5550001').orderBy('id').execute();
+    expect(all).toHaveLength(2);
+    expect(all[1]!.previousInquiryId).toBe(all[0]!.id);
+    expect(all[1]!.status).toBe('new');
+  });
+
+  it('keeps emoji-only comments as low priority, with no card of their own', async () => {
+    const e = await store(feedCommentPayload({ commentId: '900000000000001_333', message: '👍👍', createdTime: new Date('2026-11-23T10:00:00Z'), from: { id: '70003', name: 'Լիլիթ' } }));
+    const result = await processIngestJob(deps, { inboundEventId: e.id }, silentLogger());
+    expect(result.cardInquiryIds).toEqual([]);
+    const row = await tdb.db.selectFrom('inquiries').selectAll().where('externalId', '=', '900000000000001_333').executeTakeFirstOrThrow();
+    expect(row.lowPriority).toBe(true);
+  });
+
+  it('marks a payload that is not a Page webhook as failed for good, keeping it', async () => {
+    const e = await store({ object: 'instagram', entry: 'nonsense' });
+    await expect(processIngestJob(deps, { inboundEventId: e.id }, silentLogger())).rejects.toThrow(/not a Facebook Page webhook/);
+    const row = await tdb.db.selectFrom('inboundEvents').selectAll().where('id', '=', e.id).executeTakeFirstOrThrow();
+    expect(row.status).toBe('failed');
+    expect(row.lastError).toMatch(/WebhookPayloadError/);
+  });
+});
+
+describe('reconciler', () => {
+  it('re-enqueues unprocessed inbound events and cards that Redis lost', async () => {
+    const e = await store(feedCommentPayload({ commentId: '900000000000001_444', message: 'Երբ կնորոգեն ճանապարհը', createdTime: new Date('2026-11-24T10:00:00Z'), from: { id: '70001', name: 'Արամ' } }));
+    const pending = await store(feedCommentPayload({ commentId: '900000000000001_555', message: 'Ավտոբուսը չի գալիս', createdTime: new Date('2026-11-24T11:00:00Z'), pageId: PAGE_ID }));
+    await processIngestJob(deps, { inboundEventId: e.id }, silentLogger());
+    const inquiry = await tdb.db.selectFrom('inquiries').select('id').where('externalId', '=', '900000000000001_444').executeTakeFirstOrThrow();
+
+    await deletePrefix(redis, prefix); // Redis emptied: every job is gone
+    const result = await reconcile({ db: tdb.db, producers: deps.producers, logger: silentLogger(), cards: true, replies: true });
+    expect(result.inboundEvents).toBeGreaterThanOrEqual(1);
+    const ingestJobs = await queues.ingest.getJobs(['waiting']);
+    expect(ingestJobs.map((j) => j.id)).toContain(`ingest-${pending.id}`);
+    expect(await cardJobIds(queues.notify)).toContain(`card-send-${inquiry.id}`);
+
+    // A second run adds nothing: the jobs are there.
+    await reconcile({ db: tdb.db, producers: deps.producers, logger: silentLogger(), cards: true, replies: true });
+    expect((await queues.ingest.getJobs(['waiting'])).filter((j) => j.id === `ingest-${pending.id}`)).toHaveLength(1);
+    expect(QUEUE_NAMES.ingest).toBe('ingest');
+  });
+});

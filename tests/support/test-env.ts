@@ -1,0 +1,88 @@
+/**
+ * What a test file needs from the real services: its own database copied
+ * from the migrated template, a unique BullMQ prefix, Redis connections,
+ * and a logger whose lines can be read back.
+ */
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { Redis } from 'ioredis';
+import { inject } from 'vitest';
+import { openDatabase, type Db } from '../../src/db/create-db.js';
+import { createLogger, type Logger } from '../../src/observability/logger.js';
+
+export interface TestDatabase {
+  db: Db;
+  url: string;
+  name: string;
+  close(): Promise<void>;
+}
+
+function urlFor(name: string): string {
+  const url = new URL(inject('adminDatabaseUrl'));
+  url.pathname = `/${name}`;
+  return url.toString();
+}
+
+/** A fresh, migrated database for one test file (or one test). */
+export async function createTestDatabase(): Promise<TestDatabase> {
+  const name = `ardzagank_t_${inject('runId')}_${randomBytes(4).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: inject('adminDatabaseUrl') });
+  await admin.connect();
+  try {
+    await admin.query(`create database "${name}" template "${inject('templateDatabase')}"`);
+  } finally {
+    await admin.end();
+  }
+  const url = urlFor(name);
+  const opened = await openDatabase({ databaseUrl: url, dataDir: '/nonexistent', logger: createLogger({ level: 'silent' }), poolSize: 12 });
+  return {
+    db: opened.db,
+    url,
+    name,
+    close: async () => {
+      await opened.close();
+      const a = new pg.Client({ connectionString: inject('adminDatabaseUrl') });
+      await a.connect();
+      await a.query(`drop database if exists "${name}" with (force)`).finally(() => a.end());
+    },
+  };
+}
+
+/** A BullMQ key prefix no other test uses. */
+export function uniqueQueuePrefix(label = 't'): string {
+  return `test-${label}-${randomBytes(5).toString('hex')}`;
+}
+
+export function redisUrl(): string {
+  return inject('redisUrl');
+}
+
+/** A connection suitable for BullMQ queues and workers. */
+export function createTestRedis(): Redis {
+  return new Redis(redisUrl(), { maxRetriesPerRequest: null });
+}
+
+/** Deletes every key of a prefix (BullMQ's keys are `prefix:queue:…`). */
+export async function deletePrefix(redis: Redis, prefix: string): Promise<void> {
+  let cursor = '0';
+  do {
+    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 500);
+    cursor = next;
+    if (keys.length) await redis.del(...keys);
+  } while (cursor !== '0');
+}
+
+export interface CapturedLogger {
+  logger: Logger;
+  lines: () => string[];
+  text: () => string;
+}
+
+/** A logger that writes synchronously into memory, to assert on log lines. */
+export function captureLogger(options: { secrets?: string[]; level?: 'debug' | 'info' | 'trace' } = {}): CapturedLogger {
+  const lines: string[] = [];
+  const logger = createLogger({ level: options.level ?? 'debug', secrets: options.secrets ?? [], destination: { write: (s: string) => lines.push(s) } });
+  return { logger, lines: () => lines, text: () => lines.join('') };
+}
+
+export const silentLogger = (): Logger => createLogger({ level: 'silent' });
