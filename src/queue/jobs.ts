@@ -23,6 +23,8 @@ export interface JobPayloads {
   /** The inquiry changed; its card (if sent) should show the new state. */
   'card.update': { inquiryId: number };
   'reply.deliver': { replyId: number };
+  /** A reply was published or failed for good: tell its author and refresh the card. */
+  'reply.result': { replyId: number };
   'reconcile.run': { reason: 'start' | 'schedule' | 'manual' };
 }
 
@@ -34,6 +36,7 @@ export const JOB_QUEUE: { [N in JobName]: QueueName } = {
   'card.send': QUEUE_NAMES.notify,
   'card.update': QUEUE_NAMES.notify,
   'reply.deliver': QUEUE_NAMES.deliver,
+  'reply.result': QUEUE_NAMES.notify,
   'reconcile.run': QUEUE_NAMES.schedule,
 };
 
@@ -44,4 +47,5 @@ export const jobId = {
   /** Unique per change: the card worker renders the current state and skips no-op edits. */
   cardUpdate: (inquiryId: number, at: Date) => `card-update-${inquiryId}-${at.getTime()}`,
   replyDeliver: (replyId: number) => `reply-deliver-${replyId}`,
+  replyResult: (replyId: number) => `reply-result-${replyId}`,
 };

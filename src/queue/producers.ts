@@ -44,6 +44,7 @@ export interface Producers {
   sendCards(inquiryIds: number[]): Promise<void>;
   updateCards(inquiryIds: number[]): Promise<void>;
   deliverReply(replyId: number): Promise<void>;
+  replyResult(replyId: number): Promise<void>;
 }
 
 export function createProducers(queues: Queues): Producers {
@@ -64,5 +65,6 @@ export function createProducers(queues: Queues): Producers {
       return addBulk('card.update', ids.map((inquiryId) => ({ data: { inquiryId }, id: jobId.cardUpdate(inquiryId, at) })));
     },
     deliverReply: (replyId) => add('reply.deliver', { replyId }, jobId.replyDeliver(replyId)),
+    replyResult: (replyId) => add('reply.result', { replyId }, jobId.replyResult(replyId)),
   };
 }
