@@ -1,0 +1,1207 @@
+/**
+ * A loopback stand-in of the Facebook Graph API (v24.0 wire format) for
+ * tests: the real facebook-nodejs-business-sdk, through our graph client,
+ * talks to it over HTTP exactly as it would talk to graph.facebook.com.
+ *
+ * It serves one Page with its posts, comments (with replies) and Messenger
+ * conversations, checks the access token (query, form/JSON body or
+ * `Authorization: OAuth|Bearer`), enforces the Messenger windows (24 h for
+ * `RESPONSE`/`UPDATE`, 7 days for the `HUMAN_AGENT` tag, one private reply per
+ * comment within 7 days), pages with cursors and absolute `paging.next` URLs,
+ * answers with Graph's error envelope and headers (`x-fb-trace-id`,
+ * `x-fb-rev`, `x-app-usage`, `x-business-use-case-usage`), records every
+ * request, and can be told to fail or hang.
+ *
+ * Behaviour chosen where Facebook does not document it (kept close to what
+ * Facebook is seen doing):
+ * - `since` is inclusive and `until` exclusive, on `created_time` for posts and
+ *   comments and on `updated_time` for conversations.
+ * - A reply to a reply is attached to the top-level comment (Facebook keeps
+ *   two levels).
+ * - A private reply to a comment older than 7 days, or whose author is
+ *   hidden, fails with `(#10903) This user can't reply to this activity`.
+ * - `limit` above 100 is lowered to 100.
+ * - A missing token gets Graph's `code 104` ("An access token is required…");
+ *   a wrong one `code 190` ("Invalid OAuth access token - Cannot parse access token").
+ */
+import { createHmac, randomBytes } from 'node:crypto';
+import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+
+// ---------------------------------------------------------------------------
+// Public types
+
+/** A person or Page as Graph shows it in `from`. */
+export interface FakeProfile {
+  id: string;
+  name?: string;
+}
+
+/** The Page the stand-in serves. */
+export interface FakePageOptions {
+  id: string;
+  name: string;
+  /** The only token accepted. */
+  accessToken: string;
+  /** When set, every call must carry a valid `appsecret_proof` (HMAC-SHA256 of the token). */
+  appSecret?: string;
+}
+
+/** Options of {@link startGraphApiFake}. */
+export interface GraphApiFakeOptions {
+  page?: Partial<FakePageOptions>;
+  /** The stand-in's clock (windows, `created_time` of new objects); defaults to the real clock. */
+  now?: () => Date;
+}
+
+/** A request as the stand-in received it. */
+export interface RecordedRequest {
+  method: string;
+  /** Path as sent, e.g. `/v24.0/1000_2000/comments`. */
+  path: string;
+  /** Path without the version, e.g. `1000_2000/comments`. */
+  graphPath: string;
+  /** `v24.0`, or undefined for an unversioned call. */
+  version: string | undefined;
+  query: Record<string, string>;
+  /** Parsed JSON or form body (empty object when none). */
+  body: Record<string, unknown>;
+  headers: IncomingHttpHeaders;
+  /** The token the request carried, wherever it was. */
+  accessToken: string | undefined;
+  at: Date;
+  /** True once the client closed the connection before the answer was sent (it gave up). */
+  abandoned: boolean;
+}
+
+/** A post as published on the stand-in's Page. */
+export interface FakePost {
+  id: string;
+  message: string | undefined;
+  created_time: string;
+  updated_time: string;
+  from: FakeProfile;
+  permalink_url: string;
+}
+
+/** A comment (or reply) as stored by the stand-in. */
+export interface FakeComment {
+  id: string;
+  post_id: string;
+  /** The top-level comment this one replies to. */
+  parent_id: string | undefined;
+  message: string;
+  created_time: string;
+  from: FakeProfile | undefined;
+  can_reply_privately: boolean;
+  permalink_url: string;
+  /** Id of the Messenger message sent as the private reply, once sent. */
+  private_reply_message_id: string | undefined;
+}
+
+/** A Messenger message as stored by the stand-in. */
+export interface FakeMessage {
+  id: string;
+  conversation_id: string;
+  message: string;
+  created_time: string;
+  from: FakeProfile;
+  to: FakeProfile;
+  /** `messaging_type` (and `tag`) the Page sent it with; undefined for the person's messages. */
+  messaging_type: string | undefined;
+  tag: string | undefined;
+}
+
+/** A Graph error as tests describe it to {@link GraphApiFake.failNext}; missing parts get Graph's usual values. */
+export interface GraphErrorSpec {
+  code: number;
+  message?: string;
+  type?: string;
+  error_subcode?: number;
+  is_transient?: boolean;
+  error_user_title?: string;
+  error_user_msg?: string;
+}
+
+/** Which requests a failure or hang applies to, and how many times. */
+export interface RuleOptions {
+  /** How many matching requests it applies to; default 1. */
+  count?: number;
+  /** Only requests for which this returns true; default every request. */
+  match?: (request: RecordedRequest) => boolean;
+}
+
+/** A filter for {@link GraphApiFake.callCount}. */
+export type RequestFilter = ((request: RecordedRequest) => boolean) | { method?: string; path?: string | RegExp };
+
+// ---------------------------------------------------------------------------
+// Internal state
+
+interface PostState {
+  id: string;
+  message: string | undefined;
+  created: Date;
+  updated: Date;
+  from: FakeProfile;
+}
+
+interface CommentState {
+  id: string;
+  postId: string;
+  parentId: string | undefined;
+  message: string;
+  created: Date;
+  from: FakeProfile | undefined;
+  canReplyPrivately: boolean;
+  privateReplyMessageId: string | undefined;
+}
+
+interface MessageState {
+  id: string;
+  conversationId: string;
+  text: string;
+  created: Date;
+  fromPage: boolean;
+  messagingType: string | undefined;
+  tag: string | undefined;
+}
+
+interface ConversationState {
+  id: string;
+  /** The person, by PSID. */
+  user: FakeProfile;
+  /** Oldest first. */
+  messages: MessageState[];
+}
+
+type Rule =
+  | { kind: 'fail'; remaining: number; match: ((r: RecordedRequest) => boolean) | undefined; status: number; body: string; contentType: string; headers: Record<string, string> }
+  | { kind: 'timeout'; remaining: number; match: ((r: RecordedRequest) => boolean) | undefined; destroyAfterMs: number | undefined };
+
+interface FieldNode {
+  name: string;
+  modifiers: Record<string, string>;
+  children: FieldNode[] | undefined;
+}
+
+type NodeType = 'Page' | 'Post' | 'Comment' | 'Conversation' | 'Message' | 'User';
+
+interface Resolved {
+  type: NodeType;
+  id: string;
+}
+
+class GraphFailure extends Error {
+  constructor(
+    readonly status: number,
+    readonly spec: GraphErrorSpec,
+    readonly headers: Record<string, string> = {},
+  ) {
+    super(spec.message ?? `Graph error ${spec.code}`);
+  }
+}
+
+// ---------------------------------------------------------------------------
+// Wire helpers
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+const MAX_LIMIT = 100;
+const DEFAULT_LIMIT = 25;
+const MESSAGING_TYPES = ['RESPONSE', 'UPDATE', 'MESSAGE_TAG'];
+const MESSAGE_TAGS = ['HUMAN_AGENT', 'ACCOUNT_UPDATE', 'CONFIRMED_EVENT_UPDATE', 'POST_PURCHASE_UPDATE'];
+
+/** `2026-11-28T10:00:00+0000`, the way Graph writes times. */
+export function formatGraphTime(date: Date): string {
+  return date.toISOString().replace(/\.\d{3}Z$/, '+0000');
+}
+
+function toDate(value: Date | string | undefined, fallback: Date): Date {
+  if (value === undefined) return fallback;
+  if (value instanceof Date) return new Date(value.getTime());
+  const date = new Date(value.replace(/([+-]\d{2})(\d{2})$/, '$1:$2'));
+  if (Number.isNaN(date.getTime())) throw new RangeError(`Not a time: ${value}`);
+  return date;
+}
+
+function traceId(): string {
+  return randomBytes(8).toString('base64').replace(/[+/=]/g, '').slice(0, 11);
+}
+
+function cursorOf(id: string): string {
+  return Buffer.from(id, 'utf8').toString('base64url');
+}
+
+function idOfCursor(cursor: string): string {
+  return Buffer.from(cursor, 'base64url').toString('utf8');
+}
+
+/** Graph's usual text and type for an error code, so tests can write `failNext(400, { code: 613 })`. */
+const DEFAULT_ERRORS: Record<number, { message: string; type?: string; is_transient?: boolean }> = {
+  1: { message: 'An unknown error occurred', is_transient: true },
+  2: { message: 'An unexpected error has occurred. Please retry your request later.', is_transient: true },
+  4: { message: '(#4) Application request limit reached', is_transient: true },
+  10: { message: '(#10) Application does not have permission for this action' },
+  17: { message: '(#17) User request limit reached', is_transient: true },
+  32: { message: '(#32) Page request limit reached', is_transient: true },
+  100: { message: '(#100) Invalid parameter' },
+  104: { message: 'An access token is required to request this resource.' },
+  190: { message: 'Invalid OAuth access token - Cannot parse access token' },
+  200: { message: '(#200) Permissions error' },
+  613: { message: '(#613) Calls to this api have exceeded the rate limit.', is_transient: true },
+  80001: {
+    message:
+      '(#80001) There have been too many calls to this Page account. Wait a bit and try again. For more info, please refer to https://developers.facebook.com/docs/graph-api/overview/rate-limiting.',
+    is_transient: true,
+  },
+};
+
+function defaultSpecForStatus(status: number): GraphErrorSpec {
+  if (status === 403) return { code: 10 };
+  if (status === 429) return { code: 4 };
+  if (status === 503) return { code: 2 };
+  if (status >= 500) return { code: 1 };
+  return { code: 100 };
+}
+
+function envelope(spec: GraphErrorSpec, fbtraceId: string): { error: Record<string, unknown> } {
+  const known = DEFAULT_ERRORS[spec.code];
+  const error: Record<string, unknown> = {
+    message: spec.message ?? known?.message ?? `(#${spec.code}) Error`,
+    type: spec.type ?? known?.type ?? 'OAuthException',
+    code: spec.code,
+  };
+  if (spec.error_subcode !== undefined) error.error_subcode = spec.error_subcode;
+  const transient = spec.is_transient ?? known?.is_transient;
+  if (transient !== undefined) error.is_transient = transient;
+  if (spec.error_user_title !== undefined) error.error_user_title = spec.error_user_title;
+  if (spec.error_user_msg !== undefined) error.error_user_msg = spec.error_user_msg;
+  error.fbtrace_id = fbtraceId;
+  return { error };
+}
+
+function paramError(message: string, subcode?: number): GraphFailure {
+  return new GraphFailure(400, { code: 100, message, ...(subcode === undefined ? {} : { error_subcode: subcode }) });
+}
+
+function unsupported(method: string, id: string): GraphFailure {
+  return new GraphFailure(400, {
+    code: 100,
+    error_subcode: 33,
+    type: 'GraphMethodException',
+    message: `Unsupported ${method.toLowerCase()} request. Object with ID '${id}' does not exist, cannot be loaded due to missing permissions, or does not support this operation. Please read the Graph API documentation at https://developers.facebook.com/docs/graph-api`,
+  });
+}
+
+function outsideWindow(): GraphFailure {
+  return new GraphFailure(400, {
+    code: 10,
+    error_subcode: 2018278,
+    message: '(#10) This message is sent outside of allowed window. Learn more about the new policy here: https://developers.facebook.com/docs/messenger-platform/policy-overview',
+  });
+}
+
+/** Parses `id,message,comments.limit(5).since(123){id,from{name}}`. */
+export function parseFields(fields: string): FieldNode[] {
+  const text = fields.replace(/\s+/g, '');
+  let pos = 0;
+  const syntaxError = (): GraphFailure =>
+    paramError(`(#100) Syntax error "Expected end of string instead of "${text.slice(pos, pos + 1)}"." at character ${pos}: ${text}`);
+  const parseList = (): FieldNode[] => {
+    const nodes: FieldNode[] = [];
+    for (;;) {
+      const nameMatch = /^[A-Za-z_][A-Za-z0-9_]*/.exec(text.slice(pos));
+      if (!nameMatch) throw syntaxError();
+      const node: FieldNode = { name: nameMatch[0], modifiers: {}, children: undefined };
+      pos += nameMatch[0].length;
+      while (text[pos] === '.') {
+        const mod = /^\.([A-Za-z_]+)\(([^)]*)\)/.exec(text.slice(pos));
+        if (!mod) throw syntaxError();
+        node.modifiers[mod[1]!] = mod[2]!;
+        pos += mod[0].length;
+      }
+      if (text[pos] === '{') {
+        pos++;
+        node.children = parseList();
+        if (text[pos] !== '}') throw syntaxError();
+        pos++;
+      }
+      nodes.push(node);
+      if (text[pos] !== ',') return nodes;
+      pos++;
+    }
+  };
+  if (text === '') return [];
+  const nodes = parseList();
+  if (pos !== text.length) throw syntaxError();
+  return nodes;
+}
+
+function serializeFields(nodes: FieldNode[]): string {
+  return nodes
+    .map((n) => `${n.name}${n.children ? `{${serializeFields(n.children)}}` : ''}`)
+    .join(',');
+}
+
+function fieldsOf(names: readonly string[]): FieldNode[] {
+  return names.map((name) => ({ name, modifiers: {}, children: undefined }));
+}
+
+/** Scalar and object fields each node type really has (values we do not store are omitted, as Graph omits empty ones). */
+const KNOWN_FIELDS: Record<NodeType, readonly string[]> = {
+  Page: ['id', 'name', 'username', 'link', 'category', 'about', 'fan_count', 'followers_count', 'website', 'verification_status', 'picture', 'access_token'],
+  Post: ['id', 'message', 'created_time', 'updated_time', 'permalink_url', 'from', 'story', 'status_type', 'is_hidden', 'is_published', 'full_picture', 'attachments', 'shares', 'message_tags', 'privacy', 'parent_id'],
+  Comment: [
+    'id', 'message', 'created_time', 'from', 'parent', 'can_reply_privately', 'permalink_url', 'comment_count', 'like_count', 'is_hidden', 'can_hide',
+    'can_remove', 'can_comment', 'can_like', 'user_likes', 'attachment', 'message_tags', 'object', 'private_reply_conversation', 'is_private',
+  ],
+  Conversation: ['id', 'updated_time', 'link', 'message_count', 'unread_count', 'participants', 'senders', 'can_reply', 'snippet', 'former_participants', 'is_subscribed'],
+  Message: ['id', 'message', 'created_time', 'from', 'to', 'attachments', 'sticker', 'tags', 'shares'],
+  User: ['id', 'name', 'first_name', 'last_name', 'profile_pic', 'locale', 'timezone', 'gender'],
+};
+
+const EDGES: Record<NodeType, readonly string[]> = {
+  Page: ['feed', 'posts', 'conversations'],
+  Post: ['comments'],
+  Comment: ['comments'],
+  Conversation: ['messages'],
+  Message: [],
+  User: [],
+};
+
+const DEFAULT_NODE_FIELDS: Record<NodeType, readonly string[]> = {
+  Page: ['name', 'id'],
+  Post: ['created_time', 'message', 'id'],
+  Comment: ['created_time', 'from', 'message', 'id'],
+  Conversation: ['id', 'link', 'updated_time'],
+  Message: ['id', 'created_time'],
+  User: ['name', 'id'],
+};
+
+/** Which node type the items of an edge are. */
+const EDGE_ITEM_TYPE: Record<string, NodeType> = { feed: 'Post', posts: 'Post', comments: 'Comment', conversations: 'Conversation', messages: 'Message' };
+
+// ---------------------------------------------------------------------------
+
+/** The running stand-in. Create it with {@link startGraphApiFake}. */
+export class GraphApiFake {
+  /** Every request received, oldest first. */
+  readonly requests: RecordedRequest[] = [];
+  /** The Page served. */
+  readonly page: FakePageOptions;
+
+  readonly #server: Server;
+  readonly #sockets = new Set<Socket>();
+  readonly #clock: () => Date;
+  #frozenNow: Date | undefined;
+  #rules: Rule[] = [];
+  #usagePercent = 0;
+  #regainAccessMinutes = 0;
+  #tokenExpiredAt: Date | undefined;
+  #seq = 0;
+  #posts = new Map<string, PostState>();
+  #comments = new Map<string, CommentState>();
+  #conversations = new Map<string, ConversationState>();
+  #users = new Map<string, FakeProfile>();
+  #psids = new Map<string, string>();
+
+  /** @internal use {@link startGraphApiFake} */
+  constructor(server: Server, options: GraphApiFakeOptions) {
+    this.#server = server;
+    this.#clock = options.now ?? (() => new Date());
+    this.page = {
+      id: options.page?.id ?? '104710000000001',
+      name: options.page?.name ?? 'City Hall',
+      accessToken: options.page?.accessToken ?? 'EAAFakePageTokenForTests0123456789abcdef',
+      ...(options.page?.appSecret === undefined ? {} : { appSecret: options.page.appSecret }),
+    };
+    server.on('connection', (socket) => {
+      this.#sockets.add(socket);
+      socket.on('close', () => this.#sockets.delete(socket));
+    });
+    server.on('request', (req, res) => {
+      this.#handle(req, res).catch((error: unknown) => {
+        if (!res.headersSent) {
+          res.writeHead(500, { 'content-type': 'text/plain' });
+          res.end(`graph-api fake crashed: ${error instanceof Error ? error.stack : String(error)}`);
+        }
+      });
+    });
+  }
+
+  /** Base URL, e.g. `http://127.0.0.1:41234` (no version, no trailing slash). */
+  get url(): string {
+    const address = this.#server.address() as AddressInfo;
+    return `http://127.0.0.1:${address.port}`;
+  }
+
+  /** The stand-in's current time. */
+  now(): Date {
+    return new Date((this.#frozenNow ?? this.#clock()).getTime());
+  }
+
+  /** Freezes the stand-in's clock at `date` (undefined returns to the configured clock). */
+  setNow(date: Date | undefined): void {
+    this.#frozenNow = date === undefined ? undefined : new Date(date.getTime());
+  }
+
+  // -- seeding ---------------------------------------------------------------
+
+  /** Publishes a post on the Page (by the Page unless `from` says otherwise). */
+  seedPost(post: { id?: string; message?: string; created_time?: Date | string; updated_time?: Date | string; from?: FakeProfile }): FakePost {
+    const created = toDate(post.created_time, this.now());
+    const id = post.id ?? `${this.page.id}_${this.#nextId()}`;
+    if (this.#posts.has(id)) throw new Error(`post ${id} already exists`);
+    const state: PostState = {
+      id,
+      message: post.message,
+      created,
+      updated: toDate(post.updated_time, created),
+      from: post.from ?? { id: this.page.id, name: this.page.name },
+    };
+    if (post.from) this.#users.set(post.from.id, post.from);
+    this.#posts.set(id, state);
+    return this.#postView(state);
+  }
+
+  /**
+   * Adds a comment to a post, or a reply when `parentId` is given (a reply to
+   * a reply lands under the top-level comment). Bumps the post's `updated_time`.
+   */
+  addComment(comment: {
+    postId: string;
+    message: string;
+    from?: FakeProfile | null;
+    created_time?: Date | string;
+    parentId?: string;
+    id?: string;
+    can_reply_privately?: boolean;
+  }): FakeComment {
+    const post = this.#posts.get(comment.postId);
+    if (!post) throw new Error(`no post ${comment.postId}; seed it first`);
+    let parentId = comment.parentId;
+    if (parentId !== undefined) {
+      const parent = this.#comments.get(parentId);
+      if (!parent) throw new Error(`no comment ${parentId}`);
+      parentId = parent.parentId ?? parent.id;
+    }
+    const from = comment.from === null ? undefined : (comment.from ?? { id: String(100000000000000 + this.#nextId()), name: 'Citizen' });
+    if (from) this.#users.set(from.id, from);
+    const created = toDate(comment.created_time, this.now());
+    const id = comment.id ?? `${this.#localId(post.id)}_${this.#nextId()}`;
+    if (this.#comments.has(id)) throw new Error(`comment ${id} already exists`);
+    const state: CommentState = {
+      id,
+      postId: post.id,
+      parentId,
+      message: comment.message,
+      created,
+      from,
+      canReplyPrivately: comment.can_reply_privately ?? (from !== undefined && from.id !== this.page.id),
+      privateReplyMessageId: undefined,
+    };
+    this.#comments.set(id, state);
+    if (created > post.updated) post.updated = created;
+    return this.#commentView(state);
+  }
+
+  /**
+   * Adds a Messenger message to the conversation with the person `psid`
+   * (created when missing). `from: 'user'` is the citizen writing (opens the
+   * 24-hour window), `from: 'page'` the Page answering.
+   */
+  addMessage(message: { psid: string; name?: string; text: string; from?: 'user' | 'page'; created_time?: Date | string }): FakeMessage {
+    const conversation = this.#conversationWith({ id: message.psid, ...(message.name === undefined ? {} : { name: message.name }) });
+    const state: MessageState = {
+      id: this.#messageId(),
+      conversationId: conversation.id,
+      text: message.text,
+      created: toDate(message.created_time, this.now()),
+      fromPage: message.from === 'page',
+      messagingType: undefined,
+      tag: undefined,
+    };
+    conversation.messages.push(state);
+    conversation.messages.sort((a, b) => a.created.getTime() - b.created.getTime());
+    return this.#messageView(state, conversation);
+  }
+
+  /** The Messenger PSID the stand-in uses for the author of comments with `from.id === userId`. */
+  psidFor(userId: string): string {
+    let psid = this.#psids.get(userId);
+    if (!psid) {
+      psid = /^\d+$/.test(userId) ? `9${userId}` : `psid_${userId}`;
+      this.#psids.set(userId, psid);
+    }
+    return psid;
+  }
+
+  // -- inspection --------------------------------------------------------------
+
+  /** Posts on the Page, newest first. */
+  pagePosts(): FakePost[] {
+    return [...this.#posts.values()].sort(byCreatedDesc).map((p) => this.#postView(p));
+  }
+
+  /** Comments of a post (all, replies included) or replies to a comment, oldest first. */
+  commentsOn(id: string): FakeComment[] {
+    const all = [...this.#comments.values()].sort(byCreatedAsc);
+    if (this.#posts.has(id)) return all.filter((c) => c.postId === id).map((c) => this.#commentView(c));
+    if (this.#comments.has(id)) return all.filter((c) => c.parentId === id).map((c) => this.#commentView(c));
+    throw new Error(`no post or comment ${id}`);
+  }
+
+  /** Messenger messages with the person `psid`, oldest first (empty when there is no conversation). */
+  messagesWith(psid: string): FakeMessage[] {
+    const conversation = [...this.#conversations.values()].find((c) => c.user.id === psid);
+    return conversation ? conversation.messages.map((m) => this.#messageView(m, conversation)) : [];
+  }
+
+  /** Every message the Page sent, oldest first. */
+  sentMessages(): FakeMessage[] {
+    const out: FakeMessage[] = [];
+    for (const conversation of this.#conversations.values()) {
+      for (const m of conversation.messages) if (m.fromPage) out.push(this.#messageView(m, conversation));
+    }
+    return out.sort((a, b) => a.created_time.localeCompare(b.created_time));
+  }
+
+  /** How many requests were received, all or those matching `filter` (`path` is matched against `graphPath`). */
+  callCount(filter?: RequestFilter): number {
+    if (!filter) return this.requests.length;
+    if (typeof filter === 'function') return this.requests.filter(filter).length;
+    return this.requests.filter((r) => {
+      if (filter.method && r.method !== filter.method.toUpperCase()) return false;
+      if (filter.path === undefined) return true;
+      return typeof filter.path === 'string' ? r.graphPath === filter.path.replace(/^\/+/, '') : filter.path.test(r.graphPath);
+    }).length;
+  }
+
+  // -- failure control -----------------------------------------------------------
+
+  /**
+   * The next matching request(s) get HTTP `status` with `body`: a Graph error
+   * spec (`{ code: 613 }`, wrapped in the envelope with Graph's usual message),
+   * a full object (sent as JSON as is), or a string (sent as `text/html`, `''`
+   * for an empty body). Without a body, the usual Graph error for the status.
+   */
+  failNext(status: number, body?: GraphErrorSpec | Record<string, unknown> | string, options: RuleOptions & { headers?: Record<string, string> } = {}): void {
+    let text: string;
+    let contentType = 'application/json; charset=UTF-8';
+    if (typeof body === 'string') {
+      text = body;
+      contentType = 'text/html; charset=utf-8';
+    } else if (body === undefined || typeof (body as GraphErrorSpec).code === 'number') {
+      // The trace id is filled in per response (see #respondRule).
+      text = JSON.stringify(envelope((body as GraphErrorSpec | undefined) ?? defaultSpecForStatus(status), '__FBTRACE__'));
+    } else {
+      text = JSON.stringify(body);
+    }
+    this.#rules.push({ kind: 'fail', remaining: options.count ?? 1, match: options.match, status, body: text, contentType, headers: options.headers ?? {} });
+  }
+
+  /**
+   * The next matching request(s) are accepted and never answered, so the
+   * client's deadline expires; with `destroyAfterMs` the socket is destroyed
+   * after that delay instead (the client sees a reset).
+   */
+  timeoutNext(options: RuleOptions & { destroyAfterMs?: number } = {}): void {
+    this.#rules.push({ kind: 'timeout', remaining: options.count ?? 1, match: options.match, destroyAfterMs: options.destroyAfterMs });
+  }
+
+  /**
+   * Usage reported in `x-app-usage` and `x-business-use-case-usage`, as a
+   * percentage of the quota (0-100+), and the minutes Facebook says it takes
+   * to regain access.
+   */
+  setUsage(percent: number, options: { regainAccessMinutes?: number } = {}): void {
+    this.#usagePercent = percent;
+    this.#regainAccessMinutes = options.regainAccessMinutes ?? 0;
+  }
+
+  /** From now on the Page token is refused as expired (code 190, subcode 463). */
+  expireToken(): void {
+    this.#tokenExpiredAt = this.now();
+  }
+
+  /** Forgets requests, rules, usage, the token's expiry and all posts, comments and conversations. */
+  reset(): void {
+    this.requests.length = 0;
+    this.#rules = [];
+    this.#usagePercent = 0;
+    this.#regainAccessMinutes = 0;
+    this.#tokenExpiredAt = undefined;
+    this.#frozenNow = undefined;
+    this.#posts.clear();
+    this.#comments.clear();
+    this.#conversations.clear();
+    this.#users.clear();
+    this.#psids.clear();
+  }
+
+  /** Stops listening and destroys every open connection (including hung ones). */
+  async close(): Promise<void> {
+    for (const socket of this.#sockets) socket.destroy();
+    await new Promise<void>((resolve, reject) => this.#server.close((error) => (error ? reject(error) : resolve())));
+  }
+
+  // -- HTTP ------------------------------------------------------------------------
+
+  async #handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const raw = await readBody(req);
+    const url = new URL(req.url ?? '/', this.url);
+    const query: Record<string, string> = {};
+    for (const [k, v] of url.searchParams) query[k] = v;
+    const body = parseBody(raw, req.headers['content-type']);
+    const segments = url.pathname.split('/').filter(Boolean).map(decodeURIComponent);
+    const version = segments[0] !== undefined && /^v\d+\.\d+$/.test(segments[0]) ? segments.shift() : undefined;
+    const token = tokenOf(query, body, req.headers);
+    const record: RecordedRequest = {
+      method: (req.method ?? 'GET').toUpperCase(),
+      path: url.pathname,
+      graphPath: segments.join('/'),
+      version,
+      query,
+      body,
+      headers: req.headers,
+      accessToken: token,
+      at: this.now(),
+      abandoned: false,
+    };
+    this.requests.push(record);
+    res.on('close', () => {
+      if (!res.writableFinished) record.abandoned = true;
+    });
+    const fbtraceId = traceId();
+    const pageToken = token === this.page.accessToken;
+
+    const rule = this.#takeRule(record);
+    if (rule?.kind === 'timeout') {
+      if (rule.destroyAfterMs !== undefined) setTimeout(() => req.socket.destroy(), rule.destroyAfterMs).unref();
+      return;
+    }
+    if (rule?.kind === 'fail') {
+      res.writeHead(rule.status, { ...this.#headers(fbtraceId, pageToken), 'content-type': rule.contentType, ...rule.headers });
+      res.end(rule.body.replaceAll('__FBTRACE__', fbtraceId));
+      return;
+    }
+
+    try {
+      this.#authenticate(token, query, body);
+      const result = this.#route(record);
+      res.writeHead(200, { ...this.#headers(fbtraceId, true), 'content-type': 'application/json; charset=UTF-8' });
+      res.end(JSON.stringify(result));
+    } catch (error) {
+      if (!(error instanceof GraphFailure)) throw error;
+      const headers: Record<string, string> = { ...this.#headers(fbtraceId, pageToken && error.spec.code !== 190), 'content-type': 'application/json; charset=UTF-8', ...error.headers };
+      if (error.spec.code === 190 || error.spec.code === 104) {
+        headers['www-authenticate'] = `OAuth "Facebook Platform" "invalid_token" "${error.spec.message ?? ''}"`;
+      }
+      res.writeHead(error.status, headers);
+      res.end(JSON.stringify(envelope(error.spec, fbtraceId)));
+    }
+  }
+
+  #takeRule(record: RecordedRequest): Rule | undefined {
+    for (const rule of this.#rules) {
+      if (rule.remaining <= 0) continue;
+      if (rule.match && !rule.match(record)) continue;
+      rule.remaining--;
+      this.#rules = this.#rules.filter((r) => r.remaining > 0);
+      return rule;
+    }
+    return undefined;
+  }
+
+  #headers(fbtraceId: string, withBusinessUsage: boolean): Record<string, string> {
+    const p = this.#usagePercent;
+    const headers: Record<string, string> = {
+      'x-fb-trace-id': fbtraceId,
+      'x-fb-rev': '1028831752',
+      'x-fb-request-id': randomBytes(12).toString('base64url'),
+      'facebook-api-version': 'v24.0',
+      'x-app-usage': JSON.stringify({ call_count: p, total_time: p, total_cputime: p }),
+      'cache-control': 'private, no-cache, no-store, must-revalidate',
+      'access-control-allow-origin': '*',
+    };
+    if (withBusinessUsage) {
+      headers['x-business-use-case-usage'] = JSON.stringify({
+        [this.page.id]: [{ type: 'pages', call_count: p, total_cputime: p, total_time: p, estimated_time_to_regain_access: this.#regainAccessMinutes }],
+      });
+    }
+    return headers;
+  }
+
+  #authenticate(token: string | undefined, query: Record<string, string>, body: Record<string, unknown>): void {
+    if (token === undefined || token === '') throw new GraphFailure(400, { code: 104, message: DEFAULT_ERRORS[104]!.message });
+    if (token !== this.page.accessToken) throw new GraphFailure(400, { code: 190, message: DEFAULT_ERRORS[190]!.message });
+    if (this.#tokenExpiredAt) {
+      throw new GraphFailure(400, {
+        code: 190,
+        error_subcode: 463,
+        message: `Error validating access token: Session has expired on ${this.#tokenExpiredAt.toUTCString()}. The current time is ${this.now().toUTCString()}.`,
+      });
+    }
+    if (this.page.appSecret !== undefined) {
+      const proof = query.appsecret_proof ?? (typeof body.appsecret_proof === 'string' ? body.appsecret_proof : undefined);
+      if (proof === undefined) {
+        throw new GraphFailure(400, { code: 100, type: 'GraphMethodException', message: 'API calls from the server require an appsecret_proof argument' });
+      }
+      const expected = createHmac('sha256', this.page.appSecret).update(token).digest('hex');
+      if (proof !== expected) throw new GraphFailure(400, { code: 100, type: 'GraphMethodException', message: 'Invalid appsecret_proof provided in the API argument' });
+    }
+  }
+
+  #route(request: RecordedRequest): unknown {
+    const segments = request.graphPath.split('/').filter(Boolean);
+    const [id, edge, ...rest] = segments;
+    if (id === undefined) throw unsupported(request.method, '');
+    if (rest.length > 0) throw new GraphFailure(400, { code: 2500, message: `Unknown path components: /${rest.join('/')}` });
+    const node = this.#resolve(id === 'me' ? this.page.id : id);
+    if (request.method === 'GET') {
+      if (!node) throw unsupported('GET', id);
+      const params = { ...request.body, ...request.query } as Record<string, unknown>;
+      if (edge === undefined) {
+        const fields = typeof params.fields === 'string' ? parseFields(params.fields) : fieldsOf(DEFAULT_NODE_FIELDS[node.type]);
+        return this.#renderNode(node, fields, request);
+      }
+      if (!EDGES[node.type].includes(edge)) throw new GraphFailure(400, { code: 2500, message: `Unknown path components: /${edge}` });
+      if (node.type === 'Page' && edge === 'conversations' && typeof params.platform === 'string' && params.platform !== 'messenger') {
+        return { data: [] };
+      }
+      const modifiers: Record<string, string> = {};
+      for (const key of ['limit', 'after', 'before', 'since', 'until', 'filter', 'order', 'summary', 'user_id']) {
+        const value = params[key];
+        if (typeof value === 'string' || typeof value === 'number') modifiers[key] = String(value);
+      }
+      const itemType = EDGE_ITEM_TYPE[edge]!;
+      const children = typeof params.fields === 'string' ? parseFields(params.fields) : undefined;
+      return this.#renderEdge(node, { name: edge, modifiers, children }, itemType, request, { ...params });
+    }
+    if (request.method === 'POST') {
+      if (!node) throw unsupported('POST', id);
+      if (edge === 'comments' && (node.type === 'Post' || node.type === 'Comment')) return this.#postComment(node, request.body);
+      if (edge === 'messages' && node.type === 'Page') return this.#sendMessage(request.body);
+      throw unsupported('POST', edge === undefined ? id : `${id}/${edge}`);
+    }
+    throw unsupported(request.method, id);
+  }
+
+  // -- reading -----------------------------------------------------------------------
+
+  #resolve(id: string): Resolved | undefined {
+    if (id === this.page.id) return { type: 'Page', id };
+    if (this.#posts.has(id)) return { type: 'Post', id };
+    if (this.#comments.has(id)) return { type: 'Comment', id };
+    if (this.#conversations.has(id)) return { type: 'Conversation', id };
+    for (const c of this.#conversations.values()) if (c.messages.some((m) => m.id === id)) return { type: 'Message', id };
+    if (this.#users.has(id) || [...this.#conversations.values()].some((c) => c.user.id === id)) return { type: 'User', id };
+    return undefined;
+  }
+
+  #renderNode(node: Resolved, fields: FieldNode[], request: RecordedRequest): Record<string, unknown> {
+    const out: Record<string, unknown> = {};
+    for (const field of fields) {
+      if (EDGES[node.type].includes(field.name)) {
+        out[field.name] = this.#renderEdge(node, field, EDGE_ITEM_TYPE[field.name]!, request, {});
+        continue;
+      }
+      if (!KNOWN_FIELDS[node.type].includes(field.name)) {
+        throw paramError(`(#100) Tried accessing nonexisting field (${field.name}) on node type (${node.type})`);
+      }
+      const value = this.#scalar(node, field.name);
+      if (value === undefined) continue;
+      out[field.name] = field.children && value && typeof value === 'object' && !Array.isArray(value) ? pick(value as Record<string, unknown>, field.children) : value;
+    }
+    return out;
+  }
+
+  #scalar(node: Resolved, field: string): unknown {
+    switch (node.type) {
+      case 'Page': {
+        const values: Record<string, unknown> = { id: this.page.id, name: this.page.name, link: `https://www.facebook.com/${this.page.id}`, category: 'Government organization' };
+        return values[field];
+      }
+      case 'Post': {
+        const post = this.#posts.get(node.id)!;
+        const view = this.#postView(post);
+        const values: Record<string, unknown> = { ...view, is_hidden: false, is_published: true, status_type: 'mobile_status_update' };
+        return values[field];
+      }
+      case 'Comment': {
+        const c = this.#comments.get(node.id)!;
+        const parent = c.parentId ? this.#comments.get(c.parentId) : undefined;
+        const conversation = c.privateReplyMessageId ? [...this.#conversations.values()].find((x) => x.messages.some((m) => m.id === c.privateReplyMessageId)) : undefined;
+        const values: Record<string, unknown> = {
+          id: c.id,
+          message: c.message,
+          created_time: formatGraphTime(c.created),
+          from: c.from,
+          parent: parent ? { created_time: formatGraphTime(parent.created), from: parent.from, message: parent.message, id: parent.id } : undefined,
+          can_reply_privately: c.canReplyPrivately && c.privateReplyMessageId === undefined && this.now().getTime() - c.created.getTime() <= 7 * DAY_MS,
+          permalink_url: this.#commentView(c).permalink_url,
+          comment_count: [...this.#comments.values()].filter((x) => x.parentId === c.id).length,
+          like_count: 0,
+          is_hidden: false,
+          can_hide: true,
+          can_remove: true,
+          can_comment: c.parentId === undefined,
+          can_like: true,
+          user_likes: false,
+          is_private: false,
+          object: { id: c.postId },
+          private_reply_conversation: conversation ? { id: conversation.id } : undefined,
+        };
+        return values[field];
+      }
+      case 'Conversation': {
+        const c = this.#conversations.get(node.id)!;
+        const last = c.messages.at(-1);
+        const people = { data: [{ ...c.user }, { id: this.page.id, name: this.page.name }] };
+        const values: Record<string, unknown> = {
+          id: c.id,
+          updated_time: formatGraphTime(last?.created ?? this.now()),
+          link: `/${this.page.id}/inbox/${c.id.replace(/^t_/, '')}/`,
+          message_count: c.messages.length,
+          unread_count: 0,
+          participants: people,
+          senders: people,
+          can_reply: true,
+          snippet: last?.text,
+          is_subscribed: true,
+        };
+        return values[field];
+      }
+      case 'Message': {
+        for (const c of this.#conversations.values()) {
+          const m = c.messages.find((x) => x.id === node.id);
+          if (!m) continue;
+          const view = this.#messageView(m, c);
+          const values: Record<string, unknown> = { id: view.id, message: view.message, created_time: view.created_time, from: view.from, to: { data: [view.to] } };
+          return values[field];
+        }
+        return undefined;
+      }
+      case 'User': {
+        const user = this.#users.get(node.id) ?? [...this.#conversations.values()].find((c) => c.user.id === node.id)?.user;
+        const [first, ...last] = (user?.name ?? '').split(' ');
+        const values: Record<string, unknown> = { id: node.id, name: user?.name, first_name: first || undefined, last_name: last.join(' ') || undefined };
+        return values[field];
+      }
+    }
+  }
+
+  /** Items of an edge, ordered and filtered, before paging. */
+  #edgeItems(node: Resolved, edge: string, modifiers: Record<string, string>): Resolved[] {
+    const since = modifiers.since === undefined ? undefined : unixOrTime(modifiers.since);
+    const until = modifiers.until === undefined ? undefined : unixOrTime(modifiers.until);
+    const inRange = (t: Date): boolean => (since === undefined || t.getTime() >= since) && (until === undefined || t.getTime() < until);
+    if (node.type === 'Page' && (edge === 'feed' || edge === 'posts')) {
+      return [...this.#posts.values()]
+        .filter((p) => edge === 'feed' || p.from.id === this.page.id)
+        .filter((p) => inRange(p.created))
+        .sort(byCreatedDesc)
+        .map((p) => ({ type: 'Post', id: p.id }));
+    }
+    if (edge === 'comments') {
+      const filter = modifiers.filter ?? 'toplevel';
+      if (filter !== 'toplevel' && filter !== 'stream') throw paramError(`(#100) filter must be one of the following values: toplevel, stream`);
+      let comments = [...this.#comments.values()];
+      if (node.type === 'Post') comments = comments.filter((c) => c.postId === node.id && (filter === 'stream' || c.parentId === undefined));
+      else comments = comments.filter((c) => c.parentId === node.id);
+      const order = modifiers.order ?? 'chronological';
+      if (order !== 'chronological' && order !== 'reverse_chronological') {
+        throw paramError('(#100) order must be one of the following values: chronological, reverse_chronological');
+      }
+      comments = comments.filter((c) => inRange(c.created)).sort(byCreatedAsc);
+      if (order === 'reverse_chronological') comments.reverse();
+      return comments.map((c) => ({ type: 'Comment', id: c.id }));
+    }
+    if (node.type === 'Page' && edge === 'conversations') {
+      return [...this.#conversations.values()]
+        .filter((c) => c.messages.length > 0)
+        .filter((c) => modifiers.user_id === undefined || c.user.id === modifiers.user_id)
+        .map((c) => ({ c, updated: c.messages.at(-1)!.created }))
+        .filter(({ updated }) => since === undefined || updated.getTime() >= since)
+        .sort((a, b) => b.updated.getTime() - a.updated.getTime())
+        .map(({ c }) => ({ type: 'Conversation', id: c.id }));
+    }
+    if (node.type === 'Conversation' && edge === 'messages') {
+      const conversation = this.#conversations.get(node.id)!;
+      return [...conversation.messages].reverse().map((m) => ({ type: 'Message', id: m.id }));
+    }
+    return [];
+  }
+
+  #renderEdge(node: Resolved, field: FieldNode, itemType: NodeType, request: RecordedRequest, topLevelParams: Record<string, unknown>): Record<string, unknown> {
+    const modifiers = field.modifiers;
+    const items = this.#edgeItems(node, field.name, modifiers);
+    const requested = Number(modifiers.limit ?? DEFAULT_LIMIT);
+    if (!Number.isInteger(requested) || requested < 0) throw paramError('(#100) param limit must be a non-negative integer');
+    const limit = Math.min(requested, MAX_LIMIT);
+    let start = 0;
+    let end = items.length;
+    if (modifiers.after !== undefined) {
+      const index = items.findIndex((i) => i.id === idOfCursor(modifiers.after!));
+      start = index < 0 ? items.length : index + 1;
+    } else if (modifiers.before !== undefined) {
+      const index = items.findIndex((i) => i.id === idOfCursor(modifiers.before!));
+      end = index < 0 ? 0 : index;
+      start = Math.max(0, end - limit);
+    }
+    const slice = items.slice(start, Math.min(end, start + limit));
+    const childFields = field.children ?? fieldsOf(DEFAULT_NODE_FIELDS[itemType]);
+    const data = slice.map((item) => this.#renderNode(item, childFields, request));
+    const out: Record<string, unknown> = { data };
+    if (slice.length > 0) {
+      const paging: Record<string, unknown> = { cursors: { before: cursorOf(slice[0]!.id), after: cursorOf(slice.at(-1)!.id) } };
+      const base = new URL(`${this.url}/${request.version ?? 'v24.0'}/${node.id}/${field.name}`);
+      const carry: Record<string, string> = {};
+      if (request.accessToken) carry.access_token = request.accessToken;
+      for (const key of ['since', 'until', 'filter', 'order', 'summary', 'user_id', 'platform'] as const) {
+        const value = modifiers[key] ?? (typeof topLevelParams[key] === 'string' ? (topLevelParams[key] as string) : undefined);
+        if (value !== undefined) carry[key] = value;
+      }
+      if (field.children) carry.fields = serializeFields(field.children);
+      carry.limit = String(limit);
+      if (start + limit < end) {
+        const next = new URL(base);
+        for (const [k, v] of Object.entries({ ...carry, after: cursorOf(slice.at(-1)!.id) })) next.searchParams.set(k, v);
+        paging.next = next.toString();
+      }
+      if (start > 0) {
+        const previous = new URL(base);
+        for (const [k, v] of Object.entries({ ...carry, before: cursorOf(slice[0]!.id) })) previous.searchParams.set(k, v);
+        paging.previous = previous.toString();
+      }
+      out.paging = paging;
+    }
+    if (modifiers.summary === 'true' || modifiers.summary === '1') {
+      out.summary = { order: modifiers.order ?? 'chronological', total_count: items.length, can_comment: true };
+    }
+    return out;
+  }
+
+  // -- writing ---------------------------------------------------------------------------
+
+  #postComment(node: Resolved, body: Record<string, unknown>): { id: string } {
+    const message = typeof body.message === 'string' ? body.message : '';
+    if (message.trim() === '' && body.attachment_url === undefined && body.attachment_id === undefined) {
+      throw paramError('(#100) Missing message or attachment');
+    }
+    const postId = node.type === 'Post' ? node.id : this.#comments.get(node.id)!.postId;
+    const comment = this.addComment({
+      postId,
+      message,
+      from: { id: this.page.id, name: this.page.name },
+      ...(node.type === 'Comment' ? { parentId: node.id } : {}),
+      can_reply_privately: false,
+    });
+    return { id: comment.id };
+  }
+
+  #sendMessage(body: Record<string, unknown>): { recipient_id: string; message_id: string } {
+    const recipient = jsonObject(body.recipient);
+    const message = jsonObject(body.message);
+    if (!recipient || (typeof recipient.id !== 'string' && typeof recipient.comment_id !== 'string')) {
+      throw paramError('(#100) param recipient must be non-empty.');
+    }
+    const text = message && typeof message.text === 'string' ? message.text : undefined;
+    if (text === undefined || text === '') throw paramError('(#100) param message must be non-empty.');
+    if (text.length > 2000) throw paramError('(#100) Length of param message[text] must be less than or equal to 2000');
+    const messagingType = typeof body.messaging_type === 'string' ? body.messaging_type : undefined;
+    const tag = typeof body.tag === 'string' ? body.tag : undefined;
+    if (messagingType !== undefined && !MESSAGING_TYPES.includes(messagingType)) {
+      throw paramError(`(#100) param messaging_type must be one of {${MESSAGING_TYPES.join(', ')}} - got "${messagingType}"`);
+    }
+    if (messagingType === 'MESSAGE_TAG' && tag === undefined) throw paramError('(#100) Tag is required for MESSAGE_TAG messaging type.');
+    if (tag !== undefined && !MESSAGE_TAGS.includes(tag)) throw paramError(`(#100) param tag must be one of {${MESSAGE_TAGS.join(', ')}} - got "${tag}"`);
+    const now = this.now();
+
+    if (typeof recipient.comment_id === 'string') {
+      const comment = this.#comments.get(recipient.comment_id);
+      if (!comment) throw paramError('(#100) No matching user found', 2018001);
+      if (comment.privateReplyMessageId !== undefined) throw new GraphFailure(400, { code: 10900, message: '(#10900) Activity already replied to' });
+      if (!comment.from || !comment.canReplyPrivately || now.getTime() - comment.created.getTime() > 7 * DAY_MS) {
+        throw new GraphFailure(400, { code: 10903, message: "(#10903) This user can't reply to this activity" });
+      }
+      const psid = this.psidFor(comment.from.id);
+      const conversation = this.#conversationWith({ id: psid, ...(comment.from.name === undefined ? {} : { name: comment.from.name }) });
+      const sent = this.#appendPageMessage(conversation, text, messagingType ?? 'RESPONSE', tag, now);
+      comment.privateReplyMessageId = sent.id;
+      return { recipient_id: psid, message_id: sent.id };
+    }
+
+    if (messagingType === undefined) throw paramError('(#100) The parameter messaging_type is required');
+    const psid = recipient.id as string;
+    const conversation = [...this.#conversations.values()].find((c) => c.user.id === psid);
+    if (!conversation) throw paramError('(#100) No matching user found', 2018001);
+    const lastFromUser = [...conversation.messages].reverse().find((m) => !m.fromPage);
+    const age = lastFromUser ? now.getTime() - lastFromUser.created.getTime() : Number.POSITIVE_INFINITY;
+    if (messagingType === 'RESPONSE' || messagingType === 'UPDATE') {
+      if (age > DAY_MS) throw outsideWindow();
+    } else if (tag === 'HUMAN_AGENT' && age > 7 * DAY_MS) {
+      throw outsideWindow();
+    }
+    const sent = this.#appendPageMessage(conversation, text, messagingType, tag, now);
+    return { recipient_id: psid, message_id: sent.id };
+  }
+
+  #appendPageMessage(conversation: ConversationState, text: string, messagingType: string, tag: string | undefined, at: Date): MessageState {
+    const state: MessageState = { id: this.#messageId(), conversationId: conversation.id, text, created: at, fromPage: true, messagingType, tag };
+    conversation.messages.push(state);
+    return state;
+  }
+
+  // -- views and ids -----------------------------------------------------------------------
+
+  #conversationWith(user: FakeProfile): ConversationState {
+    const existing = [...this.#conversations.values()].find((c) => c.user.id === user.id);
+    if (existing) {
+      if (user.name !== undefined && existing.user.name === undefined) existing.user.name = user.name;
+      return existing;
+    }
+    const conversation: ConversationState = { id: `t_${this.#nextId()}`, user: { ...user }, messages: [] };
+    this.#conversations.set(conversation.id, conversation);
+    return conversation;
+  }
+
+  #nextId(): number {
+    this.#seq += 1;
+    return 122100000000 + this.#seq;
+  }
+
+  #localId(postId: string): string {
+    return postId.includes('_') ? postId.slice(postId.indexOf('_') + 1) : postId;
+  }
+
+  #messageId(): string {
+    return `m_${randomBytes(24).toString('base64url')}`;
+  }
+
+  #postView(post: PostState): FakePost {
+    return {
+      id: post.id,
+      message: post.message,
+      created_time: formatGraphTime(post.created),
+      updated_time: formatGraphTime(post.updated),
+      from: { ...post.from },
+      permalink_url: `https://www.facebook.com/${this.page.id}/posts/${this.#localId(post.id)}`,
+    };
+  }
+
+  #commentView(c: CommentState): FakeComment {
+    return {
+      id: c.id,
+      post_id: c.postId,
+      parent_id: c.parentId,
+      message: c.message,
+      created_time: formatGraphTime(c.created),
+      from: c.from ? { ...c.from } : undefined,
+      can_reply_privately: c.canReplyPrivately && c.privateReplyMessageId === undefined,
+      permalink_url: `https://www.facebook.com/${this.page.id}/posts/${this.#localId(c.postId)}?comment_id=${this.#localId(c.id)}`,
+      private_reply_message_id: c.privateReplyMessageId,
+    };
+  }
+
+  #messageView(m: MessageState, conversation: ConversationState): FakeMessage {
+    const page = { id: this.page.id, name: this.page.name };
+    const user = { ...conversation.user };
+    return {
+      id: m.id,
+      conversation_id: conversation.id,
+      message: m.text,
+      created_time: formatGraphTime(m.created),
+      from: m.fromPage ? page : user,
+      to: m.fromPage ? user : page,
+      messaging_type: m.messagingType,
+      tag: m.tag,
+    };
+  }
+}
+
+// ---------------------------------------------------------------------------
+
+function byCreatedDesc(a: { created: Date; id: string }, b: { created: Date; id: string }): number {
+  return b.created.getTime() - a.created.getTime() || b.id.localeCompare(a.id);
+}
+
+function byCreatedAsc(a: { created: Date; id: string }, b: { created: Date; id: string }): number {
+  return a.created.getTime() - b.created.getTime() || a.id.localeCompare(b.id);
+}
+
+function pick(value: Record<string, unknown>, fields: FieldNode[]): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const f of fields) if (value[f.name] !== undefined) out[f.name] = value[f.name];
+  return out;
+}
+
+/** `since`/`until` as Graph takes them: unix seconds or a date string; milliseconds since epoch. */
+function unixOrTime(value: string): number {
+  if (/^\d+$/.test(value)) return Number(value) * 1000;
+  const time = Date.parse(value);
+  if (Number.isNaN(time)) throw paramError(`(#100) The parameter since/until must be a unix timestamp or a date, got "${value}"`);
+  return time;
+}
+
+function jsonObject(value: unknown): Record<string, unknown> | undefined {
+  if (value && typeof value === 'object' && !Array.isArray(value)) return value as Record<string, unknown>;
+  if (typeof value === 'string' && value.trim().startsWith('{')) {
+    try {
+      const parsed = JSON.parse(value) as unknown;
+      return parsed && typeof parsed === 'object' ? (parsed as Record<string, unknown>) : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+  return undefined;
+}
+
+function tokenOf(query: Record<string, string>, body: Record<string, unknown>, headers: IncomingHttpHeaders): string | undefined {
+  if (query.access_token) return query.access_token;
+  if (typeof body.access_token === 'string') return body.access_token;
+  const auth = headers.authorization;
+  const match = auth ? /^(?:OAuth|Bearer)\s+(\S+)$/i.exec(auth) : null;
+  return match?.[1];
+}
+
+async function readBody(req: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    const buffer = chunk as Buffer;
+    size += buffer.length;
+    if (size > 4 * 1024 * 1024) throw new Error('request body over 4 MiB');
+    chunks.push(buffer);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+function parseBody(raw: string, contentType: string | undefined): Record<string, unknown> {
+  if (raw.trim() === '') return {};
+  const type = (contentType ?? '').toLowerCase();
+  if (type.includes('application/x-www-form-urlencoded')) {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of new URLSearchParams(raw)) out[k] = v;
+    return out;
+  }
+  try {
+    const parsed = JSON.parse(raw) as unknown;
+    return parsed && typeof parsed === 'object' && !Array.isArray(parsed) ? (parsed as Record<string, unknown>) : {};
+  } catch {
+    return {};
+  }
+}
+
+/** Starts the stand-in on 127.0.0.1 with a free port. Close it with {@link GraphApiFake.close}. */
+export async function startGraphApiFake(options: GraphApiFakeOptions = {}): Promise<GraphApiFake> {
+  const server = createServer();
+  const fake = new GraphApiFake(server, options);
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  return fake;
+}
