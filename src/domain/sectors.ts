@@ -74,18 +74,24 @@ export const OTHER_SECTOR_CODE = 'other';
 // word ("ջու՞րը"); soft hyphens and zero-width characters hide inside words
 // pasted from elsewhere. None may split a word.
 const IN_WORD_MARKS = /[\u055A\u055B\u055C\u055E\u055F\u00AD\u200B-\u200D\u2060\uFEFF]/gu;
-const WORD = /[\p{L}\p{M}\p{N}]+/gu;
+// After NFKC has composed what it can (й, ё, é), the combining marks left are
+// decoration — Russian stress accents, emoji variation selectors, keycaps —
+// and are dropped so they neither split words nor count as words.
+const COMBINING_MARKS = /\p{M}/gu;
+const WORD = /[\p{L}\p{N}]+/gu;
 
 /**
- * Lower-cased NFKC with the spelling variants folded: NFKC turns the ligature
- * և into եւ, and եւ (classical spelling) becomes եվ (how և is typed without
- * the ligature key, and how ԵՎ lower-cases); ё becomes е.
+ * Lower-cased NFKC without leftover combining marks, with the spelling
+ * variants folded: NFKC turns the ligature և into եւ, and եւ (classical
+ * spelling) becomes եվ (how և is typed without the ligature key, and how ԵՎ
+ * lower-cases); ё becomes е.
  */
 function normalize(text: string): string {
   return text
     .normalize('NFKC')
     .toLowerCase()
     .replace(IN_WORD_MARKS, '')
+    .replace(COMBINING_MARKS, '')
     .replace(/եւ/gu, 'եվ')
     .replace(/ё/gu, 'е');
 }
