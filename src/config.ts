@@ -60,7 +60,7 @@ export function parseBusinessHours(text: string): BusinessHours | undefined {
   const startMinute = Number(m[2]) * 60 + Number(m[3]);
   const endMinute = Number(m[4]) * 60 + Number(m[5]);
   if (startMinute >= endMinute || endMinute > 24 * 60) return undefined;
-  return { days: [...days].sort(), startMinute, endMinute };
+  return { days: [...days].sort((a, b) => a - b), startMinute, endMinute };
 }
 
 function isValidTimeZone(tz: string): boolean {
