@@ -130,6 +130,19 @@ const duration = (fallback: string) =>
       return minutes;
     });
 
+const positiveInt = (fallback: number, what: string) =>
+  z
+    .string()
+    .trim()
+    .default(String(fallback))
+    .transform((v, ctx) => {
+      if (!/^\d+$/.test(v) || Number(v) < 1) {
+        ctx.addIssue({ code: 'custom', message: `"${v}" is not a whole number ≥ 1 (${what})` });
+        return z.NEVER;
+      }
+      return Number(v);
+    });
+
 const envSchema = z
   .object({
     NODE_ENV: z.enum(['production', 'development', 'test']).default('production'),
@@ -164,6 +177,12 @@ const envSchema = z
     TELEGRAM_WEBHOOK_SECRET: optionalText.refine((v) => v === undefined || /^[A-Za-z0-9_-]{1,256}$/.test(v), {
       message: '1-256 characters of A-Z, a-z, 0-9, _ and - (Telegram rule for secret_token)',
     }),
+    TELEGRAM_GROUP_MESSAGES_PER_MINUTE: positiveInt(20, 'messages a minute into the staff group (Telegram allows about 20)'),
+    TELEGRAM_MESSAGES_PER_SECOND: positiveInt(30, 'messages a second to all chats together (Telegram allows about 30)'),
+    REQUIRE_APPROVAL: bool,
+    REMIND_UNCLAIMED_AFTER: duration('30m'),
+    REMIND_CLAIMED_AFTER: duration('2h'),
+    LOW_PRIORITY_SUMMARY_EVERY: duration('1h'),
 
     FACEBOOK_PAGE_ID: optionalText.refine((v) => v === undefined || /^\d+$/.test(v), { message: 'must be the numeric Page id' }),
     FACEBOOK_PAGE_ACCESS_TOKEN: optionalText,
@@ -175,6 +194,25 @@ const envSchema = z
       .trim()
       .default('v24.0')
       .refine((v) => /^v\d+\.\d+$/.test(v), { message: 'must look like v24.0' }),
+    FACEBOOK_POLL_EVERY: z
+      .string()
+      .trim()
+      .default('5m')
+      .transform((v, ctx) => {
+        if (v.toLowerCase() === 'off') return undefined;
+        const minutes = parseDurationMinutes(v);
+        if (minutes === undefined || minutes <= 0) {
+          ctx.addIssue({ code: 'custom', message: `"${v}" is not a duration; write it like 5m or 1h, or off to rely on webhooks alone` });
+          return z.NEVER;
+        }
+        return minutes;
+      }),
+    FACEBOOK_POLL_LOOKBACK_DAYS: z.coerce
+      .number({ message: 'must be a whole number of days (for example 14)' })
+      .int({ message: 'must be a whole number of days (for example 14)' })
+      .min(1, { message: 'must be at least 1 day' })
+      .max(90, { message: 'must be at most 90 days' })
+      .default(14),
 
     TIMEZONE: z
       .string()
@@ -257,6 +295,10 @@ export interface Config {
     adminIds: number[];
     webhookUrl: string | undefined;
     webhookSecret: string | undefined;
+    /** Pace of messages and edits into the staff group (Telegram: about 20 a minute). */
+    groupMessagesPerMinute: number;
+    /** Messages a second to all chats together (Telegram: about 30). */
+    messagesPerSecond: number;
   };
   facebook: {
     pageId: string | undefined;
@@ -265,6 +307,10 @@ export interface Config {
     verifyToken: string | undefined;
     graphApiUrl: string;
     graphApiVersion: string;
+    /** Minutes between polls of the Page; undefined: no polling (webhooks alone). */
+    pollEveryMinutes: number | undefined;
+    /** Polls look for new comments on posts of this many last days. */
+    pollLookbackDays: number;
   };
   timezone: string;
   businessHours: BusinessHours;
@@ -273,6 +319,17 @@ export interface Config {
   sla: { firstResponseMinutes: number; clock: 'business' | 'wall' };
   digest: { cron: string; chatIds: number[] };
   locale: 'hy' | 'en' | 'ru';
+  /** The staff's workflow in Telegram: approvals, reminders, low-priority summaries. */
+  workflow: {
+    /** Answers of agents wait for a supervisor's approval before they are published. */
+    requireApproval: boolean;
+    /** A card nobody claimed this long (SLA clock) gets one reminder in the group. */
+    remindUnclaimedMinutes: number;
+    /** A claimed inquiry unanswered this long (SLA clock) gets one private reminder to its claimant. */
+    remindClaimedMinutes: number;
+    /** How often low-priority items are posted as one summary message. */
+    lowPrioritySummaryMinutes: number;
+  };
 }
 
 /** Every variable name the schema knows, in order (used by docs and tests). */
@@ -317,6 +374,8 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
       adminIds: e.TELEGRAM_ADMIN_IDS,
       webhookUrl: e.TELEGRAM_WEBHOOK_URL,
       webhookSecret: e.TELEGRAM_WEBHOOK_SECRET,
+      groupMessagesPerMinute: e.TELEGRAM_GROUP_MESSAGES_PER_MINUTE,
+      messagesPerSecond: e.TELEGRAM_MESSAGES_PER_SECOND,
     },
     facebook: {
       pageId: e.FACEBOOK_PAGE_ID,
@@ -325,6 +384,8 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
       verifyToken: e.FACEBOOK_VERIFY_TOKEN,
       graphApiUrl: e.GRAPH_API_URL,
       graphApiVersion: e.GRAPH_API_VERSION,
+      pollEveryMinutes: e.FACEBOOK_POLL_EVERY,
+      pollLookbackDays: e.FACEBOOK_POLL_LOOKBACK_DAYS,
     },
     timezone: e.TIMEZONE,
     businessHours: e.BUSINESS_HOURS,
@@ -332,6 +393,12 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
     sla: { firstResponseMinutes: e.SLA_FIRST_RESPONSE, clock: e.SLA_CLOCK },
     digest: { cron: e.DIGEST_CRON, chatIds: e.DIGEST_CHAT_IDS },
     locale: e.LOCALE,
+    workflow: {
+      requireApproval: e.REQUIRE_APPROVAL,
+      remindUnclaimedMinutes: e.REMIND_UNCLAIMED_AFTER,
+      remindClaimedMinutes: e.REMIND_CLAIMED_AFTER,
+      lowPrioritySummaryMinutes: e.LOW_PRIORITY_SUMMARY_EVERY,
+    },
   };
 }
 

@@ -7,6 +7,7 @@
 import type { Worker } from 'bullmq';
 import type { FastifyInstance } from 'fastify';
 import { sql } from 'kysely';
+import { telegramPart } from './bots/telegram.part.js';
 import { configSecrets, type Config } from './config.js';
 import { openDatabase, type OpenedDatabase } from './db/create-db.js';
 import { migrateToLatest } from './db/migrate.js';
@@ -17,8 +18,10 @@ import { createMetrics, registerStateGauges, type Metrics } from './observabilit
 import { QUEUE_NAMES } from './queue/jobs.js';
 import { closeQueues, createProducers, createQueues, type Producers, type Queues } from './queue/producers.js';
 import { checkRedis, createRedisConnection } from './queue/redis.js';
-import { createScheduleWorker, upsertSchedulers, type ScheduleHandlers } from './queue/schedulers.js';
+import { createScheduleWorker, restoreSchedulers, upsertSchedulers, type ScheduleHandlers } from './queue/schedulers.js';
+import { digestPart } from './queue/workers/digest.worker.js';
 import { createIngestWorker } from './queue/workers/ingest.worker.js';
+import { facebookPart, facebookWebhooksPart } from './services/facebook-parts.js';
 import { createIngestDeps } from './services/ingest-deps.js';
 import { reconcile } from './services/reconciler.service.js';
 
@@ -68,7 +71,7 @@ export interface RunningService {
 }
 
 /** The parts that exist; each says when it is off. */
-export const DEFAULT_PARTS: PartFactory[] = [];
+export const DEFAULT_PARTS: PartFactory[] = [facebookPart, facebookWebhooksPart, telegramPart, digestPart];
 
 /**
  * One line for each part the configuration leaves off, with the variable
@@ -76,13 +79,6 @@ export const DEFAULT_PARTS: PartFactory[] = [];
  */
 export function describeOffParts(config: Config): string[] {
   const off: string[] = [];
-  if (!config.telegram.botToken) off.push('Telegram bot is off: set TELEGRAM_BOT_TOKEN (and TELEGRAM_STAFF_CHAT_ID) to turn it on.');
-  else if (config.telegram.staffChatId === undefined) off.push('Telegram cards are off: set TELEGRAM_STAFF_CHAT_ID to the staff group to turn them on.');
-  if (!config.facebook.pageId || !config.facebook.pageAccessToken)
-    off.push('Facebook connector is off: set FACEBOOK_PAGE_ID and FACEBOOK_PAGE_ACCESS_TOKEN to turn it on.');
-  if (!config.facebook.appSecret || !config.facebook.verifyToken)
-    off.push('Facebook webhooks are off: set FACEBOOK_APP_SECRET and FACEBOOK_VERIFY_TOKEN to turn them on (polling still runs).');
-  if (!config.telegram.botToken) off.push('Weekly digest is off: it is sent by the Telegram bot (TELEGRAM_BOT_TOKEN).');
   return off;
 }
 
@@ -157,7 +153,7 @@ export async function startService(options: StartOptions): Promise<RunningServic
 
     const cardsOn = parts.some((p) => p.name === 'telegram');
     const repliesOn = parts.some((p) => p.name === 'facebook');
-    const runReconcile = () => reconcile({ db: database.db, producers, logger, metrics, cards: cardsOn, replies: repliesOn });
+    const runReconcile = () => reconcile({ db: database.db, queues, logger, metrics, cards: cardsOn, replies: repliesOn });
     const handlers: ScheduleHandlers = { 'reconcile.run': async () => runReconcile() };
     for (const part of parts) Object.assign(handlers, part.scheduleHandlers ?? {});
     const scheduleWorker = createScheduleWorker({ connection, prefix: config.queuePrefix, logger, metrics, handlers });
@@ -185,6 +181,25 @@ export async function startService(options: StartOptions): Promise<RunningServic
     for (const part of parts) await part.start?.();
     // Anything left pending by a crash or an emptied Redis is queued again now.
     await runReconcile();
+    // Redis emptied while we run (FLUSHALL, a restart without its data) takes the
+    // schedules with it, the reconciler's own included: check for that here, in
+    // the process, and put everything back.
+    const reconcileEveryMs = options.reconcileEveryMs ?? 5 * 60_000;
+    let checking = false;
+    const watchdog = setInterval(() => {
+      if (checking) return;
+      checking = true;
+      restoreSchedulers(queues.schedule)
+        .then(async (restored) => {
+          if (restored.length === 0) return;
+          logger.warn({ schedulers: restored }, 'Redis lost the schedules (emptied, or restarted without its data): restored them; queueing the pending work again');
+          await runReconcile();
+        })
+        .catch((error: unknown) => logger.warn({ err: error }, 'could not check the schedules in Redis; trying again later'))
+        .finally(() => (checking = false));
+    }, Math.min(reconcileEveryMs, 30_000));
+    watchdog.unref();
+    closers.push({ name: 'schedule watchdog', close: async () => clearInterval(watchdog) });
     logger.info(
       { address, parts: ['database', 'queues', 'http', ...parts.map((p) => p.name)], queues: Object.values(QUEUE_NAMES) },
       'ardzagank is running',

@@ -1,9 +1,10 @@
 /**
- * Which connector parses an inbound payload of which platform.
+ * Which connector parses an inbound payload of which platform (webhook
+ * deliveries and poll batches alike).
  */
 import type { Platform } from '../db/schema.js';
 import type { InboundItem } from '../domain/inquiry.js';
-import { parseFacebookWebhook } from './facebook/webhook-parser.js';
+import { parseFacebookInbound } from './facebook/inbound-parser.js';
 
 /** No connector of ours handles this platform yet; the payload waits as failed. */
 export class UnknownPlatformError extends Error {
@@ -13,7 +14,7 @@ export class UnknownPlatformError extends Error {
 export function parseInbound(platform: Platform, payload: unknown): InboundItem[] {
   switch (platform) {
     case 'facebook':
-      return parseFacebookWebhook(payload);
+      return parseFacebookInbound(payload);
     default:
       throw new UnknownPlatformError(`no connector parses ${platform} payloads yet`);
   }

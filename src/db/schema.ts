@@ -21,6 +21,7 @@ export type Locale = 'hy' | 'en' | 'ru';
 export type ReplyStatus = 'pending' | 'sent' | 'failed';
 export type ReplyVisibility = 'public' | 'private';
 export type InboundStatus = 'pending' | 'processed' | 'failed';
+export type ReplyChannel = 'comment_reply' | 'private_reply' | 'messenger';
 
 export interface SourceTable {
   id: Generated<number>;
@@ -33,6 +34,11 @@ export interface SourceTable {
   enabled: Generated<boolean>;
   pausedReason: string | null;
   pausedAt: Timestamp | null;
+  /** The platform asked us to slow down: polls wait until then (migration 1010). */
+  throttledUntil: Timestamp | null;
+  lastPolledAt: Timestamp | null;
+  /** Scrubbed error of the latest failed poll; null after a good one. */
+  lastPollError: string | null;
   createdAt: TimestampDefault;
   updatedAt: TimestampDefault;
 }
@@ -94,6 +100,8 @@ export interface InquiryTable {
   lowPriority: Generated<boolean>;
   previousInquiryId: number | null;
   updatedAt: TimestampDefault;
+  /** Business-hours first-response time, set by a trigger from `business_calendar` (migration 1210); read-only. */
+  frtBusinessMinutes: ColumnType<number | null, never, never>;
 }
 
 export interface InquiryMessageTable {
@@ -120,6 +128,13 @@ export interface ReplyTable {
   createdAt: TimestampDefault;
   sentAt: Timestamp | null;
   updatedAt: TimestampDefault;
+  /**
+   * Set before the reply is sent to the platform, cleared on a clear verdict:
+   * while set, whether it was published is unknown (migration 1010).
+   */
+  inFlightAt: Timestamp | null;
+  /** How it was published: `comment_reply`, `private_reply`, `messenger`. */
+  channel: ReplyChannel | null;
 }
 
 export interface EventTable {
@@ -171,6 +186,103 @@ export interface BaselineTable {
   createdAt: TimestampDefault;
 }
 
+/** One weekly digest to one chat (migration 1200): claimed before sending, so it goes out once. */
+export interface DigestDeliveryTable {
+  id: Generated<number>;
+  /** ISO week reported on, `2026-W47`. */
+  week: string;
+  chatId: number;
+  status: Generated<'sending' | 'sent' | 'failed'>;
+  dueAt: Timestamp;
+  late: Generated<boolean>;
+  claimToken: string;
+  claimedAt: Timestamp;
+  attempts: Generated<number>;
+  textMessageId: number | null;
+  photoMessageId: number | null;
+  sentAt: Timestamp | null;
+  lastError: string | null;
+  createdAt: TimestampDefault;
+}
+
+/** Someone who wrote /start to the bot and waits for an admin (migration 1110). */
+export interface StaffRequestTable {
+  telegramUserId: number;
+  name: string;
+  username: string | null;
+  language: Locale;
+  status: 'pending' | 'approved' | 'rejected';
+  requestedAt: Timestamp;
+  decidedBy: number | null;
+  decidedAt: Timestamp | null;
+}
+
+export type ReplyDraftStatus = 'draft' | 'awaiting_approval' | 'returned' | 'confirmed' | 'cancelled';
+
+/** An answer shown back to its author before publishing; may wait for approval (migration 1110). */
+export interface ReplyDraftTable {
+  id: Generated<number>;
+  inquiryId: number;
+  staffId: number;
+  text: string;
+  visibility: ReplyVisibility | null;
+  status: Generated<ReplyDraftStatus>;
+  /** The reply created when the draft was confirmed or approved. */
+  replyId: number | null;
+  reviewerId: number | null;
+  reviewComment: string | null;
+  /** Where the preview was shown. */
+  chatId: number | null;
+  previewMessageId: number | null;
+  createdAt: TimestampDefault;
+  updatedAt: TimestampDefault;
+}
+
+/** A force-reply prompt of the bot, so the reply to it is matched (migration 1110). */
+export interface TelegramPromptTable {
+  chatId: number;
+  messageId: number;
+  kind: 'answer' | 'send_back';
+  inquiryId: number | null;
+  draftId: number | null;
+  staffId: number;
+  createdAt: TimestampDefault;
+}
+
+/** A message of the bot other than a card; `key` makes each occasion send once (migration 1110). */
+export interface TelegramNoticeTable {
+  id: Generated<number>;
+  key: string;
+  kind: string;
+  chatId: number;
+  inquiryId: number | null;
+  payload: Json<Record<string, unknown>>;
+  replyToMessageId: number | null;
+  /** Null until Telegram has accepted it. */
+  messageId: number | null;
+  /** Why it can never be sent (the person blocked the bot…). */
+  failure: string | null;
+  createdAt: TimestampDefault;
+  sentAt: Timestamp | null;
+}
+
+/** One local day of the business calendar (migration 1210), built from the configuration. */
+export interface BusinessCalendarTable {
+  day: string;
+  openAt: Timestamp | null;
+  lenMinutes: number;
+  cumMinutes: number;
+}
+
+export interface BusinessCalendarStateTable {
+  id: Generated<number>;
+  fingerprint: string;
+  timezone: string;
+  firstDay: string;
+  lastDay: string;
+  builtAt: TimestampDefault;
+}
+
 export interface Database {
   sources: SourceTable;
   staff: StaffTable;
@@ -181,7 +293,14 @@ export interface Database {
   events: EventTable;
   inboundEvents: InboundEventTable;
   telegramCards: TelegramCardTable;
+  staffRequests: StaffRequestTable;
+  replyDrafts: ReplyDraftTable;
+  telegramPrompts: TelegramPromptTable;
+  telegramNotices: TelegramNoticeTable;
   baselines: BaselineTable;
+  digestDeliveries: DigestDeliveryTable;
+  businessCalendar: BusinessCalendarTable;
+  businessCalendarState: BusinessCalendarStateTable;
 }
 
 export type InquiryRow = Selectable<InquiryTable>;
@@ -194,4 +313,9 @@ export type SourceRow = Selectable<SourceTable>;
 export type ReplyRow = Selectable<ReplyTable>;
 export type SectorRow = Selectable<SectorTable>;
 export type TelegramCardRow = Selectable<TelegramCardTable>;
+export type StaffRequestRow = Selectable<StaffRequestTable>;
+export type ReplyDraftRow = Selectable<ReplyDraftTable>;
+export type TelegramPromptRow = Selectable<TelegramPromptTable>;
+export type TelegramNoticeRow = Selectable<TelegramNoticeTable>;
 export type BaselineRow = Selectable<BaselineTable>;
+export type DigestDeliveryRow = Selectable<DigestDeliveryTable>;

@@ -75,6 +75,8 @@ export interface PageAnswer {
   /** For messages: the citizen the page wrote to. */
   recipientId: string | null;
   answeredAt: Date;
+  /** The page's text, when the platform sent it (to recognise our own replies still being recorded). */
+  text?: string;
 }
 
 /** The page published a post of its own: counted, never an inquiry. */

@@ -171,13 +171,21 @@ function matchesAt(words: readonly string[], at: number, keyword: CompiledKeywor
 export function suggestSector(text: string, rules: readonly SectorRule[]): SectorSuggestion | undefined {
   const words = wordsOf(normalize(text));
   if (words.length === 0) return undefined;
+  // A keyword can only match where a word starts with its first character: look only there
+  // (every text is checked against every keyword of every sector as it is ingested).
+  const startsOf = new Map<string, number[]>();
+  words.forEach((word, i) => {
+    const at = startsOf.get(word[0]!);
+    if (at) at.push(i);
+    else startsOf.set(word[0]!, [i]);
+  });
   let best: (SectorSuggestion & { position: number }) | undefined;
   for (const rule of compileRules(rules)) {
     const covered = new Set<number>();
     const firstAt = new Map<string, number>();
     for (const keyword of rule.keywords) {
-      for (let i = 0; i + keyword.words.length <= words.length; i++) {
-        if (!matchesAt(words, i, keyword)) continue;
+      for (const i of startsOf.get(keyword.words[0]![0]!) ?? []) {
+        if (i + keyword.words.length > words.length || !matchesAt(words, i, keyword)) continue;
         for (let j = 0; j < keyword.words.length; j++) covered.add(i + j);
         if (!firstAt.has(keyword.source)) firstAt.set(keyword.source, i);
       }

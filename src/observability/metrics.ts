@@ -42,7 +42,7 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}): Metri
     }),
     graphApiCalls: new Counter({ name: 'ardzagank_graph_api_calls_total', help: 'Graph API requests made', labelNames: ['source', 'purpose'], registers: [registry] }),
     telegramCalls: new Counter({ name: 'ardzagank_telegram_calls_total', help: 'Telegram Bot API requests made', labelNames: ['method', 'outcome'], registers: [registry] }),
-    reconciled: new Counter({ name: 'ardzagank_reconciled_total', help: 'Jobs re-enqueued by the reconciler', labelNames: ['kind'], registers: [registry] }),
+    reconciled: new Counter({ name: 'ardzagank_reconciled_total', help: 'Pending items that had no live job and were queued again by the reconciler', labelNames: ['kind'], registers: [registry] }),
   };
 }
 

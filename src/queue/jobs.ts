@@ -26,6 +26,21 @@ export interface JobPayloads {
   /** A reply was published or failed for good: tell its author and refresh the card. */
   'reply.result': { replyId: number };
   'reconcile.run': { reason: 'start' | 'schedule' | 'manual' };
+  /** Read what is new on one connected source (Graph API poll); scheduled per source. */
+  'source.poll': { sourceId: number };
+  /** Something the admins must act on (a source paused by a dead token…); the bot tells them in Telegram. */
+  'admin.alert': { kind: string; sourceId?: number; message: string };
+  /** A bot message other than a card (reminder, escalation, result, alert…), stored in `telegram_notices`. */
+  'notice.send': { noticeId: number };
+  /** Scheduled: reminders of unclaimed and unanswered inquiries, escalation past the SLA. */
+  'reminders.check': { reason: 'schedule' | 'manual' };
+  /** Scheduled: low-priority items posted to the staff group as one summary message. */
+  'lowpriority.summary': { reason: 'schedule' | 'manual' };
+  /**
+   * The weekly digest (scheduled on DIGEST_CRON in TIMEZONE). `dueAt` (ISO)
+   * is when it was due; scheduled jobs take it from their fire time.
+   */
+  'digest.send': { reason: 'schedule' | 'catch_up' | 'manual'; dueAt?: string };
 }
 
 export type JobName = keyof JobPayloads;
@@ -38,7 +53,20 @@ export const JOB_QUEUE: { [N in JobName]: QueueName } = {
   'reply.deliver': QUEUE_NAMES.deliver,
   'reply.result': QUEUE_NAMES.notify,
   'reconcile.run': QUEUE_NAMES.schedule,
+  'source.poll': QUEUE_NAMES.schedule,
+  'admin.alert': QUEUE_NAMES.notify,
+  'notice.send': QUEUE_NAMES.notify,
+  'reminders.check': QUEUE_NAMES.schedule,
+  'lowpriority.summary': QUEUE_NAMES.schedule,
+  'digest.send': QUEUE_NAMES.schedule,
 };
+
+/**
+ * BullMQ priority of new cards: jobs without a priority run first, so edits
+ * of cards already shown and messages to people are not stuck behind a
+ * burst of new cards waiting for the group's rate limit.
+ */
+export const CARD_SEND_PRIORITY = 10;
 
 /** Deterministic job ids (BullMQ forbids ':' in custom ids). */
 export const jobId = {
@@ -48,4 +76,15 @@ export const jobId = {
   cardUpdate: (inquiryId: number, at: Date) => `card-update-${inquiryId}-${at.getTime()}`,
   replyDeliver: (replyId: number) => `reply-deliver-${replyId}`,
   replyResult: (replyId: number) => `reply-result-${replyId}`,
+  /** The scheduler that polls one source. */
+  sourcePollScheduler: (sourceId: number) => `source-poll-${sourceId}`,
+  /** A poll asked for now (e.g. after `sources resume`). */
+  sourcePollNow: (sourceId: number, at: Date) => `source-poll-${sourceId}-now-${at.getTime()}`,
+  /** `key` names the occasion (e.g. `source-paused-3-1764324000000`), so one occasion alerts once. */
+  adminAlert: (key: string) => `admin-alert-${key}`,
+  noticeSend: (noticeId: number) => `notice-${noticeId}`,
+  /** The scheduler of the weekly digest. */
+  digestScheduler: 'digest-weekly',
+  /** A digest sent outside the schedule (catch-up after downtime), one per reported week. */
+  digestSend: (week: string) => `digest-send-${week}`,
 };

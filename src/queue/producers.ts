@@ -4,7 +4,7 @@
  */
 import { Queue, type JobsOptions } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { JOB_QUEUE, QUEUE_NAMES, jobId, type JobName, type JobPayloads, type QueueName } from './jobs.js';
+import { CARD_SEND_PRIORITY, JOB_QUEUE, QUEUE_NAMES, jobId, type JobName, type JobPayloads, type QueueName } from './jobs.js';
 
 export type Queues = Record<QueueName, Queue>;
 
@@ -45,26 +45,40 @@ export interface Producers {
   updateCards(inquiryIds: number[]): Promise<void>;
   deliverReply(replyId: number): Promise<void>;
   replyResult(replyId: number): Promise<void>;
+  /** Polls a source now, outside its schedule. */
+  pollSource(sourceId: number): Promise<void>;
+  /** Tells the admins in Telegram; `key` (letters, digits, `-`) makes one occasion alert once. */
+  adminAlert(alert: JobPayloads['admin.alert'], key: string): Promise<void>;
+  /** Sends stored bot messages (`telegram_notices` rows). */
+  sendNotices(noticeIds: number[]): Promise<void>;
 }
 
 export function createProducers(queues: Queues): Producers {
   const add = async <N extends JobName>(name: N, data: JobPayloads[N], id: string, opts: JobsOptions = {}) => {
     await queues[JOB_QUEUE[name]].add(name, data, { ...opts, jobId: id });
   };
-  const addBulk = async <N extends JobName>(name: N, items: Array<{ data: JobPayloads[N]; id: string }>) => {
+  const addBulk = async <N extends JobName>(name: N, items: Array<{ data: JobPayloads[N]; id: string }>, opts: JobsOptions = {}) => {
     if (items.length === 0) return;
-    await queues[JOB_QUEUE[name]].addBulk(items.map((i) => ({ name, data: i.data, opts: { jobId: i.id } })));
+    await queues[JOB_QUEUE[name]].addBulk(items.map((i) => ({ name, data: i.data, opts: { ...opts, jobId: i.id } })));
   };
+  // Card-update job ids carry a time; strictly increasing, so two changes
+  // within one millisecond still make two jobs.
+  let lastUpdateStamp = 0;
   return {
     ingest: (inboundEventId) => add('inquiry.ingest', { inboundEventId }, jobId.ingest(inboundEventId)),
     ingestMany: (ids) => addBulk('inquiry.ingest', ids.map((inboundEventId) => ({ data: { inboundEventId }, id: jobId.ingest(inboundEventId) }))),
-    sendCard: (inquiryId) => add('card.send', { inquiryId }, jobId.cardSend(inquiryId)),
-    sendCards: (ids) => addBulk('card.send', ids.map((inquiryId) => ({ data: { inquiryId }, id: jobId.cardSend(inquiryId) }))),
+    sendCard: (inquiryId) => add('card.send', { inquiryId }, jobId.cardSend(inquiryId), { priority: CARD_SEND_PRIORITY }),
+    sendCards: (ids) =>
+      addBulk('card.send', ids.map((inquiryId) => ({ data: { inquiryId }, id: jobId.cardSend(inquiryId) })), { priority: CARD_SEND_PRIORITY }),
     updateCards: (ids) => {
-      const at = new Date();
+      lastUpdateStamp = Math.max(Date.now(), lastUpdateStamp + 1);
+      const at = new Date(lastUpdateStamp);
       return addBulk('card.update', ids.map((inquiryId) => ({ data: { inquiryId }, id: jobId.cardUpdate(inquiryId, at) })));
     },
     deliverReply: (replyId) => add('reply.deliver', { replyId }, jobId.replyDeliver(replyId)),
     replyResult: (replyId) => add('reply.result', { replyId }, jobId.replyResult(replyId)),
+    pollSource: (sourceId) => add('source.poll', { sourceId }, jobId.sourcePollNow(sourceId, new Date()), { attempts: 1 }),
+    adminAlert: (alert, key) => add('admin.alert', alert, jobId.adminAlert(key.replace(/[^A-Za-z0-9_-]/g, '-'))),
+    sendNotices: (ids) => addBulk('notice.send', ids.map((noticeId) => ({ data: { noticeId }, id: jobId.noticeSend(noticeId) }))),
   };
 }

@@ -8,18 +8,10 @@
  */
 import { sql } from 'kysely';
 import type { Db } from '../db/create-db.js';
-import { insertEvent } from '../db/repositories/event.repository.js';
-import { lockInboundEvent, markInboundProcessed } from '../db/repositories/inbound-event.repository.js';
-import {
-  findInquiryByItemExternalId,
-  findLatestInquiryInThread,
-  findOpenInquiryInThread,
-  insertInquiry,
-  insertInquiryMessage,
-  isItemKnown,
-  updateInquiry,
-} from '../db/repositories/inquiry.repository.js';
-import type { InquiryRow, Platform } from '../db/schema.js';
+import { insertEvent, insertEvents, type NewEvent } from '../db/repositories/event.repository.js';
+import { lockInboundEvents, markInboundEventsProcessed } from '../db/repositories/inbound-event.repository.js';
+import { findInquiryByItemExternalId, findOpenInquiryInThread, updateInquiry } from '../db/repositories/inquiry.repository.js';
+import type { InquiryRow, InquiryStatus, NewInquiry, Platform } from '../db/schema.js';
 import {
   isOpen,
   type CitizenItem,
@@ -57,19 +49,69 @@ export interface IngestResult {
   items: number;
 }
 
+/** What became of one event of a batch: its result, or the error that keeps it from ever being processed (a payload that cannot be parsed). */
+export type BatchIngestOutcome = { ok: true; result: IngestResult } | { ok: false; error: unknown };
+
+const unprocessed = (status: 'already_processed' | 'missing'): IngestResult => ({ status, cardInquiryIds: [], changedInquiryIds: [], items: 0 });
+
 /** Processes one inbound event inside one transaction. */
 export async function ingestInboundEvent(deps: IngestDeps, inboundEventId: number): Promise<IngestResult> {
-  return deps.db.transaction().execute(async (trx) => {
-    const inbound = await lockInboundEvent(trx, inboundEventId);
-    if (!inbound) return { status: 'missing', cardInquiryIds: [], changedInquiryIds: [], items: 0 };
-    if (inbound.status !== 'pending') return { status: 'already_processed', cardInquiryIds: [], changedInquiryIds: [], items: 0 };
+  const outcome = (await ingestInboundEvents(deps, [inboundEventId])).get(inboundEventId)!;
+  if (!outcome.ok) throw outcome.error;
+  return outcome.result;
+}
 
-    const items = deps.parseInbound(inbound.platform, inbound.payload);
-    const out: ItemOutcome = { cards: new Set(), changed: new Set() };
-    for (const item of items) await applyItem(deps, trx, item, inboundEventId, out);
-    await markInboundProcessed(trx, inboundEventId, deps.now());
-    for (const id of out.cards) out.changed.delete(id);
-    return { status: 'processed', cardInquiryIds: [...out.cards], changedInquiryIds: [...out.changed], items: items.length };
+/**
+ * Processes several inbound events inside one transaction (one commit, and
+ * the citizen items of all of them stored with a few statements instead of a
+ * few each): the same outcome as processing them one after the other in id
+ * order. Their rows are locked in id order; an event whose payload cannot be
+ * parsed is left pending and reported in its outcome; any other error fails
+ * the whole batch (nothing is written).
+ */
+export async function ingestInboundEvents(deps: IngestDeps, inboundEventIds: number[]): Promise<Map<number, BatchIngestOutcome>> {
+  const ids = [...new Set(inboundEventIds)].sort((a, b) => a - b);
+  return deps.db.transaction().execute(async (trx) => {
+    const rows = new Map((await lockInboundEvents(trx, ids)).map((r) => [r.id, r]));
+    const outcomes = new Map<number, BatchIngestOutcome>();
+    const work: Array<{ id: number; items: InboundItem[]; out: ItemOutcome }> = [];
+    for (const id of ids) {
+      const inbound = rows.get(id);
+      if (!inbound) outcomes.set(id, { ok: true, result: unprocessed('missing') });
+      else if (inbound.status !== 'pending') outcomes.set(id, { ok: true, result: unprocessed('already_processed') });
+      else {
+        try {
+          work.push({ id, items: deps.parseInbound(inbound.platform, inbound.payload), out: { cards: new Set(), changed: new Set() } });
+        } catch (error) {
+          outcomes.set(id, { ok: false, error });
+        }
+      }
+    }
+
+    // In order: consecutive citizen items (nearly all of them) together, anything else on its own.
+    let run: CitizenEntry[] = [];
+    for (const { id, items, out } of work) {
+      for (const item of items) {
+        if (item.type === 'citizen_item') {
+          run.push({ item, inboundEventId: id, out });
+          continue;
+        }
+        await applyCitizenItems(deps, trx, run);
+        run = [];
+        await applyItem(deps, trx, item, out);
+      }
+    }
+    await applyCitizenItems(deps, trx, run);
+    await markInboundEventsProcessed(
+      trx,
+      work.map((w) => w.id),
+      deps.now(),
+    );
+    for (const { id, items, out } of work) {
+      for (const inquiryId of out.cards) out.changed.delete(inquiryId);
+      outcomes.set(id, { ok: true, result: { status: 'processed', cardInquiryIds: [...out.cards], changedInquiryIds: [...out.changed], items: items.length } });
+    }
+    return outcomes;
   });
 }
 
@@ -78,10 +120,8 @@ interface ItemOutcome {
   changed: Set<number>;
 }
 
-async function applyItem(deps: IngestDeps, trx: Trx, item: InboundItem, inboundEventId: number, out: ItemOutcome): Promise<void> {
+async function applyItem(deps: IngestDeps, trx: Trx, item: Exclude<InboundItem, CitizenItem>, out: ItemOutcome): Promise<void> {
   switch (item.type) {
-    case 'citizen_item':
-      return applyCitizenItem(deps, trx, item, inboundEventId, out);
     case 'citizen_item_edited':
       return applyEdit(trx, item, out);
     case 'citizen_item_removed':
@@ -93,63 +133,192 @@ async function applyItem(deps: IngestDeps, trx: Trx, item: InboundItem, inboundE
   }
 }
 
-async function applyCitizenItem(deps: IngestDeps, trx: Trx, item: CitizenItem, inboundEventId: number, out: ItemOutcome): Promise<void> {
+interface CitizenEntry {
+  item: CitizenItem;
+  inboundEventId: number;
+  out: ItemOutcome;
+}
+
+/** An inquiry as the citizen items of a run see it: stored before, or to be inserted by this run. */
+interface ThreadInquiry {
+  /** Known once stored. */
+  id: number | undefined;
+  status: InquiryStatus;
+  postedAt: Date;
+  lastCitizenAt: Date;
+  /** Values of a new inquiry of this run, until it is inserted. */
+  insert?: NewInquiry;
+  /** Outcome that gets its card once it has an id. */
+  cardFor?: ItemOutcome;
+}
+
+const threadKey = (item: CitizenItem) => (item.threadId && item.authorId ? `${item.platform}|${item.threadId}|${item.authorId}` : undefined);
+const itemKey = (platform: string, externalId: string) => `${platform}|${externalId}`;
+
+/**
+ * Citizen comments and messages, in order, with a fixed number of statements
+ * for the whole run: a new item opens an inquiry, unless the same citizen's
+ * inquiry in that thread is still open (and older), which it then joins; an
+ * item stored before is skipped.
+ */
+async function applyCitizenItems(deps: IngestDeps, trx: Trx, entries: CitizenEntry[]): Promise<void> {
+  if (entries.length === 0) return;
   // Serialise items of one citizen in one thread, so two of their messages
-  // processed at once cannot open two inquiries.
-  if (item.threadId && item.authorId) {
-    await sql`select pg_advisory_xact_lock(hashtextextended(${`${item.platform}|${item.threadId}|${item.authorId}`}, 0))`.execute(trx);
-  }
-  if (await isItemKnown(trx, item.platform, item.externalId)) return;
+  // processed at once cannot open two inquiries. Sorted: batches lock in one order.
+  const keys = [...new Set(entries.map((e) => threadKey(e.item)).filter((k): k is string => k !== undefined))].sort();
+  if (keys.length > 0) await sql`select pg_advisory_xact_lock(hashtextextended(k, 0)) from unnest(${keys}::text[]) as k`.execute(trx);
 
-  const previous = item.threadId && item.authorId ? await findLatestInquiryInThread(trx, item.platform, item.threadId, item.authorId) : undefined;
-  if (previous && isOpen(previous.status) && previous.postedAt.getTime() <= item.postedAt.getTime()) {
-    await insertInquiryMessage(trx, { inquiryId: previous.id, platform: item.platform, externalId: item.externalId, authorId: item.authorId, text: item.text, postedAt: item.postedAt });
-    const lastCitizenAt = item.postedAt > previous.lastCitizenAt ? item.postedAt : previous.lastCitizenAt;
-    await updateInquiry(trx, previous.id, { lastCitizenAt });
-    await insertEvent(trx, {
-      type: 'message_joined',
-      inquiryId: previous.id,
-      actorKind: 'citizen',
-      payload: { externalId: item.externalId, inboundEventId },
+  const platforms = [...new Set(entries.map((e) => e.item.platform))];
+  const known = new Set(
+    (
+      await trx
+        .selectFrom('inquiryMessages')
+        .select(['platform', 'externalId'])
+        .where('platform', 'in', platforms)
+        .where(
+          'externalId',
+          'in',
+          entries.map((e) => e.item.externalId),
+        )
+        .execute()
+    ).map((r) => itemKey(r.platform, r.externalId)),
+  );
+
+  // The latest inquiry of each citizen in each thread (as findLatestInquiryInThread, for all at once).
+  const latest = new Map<string, ThreadInquiry>();
+  if (keys.length > 0) {
+    const split = keys.map((k) => {
+      const [platform, ...rest] = k.split('|');
+      const authorId = rest.pop()!;
+      return { platform: platform!, threadId: rest.join('|'), authorId };
     });
-    out.changed.add(previous.id);
-    return;
+    const { rows } = await sql<Pick<InquiryRow, 'id' | 'platform' | 'threadId' | 'authorId' | 'status' | 'postedAt' | 'lastCitizenAt'>>`
+      select i.id, i.platform, i.thread_id, i.author_id, i.status, i.posted_at, i.last_citizen_at
+      from unnest(${split.map((k) => k.platform)}::text[], ${split.map((k) => k.threadId)}::text[], ${split.map((k) => k.authorId)}::text[]) as k(platform, thread_id, author_id)
+      cross join lateral (
+        select * from inquiries
+        where platform = k.platform and thread_id = k.thread_id and author_id = k.author_id
+        order by posted_at desc, id desc
+        limit 1
+      ) as i`.execute(trx);
+    for (const r of rows) latest.set(`${r.platform}|${r.threadId}|${r.authorId}`, { id: r.id, status: r.status, postedAt: r.postedAt, lastCitizenAt: r.lastCitizenAt });
   }
 
-  const lowPriority = deps.isLowPriority(item.text);
-  const inquiry = await insertInquiry(trx, {
-    platform: item.platform,
-    kind: item.kind,
-    externalId: item.externalId,
-    threadId: item.threadId,
-    parentId: item.parentId,
-    authorId: item.authorId,
-    authorName: item.authorName,
-    text: item.text,
-    permalink: item.permalink,
-    postedAt: item.postedAt,
-    lastCitizenAt: item.postedAt,
-    suggestedSectorCode: (await deps.suggestSector(trx, item.text)) ?? null,
-    slaDueAt: deps.slaDueAt(item.postedAt),
-    lowPriority,
-    previousInquiryId: previous?.id ?? null,
-  });
-  await insertInquiryMessage(trx, { inquiryId: inquiry.id, platform: item.platform, externalId: item.externalId, authorId: item.authorId, text: item.text, postedAt: item.postedAt });
-  await insertEvent(trx, {
-    type: 'ingested',
-    inquiryId: inquiry.id,
-    payload: {
-      inboundEventId,
-      platform: item.platform,
-      kind: item.kind,
-      externalId: item.externalId,
-      postedAt: item.postedAt.toISOString(),
-      lowPriority,
-      ...(previous ? { previousInquiryId: previous.id } : {}),
-      ...(inquiry.suggestedSectorCode ? { suggestedSector: inquiry.suggestedSectorCode } : {}),
-    },
-  });
-  if (!lowPriority) out.cards.add(inquiry.id);
+  let inserts: ThreadInquiry[] = [];
+  let messages: Array<{ inquiry: ThreadInquiry; item: CitizenItem }> = [];
+  let events: Array<() => NewEvent> = [];
+  let joinedOut: Array<{ inquiry: ThreadInquiry; out: ItemOutcome }> = [];
+  const touched = new Set<ThreadInquiry>();
+
+  const write = async () => {
+    if (inserts.length > 0) {
+      const stored = await trx
+        .insertInto('inquiries')
+        .values(inserts.map((i) => i.insert!))
+        .returning(['id', 'platform', 'externalId'])
+        .execute();
+      const ids = new Map(stored.map((r) => [itemKey(r.platform, r.externalId), r.id]));
+      for (const inquiry of inserts) {
+        inquiry.id = ids.get(itemKey(inquiry.insert!.platform, inquiry.insert!.externalId));
+        if (inquiry.id === undefined) throw new Error(`inquiry ${inquiry.insert!.externalId} was not stored`);
+        inquiry.cardFor?.cards.add(inquiry.id);
+        delete inquiry.insert;
+      }
+    }
+    if (messages.length > 0) {
+      await trx
+        .insertInto('inquiryMessages')
+        .values(
+          messages.map(({ inquiry, item }) => ({
+            inquiryId: inquiry.id!,
+            platform: item.platform,
+            externalId: item.externalId,
+            authorId: item.authorId,
+            text: item.text,
+            postedAt: item.postedAt,
+          })),
+        )
+        .onConflict((oc) => oc.columns(['platform', 'externalId']).doNothing())
+        .execute();
+    }
+    for (const inquiry of touched) if (inquiry.id !== undefined) await updateInquiry(trx, inquiry.id, { lastCitizenAt: inquiry.lastCitizenAt });
+    await insertEvents(
+      trx,
+      events.map((e) => e()),
+    );
+    for (const { inquiry, out } of joinedOut) out.changed.add(inquiry.id!);
+    inserts = [];
+    messages = [];
+    events = [];
+    joinedOut = [];
+    touched.clear();
+  };
+
+  for (const { item, inboundEventId, out } of entries) {
+    const seen = itemKey(item.platform, item.externalId);
+    if (known.has(seen)) continue;
+    known.add(seen);
+    const key = threadKey(item);
+    const previous = key === undefined ? undefined : latest.get(key);
+
+    if (previous && isOpen(previous.status) && previous.postedAt.getTime() <= item.postedAt.getTime()) {
+      messages.push({ inquiry: previous, item });
+      if (item.postedAt > previous.lastCitizenAt) previous.lastCitizenAt = item.postedAt;
+      if (previous.insert) previous.insert.lastCitizenAt = previous.lastCitizenAt;
+      else touched.add(previous);
+      events.push(() => ({ type: 'message_joined', inquiryId: previous.id!, actorKind: 'citizen', payload: { externalId: item.externalId, inboundEventId } }));
+      joinedOut.push({ inquiry: previous, out });
+      continue;
+    }
+
+    // A new inquiry linked to one of this run that has no id yet: store what came before first.
+    if (previous?.insert) await write();
+    const lowPriority = deps.isLowPriority(item.text);
+    const suggestedSectorCode = (await deps.suggestSector(trx, item.text)) ?? null;
+    const inquiry: ThreadInquiry = {
+      id: undefined,
+      status: 'new',
+      postedAt: item.postedAt,
+      lastCitizenAt: item.postedAt,
+      insert: {
+        platform: item.platform,
+        kind: item.kind,
+        externalId: item.externalId,
+        threadId: item.threadId,
+        parentId: item.parentId,
+        authorId: item.authorId,
+        authorName: item.authorName,
+        text: item.text,
+        permalink: item.permalink,
+        postedAt: item.postedAt,
+        lastCitizenAt: item.postedAt,
+        suggestedSectorCode,
+        slaDueAt: deps.slaDueAt(item.postedAt),
+        lowPriority,
+        previousInquiryId: previous?.id ?? null,
+      },
+      ...(lowPriority ? {} : { cardFor: out }),
+    };
+    inserts.push(inquiry);
+    messages.push({ inquiry, item });
+    events.push(() => ({
+      type: 'ingested',
+      inquiryId: inquiry.id!,
+      payload: {
+        inboundEventId,
+        platform: item.platform,
+        kind: item.kind,
+        externalId: item.externalId,
+        postedAt: item.postedAt.toISOString(),
+        lowPriority,
+        ...(previous ? { previousInquiryId: previous.id } : {}),
+        ...(suggestedSectorCode ? { suggestedSector: suggestedSectorCode } : {}),
+      },
+    }));
+    // The latest of the thread now, as findLatestInquiryInThread orders them (posted_at, then id).
+    if (key !== undefined && (!previous || previous.postedAt.getTime() <= item.postedAt.getTime())) latest.set(key, inquiry);
+  }
+  await write();
 }
 
 async function applyEdit(trx: Trx, item: CitizenItemEdited, out: ItemOutcome): Promise<void> {
@@ -193,6 +362,18 @@ async function applyPageAnswer(trx: Trx, item: PageAnswer, out: ItemOutcome): Pr
   // they were recorded when delivered and must not count as native.
   const ours = await trx.selectFrom('replies').select('id').where('externalId', '=', item.externalId).executeTakeFirst();
   if (ours) return;
+  // Our own reply can come back before the deliver worker has recorded its
+  // external id: while a reply is in flight, a page answer with its text is it.
+  if (item.text !== undefined && item.text.trim() !== '') {
+    const inFlight = await trx
+      .selectFrom('replies')
+      .select('id')
+      .where('status', '=', 'pending')
+      .where('inFlightAt', 'is not', null)
+      .where(sql<string>`btrim(text)`, '=', item.text.trim())
+      .executeTakeFirst();
+    if (inFlight) return;
+  }
 
   let inquiry: InquiryRow | undefined;
   if (item.inReplyToExternalId) inquiry = await findInquiryByItemExternalId(trx, item.platform, item.inReplyToExternalId);

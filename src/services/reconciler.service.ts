@@ -1,21 +1,25 @@
 /**
  * The reconciler: Postgres is the source of truth, Redis only transport.
- * It re-enqueues everything Postgres says is pending (unprocessed inbound
+ * It makes sure everything Postgres says is pending (unprocessed inbound
  * events, open inquiries whose card Telegram has not accepted, replies not
- * yet published). Job ids are derived from the entity, so a job that is
- * still in the queue is not added twice; only missing ones come back.
+ * yet published) has a live job. Job ids are derived from the entity: a job
+ * still waiting or running is left alone; a missing one is added; one that
+ * ran out of attempts is retried; one that completed although its entity is
+ * still pending is replaced.
  */
+import type { JobsOptions, Queue } from 'bullmq';
 import type { Db } from '../db/create-db.js';
 import { findPendingInboundEventIds } from '../db/repositories/inbound-event.repository.js';
 import { findInquiryIdsWithoutCard } from '../db/repositories/inquiry.repository.js';
 import { findPendingReplyIds } from '../db/repositories/reply.repository.js';
 import type { Logger } from '../observability/logger.js';
 import type { Metrics } from '../observability/metrics.js';
-import type { Producers } from '../queue/producers.js';
+import { CARD_SEND_PRIORITY, JOB_QUEUE, jobId, type JobName, type JobPayloads } from '../queue/jobs.js';
+import type { Queues } from '../queue/producers.js';
 
 export interface ReconcileDeps {
   db: Db;
-  producers: Producers;
+  queues: Queues;
   logger: Logger;
   metrics?: Metrics;
   /** Whether card jobs are wanted (the Telegram part is configured). */
@@ -24,6 +28,7 @@ export interface ReconcileDeps {
   replies: boolean;
 }
 
+/** Per kind of work: how many pending items had no live job and got one. */
 export interface ReconcileResult {
   inboundEvents: number;
   cards: number;
@@ -32,35 +37,70 @@ export interface ReconcileResult {
 
 const PAGE = 1_000;
 
-async function eachPage(find: (limit: number, afterId: number) => Promise<number[]>, handle: (ids: number[]) => Promise<void>): Promise<number> {
+async function eachPage(find: (limit: number, afterId: number) => Promise<number[]>, handle: (ids: number[]) => Promise<number>): Promise<number> {
   let afterId = 0;
-  let total = 0;
+  let restored = 0;
   for (;;) {
     const ids = await find(PAGE, afterId);
-    if (ids.length === 0) return total;
-    await handle(ids);
-    total += ids.length;
+    if (ids.length === 0) return restored;
+    restored += await handle(ids);
     afterId = ids[ids.length - 1]!;
-    if (ids.length < PAGE) return total;
+    if (ids.length < PAGE) return restored;
   }
 }
 
+/** Makes sure each item has a live job; returns how many had none. */
+async function ensureJobs<N extends JobName>(
+  queue: Queue,
+  name: N,
+  items: Array<{ id: string; data: JobPayloads[N] }>,
+  opts: JobsOptions = {},
+): Promise<number> {
+  let restored = 0;
+  for (const item of items) {
+    const job = await queue.getJob(item.id);
+    if (job) {
+      const state = await job.getState();
+      if (state === 'failed') {
+        await job.retry('failed');
+        restored++;
+        continue;
+      }
+      if (state !== 'completed' && state !== 'unknown') continue;
+      await job.remove().catch(() => undefined);
+    }
+    await queue.add(name, item.data, { ...opts, jobId: item.id });
+    restored++;
+  }
+  return restored;
+}
+
 export async function reconcile(deps: ReconcileDeps): Promise<ReconcileResult> {
-  const { db, producers } = deps;
-  const inboundEvents = await eachPage((l, a) => findPendingInboundEventIds(db, l, a), (ids) => producers.ingestMany(ids));
-  const cards = deps.cards ? await eachPage((l, a) => findInquiryIdsWithoutCard(db, l, a), (ids) => producers.sendCards(ids)) : 0;
+  const { db, queues } = deps;
+  const queueOf = (name: JobName) => queues[JOB_QUEUE[name]];
+  const inboundEvents = await eachPage(
+    (l, a) => findPendingInboundEventIds(db, l, a),
+    (ids) => ensureJobs(queueOf('inquiry.ingest'), 'inquiry.ingest', ids.map((inboundEventId) => ({ id: jobId.ingest(inboundEventId), data: { inboundEventId } }))),
+  );
+  const cards = deps.cards
+    ? await eachPage(
+        (l, a) => findInquiryIdsWithoutCard(db, l, a),
+        (ids) =>
+          ensureJobs(queueOf('card.send'), 'card.send', ids.map((inquiryId) => ({ id: jobId.cardSend(inquiryId), data: { inquiryId } })), {
+            priority: CARD_SEND_PRIORITY,
+          }),
+      )
+    : 0;
   const replies = deps.replies
     ? await eachPage(
         (l, a) => findPendingReplyIds(db, l, a),
-        async (ids) => {
-          for (const id of ids) await producers.deliverReply(id);
-        },
+        (ids) => ensureJobs(queueOf('reply.deliver'), 'reply.deliver', ids.map((replyId) => ({ id: jobId.replyDeliver(replyId), data: { replyId } }))),
       )
     : 0;
   deps.metrics?.reconciled.inc({ kind: 'inbound' }, inboundEvents);
   deps.metrics?.reconciled.inc({ kind: 'card' }, cards);
   deps.metrics?.reconciled.inc({ kind: 'reply' }, replies);
   const result = { inboundEvents, cards, replies };
-  if (inboundEvents + cards + replies > 0) deps.logger.info(result, 'reconciler: made sure pending work is queued');
+  if (inboundEvents + cards + replies > 0) deps.logger.info(result, 'reconciler: queued again the pending work that had no live job');
   return result;
 }

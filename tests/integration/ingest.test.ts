@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { Queue } from 'bullmq';
+import { Queue, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.js';
@@ -146,22 +146,50 @@ describe('ingest: a raw Facebook comment becomes one inquiry', () => {
 });
 
 describe('reconciler', () => {
-  it('re-enqueues unprocessed inbound events and cards that Redis lost', async () => {
+  it('re-enqueues unprocessed inbound events and cards that Redis lost, and adds nothing the second time', async () => {
     const e = await store(feedCommentPayload({ commentId: '900000000000001_444', message: 'Երբ կնորոգեն ճանապարհը', createdTime: new Date('2026-11-24T10:00:00Z'), from: { id: '70001', name: 'Արամ' } }));
     const pending = await store(feedCommentPayload({ commentId: '900000000000001_555', message: 'Ավտոբուսը չի գալիս', createdTime: new Date('2026-11-24T11:00:00Z'), pageId: PAGE_ID }));
     await processIngestJob(deps, { inboundEventId: e.id }, silentLogger());
     const inquiry = await tdb.db.selectFrom('inquiries').select('id').where('externalId', '=', '900000000000001_444').executeTakeFirstOrThrow();
 
     await deletePrefix(redis, prefix); // Redis emptied: every job is gone
-    const result = await reconcile({ db: tdb.db, producers: deps.producers, logger: silentLogger(), cards: true, replies: true });
-    expect(result.inboundEvents).toBeGreaterThanOrEqual(1);
+    const first = await reconcile({ db: tdb.db, queues, logger: silentLogger(), cards: true, replies: true });
+    // Earlier tests of this file left pending work too: it is restored as well.
+    expect(first.inboundEvents).toBeGreaterThanOrEqual(1);
+    expect(first.cards).toBeGreaterThanOrEqual(1);
     const ingestJobs = await queues.ingest.getJobs(['waiting']);
     expect(ingestJobs.map((j) => j.id)).toContain(`ingest-${pending.id}`);
+    expect(ingestJobs.map((j) => j.id)).not.toContain(`ingest-${e.id}`);
     expect(await cardJobIds(queues.notify)).toContain(`card-send-${inquiry.id}`);
+    const waitingBefore = ingestJobs.length;
 
-    // A second run adds nothing: the jobs are there.
-    await reconcile({ db: tdb.db, producers: deps.producers, logger: silentLogger(), cards: true, replies: true });
-    expect((await queues.ingest.getJobs(['waiting'])).filter((j) => j.id === `ingest-${pending.id}`)).toHaveLength(1);
-    expect(QUEUE_NAMES.ingest).toBe('ingest');
+    // A second run restores nothing: the jobs are there.
+    const second = await reconcile({ db: tdb.db, queues, logger: silentLogger(), cards: true, replies: true });
+    expect(second).toEqual({ inboundEvents: 0, cards: 0, replies: 0 });
+    expect(await queues.ingest.getJobs(['waiting'])).toHaveLength(waitingBefore);
+  });
+
+  it('retries a job that ran out of attempts and replaces one that completed while its work is still pending', async () => {
+    const a = await store(feedCommentPayload({ commentId: '900000000000001_666', message: 'Շենքի տանիքը կաթում է', createdTime: new Date('2026-11-25T10:00:00Z'), from: { id: '70006', name: 'Գոռ' } }));
+    const b = await store(feedCommentPayload({ commentId: '900000000000001_777', message: 'Բակում լույս չկա', createdTime: new Date('2026-11-25T11:00:00Z'), from: { id: '70007', name: 'Նարե' } }));
+    // Job a failed for good (e.g. the database was down for longer than every
+    // retry); job b completed, yet Postgres says its event is pending.
+    await queues.ingest.add('inquiry.ingest', { inboundEventId: a.id }, { jobId: `ingest-${a.id}`, attempts: 1 });
+    await queues.ingest.add('inquiry.ingest', { inboundEventId: b.id }, { jobId: `ingest-${b.id}` });
+    const failing = createQueueWorkerForTest(async (job) => {
+      if (job.data.inboundEventId === a.id) throw new Error('database unreachable');
+      return 'skipped';
+    });
+    await expect.poll(async () => (await queues.ingest.getJobCounts('failed', 'completed')), { timeout: 10_000 }).toEqual({ failed: 1, completed: 1 });
+    await failing.close();
+
+    const result = await reconcile({ db: tdb.db, queues, logger: silentLogger(), cards: false, replies: false });
+    expect(result.inboundEvents).toBeGreaterThanOrEqual(2);
+    const states = await Promise.all([a.id, b.id].map(async (id) => (await queues.ingest.getJob(`ingest-${id}`))!.getState()));
+    expect(states).toEqual(['waiting', 'waiting']);
   });
 });
+
+function createQueueWorkerForTest(process: (job: { data: { inboundEventId: number } }) => Promise<unknown>) {
+  return new Worker(QUEUE_NAMES.ingest, process, { connection: redis, prefix });
+}

@@ -362,6 +362,16 @@ export interface GraphClient {
     pageId: string,
     options?: { since?: Date; limit?: number; messagesLimit?: number } & PagingOptions,
   ): Promise<GraphConversation[]>;
+  /**
+   * The Messenger conversation between the Page and one person (PSID), with
+   * its newest messages first; undefined when they never wrote to each other.
+   */
+  getConversationWith(pageId: string, userId: string, options?: { messagesLimit?: number }): Promise<GraphConversation | undefined>;
+  /**
+   * The newest messages of the conversation a private reply to this comment
+   * opened (`private_reply_conversation`); empty when no private reply was sent.
+   */
+  getPrivateReplyMessages(commentId: string, options?: { messagesLimit?: number }): Promise<GraphMessage[]>;
   /** One node with the given fields, e.g. `getNode(pageId, ['id', 'name'])`. */
   getNode<T>(id: string, fields: readonly string[]): Promise<T>;
   /** Usage from the most recent response that carried usage headers; undefined before. */
@@ -834,7 +844,7 @@ export function createGraphClient(options: GraphClientOptions): GraphClient {
       const conversations: GraphConversation[] = [];
       const params: GraphParams = {
         platform: 'messenger',
-        fields: `participants,updated_time,messages.limit(${o.messagesLimit ?? 25}){${MESSAGE_FIELDS.join(',')}}`,
+        fields: `id,participants,updated_time,messages.limit(${o.messagesLimit ?? 25}){${MESSAGE_FIELDS.join(',')}}`,
         limit: o.limit ?? 25,
       };
       // Conversations come most recently updated first, so paging stops at the first older one.
@@ -850,6 +860,40 @@ export function createGraphClient(options: GraphClientOptions): GraphClient {
         }
       }
       return conversations;
+    },
+
+    async getConversationWith(pageId, userId, o = {}) {
+      const page = await request<GraphPage<RawConversation>>(
+        'GET',
+        `${pageId}/conversations`,
+        {
+          platform: 'messenger',
+          user_id: userId,
+          fields: `id,participants,updated_time,messages.limit(${o.messagesLimit ?? 25}){${MESSAGE_FIELDS.join(',')}}`,
+        },
+        'getConversationWith',
+      );
+      const raw = page.data?.[0];
+      if (!raw) return undefined;
+      return { id: raw.id, updated_time: raw.updated_time, participants: raw.participants?.data ?? [], messages: raw.messages?.data ?? [] };
+    },
+
+    async getPrivateReplyMessages(commentId, o = {}) {
+      const comment = await request<{ private_reply_conversation?: { id?: string } }>(
+        'GET',
+        commentId,
+        { fields: 'private_reply_conversation' },
+        'getPrivateReplyMessages',
+      );
+      const conversationId = comment.private_reply_conversation?.id;
+      if (!conversationId) return [];
+      const conversation = await request<RawConversation>(
+        'GET',
+        conversationId,
+        { fields: `messages.limit(${o.messagesLimit ?? 25}){${MESSAGE_FIELDS.join(',')}}` },
+        'getPrivateReplyMessages',
+      );
+      return conversation.messages?.data ?? [];
     },
 
     getNode: <T>(id: string, fields: readonly string[]) => request<T>('GET', id, { fields: fields.join(',') }, 'getNode'),

@@ -26,6 +26,9 @@ const feedValue = z
     created_time: z.union([z.number(), z.string()]).optional(),
     post: z.object({ permalink_url: z.string().optional(), id: z.string().optional() }).passthrough().optional(),
     permalink_url: z.string().optional(),
+    // A comment that is only a picture or a video has no message.
+    photo: z.string().optional(),
+    video: z.string().optional(),
   })
   .passthrough();
 
@@ -101,6 +104,7 @@ export function parseFacebookWebhook(payload: unknown): InboundItem[] {
           threadId: recipient.id,
           recipientId: recipient.id,
           answeredAt: new Date(timestamp),
+          ...(message.text === undefined ? {} : { text: message.text }),
         });
       } else {
         const text = [message.text ?? '', attachmentText(message.attachments)].filter(Boolean).join(' ');
@@ -140,10 +144,11 @@ function feedItems(pageId: string, v: z.infer<typeof feedValue>, entryMs: number
           threadId: v.post_id ?? null,
           recipientId: null,
           answeredAt: at,
+          ...(v.message === undefined ? {} : { text: v.message }),
         },
       ];
     }
-    if (v.verb === 'edited') return [{ type: 'citizen_item_edited', platform: 'facebook', externalId: v.comment_id, text: v.message ?? '', editedAt: at }];
+    if (v.verb === 'edited') return [{ type: 'citizen_item_edited', platform: 'facebook', externalId: v.comment_id, text: commentText(v), editedAt: at }];
     if (v.verb !== 'add') return [];
     return [
       {
@@ -155,7 +160,7 @@ function feedItems(pageId: string, v: z.infer<typeof feedValue>, entryMs: number
         parentId: v.parent_id !== undefined && v.parent_id !== v.post_id ? v.parent_id : null,
         authorId: v.from?.id ?? null,
         authorName: v.from?.name ?? null,
-        text: v.message ?? '',
+        text: commentText(v),
         permalink: v.permalink_url ?? commentPermalink(v.post?.permalink_url, v.comment_id),
         postedAt: at,
       },
@@ -165,6 +170,14 @@ function feedItems(pageId: string, v: z.infer<typeof feedValue>, entryMs: number
     return [{ type: 'page_post', platform: 'facebook', externalId: v.post_id, postedAt: at }];
   }
   return [];
+}
+
+/** The comment's text; a comment that is only a picture or video is kept as `[photo]` / `[video]`. */
+function commentText(v: z.infer<typeof feedValue>): string {
+  if (v.message !== undefined && v.message !== '') return v.message;
+  if (v.photo) return '[photo]';
+  if (v.video) return '[video]';
+  return v.message ?? '';
 }
 
 /** Facebook's permalink of a comment: the post's permalink with `comment_id`. */

@@ -6,8 +6,18 @@
 import type { Migration } from 'kysely/migration';
 import * as createCoreTables from './2026_11_28_0010_create_core_tables.js';
 import * as seedSectors from './2026_11_28_0020_seed_sectors.js';
+import * as addFacebookDeliveryState from './2026_11_28_1010_add_facebook_delivery_state.js';
+import * as createDigestDeliveries from './2026_11_28_1200_create_digest_deliveries.js';
+import * as createBusinessCalendar from './2026_11_28_1210_create_business_calendar.js';
+import * as addReportIndexes from './2026_11_28_1220_add_report_indexes.js';
+import * as createStaffWorkflowTables from './2026_11_28_1110_create_staff_workflow_tables.js';
 
 export const migrations: Record<string, Migration> = {
   '2026_11_28_0010_create_core_tables': createCoreTables,
   '2026_11_28_0020_seed_sectors': seedSectors,
+  '2026_11_28_1010_add_facebook_delivery_state': addFacebookDeliveryState,
+  '2026_11_28_1110_create_staff_workflow_tables': createStaffWorkflowTables,
+  '2026_11_28_1200_create_digest_deliveries': createDigestDeliveries,
+  '2026_11_28_1210_create_business_calendar': createBusinessCalendar,
+  '2026_11_28_1220_add_report_indexes': addReportIndexes,
 };

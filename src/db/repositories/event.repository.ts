@@ -27,6 +27,24 @@ export async function insertEvent(db: Executor, event: NewEvent): Promise<void> 
     .execute();
 }
 
+/** Appends several events with one statement, in order. */
+export async function insertEvents(db: Executor, events: NewEvent[]): Promise<void> {
+  if (events.length === 0) return;
+  await db
+    .insertInto('events')
+    .values(
+      events.map((event) => ({
+        type: event.type,
+        inquiryId: event.inquiryId ?? null,
+        actorStaffId: event.actorStaffId ?? null,
+        actorKind: event.actorKind ?? 'system',
+        payload: JSON.stringify(event.payload ?? {}),
+        ...(event.occurredAt ? { occurredAt: event.occurredAt } : {}),
+      })),
+    )
+    .execute();
+}
+
 export async function findEventsForInquiry(db: Executor, inquiryId: number): Promise<EventRow[]> {
   return db.selectFrom('events').selectAll().where('inquiryId', '=', inquiryId).orderBy('id').execute();
 }

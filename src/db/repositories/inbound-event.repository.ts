@@ -26,9 +26,58 @@ export async function insertInboundEvent(db: Executor, event: NewInboundEvent): 
   return { id: existing.id, inserted: false };
 }
 
+/**
+ * Stores several raw payloads with one statement (one round trip, one
+ * commit); each gets its id, `inserted: false` when its dedup key was
+ * already stored (before, or earlier in the same list). Results are in the
+ * order of `events`.
+ */
+export async function insertInboundEvents(db: Executor, events: NewInboundEvent[]): Promise<Array<{ id: number; inserted: boolean }>> {
+  if (events.length === 0) return [];
+  const first = new Map<string, number>();
+  const values = [];
+  for (const [index, event] of events.entries()) {
+    if (first.has(event.dedupKey)) continue;
+    first.set(event.dedupKey, index);
+    values.push({ platform: event.platform, origin: event.origin, dedupKey: event.dedupKey, payload: JSON.stringify(event.payload) });
+  }
+  const inserted = await db
+    .insertInto('inboundEvents')
+    .values(values)
+    .onConflict((oc) => oc.column('dedupKey').doNothing())
+    .returning(['id', 'dedupKey'])
+    .execute();
+  const ids = new Map(inserted.map((r) => [r.dedupKey, { id: r.id, fresh: true }]));
+  const missing = [...first.keys()].filter((key) => !ids.has(key));
+  if (missing.length > 0) {
+    const existing = await db.selectFrom('inboundEvents').select(['id', 'dedupKey']).where('dedupKey', 'in', missing).execute();
+    for (const r of existing) ids.set(r.dedupKey, { id: r.id, fresh: false });
+  }
+  return events.map((event, index) => {
+    const found = ids.get(event.dedupKey);
+    if (!found) throw new Error(`inbound event ${event.dedupKey} was neither stored nor found`);
+    return { id: found.id, inserted: found.fresh && first.get(event.dedupKey) === index };
+  });
+}
+
 /** Locks the row for this transaction; concurrent processors of one event queue up here. */
 export async function lockInboundEvent(trx: Executor, id: number): Promise<InboundEventRow | undefined> {
   return trx.selectFrom('inboundEvents').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
+}
+
+/** Locks several rows for this transaction, in id order (so two batches never wait on each other in a circle). */
+export async function lockInboundEvents(trx: Executor, ids: number[]): Promise<InboundEventRow[]> {
+  if (ids.length === 0) return [];
+  return trx.selectFrom('inboundEvents').selectAll().where('id', 'in', ids).orderBy('id').forUpdate().execute();
+}
+
+export async function markInboundEventsProcessed(trx: Executor, ids: number[], at: Date): Promise<void> {
+  if (ids.length === 0) return;
+  await trx
+    .updateTable('inboundEvents')
+    .set({ status: 'processed', processedAt: at, attempts: sql`attempts + 1`, lastError: null })
+    .where('id', 'in', ids)
+    .execute();
 }
 
 export async function markInboundProcessed(trx: Executor, id: number, at: Date): Promise<void> {

@@ -10,7 +10,8 @@ import { markInboundFailed } from '../../db/repositories/inbound-event.repositor
 import type { Logger } from '../../observability/logger.js';
 import type { Metrics } from '../../observability/metrics.js';
 import { describeError } from '../../observability/redact.js';
-import { ingestInboundEvent, type IngestDeps, type IngestResult } from '../../services/ingest.service.js';
+import { ingestInboundEvents, type BatchIngestOutcome, type IngestDeps, type IngestResult } from '../../services/ingest.service.js';
+import { createMicroBatcher } from '../../services/micro-batcher.js';
 import { QUEUE_NAMES, type JobPayloads } from '../jobs.js';
 import type { Producers } from '../producers.js';
 import { createQueueWorker } from '../worker-factory.js';
@@ -26,7 +27,10 @@ export interface IngestWorkerDeps {
   /** Errors of these names are permanent: the payload can never be processed. */
   isPermanent?: (error: unknown) => boolean;
   secrets?: readonly string[];
+  /** Jobs taken at once; they are processed in batches (default 64). */
   concurrency?: number;
+  /** Events per transaction, at most (default 100). */
+  maxBatch?: number;
   autorun?: boolean;
 }
 
@@ -34,35 +38,81 @@ const defaultIsPermanent = (error: unknown) => error instanceof Error && (error.
 
 /** Processes one job; exported for tests that drive it without a worker. */
 export async function processIngestJob(deps: IngestWorkerDeps, data: JobPayloads['inquiry.ingest'], log: Logger): Promise<IngestResult> {
+  const [outcome] = await processIngestBatch(deps, [data.inboundEventId], log);
+  if (outcome!.status === 'rejected') throw outcome!.reason;
+  return outcome!.value;
+}
+
+const alreadyProcessed: IngestResult = { status: 'already_processed', cardInquiryIds: [], changedInquiryIds: [], items: 0 };
+
+/**
+ * Processes the events of several jobs in one transaction, then queues their
+ * cards with one call; one settled outcome per id, in order (an id given
+ * twice is processed once). A payload that can never be parsed fails its own
+ * job for good; a batch that fails as a whole (a conflict, a lost
+ * connection) is tried again event by event, so one bad event does not hold
+ * back the others, and what still fails is retried by the queue.
+ */
+export async function processIngestBatch(deps: IngestWorkerDeps, ids: number[], log: Logger): Promise<Array<PromiseSettledResult<IngestResult>>> {
   const isPermanent = deps.isPermanent ?? defaultIsPermanent;
-  let result: IngestResult;
+  const unique = [...new Set(ids)];
+  let outcomes: Map<number, BatchIngestOutcome>;
   try {
-    result = await ingestInboundEvent(deps.ingest, data.inboundEventId);
+    outcomes = await ingestInboundEvents(deps.ingest, unique);
   } catch (error) {
-    const permanent = isPermanent(error);
-    await markInboundFailed(deps.db, data.inboundEventId, describeError(error, deps.secrets), permanent).catch((e: unknown) =>
-      log.error({ err: e }, 'could not record the ingest failure'),
-    );
-    if (permanent) throw new UnrecoverableError(describeError(error, deps.secrets));
-    throw error;
+    if (unique.length > 1) {
+      const each = new Map(await Promise.all(unique.map(async (id) => [id, (await processIngestBatch(deps, [id], log))[0]!] as const)));
+      return ids.map((id, index) => (ids.indexOf(id) === index ? each.get(id)! : { status: 'fulfilled', value: alreadyProcessed }));
+    }
+    outcomes = new Map([[unique[0]!, { ok: false, error }]]);
   }
-  if (result.cardInquiryIds.length) await deps.producers.sendCards(result.cardInquiryIds);
-  if (result.changedInquiryIds.length) await deps.producers.updateCards(result.changedInquiryIds);
-  if (result.status === 'processed') log.debug({ items: result.items, newInquiries: result.cardInquiryIds }, 'inbound event ingested');
-  return result;
+
+  const settled = new Map<number, PromiseSettledResult<IngestResult>>();
+  const cards: number[] = [];
+  const changed = new Set<number>();
+  for (const [id, outcome] of outcomes) {
+    if (outcome.ok) {
+      settled.set(id, { status: 'fulfilled', value: outcome.result });
+      cards.push(...outcome.result.cardInquiryIds);
+      for (const inquiryId of outcome.result.changedInquiryIds) changed.add(inquiryId);
+      continue;
+    }
+    const permanent = isPermanent(outcome.error);
+    await markInboundFailed(deps.db, id, describeError(outcome.error, deps.secrets), permanent).catch((e: unknown) =>
+      log.error({ err: e, inboundEventId: id }, 'could not record the ingest failure'),
+    );
+    settled.set(id, { status: 'rejected', reason: permanent ? new UnrecoverableError(describeError(outcome.error, deps.secrets)) : outcome.error });
+  }
+  try {
+    if (cards.length) await deps.producers.sendCards(cards);
+    if (changed.size) await deps.producers.updateCards([...changed]);
+  } catch (error) {
+    // Stored in Postgres: a retry finds the events processed, and the reconciler queues the cards.
+    for (const [id, s] of settled) if (s.status === 'fulfilled' && s.value.status === 'processed') settled.set(id, { status: 'rejected', reason: error });
+  }
+  return ids.map((id, index) => (ids.indexOf(id) === index ? settled.get(id)! : { status: 'fulfilled', value: alreadyProcessed }));
 }
 
 export function createIngestWorker(deps: IngestWorkerDeps): Worker<JobPayloads['inquiry.ingest']> {
+  // Jobs taken together share one transaction and one enqueue of their cards.
+  const batcher = createMicroBatcher<number, PromiseSettledResult<IngestResult>>({
+    maxBatch: deps.maxBatch ?? 100,
+    maxInFlight: 2,
+    run: (ids) => processIngestBatch(deps, ids, deps.logger),
+  });
   return createQueueWorker<JobPayloads['inquiry.ingest']>({
     queue: QUEUE_NAMES.ingest,
     connection: deps.connection,
     prefix: deps.prefix,
     logger: deps.logger,
     metrics: deps.metrics,
-    concurrency: deps.concurrency ?? 8,
+    concurrency: deps.concurrency ?? 64,
     autorun: deps.autorun ?? true,
     process: async (job, log) => {
-      const result = await processIngestJob(deps, job.data, log);
+      const outcome = await batcher.submit(job.data.inboundEventId);
+      if (outcome.status === 'rejected') throw outcome.reason;
+      const result = outcome.value;
+      if (result.status === 'processed') log.debug({ items: result.items, newInquiries: result.cardInquiryIds }, 'inbound event ingested');
       return { status: result.status, cards: result.cardInquiryIds.length };
     },
   });

@@ -1,0 +1,61 @@
+/**
+ * Helpers the card features share: menus shown in place of a card's buttons
+ * (sector, dismiss reason, reassign), and putting the right buttons back.
+ * A card whose buttons were replaced is marked dirty (its rendered hash is
+ * cleared), so the next `card.update` edits it even if the state is the same.
+ */
+import type { InlineKeyboardMarkup } from '../telegram/telegram-client.js';
+import { TelegramApiError } from '../telegram/telegram-errors.js';
+import { findCard, findCardByMessage, loadSummaryItems, recordCardRendered } from '../services/card.service.js';
+import { findNoticeByMessage } from '../services/staff-notice.service.js';
+import type { CallbackContext } from './bot-context.js';
+import { messageLink } from './links.js';
+import { renderNotice } from './notices.js';
+
+/** Replaces the buttons of the pressed message with a menu. */
+export async function showMenu(ctx: CallbackContext, inquiryId: number, menu: InlineKeyboardMarkup): Promise<void> {
+  const msg = ctx.message;
+  if (!msg) return;
+  const card = await findCardByMessage(ctx.deps.db, msg.chatId, msg.messageId);
+  if (card && card.inquiryId === inquiryId) await recordCardRendered(ctx.deps.db, inquiryId, null);
+  await ctx.deps.client.editMessageReplyMarkup(msg.chatId, msg.messageId, menu);
+}
+
+/**
+ * After an action on an inquiry: its card shows the new state (a
+ * `card.update` job), and a notice whose buttons were replaced by a menu
+ * gets its own buttons back.
+ */
+export async function refreshAfter(ctx: CallbackContext, inquiryId: number): Promise<void> {
+  const msg = ctx.message;
+  if (msg) {
+    const card = await findCardByMessage(ctx.deps.db, msg.chatId, msg.messageId);
+    if (card) {
+      if (card.inquiryId === inquiryId) await recordCardRendered(ctx.deps.db, inquiryId, null);
+    } else {
+      await restoreNoticeButtons(ctx, msg.chatId, msg.messageId);
+    }
+  }
+  await ctx.deps.producers.updateCards([inquiryId]);
+}
+
+async function restoreNoticeButtons(ctx: CallbackContext, chatId: number, messageId: number): Promise<void> {
+  const notice = await findNoticeByMessage(ctx.deps.db, chatId, messageId);
+  if (!notice) return;
+  const inquiry = notice.inquiryId === null ? undefined : await ctx.deps.db.selectFrom('inquiries').selectAll().where('id', '=', notice.inquiryId).executeTakeFirst();
+  const locale = chatId > 0 ? ctx.locale : ctx.deps.config.locale;
+  const items = notice.kind === 'lowpriority.summary' ? await loadSummaryItems(ctx.deps.db, notice.payload.inquiryIds) : undefined;
+  const card = notice.inquiryId === null ? undefined : await findCard(ctx.deps.db, notice.inquiryId);
+  const cardLink = card ? messageLink(card.chatId, card.messageId) : undefined;
+  const rendered = renderNotice(notice, { locale, inquiry, cardLink, ...(items ? { items } : {}) });
+  try {
+    await ctx.deps.client.editMessageReplyMarkup(chatId, messageId, rendered.keyboard);
+  } catch (error) {
+    if (!(error instanceof TelegramApiError && error.isMessageNotFound())) throw error;
+  }
+}
+
+/** The group's language when the pressed message is in the group, the person's otherwise. */
+export function menuLocale(ctx: CallbackContext) {
+  return ctx.message && ctx.message.chatId <= 0 ? ctx.deps.config.locale : ctx.locale;
+}

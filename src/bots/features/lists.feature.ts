@@ -1,0 +1,147 @@
+/**
+ * Lists for the staff: `/queue` (open inquiries, oldest first, with links to
+ * their cards), `/mine` (the ones I claimed), `/find <text>`, and the whole
+ * text of one inquiry (the card's "whole text" link opens `/start i<id>`),
+ * split over several messages when it is longer than one.
+ */
+import type { CommandContext, Feature } from '../bot-context.js';
+import { formatDuration, formatTime, type Messages } from '../i18n/index.js';
+import { messageLink } from '../links.js';
+import type { InquiryRow } from '../../db/schema.js';
+import { findCards } from '../../services/card.service.js';
+import { TELEGRAM_MESSAGE_MAX, escapeHtml, truncateForTelegram } from '../../telegram/telegram-text.js';
+
+const LIST_LIMIT = 25;
+const LINE_TEXT = 80;
+
+type ListRow = Pick<InquiryRow, 'id' | 'status' | 'postedAt' | 'authorName' | 'text' | 'claimedBy'> & { claimantName: string | null };
+
+function short(text: string, max: number): string {
+  const flat = text.replace(/\s+/g, ' ').trim();
+  const chars = Array.from(flat);
+  return chars.length > max ? `${chars.slice(0, max).join('')}…` : flat;
+}
+
+async function renderList(ctx: CommandContext, rows: ListRow[], total: number, title: string, withStatus: boolean): Promise<string> {
+  const t: Messages = ctx.t;
+  const cards = await findCards(ctx.deps.db, rows.map((r) => r.id));
+  const lines = [title, ''];
+  for (const r of rows) {
+    const card = cards.get(r.id);
+    const link = card ? messageLink(card.chatId, card.messageId) : undefined;
+    const id = link ? `<a href="${escapeHtml(link)}">#${r.id}</a>` : `#${r.id}`;
+    const age = formatDuration((ctx.now.getTime() - r.postedAt.getTime()) / 60_000, ctx.locale);
+    const parts = [id, withStatus ? formatTime(r.postedAt, ctx.deps.config.timezone, ctx.now) : age, escapeHtml(short(r.authorName ?? '—', 30)), `«${escapeHtml(short(r.text, LINE_TEXT))}»`];
+    if (withStatus) parts.push(t.listStatus(r.status));
+    if (r.claimantName && r.status === 'claimed') parts.push(t.listClaimedBy(r.claimantName));
+    lines.push(parts.join(' · '));
+  }
+  if (total > rows.length) lines.push('', t.listMore(total - rows.length));
+  return truncateForTelegram(lines.join('\n'), TELEGRAM_MESSAGE_MAX);
+}
+
+/** How many rows a list query matches (without its limit). */
+async function countOf(query: ReturnType<typeof listQuery>): Promise<number> {
+  const row = await query.clearSelect().select((eb) => eb.fn.countAll<number>().as('total')).executeTakeFirstOrThrow();
+  return Number(row.total);
+}
+
+function listQuery(ctx: CommandContext) {
+  return ctx.deps.db
+    .selectFrom('inquiries')
+    .leftJoin('staff', 'staff.id', 'inquiries.claimedBy')
+    .select(['inquiries.id', 'inquiries.status', 'inquiries.postedAt', 'inquiries.authorName', 'inquiries.text', 'inquiries.claimedBy', 'staff.name as claimantName']);
+}
+
+/** Splits plain text into pieces of at most `max` characters, at line or word ends where possible. */
+export function splitText(text: string, max: number): string[] {
+  const pieces: string[] = [];
+  let rest = text;
+  while (Array.from(rest).length > max) {
+    const head = Array.from(rest).slice(0, max).join('');
+    let cut = Math.max(head.lastIndexOf('\n'), head.lastIndexOf(' '));
+    if (cut < head.length / 2) cut = head.length;
+    pieces.push(head.slice(0, cut));
+    rest = rest.slice(cut).replace(/^[ \n]/, '');
+  }
+  if (rest.length > 0 || pieces.length === 0) pieces.push(rest);
+  return pieces;
+}
+
+/** Shows the whole text of an inquiry to a staff member, in as many messages as it takes. */
+export async function showWhole(ctx: CommandContext, inquiryId: number): Promise<void> {
+  const inquiry = await ctx.deps.db.selectFrom('inquiries').selectAll().where('id', '=', inquiryId).executeTakeFirst();
+  if (!inquiry) {
+    await ctx.deny('view', 'no such inquiry', { inquiryId });
+    await ctx.reply(escapeHtml(ctx.t.toastStale));
+    return;
+  }
+  const messages = await ctx.deps.db.selectFrom('inquiryMessages').select(['text', 'postedAt']).where('inquiryId', '=', inquiryId).orderBy('postedAt').orderBy('id').execute();
+  const texts = (messages.length > 0 ? messages : [{ text: inquiry.text, postedAt: inquiry.postedAt }]).map(
+    (m) => `${formatTime(m.postedAt, ctx.deps.config.timezone, ctx.now)}\n${m.text}`,
+  );
+  const header = `${ctx.t.fullTitle(inquiryId)}\n${ctx.t.cardAuthor(inquiry.authorName, formatTime(inquiry.postedAt, ctx.deps.config.timezone, ctx.now))}`;
+  // Escaping can lengthen the source but not what is shown; leave room for the header.
+  const pieces = splitText(texts.join('\n\n'), TELEGRAM_MESSAGE_MAX - 300);
+  for (const [index, piece] of pieces.entries()) {
+    await ctx.reply(index === 0 ? `${header}\n\n${escapeHtml(piece)}` : escapeHtml(piece));
+  }
+}
+
+export const listsFeature: Feature = {
+  commands: {
+    queue: {
+      access: 'staff',
+      async run(ctx) {
+        const base = listQuery(ctx).where('inquiries.status', 'in', ['new', 'claimed']).where('inquiries.lowPriority', '=', false);
+        const rows = await base.orderBy('inquiries.postedAt').orderBy('inquiries.id').limit(LIST_LIMIT).execute();
+        if (rows.length === 0) {
+          await ctx.reply(ctx.t.queueEmpty);
+          return;
+        }
+        const total = await countOf(base);
+        await ctx.reply(await renderList(ctx, rows, total, ctx.t.queueTitle(total), false));
+      },
+    },
+    mine: {
+      access: 'handle',
+      async run(ctx) {
+        const base = listQuery(ctx).where('inquiries.status', '=', 'claimed').where('inquiries.claimedBy', '=', ctx.staff!.id);
+        const rows = await base.orderBy('inquiries.postedAt').orderBy('inquiries.id').limit(LIST_LIMIT).execute();
+        if (rows.length === 0) {
+          await ctx.reply(ctx.t.mineEmpty);
+          return;
+        }
+        const total = await countOf(base);
+        await ctx.reply(await renderList(ctx, rows, total, ctx.t.mineTitle(total), false));
+      },
+    },
+    find: {
+      access: 'staff',
+      async run(ctx) {
+        const query = ctx.args.slice(0, 100);
+        if (query.length < 2) {
+          await ctx.reply(ctx.t.findUsage);
+          return;
+        }
+        const pattern = `%${query.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+        const matching = listQuery(ctx).where((eb) =>
+          eb.or([
+            eb('inquiries.text', 'ilike', pattern),
+            eb('inquiries.authorName', 'ilike', pattern),
+            eb.exists(eb.selectFrom('inquiryMessages').select('inquiryMessages.id').whereRef('inquiryMessages.inquiryId', '=', 'inquiries.id').where('inquiryMessages.text', 'ilike', pattern)),
+            ...(/^#?\d+$/.test(query) ? [eb('inquiries.id', '=', Number(query.replace('#', '')))] : []),
+          ]),
+        );
+        const rows = await matching.orderBy('inquiries.postedAt', 'desc').orderBy('inquiries.id', 'desc').limit(LIST_LIMIT).execute();
+        if (rows.length === 0) {
+          await ctx.reply(ctx.t.findEmpty(query));
+          return;
+        }
+        const total = await countOf(matching);
+        await ctx.reply(await renderList(ctx, rows, total, ctx.t.findTitle(query, total), true));
+      },
+    },
+  },
+};
+

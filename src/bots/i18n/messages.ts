@@ -1,0 +1,168 @@
+/**
+ * The shape of a message catalog: every text the bot shows, in one
+ * language. Texts are Telegram HTML; every argument that comes from outside
+ * (names, citizen and staff texts, reasons) is passed raw and escaped by the
+ * catalog, so a caller cannot forget it.
+ */
+import type { InquiryKind, Platform, ReplyVisibility, StaffRole } from '../../db/schema.js';
+import type { DismissReason } from '../../domain/inquiry.js';
+
+export type { DismissReason };
+
+/** A duration already formatted for the reader's language ("1 ժ 12 ր"). */
+export type DurationText = string;
+/** A local time already formatted ("28.11 14:05"). */
+export type TimeText = string;
+
+export interface Messages {
+  /** The language's own name, for /lang. */
+  languageName: string;
+
+  // ---- names of things --------------------------------------------------
+  platform(platform: Platform): string;
+  kind(kind: InquiryKind): string;
+  role(role: StaffRole): string;
+  dismissReason(reason: DismissReason | string): string;
+  visibility(visibility: ReplyVisibility, platform: Platform): string;
+
+  // ---- card ---------------------------------------------------------------
+  cardTitle(id: number, platform: Platform, kind: InquiryKind): string;
+  cardAuthor(name: string | null, at: TimeText): string;
+  cardPost(url: string | null): string;
+  cardConversation: string;
+  cardFollowUp(at: TimeText): string;
+  cardWholeText: string;
+  cardPrevious(previousId: number): string;
+  cardSector(name: string, suggested: boolean): string;
+  cardNoSector: string;
+  cardOpenOn(platform: Platform): string;
+  stateClaimed(name: string, at: TimeText): string;
+  stateSending(name: string): string;
+  stateAwaitingApproval(name: string): string;
+  stateAnswered(name: string, took: DurationText, how: string): string;
+  stateAnsweredNative(platform: Platform, took: DurationText): string;
+  stateDismissed(name: string | null, reason: string): string;
+  stateFailed(reason: string): string;
+  stateClosed: string;
+  viewAnswer: string;
+
+  // ---- buttons ------------------------------------------------------------
+  btnClaim: string;
+  btnRelease: string;
+  btnAnswer: string;
+  btnDismiss: string;
+  btnSector: string;
+  btnReassign: string;
+  btnRetry: string;
+  btnBack: string;
+  btnPublishPublic: string;
+  btnPublishPrivate: string;
+  btnSendMessage: string;
+  btnSubmitPublic: string;
+  btnSubmitPrivate: string;
+  btnCancel: string;
+  btnApprove: string;
+  btnSendBack: string;
+  btnWriteAgain: string;
+  btnApproveAs(role: StaffRole): string;
+  btnReject: string;
+  btnMakeCard(id: number): string;
+  btnDismissAll: string;
+  btnOpenCard: string;
+
+  // ---- answers to button presses (plain text, at most 200 characters) ----
+  toastClaimed(id: number): string;
+  toastAlreadyYours: string;
+  toastTakenBy(name: string): string;
+  toastNotOpen: string;
+  toastReleased(id: number): string;
+  toastNotYours: string;
+  toastDismissed(id: number, reason: string): string;
+  toastSectorSet(name: string): string;
+  toastReassigned(id: number, name: string): string;
+  toastNotAllowed: string;
+  toastNotStaff: string;
+  toastStale: string;
+  toastOpenPrivateChat: string;
+  toastPromptSent: string;
+  toastDone: string;
+  toastRetrying: string;
+  toastLanguageSet: string;
+  toastError: string;
+
+  // ---- menus --------------------------------------------------------------
+  chooseSector(id: number): string;
+  chooseDismissReason(id: number): string;
+  chooseAssignee(id: number): string;
+  noAssignees: string;
+
+  // ---- answering ------------------------------------------------------------
+  answerPrompt(id: number, excerpt: string): string;
+  previewPublic(id: number, platform: Platform, kind: InquiryKind, text: string, canPrivate: boolean): string;
+  previewMessage(id: number, platform: Platform, text: string): string;
+  previewNeedsApproval: string;
+  previewTruncated: string;
+  draftSending: string;
+  draftSubmitted: string;
+  draftCancelled: string;
+  draftStale: string;
+  answerEmpty: string;
+  approvalRequest(id: number, author: string, text: string): string;
+  approvalDecided(approved: boolean, by: string): string;
+  approved(id: number, by: string): string;
+  sendBackPrompt(id: number): string;
+  returned(id: number, by: string, comment: string): string;
+  returnedDone: string;
+  replyPublished(id: number, platform: Platform): string;
+  replyFailed(id: number, reason: string): string;
+
+  // ---- reminders -------------------------------------------------------------
+  remindUnclaimed(id: number, waited: DurationText): string;
+  remindClaimed(id: number, waited: DurationText): string;
+  escalation(id: number, target: DurationText, claimant: string | null): string;
+
+  // ---- lists -------------------------------------------------------------------
+  queueTitle(count: number): string;
+  queueEmpty: string;
+  mineTitle(count: number): string;
+  mineEmpty: string;
+  findTitle(query: string, count: number): string;
+  findEmpty(query: string): string;
+  findUsage: string;
+  listMore(count: number): string;
+  listClaimedBy(name: string): string;
+  listStatus(status: string): string;
+  fullTitle(id: number): string;
+
+  // ---- people ----------------------------------------------------------------
+  startStaff(name: string, role: StaffRole): string;
+  accessRequested: string;
+  accessPending: string;
+  accessRejectedBefore: string;
+  accessRequest(name: string, username: string | null, telegramUserId: number): string;
+  accessApproved(role: StaffRole): string;
+  accessRejected: string;
+  accessDecided(name: string, role: StaffRole | null, by: string): string;
+  reassignedToYou(id: number, by: string): string;
+  staffTitle(count: number): string;
+  staffLine(name: string, username: string | null, role: StaffRole, active: boolean): string;
+  notStaff: string;
+  notAllowed: string;
+
+  // ---- help, language, alerts, summaries --------------------------------------
+  help(role: StaffRole, reports: boolean): string;
+  chooseLanguage: string;
+  languageSet: string;
+  adminAlert(message: string): string;
+  lowPrioritySummary(count: number): string;
+  lowPriorityItem(id: number, author: string | null, text: string): string;
+  lowPriorityDismissedAll(by: string): string;
+  lowPriorityMadeCard(id: number): string;
+  errorGeneric: string;
+  /** Descriptions of the command menu (setMyCommands), plain text. */
+  commands: { queue: string; mine: string; find: string; help: string; lang: string; report: string; stats: string; staff: string };
+
+  // ---- dates and durations -------------------------------------------------------
+  /** Parts of a duration: days, hours, minutes, and "less than a minute" (Telegram HTML: `&lt;1 ր`). */
+  units: { d: string; h: string; m: string; lessThanMinute: string };
+}

@@ -1,0 +1,55 @@
+/**
+ * The preview of an answer: the text exactly as it will be published, where
+ * and how, with the buttons to publish it (publicly or privately, where the
+ * platform allows both), send it for approval, or cancel. After a choice the
+ * preview keeps the text and says what happened instead of the buttons.
+ */
+import type { InlineKeyboardButton, InlineKeyboardMarkup } from '../telegram/telegram-client.js';
+import { TELEGRAM_MESSAGE_MAX, telegramTextLength } from '../telegram/telegram-text.js';
+import type { InquiryRow, Locale, ReplyDraftRow } from '../db/schema.js';
+import { allowedVisibilities } from '../services/reply-compose.service.js';
+import { VISIBILITY_CODE, cb } from './callbacks.js';
+import { messagesFor } from './i18n/index.js';
+
+export type PreviewStatus = 'sending' | 'submitted' | 'cancelled';
+
+const button = (text: string, data: string): InlineKeyboardButton => ({ text, callback_data: data });
+
+export function renderPreview(
+  draft: Pick<ReplyDraftRow, 'id' | 'text'>,
+  inquiry: Pick<InquiryRow, 'id' | 'platform' | 'kind'>,
+  locale: Locale,
+  options: { needsApproval: boolean; status?: PreviewStatus },
+): { html: string; keyboard: InlineKeyboardMarkup | undefined } {
+  const t = messagesFor(locale);
+  const visibilities = allowedVisibilities(inquiry);
+  const canPrivate = visibilities.includes('private') && visibilities.includes('public');
+  const build = (text: string) =>
+    visibilities.includes('public') ? t.previewPublic(inquiry.id, inquiry.platform, inquiry.kind, text, canPrivate) : t.previewMessage(inquiry.id, inquiry.platform, text);
+  const tail: string[] = [];
+  if (options.needsApproval && !options.status) tail.push(t.previewNeedsApproval);
+  if (options.status === 'sending') tail.push(t.draftSending);
+  if (options.status === 'submitted') tail.push(t.draftSubmitted);
+  if (options.status === 'cancelled') tail.push(t.draftCancelled);
+  // Long answers are published whole; the preview shows as much as one message holds.
+  let html = build(draft.text);
+  const room = TELEGRAM_MESSAGE_MAX - 200 - tail.join('\n').length;
+  if (telegramTextLength(html) > room) {
+    const overhead = telegramTextLength(build(''));
+    const keep = Math.max(100, room - overhead - 2);
+    html = build(`${Array.from(draft.text).slice(0, keep).join('')}…`);
+    tail.unshift(t.previewTruncated);
+  }
+  if (tail.length > 0) html += `\n\n${tail.join('\n')}`;
+  if (options.status) return { html, keyboard: undefined };
+  const rows: InlineKeyboardButton[][] = [];
+  if (visibilities.includes('public')) {
+    rows.push([button(options.needsApproval ? t.btnSubmitPublic : t.btnPublishPublic, cb.publish.build({ draft: draft.id, visibility: VISIBILITY_CODE.public }))]);
+  }
+  if (visibilities.includes('private')) {
+    const label = options.needsApproval ? t.btnSubmitPrivate : canPrivate ? t.btnPublishPrivate : t.btnSendMessage;
+    rows.push([button(label, cb.publish.build({ draft: draft.id, visibility: VISIBILITY_CODE.private }))]);
+  }
+  rows.push([button(t.btnCancel, cb.cancelDraft.build({ draft: draft.id }))]);
+  return { html, keyboard: { inline_keyboard: rows } };
+}

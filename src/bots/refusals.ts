@@ -1,0 +1,27 @@
+/** Turns a refused action into the notice the presser sees, recording real refusals. */
+import type { Refusal } from '../services/claim.service.js';
+import type { ComposeRefusal } from '../services/reply-compose.service.js';
+import type { CallbackContext } from './bot-context.js';
+
+export async function explainRefusal(ctx: CallbackContext, refusal: Refusal | ComposeRefusal, action: string, inquiryId?: number): Promise<void> {
+  const { t } = ctx;
+  const details = inquiryId === undefined ? {} : { inquiryId };
+  switch (refusal.reason) {
+    case 'missing':
+      // Inquiries are never deleted: an id that does not exist was made up.
+      await ctx.deny(action, 'no such inquiry', details);
+      return ctx.answer(t.toastStale);
+    case 'closed':
+      return ctx.answer(t.toastNotOpen);
+    case 'taken':
+      return ctx.answer(refusal.holder ? t.toastTakenBy(refusal.holder.name) : t.toastNotYours);
+    case 'already_yours':
+      return ctx.answer(t.toastAlreadyYours);
+    case 'denied':
+      await ctx.deny(action, refusal.why, details);
+      return ctx.answer(t.toastNotAllowed, true);
+    case 'invalid':
+    case 'stale':
+      return ctx.answer(t.toastStale);
+  }
+}

@@ -1,0 +1,203 @@
+/**
+ * The Telegram part of the service (`TELEGRAM_BOT_TOKEN` + `TELEGRAM_STAFF_CHAT_ID`):
+ * the staff bot (long polling, or `POST /webhooks/telegram` with
+ * `TELEGRAM_WEBHOOK_URL`), the rate-limited `notify` worker (cards, notices,
+ * results of answers, admin alerts), and two job schedulers: reminders and
+ * escalation every minute, low-priority summaries every
+ * `LOW_PRIORITY_SUMMARY_EVERY`. Its name is `telegram`, which tells the
+ * reconciler that cards are wanted.
+ *
+ * The context and part types are structural copies of `main.ts`'s
+ * `ServiceContext` and `ServicePart` (nothing imports `main.ts`).
+ */
+import type { Worker } from 'bullmq';
+import type { FastifyInstance } from 'fastify';
+import type { Redis } from 'ioredis';
+import { configSecrets, type Config } from '../config.js';
+import type { OpenedDatabase } from '../db/create-db.js';
+import { telegramWebhookRoutes } from '../http/webhooks/telegram.webhook.js';
+import type { Logger } from '../observability/logger.js';
+import type { Metrics } from '../observability/metrics.js';
+import type { Producers, Queues } from '../queue/producers.js';
+import { renderReportForTelegram, renderStatsForTelegram } from '../reports/telegram-report.js';
+import { upsertSchedulers, type ScheduleHandlers } from '../queue/schedulers.js';
+import { createNotifyWorker } from '../queue/workers/notify.worker.js';
+import { takeUnsummarisedLowPriority } from '../services/card.service.js';
+import { checkReminders } from '../services/reminder.service.js';
+import { createNotices } from '../services/staff-notice.service.js';
+import { createTelegramClient, createUpdateSource, type BotCommand, type TelegramBotUser } from '../telegram/telegram-client.js';
+import { TelegramHttpError } from '../telegram/telegram-errors.js';
+import type { BotReports } from './bot-context.js';
+import { createBot } from './create-bot.js';
+import { createGroupPacer } from './group-pacer.js';
+import { LOCALES, messagesFor } from './i18n/index.js';
+import { createPatientClient } from './patient-client.js';
+
+/** What the Telegram part needs from the service (a subset of `ServiceContext`). */
+export interface TelegramPartContext {
+  config: Config;
+  logger: Logger;
+  metrics: Metrics;
+  database: OpenedDatabase;
+  queues: Queues;
+  producers: Producers;
+  connection: Redis;
+  now: () => Date;
+}
+
+/** A running part (same shape as `ServicePart`). */
+export interface TelegramPart {
+  name: string;
+  workers?: Worker[];
+  routes?: Array<(app: FastifyInstance) => void | Promise<void>>;
+  scheduleHandlers?: ScheduleHandlers;
+  start?: () => Promise<void>;
+  close?: () => Promise<void>;
+}
+
+/** What tests and the demo may change. */
+export interface TelegramPartTuning {
+  /** Seconds a long poll is held (default 30). */
+  pollTimeoutSeconds?: number;
+  /** How often reminders are checked, in milliseconds (default 60 000). */
+  remindersEveryMs?: number;
+  /** Concurrency of the notify worker (default 4). */
+  notifyConcurrency?: number;
+  /** `/report` and `/stats` (default: the reports part's Telegram renderers). */
+  reports?: BotReports;
+}
+
+/** Items per low-priority summary message. */
+const SUMMARY_ITEMS = 30;
+
+const MENU: ReadonlyArray<'queue' | 'mine' | 'find' | 'report' | 'stats' | 'help' | 'lang'> = ['queue', 'mine', 'find', 'report', 'stats', 'help', 'lang'];
+
+export function createTelegramPart(tuning: TelegramPartTuning = {}) {
+  return async (ctx: TelegramPartContext): Promise<TelegramPart | { off: string }> => {
+    const { config, logger, metrics, database, queues, producers, connection, now } = ctx;
+    const { botToken, staffChatId } = config.telegram;
+    if (!botToken) return { off: 'Telegram bot is off: set TELEGRAM_BOT_TOKEN (and TELEGRAM_STAFF_CHAT_ID) to turn it on.' };
+    if (staffChatId === undefined) return { off: 'Telegram bot is off: set TELEGRAM_STAFF_CHAT_ID to the staff group to turn it on.' };
+    const log = logger.child({ part: 'telegram' });
+    const secrets = configSecrets(config);
+    const db = database.db;
+    const api = { token: botToken, apiRoot: config.telegram.apiRoot, logger: log, secrets };
+    const raw = createTelegramClient(api);
+    const pacer = createGroupPacer({ redis: connection, prefix: config.queuePrefix, perMinute: config.telegram.groupMessagesPerMinute });
+    const client = createPatientClient(raw, pacer);
+
+    let me: Promise<TelegramBotUser> | undefined;
+    const botUsername = async (): Promise<string | undefined> => {
+      me ??= raw.getMe();
+      try {
+        return (await me).username;
+      } catch (error) {
+        me = undefined;
+        log.warn({ err: error }, 'could not read the bot\'s username; links to the whole text use the platform link meanwhile');
+        return undefined;
+      }
+    };
+
+    const reports: BotReports = tuning.reports ?? {
+      report: (args, locale) => renderReportForTelegram(db, args, locale, config, now()),
+      stats: (_args, locale) => renderStatsForTelegram(db, locale, config, now()),
+    };
+    const bot = createBot({ config, logger: log, db, producers, client, pacer, now, botUsername, reports });
+    const { webhookUrl, webhookSecret } = config.telegram;
+    const source = createUpdateSource({
+      ...api,
+      handler: (update) => bot.handleUpdate(update),
+      mode: webhookUrl && webhookSecret ? { kind: 'webhook', url: webhookUrl, secret: webhookSecret } : { kind: 'polling', timeoutSeconds: tuning.pollTimeoutSeconds ?? 30 },
+      onFatalError: (error) => log.fatal({ err: error }, 'the bot stopped receiving updates; fix TELEGRAM_BOT_TOKEN and restart'),
+    });
+
+    const worker = createNotifyWorker({
+      db,
+      config,
+      logger: log,
+      metrics,
+      connection,
+      prefix: config.queuePrefix,
+      queue: queues.notify,
+      client: raw,
+      pacer,
+      producers,
+      now,
+      botUsername,
+      messagesPerSecond: config.telegram.messagesPerSecond,
+      ...(tuning.notifyConcurrency === undefined ? {} : { concurrency: tuning.notifyConcurrency }),
+    });
+
+    const scheduleHandlers: ScheduleHandlers = {
+      'reminders.check': async () => {
+        const result = await checkReminders({ db, config, now });
+        await producers.sendNotices(result.noticeIds);
+        return { unclaimed: result.unclaimed, claimed: result.claimed, escalated: result.escalated, notices: result.noticeIds.length };
+      },
+      'lowpriority.summary': async () => {
+        const taken = await takeUnsummarisedLowPriority(db, SUMMARY_ITEMS, now(), async (trx, ids) => {
+          const [id] = await createNotices(trx, [{ key: `lowpriority-summary-${ids[0]}`, kind: 'lowpriority.summary', chatId: staffChatId, payload: { inquiryIds: ids } }]);
+          return id;
+        });
+        if (taken.noticeId !== undefined) await producers.sendNotices([taken.noticeId]);
+        return { items: taken.inquiryIds.length };
+      },
+    };
+
+    const setCommands = async () => {
+      const names = new Set(bot.commandNames());
+      const menu = (locale: (typeof LOCALES)[number]): BotCommand[] =>
+        MENU.filter((c) => names.has(c)).map((command) => ({ command, description: messagesFor(locale).commands[command] }));
+      try {
+        await client.setMyCommands(menu(config.locale));
+        for (const locale of LOCALES) await client.setMyCommands(menu(locale), { languageCode: locale });
+      } catch (error) {
+        log.warn({ err: error }, 'could not set the command menu; the commands work anyway');
+      }
+    };
+
+    // Telegram unreachable at start must not keep the rest of the service
+    // down: the bot keeps trying in the background. A refused token stops the start.
+    let closed = false;
+    let retry: ReturnType<typeof setTimeout> | undefined;
+    const startReceiving = async (attempt: number): Promise<void> => {
+      try {
+        await source.start();
+        await setCommands();
+      } catch (error) {
+        if (!(error instanceof TelegramHttpError) || closed) throw error;
+        const waitMs = Math.min(60_000, 2_000 * 2 ** Math.min(attempt, 5));
+        log.warn({ err: error, waitMs }, 'Telegram is not reachable; the bot will try again (cards wait in the queue meanwhile)');
+        retry = setTimeout(() => {
+          startReceiving(attempt + 1).catch((e: unknown) => log.fatal({ err: e }, 'the bot could not start; fix the cause and restart'));
+        }, waitMs);
+      }
+    };
+
+    return {
+      name: 'telegram',
+      workers: [worker],
+      routes: source.mode === 'webhook' ? [telegramWebhookRoutes(source)] : [],
+      scheduleHandlers,
+      start: async () => {
+        await startReceiving(0);
+        await upsertSchedulers(queues.schedule, [
+          { id: 'telegram-reminders', repeat: { every: tuning.remindersEveryMs ?? 60_000 }, job: { name: 'reminders.check', data: { reason: 'schedule' } } },
+          {
+            id: 'telegram-low-priority-summary',
+            repeat: { every: config.workflow.lowPrioritySummaryMinutes * 60_000 },
+            job: { name: 'lowpriority.summary', data: { reason: 'schedule' } },
+          },
+        ]);
+      },
+      close: async () => {
+        closed = true;
+        if (retry) clearTimeout(retry);
+        await source.stop();
+      },
+    };
+  };
+}
+
+/** The Telegram part with production settings. */
+export const telegramPart = createTelegramPart();

@@ -1,0 +1,294 @@
+/**
+ * The Facebook Page connector: comments and Messenger in (webhook payloads
+ * and polls), staff replies out (public reply to a comment, private reply to
+ * its author, Messenger message), all through our Graph client.
+ *
+ * Polling costs a constant number of Graph calls when nothing is new: one
+ * `/{page}/feed` read of the posts of the last `lookbackDays` days with their
+ * comments created since the cursor expanded in the same call
+ * (`comments.since(…)`), and one `/{page}/conversations` read whose newest
+ * conversation tells whether anything changed. More calls happen only when
+ * there is more to read (over 100 posts in the window, over 100 new comments
+ * on one post, over 25 new messages in one conversation).
+ */
+import type { ReplyVisibility } from '../../db/schema.js';
+import type { InboundItem } from '../../domain/inquiry.js';
+import type { Logger } from '../../observability/logger.js';
+import type { Connector, ErrorVerdict, PlanResult, PublishedReply, PullResult, ReplyPlan, ReplyTarget } from '../connector.js';
+import { MESSAGE_FIELDS, parseGraphTime, type GraphClient, type GraphMessage } from './graph-client.js';
+import { GraphApiError, GraphHttpError } from './graph-errors.js';
+import { parseFacebookInbound } from './inbound-parser.js';
+import { pollBatchKey, pollItemKey, pollItemTime, type FacebookPollPayload, type PollItem } from './poll-payload.js';
+
+const HOUR_MS = 60 * 60 * 1000;
+const DAY_MS = 24 * HOUR_MS;
+/** Messenger: a plain answer within 24 h of the person's last message. */
+export const MESSENGER_RESPONSE_WINDOW_MS = DAY_MS;
+/** Messenger: the `HUMAN_AGENT` tag allows a staff answer up to 7 days after it. */
+export const MESSENGER_HUMAN_AGENT_WINDOW_MS = 7 * DAY_MS;
+/** A comment can get its one private reply within 7 days. */
+export const PRIVATE_REPLY_WINDOW_MS = 7 * DAY_MS;
+
+const POSTS_PER_PAGE = 100;
+const COMMENTS_PER_POST = 100;
+const CONVERSATIONS_PER_PAGE = 25;
+const MESSAGES_PER_CONVERSATION = 25;
+/** Keys remembered to skip items found again in the overlap window. */
+const MAX_RECENT_KEYS = 2_000;
+
+export interface FacebookConnectorOptions {
+  graph: GraphClient;
+  pageId: string;
+  /** Posts of this many last days are searched for new comments. */
+  lookbackDays: number;
+  /**
+   * Each poll reads again what was created in this window before the
+   * previous poll (Graph can show an item a little after its `created_time`);
+   * items already stored are recognised by their keys. Default 2 minutes.
+   */
+  overlapMs?: number;
+  logger: Logger;
+}
+
+/** What a Facebook source keeps in `sources.cursor`. */
+interface FacebookCursor {
+  /** ISO time: comments and messages created at or after it are read. */
+  since?: string;
+  /** Keys of items stored whose time is at or after `since`. */
+  recent?: string[];
+}
+
+function readCursor(raw: Record<string, unknown>): { since: Date | undefined; recent: Set<string> } {
+  const c = raw as FacebookCursor;
+  const since = typeof c.since === 'string' && !Number.isNaN(Date.parse(c.since)) ? new Date(c.since) : undefined;
+  const recent = new Set(Array.isArray(c.recent) ? c.recent.filter((k): k is string => typeof k === 'string') : []);
+  return { since, recent };
+}
+
+/** Whitespace-insensitive text comparison (Facebook may change line ends and trailing spaces). */
+function sameText(a: string | undefined, b: string): boolean {
+  const norm = (s: string) => s.replace(/\s+/g, ' ').trim();
+  return a !== undefined && norm(a) === norm(b);
+}
+
+function days(ms: number): string {
+  const d = ms / DAY_MS;
+  return d >= 2 ? `${Math.floor(d)} days` : `${Math.max(1, Math.floor(ms / HOUR_MS))} hours`;
+}
+
+/** The Graph permissions each kind of call needs, for refusals that do not name one. */
+const PERMISSION_FOR: Record<ReplyPlan['channel'] | 'read', { permission: string; why: string }> = {
+  comment_reply: { permission: 'pages_manage_engagement', why: 'needed to reply to comments as the Page' },
+  private_reply: { permission: 'pages_messaging', why: 'needed to answer a commenter privately in Messenger' },
+  messenger: { permission: 'pages_messaging', why: 'needed to send Messenger messages as the Page' },
+  read: { permission: 'pages_read_engagement and pages_read_user_content', why: 'needed to read the Page posts, comments and conversations' },
+};
+
+export function createFacebookConnector(options: FacebookConnectorOptions): Connector & { pageId: string } {
+  const { graph, pageId } = options;
+  const overlapMs = options.overlapMs ?? 2 * 60_000;
+  const log = options.logger.child({ component: 'facebook-connector' });
+
+  /** Messages of a conversation created at or after `since`, reading further pages only when the first is all new. */
+  async function messagesSince(conversationId: string, first: GraphMessage[], since: Date): Promise<GraphMessage[]> {
+    const fresh = (list: GraphMessage[]) => list.filter((m) => parseGraphTime(m.created_time) >= since);
+    const oldest = first.at(-1);
+    if (first.length < MESSAGES_PER_CONVERSATION || !oldest || parseGraphTime(oldest.created_time) < since) return fresh(first);
+    const out: GraphMessage[] = [];
+    for await (const page of graph.iteratePages<GraphMessage>(`${conversationId}/messages`, { fields: MESSAGE_FIELDS.join(','), limit: 100 })) {
+      out.push(...fresh(page.data));
+      const last = page.data.at(-1);
+      if (!last || parseGraphTime(last.created_time) < since) break;
+    }
+    return out;
+  }
+
+  return {
+    platform: 'facebook',
+    pageId,
+
+    parse(payload: unknown): InboundItem[] {
+      return parseFacebookInbound(payload);
+    },
+
+    async pull(rawCursor, now): Promise<PullResult> {
+      const cursor = readCursor(rawCursor);
+      const lookbackStart = new Date(now.getTime() - options.lookbackDays * DAY_MS);
+      const since = cursor.since && cursor.since > lookbackStart ? cursor.since : lookbackStart;
+
+      const posts = await graph.getPagePostsWithComments(pageId, {
+        since: lookbackStart,
+        commentsSince: since,
+        limit: POSTS_PER_PAGE,
+        commentsLimit: COMMENTS_PER_POST,
+        edge: 'feed',
+      });
+      const conversations = await graph.getConversations(pageId, { since, limit: CONVERSATIONS_PER_PAGE, messagesLimit: MESSAGES_PER_CONVERSATION });
+
+      const found: PollItem[] = [];
+      for (const post of posts) {
+        if (post.from?.id === pageId && parseGraphTime(post.created_time) >= since) {
+          found.push({ kind: 'post', post: { id: post.id, created_time: post.created_time, from: post.from } });
+        }
+        for (const comment of post.comments) {
+          if (parseGraphTime(comment.created_time) < since) continue;
+          found.push({ kind: 'comment', postId: post.id, ...(post.permalink_url ? { postPermalink: post.permalink_url } : {}), comment });
+        }
+      }
+      for (const conversation of conversations) {
+        const person = conversation.participants.find((p) => p.id !== pageId);
+        if (!person) continue;
+        for (const message of await messagesSince(conversation.id, conversation.messages, since)) {
+          found.push({ kind: 'message', conversationId: conversation.id, participantId: person.id, message });
+        }
+      }
+
+      // Oldest first; at the same second the citizen before the page, so an answer finds its question.
+      const rank = (i: PollItem) => (i.kind === 'comment' ? i.comment.from?.id === pageId : i.kind === 'message' ? i.message.from?.id === pageId : false) ? 1 : 0;
+      const fresh = found
+        .filter((i) => !cursor.recent.has(pollItemKey(i)))
+        .sort((a, b) => pollItemTime(a).getTime() - pollItemTime(b).getTime() || rank(a) - rank(b));
+
+      const nextSince = new Date(Math.max(since.getTime(), now.getTime() - overlapMs));
+      const recent = found
+        .filter((i) => pollItemTime(i) >= nextSince)
+        .map(pollItemKey)
+        .slice(-MAX_RECENT_KEYS);
+      const nextCursor: FacebookCursor = { since: nextSince.toISOString(), recent: [...new Set(recent)] };
+      if (fresh.length === 0) return { batch: undefined, cursor: { ...nextCursor } };
+      const payload: FacebookPollPayload = { source: 'poll', pageId, polledAt: now.toISOString(), items: fresh };
+      log.debug({ items: fresh.length, since: since.toISOString() }, 'poll found new items');
+      return { batch: { dedupKey: pollBatchKey(pageId, fresh), payload, items: fresh.length }, cursor: { ...nextCursor } };
+    },
+
+    planReply(target: ReplyTarget, visibility: ReplyVisibility, now: Date): PlanResult {
+      if (target.kind === 'comment') {
+        if (visibility === 'private') {
+          const age = now.getTime() - target.postedAt.getTime();
+          if (age > PRIVATE_REPLY_WINDOW_MS) {
+            return {
+              ok: false,
+              reason: `Facebook allows a private reply to a comment only within 7 days; this comment is ${days(age)} old. Answer it publicly instead.`,
+            };
+          }
+          return { ok: true, plan: { channel: 'private_reply', target: target.externalId } };
+        }
+        return { ok: true, plan: { channel: 'comment_reply', target: target.externalId, threadRoot: target.parentId ?? target.externalId } };
+      }
+      if (target.kind === 'message') {
+        const psid = target.authorId ?? target.threadId;
+        if (!psid) return { ok: false, reason: 'This Messenger inquiry has no sender id, so it cannot be answered from here. Answer it in the Page inbox.' };
+        const age = now.getTime() - target.lastCitizenAt.getTime();
+        if (age <= MESSENGER_RESPONSE_WINDOW_MS) return { ok: true, plan: { channel: 'messenger', target: psid, messagingType: 'RESPONSE' } };
+        if (age <= MESSENGER_HUMAN_AGENT_WINDOW_MS) {
+          return { ok: true, plan: { channel: 'messenger', target: psid, messagingType: 'MESSAGE_TAG', tag: 'HUMAN_AGENT' } };
+        }
+        return {
+          ok: false,
+          reason:
+            `Not sent: the citizen last wrote ${days(age)} ago, and Messenger lets the Page answer only within 24 hours, ` +
+            'or within 7 days as a staff member (human agent). Answer them another way (by phone, or publicly), or wait until they write again.',
+        };
+      }
+      return { ok: false, reason: `A Facebook ${target.kind} cannot be answered from here. Answer it on Facebook.` };
+    },
+
+    async publishReply(plan, text): Promise<PublishedReply> {
+      switch (plan.channel) {
+        case 'comment_reply':
+          return { externalId: (await graph.replyToComment(plan.target, text)).id };
+        case 'private_reply':
+          return { externalId: (await graph.sendPrivateReply(pageId, plan.target, text)).message_id };
+        case 'messenger': {
+          const sent = await graph.sendMessage(pageId, {
+            recipient: { id: plan.target },
+            text,
+            messagingType: plan.messagingType ?? 'RESPONSE',
+            ...(plan.tag ? { tag: plan.tag } : {}),
+          });
+          return { externalId: sent.message_id };
+        }
+      }
+    },
+
+    async findPublishedReply(plan, text, since): Promise<PublishedReply | undefined> {
+      const fromPageSince = (m: { from?: { id: string }; created_time: string; message?: string }) =>
+        m.from?.id === pageId && parseGraphTime(m.created_time) >= since && sameText(m.message, text);
+      switch (plan.channel) {
+        case 'comment_reply': {
+          const replies = await graph.getComments(plan.threadRoot ?? plan.target, { since, order: 'reverse_chronological', maxPages: 3 });
+          const found = replies.find(fromPageSince);
+          return found ? { externalId: found.id } : undefined;
+        }
+        case 'private_reply': {
+          const found = (await graph.getPrivateReplyMessages(plan.target)).find(fromPageSince);
+          return found ? { externalId: found.id } : undefined;
+        }
+        case 'messenger': {
+          const conversation = await graph.getConversationWith(pageId, plan.target);
+          const found = conversation?.messages.find(fromPageSince);
+          return found ? { externalId: found.id } : undefined;
+        }
+      }
+    },
+
+    classifyError(error: unknown, plan?: ReplyPlan): ErrorVerdict {
+      if (error instanceof GraphApiError) {
+        const summary = error.message;
+        if (error.isTokenExpired()) return { action: 'pause_source', summary };
+        if (error.isRateLimit()) return { action: 'slow_down', retryAfterMs: error.retryAfterMs(), summary };
+        if (error.isAlreadyReplied()) {
+          return { action: 'look_up', reason: 'This comment already got its one private reply (Facebook allows one). Answer it publicly instead.', summary };
+        }
+        if (error.isOutsideMessagingWindow()) {
+          const reason =
+            plan?.channel === 'private_reply'
+              ? 'Facebook no longer allows a private reply to this comment (it is older than 7 days, or its author cannot receive messages from the Page). Answer it publicly instead.'
+              : "Facebook refused the message: the citizen's Messenger window is closed (24 hours after their last message, 7 days for a staff answer). Answer them another way, or wait until they write again.";
+          return { action: 'fail', reason, summary };
+        }
+        if (error.isPermission()) {
+          const named = /\b(pages_[a-z_]+|instagram_[a-z_]+|business_management)\b/.exec(`${error.graphMessage} ${error.userMessage ?? ''}`)?.[1];
+          const need = PERMISSION_FOR[plan?.channel ?? 'read'];
+          const permission = named ?? need.permission;
+          return {
+            action: 'fail',
+            reason:
+              `Facebook refused: the Page access token lacks the permission ${permission} (${need.why}). ` +
+              `An admin must add ${permission} to the Facebook app, make sure the token's user can moderate the Page, and set a new FACEBOOK_PAGE_ACCESS_TOKEN. ` +
+              `(Graph #${error.code}: ${error.graphMessage})`,
+            summary,
+          };
+        }
+        if (error.isTransient()) return { action: 'retry', outcomeUnknown: error.httpStatus >= 500, summary };
+        if (error.code === 100 && error.subcode === 33) {
+          return {
+            action: 'fail',
+            reason: 'Facebook says the comment or conversation no longer exists (removed by its author or hidden), so nothing was published.',
+            summary,
+          };
+        }
+        return {
+          action: 'fail',
+          reason: `Facebook refused the reply: ${error.graphMessage} (Graph #${error.code}${error.subcode === undefined ? '' : `/${error.subcode}`}). Sending it again will not help; change the reply or answer on Facebook.`,
+          summary,
+        };
+      }
+      if (error instanceof GraphHttpError) {
+        if (error.isTransient()) return { action: 'retry', outcomeUnknown: true, summary: error.message };
+        return {
+          action: 'fail',
+          reason: `The Graph API could not be used (${error.httpStatus === undefined ? 'no answer' : `HTTP ${error.httpStatus}`} without a Graph answer): check GRAPH_API_URL and the network, then send the reply again.`,
+          summary: error.message,
+        };
+      }
+      const summary = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+      return { action: 'retry', outcomeUnknown: true, summary };
+    },
+
+    usage() {
+      const usage = graph.lastUsage();
+      return usage ? { percent: usage.maxPercent, regainAccessInMs: usage.regainAccessInMs } : undefined;
+    },
+  };
+}

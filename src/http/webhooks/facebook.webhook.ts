@@ -1,0 +1,105 @@
+/**
+ * `GET|POST /webhooks/facebook`.
+ *
+ * - GET: Facebook's subscription handshake. `hub.mode=subscribe` with the
+ *   right `hub.verify_token` (FACEBOOK_VERIFY_TOKEN) is answered with
+ *   `hub.challenge`; anything else gets 403.
+ * - POST: a delivery. The body is kept as raw bytes (this route's own
+ *   content-type parser) and `X-Hub-Signature-256` is checked over exactly
+ *   those bytes with FACEBOOK_APP_SECRET, in constant time; unsigned or badly
+ *   signed requests get 401 and nothing is stored. A signed delivery is
+ *   stored in `inbound_events` (dedup key: SHA-256 of the raw body, so a
+ *   redelivery is stored once) BEFORE the 200; if storing fails the answer is
+ *   503 and Facebook delivers again later. Processing happens in the ingest
+ *   queue; if enqueueing fails the reconciler queues it later.
+ */
+import type { FastifyInstance } from 'fastify';
+import { isValidWebhookSignature, constantTimeEquals, webhookDedupKey } from '../../connectors/facebook/webhook-signature.js';
+import type { Db } from '../../db/create-db.js';
+import { insertInboundEvents, type NewInboundEvent } from '../../db/repositories/inbound-event.repository.js';
+import type { Logger } from '../../observability/logger.js';
+import type { Metrics } from '../../observability/metrics.js';
+import { describeError } from '../../observability/redact.js';
+import type { Producers } from '../../queue/producers.js';
+import { createMicroBatcher } from '../../services/micro-batcher.js';
+
+export const FACEBOOK_WEBHOOK_PATH = '/webhooks/facebook';
+
+export interface FacebookWebhookDeps {
+  db: Db;
+  /** `ingestMany` (one Redis round trip for a batch) is used when present. */
+  producers: Pick<Producers, 'ingest'> & Partial<Pick<Producers, 'ingestMany'>>;
+  logger: Logger;
+  metrics?: Pick<Metrics, 'inboundReceived'>;
+  appSecret: string;
+  verifyToken: string;
+  secrets?: readonly string[];
+}
+
+/** The route plugin; register it with `createHttpServer({ routes: [facebookWebhookRoutes(deps)] })`. */
+export function facebookWebhookRoutes(deps: FacebookWebhookDeps): (app: FastifyInstance) => void {
+  return (app) => {
+    // Only inside this plugin's scope: every body arrives as the bytes Facebook signed.
+    app.removeAllContentTypeParsers();
+    app.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
+    const log = deps.logger.child({ part: 'facebook-webhook' });
+    // Deliveries arriving together are stored with one insert and queued with
+    // one Redis call: under load, one round trip each would cap the intake.
+    const store = createMicroBatcher<NewInboundEvent, { id: number; inserted: boolean }>({
+      maxBatch: 200,
+      maxInFlight: 2,
+      run: async (events) => {
+        const stored = await insertInboundEvents(deps.db, events);
+        const ids = [...new Set(stored.map((s) => s.id))];
+        try {
+          if (deps.producers.ingestMany) await deps.producers.ingestMany(ids);
+          else for (const id of ids) await deps.producers.ingest(id);
+        } catch (error) {
+          // Stored is what matters: the reconciler queues pending events.
+          log.warn({ inboundEventIds: ids, error: describeError(error, deps.secrets) }, 'stored the deliveries but could not queue them; the reconciler will');
+        }
+        return stored;
+      },
+    });
+
+    app.get(FACEBOOK_WEBHOOK_PATH, { logLevel: 'warn' }, async (req, reply) => {
+      // The query carries the verify token: this route's requests are not logged (logLevel warn).
+      const query = req.query as Record<string, string | undefined>;
+      const mode = query['hub.mode'];
+      const token = query['hub.verify_token'] ?? '';
+      const challenge = query['hub.challenge'] ?? '';
+      if (mode === 'subscribe' && constantTimeEquals(token, deps.verifyToken)) {
+        log.info('Facebook verified the webhook subscription');
+        return reply.code(200).header('content-type', 'text/plain; charset=utf-8').send(challenge);
+      }
+      log.warn({ mode }, 'webhook verification refused: wrong hub.verify_token or hub.mode (compare with FACEBOOK_VERIFY_TOKEN)');
+      return reply.code(403).send({ error: 'verification failed' });
+    });
+
+    app.post(FACEBOOK_WEBHOOK_PATH, async (req, reply) => {
+      const raw = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+      const header = req.headers['x-hub-signature-256'];
+      const signature = Array.isArray(header) ? header[0] : header;
+      if (!isValidWebhookSignature(raw, signature, deps.appSecret)) {
+        log.warn({ signed: signature !== undefined, bytes: raw.length }, 'webhook refused: missing or wrong X-Hub-Signature-256 (is FACEBOOK_APP_SECRET the app secret of the subscribed app?)');
+        return reply.code(401).send({ error: 'invalid signature' });
+      }
+      let payload: unknown;
+      try {
+        payload = JSON.parse(raw.toString('utf8'));
+      } catch {
+        log.warn({ bytes: raw.length }, 'signed webhook body is not JSON; ignored');
+        return reply.code(400).send({ error: 'body is not JSON' });
+      }
+      let stored: { id: number; inserted: boolean };
+      try {
+        stored = await store.submit({ platform: 'facebook', origin: 'webhook', dedupKey: webhookDedupKey(raw), payload });
+      } catch (error) {
+        log.error({ error: describeError(error, deps.secrets) }, 'could not store the webhook delivery; answered 503 so Facebook delivers it again');
+        return reply.code(503).send({ error: 'not stored, try again' });
+      }
+      deps.metrics?.inboundReceived.inc({ platform: 'facebook', origin: 'webhook', duplicate: String(!stored.inserted) });
+      return reply.code(200).send({ status: 'ok' });
+    });
+  };
+}

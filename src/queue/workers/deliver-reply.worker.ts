@@ -1,0 +1,108 @@
+/**
+ * `reply.deliver` (deliver queue): publishes a staff reply through its
+ * platform's connector, exactly once (see `services/reply-delivery.service.ts`).
+ *
+ * How outcomes become queue behaviour:
+ * - sent, failed, not pending: done (a permanent failure is recorded in
+ *   Postgres first, then the job fails with `UnrecoverableError`);
+ * - the platform throttles us (Graph 4, 17, 32, 613): the whole worker is
+ *   rate limited for the time Facebook asks (`worker.rateLimit` +
+ *   `Worker.RateLimitError()`): the job goes back to waiting without using
+ *   an attempt, nothing was published, nothing is lost;
+ * - high usage headers after a success: the worker is rate limited too, so
+ *   the next replies wait instead of hitting the limit;
+ * - a transient failure: the job is delayed (`retryDelayMs(attempt)`) and
+ *   tried again; the attempt count lives in `replies.attempts`;
+ * - the source is paused (dead token): the job is parked (delayed by
+ *   `parkDelayMs`, re-checked then); `ardzagank sources resume` promotes it.
+ */
+import { DelayedError, UnrecoverableError, Worker, type Job } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { Logger } from '../../observability/logger.js';
+import type { Metrics } from '../../observability/metrics.js';
+import { deliverReply, type DeliveryOutcome, type ReplyDeliveryDeps } from '../../services/reply-delivery.service.js';
+import { QUEUE_NAMES, type JobPayloads } from '../jobs.js';
+import { createQueueWorker } from '../worker-factory.js';
+
+export interface DeliverReplyWorkerDeps extends ReplyDeliveryDeps {
+  metrics: Metrics;
+  connection: Redis;
+  prefix: string;
+  /** Delay before retry number `attempt` (1-based) after a transient failure; default 5 s doubling, at most 10 minutes. */
+  retryDelayMs?: (attempt: number) => number;
+  /** How long a job waits when its source is paused before it checks again; default 1 minute. */
+  parkDelayMs?: number;
+  /** Longest queue rate limit, whatever Facebook says; default 1 hour. */
+  maxRateLimitMs?: number;
+  /** Usage percentage from which the worker slows down after a success; default 90. */
+  highUsagePercent?: number;
+  concurrency?: number;
+  autorun?: boolean;
+}
+
+const defaultRetryDelay = (attempt: number) => Math.min(5_000 * 2 ** (attempt - 1), 10 * 60_000);
+
+/** Processes one job on `worker` (rate limits apply to it); exported for tests. */
+export async function processDeliverReplyJob(
+  deps: DeliverReplyWorkerDeps,
+  worker: Pick<Worker, 'rateLimit'>,
+  job: Job<JobPayloads['reply.deliver']>,
+  log: Logger,
+): Promise<DeliveryOutcome> {
+  const outcome = await deliverReply({ ...deps, logger: log }, job.data.replyId);
+  const maxRateLimitMs = deps.maxRateLimitMs ?? 60 * 60_000;
+  switch (outcome.status) {
+    case 'sent': {
+      const usage = Object.values(deps.connectors)
+        .map((c) => c?.usage())
+        .reduce<{ percent: number; regainAccessInMs: number } | undefined>((a, b) => (b && (!a || b.percent > a.percent) ? b : a), undefined);
+      if (usage && usage.percent >= (deps.highUsagePercent ?? 90)) {
+        const ms = Math.min(Math.max(usage.regainAccessInMs, deps.slowDownMs ?? 60_000), maxRateLimitMs);
+        log.warn({ usagePercent: usage.percent, waitMs: ms }, 'Graph usage is high; the next replies wait');
+        await worker.rateLimit(ms);
+      }
+      return outcome;
+    }
+    case 'not_pending':
+    case 'missing':
+      return outcome;
+    case 'failed':
+      throw new UnrecoverableError(outcome.reason);
+    case 'slow_down': {
+      const ms = Math.min(outcome.delayMs, maxRateLimitMs);
+      log.warn({ waitMs: ms, summary: outcome.summary }, 'the platform throttles us; the deliver queue waits and the reply is tried again');
+      await worker.rateLimit(ms);
+      throw Worker.RateLimitError();
+    }
+    case 'retry': {
+      const delay = (deps.retryDelayMs ?? defaultRetryDelay)(outcome.attempt);
+      await job.moveToDelayed(Date.now() + delay, job.token);
+      throw new DelayedError(`retry in ${delay} ms`);
+    }
+    case 'parked': {
+      await job.moveToDelayed(Date.now() + (deps.parkDelayMs ?? 60_000), job.token);
+      throw new DelayedError('source paused');
+    }
+  }
+}
+
+export function createDeliverReplyWorker(deps: DeliverReplyWorkerDeps): Worker<JobPayloads['reply.deliver']> {
+  // The processor needs its own worker for rate limits; it only runs after the constructor returned.
+  const self: Worker<JobPayloads['reply.deliver']> = createQueueWorker<JobPayloads['reply.deliver']>({
+    queue: QUEUE_NAMES.deliver,
+    connection: deps.connection,
+    prefix: deps.prefix,
+    logger: deps.logger,
+    metrics: deps.metrics,
+    concurrency: deps.concurrency ?? 2,
+    autorun: deps.autorun ?? true,
+    // A queue rate limit (Worker.RateLimitError) only holds when a limiter is set; this one is
+    // also a sane ceiling for publishing as one Page.
+    limiter: { max: 10, duration: 1_000 },
+    process: async (job, log) => {
+      const outcome = await processDeliverReplyJob(deps, self, job, log.child({ replyId: job.data.replyId }));
+      return { status: outcome.status };
+    },
+  });
+  return self;
+}

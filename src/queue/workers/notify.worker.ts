@@ -1,0 +1,303 @@
+/**
+ * The `notify` queue: everything the bot sends on its own, rate-limited.
+ *
+ * - `card.send`: the card of a new inquiry, exactly once. The card row is
+ *   locked while Telegram is called and the message id is recorded in the
+ *   same transaction; a retried or duplicated job finds it and sends
+ *   nothing. The one gap: Telegram accepted the card and the process died
+ *   before the commit; the retry then sends it again. A rare double card is
+ *   accepted rather than a lost one.
+ * - `card.update`: renders the inquiry's current state and edits the card,
+ *   skipping edits whose rendered hash is unchanged. Under the row lock, so
+ *   edits of one inquiry apply in order and the last one shows the latest state.
+ * - `notice.send`: a stored notice (reminder, result, alert…), once.
+ * - `reply.result`: a reply was published or failed for good: refresh the
+ *   card and tell its author privately.
+ * - `admin.alert`: tell every admin (`TELEGRAM_ADMIN_IDS` and staff with the
+ *   role admin).
+ *
+ * Limits: the BullMQ limiter caps jobs at `TELEGRAM_MESSAGES_PER_SECOND`;
+ * messages and edits into a group are spaced by the group pacer
+ * (`TELEGRAM_GROUP_MESSAGES_PER_MINUTE`, shared in Redis): a job waits for
+ * its group's next slot (seconds at most) before it takes any lock. When
+ * Telegram still answers 429, the queue is paused for `retry_after` and the
+ * job goes back to the queue without using an attempt, so nothing is lost.
+ * New cards have a lower priority than edits and notices, which therefore
+ * never wait behind a burst of new cards.
+ */
+import { UnrecoverableError, Worker, type Job, type Queue } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { Config } from '../../config.js';
+import type { Db } from '../../db/create-db.js';
+import type { Locale, TelegramNoticeRow } from '../../db/schema.js';
+import { isOpen } from '../../domain/inquiry.js';
+import { renderCard } from '../../bots/cards.js';
+import type { GroupPacer } from '../../bots/group-pacer.js';
+import { isLocale } from '../../bots/i18n/index.js';
+import { mention, messageLink } from '../../bots/links.js';
+import { renderNotice, type NoticeContext } from '../../bots/notices.js';
+import type { Logger } from '../../observability/logger.js';
+import type { Metrics } from '../../observability/metrics.js';
+import { findCard, loadCardView, loadSummaryItems, promoteIfSubstantial, recordCardRendered, recordCardSent, withCardLock } from '../../services/card.service.js';
+import { createNotices, lockNotice, recordNoticeFailed, recordNoticeSent, type NoticeKind } from '../../services/staff-notice.service.js';
+import { adminTelegramIds } from '../../services/staff.service.js';
+import type { TelegramClient } from '../../telegram/telegram-client.js';
+import { TelegramApiError } from '../../telegram/telegram-errors.js';
+import { QUEUE_NAMES, type JobPayloads } from '../jobs.js';
+import type { Producers } from '../producers.js';
+import { createQueueWorker } from '../worker-factory.js';
+
+export interface NotifyWorkerDeps {
+  db: Db;
+  config: Pick<Config, 'telegram' | 'timezone' | 'locale'>;
+  logger: Logger;
+  metrics: Metrics;
+  connection: Redis;
+  prefix: string;
+  /** The notify queue itself, to pause it when Telegram or the group's pace says so. */
+  queue: Queue;
+  client: TelegramClient;
+  pacer: GroupPacer;
+  producers: Producers;
+  now: () => Date;
+  /** The bot's username (for links to the whole text); resolved once. */
+  botUsername: () => Promise<string | undefined>;
+  concurrency?: number;
+}
+
+type NotifyJob = Job<JobPayloads['card.send'] | JobPayloads['card.update'] | JobPayloads['notice.send'] | JobPayloads['reply.result'] | JobPayloads['admin.alert']>;
+
+/** Private notices that go to the staff group (with a mention) when the person's private chat is closed to the bot. */
+const GROUP_FALLBACK: ReadonlySet<NoticeKind> = new Set(['reminder.claimed', 'sla.escalation', 'reply.result', 'reassigned', 'approval.result']);
+
+export function createNotifyProcessor(deps: NotifyWorkerDeps) {
+  const { db, config, client, pacer, producers } = deps;
+  const staffChatId = config.telegram.staffChatId;
+
+  const count = (method: string, outcome: string) => deps.metrics.telegramCalls.inc({ method, outcome });
+
+  const needsCard = (inquiry: { status: string; lowPriority: boolean } | undefined) =>
+    inquiry !== undefined && (inquiry.status === 'new' || inquiry.status === 'claimed') && !inquiry.lowPriority;
+
+  async function sendCard(inquiryId: number, log: Logger): Promise<string> {
+    if (staffChatId === undefined) throw new UnrecoverableError('TELEGRAM_STAFF_CHAT_ID is not set: cards have nowhere to go');
+    // Checked first without the lock, so a duplicate job takes no slot of the group's pace.
+    if ((await findCard(db, inquiryId))?.messageId) return 'already sent';
+    if (!needsCard(await db.selectFrom('inquiries').select(['status', 'lowPriority']).where('id', '=', inquiryId).executeTakeFirst())) return 'not needed';
+    // The group's pace is waited out here, before any lock is taken (a few seconds at most).
+    await pacer.take(staffChatId);
+    return withCardLock(db, inquiryId, { chatId: staffChatId, create: true }, async (trx, card) => {
+      if (card?.messageId) return 'already sent';
+      const view = await loadCardView(trx, inquiryId);
+      if (!view) return 'no such inquiry';
+      if (!isOpen(view.inquiry.status) || view.inquiry.lowPriority) return 'not needed';
+      const rendered = renderCard(view, { locale: config.locale, timezone: config.timezone, now: deps.now(), botUsername: await deps.botUsername() });
+      const message = await client.sendMessage(staffChatId, rendered.html, { replyMarkup: rendered.keyboard, disableLinkPreview: true });
+      count('sendMessage', 'ok');
+      await recordCardSent(trx, { inquiryId, chatId: staffChatId }, message.message_id, rendered.hash, deps.now());
+      log.debug({ inquiryId, messageId: message.message_id }, 'card sent');
+      return 'sent';
+    });
+  }
+
+  async function render(trx: Db, inquiryId: number) {
+    const view = await loadCardView(trx, inquiryId);
+    return view && renderCard(view, { locale: config.locale, timezone: config.timezone, now: deps.now(), botUsername: await deps.botUsername() });
+  }
+
+  async function updateCard(inquiryId: number, log: Logger): Promise<string> {
+    // An edit that changes nothing is found without the lock and takes no slot of the group's pace.
+    const current = await findCard(db, inquiryId);
+    if (current?.messageId) {
+      const rendered = await render(db, inquiryId);
+      if (!rendered || rendered.hash === current.renderedHash) return 'unchanged';
+      await pacer.take(current.chatId);
+    }
+    const outcome = await withCardLock(db, inquiryId, { chatId: staffChatId ?? 0, create: false }, async (trx, card) => {
+      if (!card?.messageId) return 'no card';
+      // Rendered again under the lock: the state may have changed meanwhile, and the last edit must show the latest.
+      const rendered = await render(trx, inquiryId);
+      if (!rendered) return 'no such inquiry';
+      if (rendered.hash === card.renderedHash) return 'unchanged';
+      try {
+        const result = await client.editMessageText(card.chatId, card.messageId, rendered.html, { replyMarkup: rendered.keyboard, disableLinkPreview: true });
+        count('editMessageText', result.modified ? 'ok' : 'not_modified');
+        await recordCardRendered(trx, inquiryId, rendered.hash);
+        return 'edited';
+      } catch (error) {
+        if (!(error instanceof TelegramApiError && error.isMessageNotFound())) throw error;
+        // Someone deleted the card in the group: post it again rather than lose it.
+        log.warn({ inquiryId, messageId: card.messageId }, 'the card was deleted in the group; sending it again');
+        const message = await client.sendMessage(card.chatId, rendered.html, { replyMarkup: rendered.keyboard, disableLinkPreview: true });
+        count('sendMessage', 'ok');
+        await recordCardSent(trx, { inquiryId, chatId: card.chatId }, message.message_id, rendered.hash, deps.now());
+        return 'sent again';
+      }
+    });
+    if (outcome === 'no card' && (await promoteIfSubstantial(db, inquiryId, deps.now()))) {
+      await producers.sendCard(inquiryId);
+      return 'promoted to a card';
+    }
+    return outcome;
+  }
+
+  async function localeOf(chatId: number): Promise<Locale> {
+    if (chatId <= 0) return config.locale;
+    const staff = await db.selectFrom('staff').select('language').where('telegramUserId', '=', chatId).executeTakeFirst();
+    if (staff) return staff.language;
+    const request = await db.selectFrom('staffRequests').select('language').where('telegramUserId', '=', chatId).executeTakeFirst();
+    return request && isLocale(request.language) ? request.language : config.locale;
+  }
+
+  async function noticeContext(trx: Db, notice: TelegramNoticeRow): Promise<NoticeContext> {
+    const inquiry = notice.inquiryId === null ? undefined : await trx.selectFrom('inquiries').selectAll().where('id', '=', notice.inquiryId).executeTakeFirst();
+    const card = notice.inquiryId === null ? undefined : await findCard(trx, notice.inquiryId);
+    const ctx: NoticeContext = { locale: await localeOf(notice.chatId), inquiry, cardLink: card ? messageLink(card.chatId, card.messageId) : undefined };
+    const addresseeId = notice.payload.addresseeId;
+    const addresseeName = notice.payload.addresseeName;
+    if (typeof addresseeId === 'number' && typeof addresseeName === 'string') ctx.addressee = mention(addresseeId, addresseeName);
+    if (notice.kind === 'lowpriority.summary') ctx.items = await loadSummaryItems(trx, notice.payload.inquiryIds);
+    return ctx;
+  }
+
+  async function sendNotice(noticeId: number, log: Logger): Promise<string> {
+    const fallbacks: number[] = [];
+    const pending = await db.selectFrom('telegramNotices').select(['chatId', 'messageId', 'failure']).where('id', '=', noticeId).executeTakeFirst();
+    if (!pending || pending.messageId !== null || pending.failure !== null) return 'nothing to send';
+    await pacer.take(pending.chatId);
+    const outcome = await db.transaction().execute(async (trx) => {
+      const notice = await lockNotice(trx, noticeId);
+      if (!notice) return 'no such notice';
+      if (notice.messageId !== null) return 'already sent';
+      if (notice.failure !== null) return 'failed before';
+      const rendered = renderNotice(notice, await noticeContext(trx, notice));
+      try {
+        const message = await client.sendMessage(notice.chatId, rendered.html, {
+          replyMarkup: rendered.keyboard,
+          disableLinkPreview: true,
+          ...(notice.replyToMessageId !== null ? { replyToMessageId: notice.replyToMessageId } : {}),
+        });
+        count('sendMessage', 'ok');
+        await recordNoticeSent(trx, notice.id, message.message_id, deps.now());
+        return 'sent';
+      } catch (error) {
+        const closed = error instanceof TelegramApiError && (error.isForbidden() || (error.isBadRequest() && error.description.toLowerCase().includes('chat not found')));
+        if (!closed) throw error;
+        count('sendMessage', 'forbidden');
+        await recordNoticeFailed(trx, notice.id, error.description);
+        if (notice.chatId > 0 && staffChatId !== undefined && GROUP_FALLBACK.has(notice.kind as NoticeKind)) {
+          const who = await trx.selectFrom('staff').select('name').where('telegramUserId', '=', notice.chatId).executeTakeFirst();
+          const card = notice.inquiryId === null ? undefined : await findCard(trx, notice.inquiryId);
+          fallbacks.push(
+            ...(await createNotices(trx, [
+              {
+                key: `${notice.key}-group`,
+                kind: notice.kind as NoticeKind,
+                chatId: staffChatId,
+                inquiryId: notice.inquiryId,
+                replyToMessageId: card?.messageId ?? null,
+                payload: { ...notice.payload, addresseeId: notice.chatId, addresseeName: who?.name ?? String(notice.chatId) },
+              },
+            ])),
+          );
+        }
+        log.warn({ noticeId, chatId: notice.chatId, reason: error.description, fallback: fallbacks.length > 0 }, 'a private chat is closed to the bot; the notice was not sent there');
+        return 'chat closed';
+      }
+    });
+    if (fallbacks.length > 0) await producers.sendNotices(fallbacks);
+    return outcome;
+  }
+
+  async function replyResult(replyId: number): Promise<string> {
+    const reply = await db
+      .selectFrom('replies')
+      .leftJoin('staff', 'staff.id', 'replies.staffId')
+      .select(['replies.id', 'replies.inquiryId', 'replies.status', 'replies.failureReason', 'staff.telegramUserId'])
+      .where('replies.id', '=', replyId)
+      .executeTakeFirst();
+    if (!reply) return 'no such reply';
+    await producers.updateCards([reply.inquiryId]);
+    if (reply.status === 'pending' || reply.telegramUserId === null) return 'card refreshed';
+    const ids = await createNotices(db, [
+      {
+        key: `reply-result-${reply.id}`,
+        kind: 'reply.result',
+        chatId: reply.telegramUserId,
+        inquiryId: reply.inquiryId,
+        payload: { replyId: reply.id, status: reply.status, reason: reply.failureReason },
+      },
+    ]);
+    await producers.sendNotices(ids);
+    return `author told (${reply.status})`;
+  }
+
+  async function adminAlert(job: Job, alert: JobPayloads['admin.alert']): Promise<string> {
+    const admins = await adminTelegramIds(db, config.telegram.adminIds);
+    const occasion = job.id ?? `${alert.kind}-${alert.sourceId ?? 0}-${job.timestamp}`;
+    const ids = await createNotices(
+      db,
+      admins.map((chatId) => ({
+        key: `${occasion}-to-${chatId}`,
+        kind: 'admin.alert' as const,
+        chatId,
+        payload: { message: alert.message, alertKind: alert.kind, ...(alert.sourceId !== undefined ? { sourceId: alert.sourceId } : {}) },
+      })),
+    );
+    await producers.sendNotices(ids);
+    return `${admins.length} admin(s)`;
+  }
+
+  return async (job: NotifyJob, log: Logger): Promise<unknown> => {
+    try {
+      switch (job.name) {
+        case 'card.send':
+          return await sendCard((job.data as JobPayloads['card.send']).inquiryId, log);
+        case 'card.update':
+          return await updateCard((job.data as JobPayloads['card.update']).inquiryId, log);
+        case 'notice.send':
+          return await sendNotice((job.data as JobPayloads['notice.send']).noticeId, log);
+        case 'reply.result':
+          return await replyResult((job.data as JobPayloads['reply.result']).replyId);
+        case 'admin.alert':
+          return await adminAlert(job, job.data as JobPayloads['admin.alert']);
+        default:
+          throw new UnrecoverableError(`the notify queue has no handler for job "${job.name}"`);
+      }
+    } catch (error) {
+      if (error instanceof TelegramApiError) {
+        if (error.isRateLimit()) {
+          count(error.method, 'rate_limited');
+          const waitMs = (error.retryAfterSeconds ?? 1) * 1000;
+          log.info({ waitMs }, 'Telegram asked to slow down; the notify queue waits and the job is kept');
+          await deps.queue.rateLimit(waitMs);
+          throw Worker.RateLimitError();
+        }
+        count(error.method, String(error.code));
+        if (error.migrateToChatId !== undefined) {
+          throw new UnrecoverableError(
+            `The staff group became a supergroup: set TELEGRAM_STAFF_CHAT_ID=${error.migrateToChatId} and restart. (${error.message})`,
+          );
+        }
+        if (error.isForbidden()) throw new UnrecoverableError(`${error.message} Add the bot to the staff group again, or check TELEGRAM_STAFF_CHAT_ID.`);
+        if (error.isBadRequest() && !error.isMessageNotFound()) throw new UnrecoverableError(error.message);
+      }
+      throw error;
+    }
+  };
+}
+
+
+export function createNotifyWorker(deps: NotifyWorkerDeps & { messagesPerSecond: number }): Worker {
+  const process = createNotifyProcessor(deps);
+  return createQueueWorker<NotifyJob['data']>({
+    queue: QUEUE_NAMES.notify,
+    connection: deps.connection,
+    prefix: deps.prefix,
+    logger: deps.logger,
+    metrics: deps.metrics,
+    concurrency: deps.concurrency ?? 4,
+    limiter: { max: deps.messagesPerSecond, duration: 1000 },
+    process: (job, log) => process(job as NotifyJob, log),
+  });
+}

@@ -1,0 +1,384 @@
+/**
+ * The measured figures of any number of periods, computed by Postgres:
+ * filtered counts, `percentile_cont` medians and 90th percentiles, grouping
+ * sets for the breakdowns, and a GiST "stabbing" query for the open backlog
+ * at a moment. Business-hours times come from `frt_business_minutes`
+ * (business-calendar.service.ts). Rows are never loaded into JavaScript; each
+ * query returns one row per period and slice. See report.model.ts for the
+ * cohorts each figure is counted over.
+ */
+import { sql, type QueryResult, type RawBuilder } from 'kysely';
+import type { Db } from '../db/create-db.js';
+import type { Platform } from '../db/schema.js';
+import type { ReportConfig } from './report-config.js';
+
+/** A period as instants, `[from, to)`. */
+export interface InstantRange {
+  from: Date;
+  to: Date;
+}
+
+/** Figures of one slice (a platform, a sector) of a period. */
+export interface SliceCounts {
+  received: number;
+  dismissed: number;
+  answeredSoFar: number;
+  answeredWithinSla: number;
+  answered: number;
+  answeredNative: number;
+  open: number;
+  frtMedianMinutes: number | null;
+  frtBusinessMedianMinutes: number | null;
+}
+
+export interface StaffSlice {
+  answered: number;
+  answeredWithinSla: number;
+  frtMedianMinutes: number | null;
+  frtBusinessMedianMinutes: number | null;
+  claimed: number;
+  claimMedianMinutes: number | null;
+}
+
+export interface MeasuredFigures extends SliceCounts {
+  /** Backlog moment: min(period end, now). */
+  openAt: Date;
+  oldestOpenPostedAt: Date | null;
+  frtP90Minutes: number | null;
+  frtBusinessP90Minutes: number | null;
+  claimMedianMinutes: number | null;
+  claimP90Minutes: number | null;
+  byPlatform: Map<Platform, SliceCounts>;
+  /** Key: sector code, or '' for none. */
+  bySector: Map<string, SliceCounts>;
+  byStaff: Map<number, StaffSlice>;
+}
+
+export interface MeasureOptions {
+  /** The report's "now": the backlog of a period not yet over is counted at this moment. */
+  now: Date;
+  /** Also compute the platform, sector and staff breakdowns (default true). */
+  breakdowns?: boolean;
+}
+
+/**
+ * The interval during which an answered inquiry was open. It must stay
+ * identical to the expression of the GiST index
+ * `inquiries_answered_interval_idx` (migration 2026_11_28_1220), or Postgres
+ * will not use the index.
+ */
+const ANSWERED_INTERVAL_SQL = sql.raw(`tstzrange(i.posted_at, greatest(i.posted_at, i.first_response_at), '[)')`);
+
+/** The sector reports use: the one staff set, else the suggested one (C collation: grouping, not display). */
+const SECTOR_SQL = sql.raw('coalesce(i.sector_code, i.suggested_sector_code) collate "C"');
+const PLATFORM_SQL = sql.raw('i.platform collate "C"');
+const FRT_WALL_SQL = sql.raw(`greatest(date_part('epoch', i.first_response_at) - date_part('epoch', i.posted_at), 0) / 60`);
+
+const emptySlice = (): SliceCounts => ({
+  received: 0,
+  dismissed: 0,
+  answeredSoFar: 0,
+  answeredWithinSla: 0,
+  answered: 0,
+  answeredNative: 0,
+  open: 0,
+  frtMedianMinutes: null,
+  frtBusinessMedianMinutes: null,
+});
+
+const emptyStaff = (): StaffSlice => ({
+  answered: 0,
+  answeredWithinSla: 0,
+  frtMedianMinutes: null,
+  frtBusinessMedianMinutes: null,
+  claimed: 0,
+  claimMedianMinutes: null,
+});
+
+/** Minutes rounded to one decimal; null stays null. */
+export function roundMinutes(value: number | null | undefined): number | null {
+  if (value === null || value === undefined || !Number.isFinite(value)) return null;
+  return Math.round(value * 10) / 10;
+}
+
+/**
+ * Runs one report query with JIT compilation off and room to sort in
+ * memory. Report queries take milliseconds to tens of milliseconds; with JIT
+ * on, Postgres may spend far longer compiling them. `set local` keeps both
+ * settings inside the transaction.
+ */
+export async function runReportQuery<R>(db: Db, query: RawBuilder<R>): Promise<QueryResult<R>> {
+  return db.transaction().execute(async (trx) => {
+    await sql`select set_config('jit', 'off', true), set_config('work_mem', '32MB', true)`.execute(trx);
+    return query.execute(trx);
+  });
+}
+
+interface ReceivedRow {
+  idx: number;
+  platform: Platform | null;
+  sector: string | null;
+  g: number;
+  received: number;
+  dismissed: number;
+  answeredSoFar: number;
+  answeredWithinSla: number;
+}
+
+interface AnsweredTotalsRow {
+  idx: number;
+  answered: number;
+  answeredNative: number;
+  answeredWithinSla: number;
+  frtMedian: number | null;
+  frtP90: number | null;
+  frtBusinessMedian: number | null;
+  frtBusinessP90: number | null;
+}
+
+interface ClaimRow {
+  idx: number;
+  claimedBy: number | null;
+  g: number;
+  claimed: number;
+  claimMedian: number | null;
+  claimP90: number | null;
+}
+
+interface AnsweredBreakdownRow {
+  idx: number;
+  platform: Platform | null;
+  sector: string | null;
+  answeredBy: number | null;
+  g: number;
+  answered: number;
+  answeredNative: number;
+  answeredWithinSla: number;
+  frtMedian: number | null;
+  frtBusinessMedian: number | null;
+}
+
+function periodsCte(periods: InstantRange[]): RawBuilder<unknown> {
+  const idx = periods.map((_, i) => i);
+  const from = periods.map((p) => p.from.toISOString());
+  const to = periods.map((p) => p.to.toISOString());
+  return sql`p as (select * from unnest(${idx}::int[], ${from}::timestamptz[], ${to}::timestamptz[]) as p(idx, f, t))`;
+}
+
+/**
+ * Measured figures of each period, in the order given. Call
+ * `ensureBusinessCalendar` first (computePeriodFigures does). The queries
+ * (received cohort, answered totals and breakdowns, claims, backlog) run
+ * concurrently.
+ */
+export async function queryMeasuredFigures(db: Db, config: ReportConfig, periods: InstantRange[], options: MeasureOptions): Promise<MeasuredFigures[]> {
+  const breakdowns = options.breakdowns ?? true;
+  const out: MeasuredFigures[] = periods.map((p) => ({
+    ...emptySlice(),
+    openAt: new Date(Math.min(p.to.getTime(), options.now.getTime())),
+    oldestOpenPostedAt: null,
+    frtP90Minutes: null,
+    frtBusinessP90Minutes: null,
+    claimMedianMinutes: null,
+    claimP90Minutes: null,
+    byPlatform: new Map(),
+    bySector: new Map(),
+    byStaff: new Map(),
+  }));
+  if (periods.length === 0) return out;
+
+  const target = config.sla.firstResponseMinutes;
+  const withinSla = config.sla.clock === 'business' ? sql`(i.frt_business_minutes <= ${target}::float8)` : sql`(${FRT_WALL_SQL} <= ${target}::float8)`;
+
+  // Totals: one aggregate per period (LATERAL), so nothing is sorted by period first.
+  // Breakdowns: grouping sets, only when asked for.
+  const receivedTotalsQuery = sql<ReceivedRow>`
+    with ${periodsCte(periods)}
+    select p.idx, null::text as platform, null::text as sector, 3 as g, r.*
+    from p
+    cross join lateral (
+      select count(*) filter (where i.status <> 'dismissed') as received,
+             count(*) filter (where i.status = 'dismissed') as dismissed,
+             count(*) filter (where i.status <> 'dismissed' and i.first_response_at is not null) as answered_so_far,
+             count(*) filter (where i.status <> 'dismissed' and i.first_response_at is not null and ${withinSla}) as answered_within_sla
+      from inquiries as i
+      where i.posted_at >= p.f and i.posted_at < p.t
+    ) as r
+  `;
+  const receivedBreakdownQuery = sql<ReceivedRow>`
+    with ${periodsCte(periods)},
+    r as (
+      select p.idx, ${PLATFORM_SQL} as platform, ${SECTOR_SQL} as sector, i.status <> 'dismissed' as counted,
+             i.first_response_at is not null as answered,
+             i.first_response_at is not null and ${withinSla} as within_sla
+      from p
+      join inquiries as i on i.posted_at >= p.f and i.posted_at < p.t
+    )
+    select idx, platform, sector, grouping(platform, sector) as g,
+           count(*) filter (where counted) as received,
+           count(*) filter (where not counted) as dismissed,
+           count(*) filter (where counted and answered) as answered_so_far,
+           count(*) filter (where counted and within_sla) as answered_within_sla
+    from r
+    group by grouping sets ((idx, platform), (idx, sector))
+  `;
+
+  const answeredTotalsQuery = sql<AnsweredTotalsRow>`
+    with ${periodsCte(periods)}
+    select p.idx, a.*
+    from p
+    cross join lateral (
+      select count(*) as answered,
+             count(*) filter (where i.answered_via = 'native') as answered_native,
+             count(*) filter (where ${withinSla}) as answered_within_sla,
+             percentile_cont(0.5) within group (order by ${FRT_WALL_SQL}) as frt_median,
+             percentile_cont(0.9) within group (order by ${FRT_WALL_SQL}) as frt_p90,
+             percentile_cont(0.5) within group (order by i.frt_business_minutes) as frt_business_median,
+             percentile_cont(0.9) within group (order by i.frt_business_minutes) as frt_business_p90
+      from inquiries as i
+      where i.first_response_at >= p.f and i.first_response_at < p.t
+    ) as a
+  `;
+  const answeredBreakdownQuery = sql<AnsweredBreakdownRow>`
+    with ${periodsCte(periods)},
+    a as (
+      select p.idx, ${PLATFORM_SQL} as platform, ${SECTOR_SQL} as sector, i.answered_via, i.answered_by,
+             ${FRT_WALL_SQL} as frt_wall, i.frt_business_minutes as frt_business, ${withinSla} as within_sla
+      from p
+      join inquiries as i on i.first_response_at >= p.f and i.first_response_at < p.t
+    )
+    select idx, platform, sector, answered_by, grouping(platform, sector, answered_by) as g,
+           count(*) as answered,
+           count(*) filter (where answered_via = 'native') as answered_native,
+           count(*) filter (where within_sla) as answered_within_sla,
+           percentile_cont(0.5) within group (order by frt_wall) as frt_median,
+           percentile_cont(0.5) within group (order by frt_business) as frt_business_median
+    from a
+    group by grouping sets ((idx, platform), (idx, sector), (idx, answered_by))
+  `;
+
+  const claimMinutes = sql`greatest(date_part('epoch', i.claimed_at) - date_part('epoch', i.posted_at), 0) / 60`;
+  const claimTotalsQuery = sql<ClaimRow>`
+    with ${periodsCte(periods)}
+    select p.idx, null::bigint as claimed_by, 1 as g, c.*
+    from p
+    cross join lateral (
+      select count(*) as claimed,
+             percentile_cont(0.5) within group (order by ${claimMinutes}) as claim_median,
+             percentile_cont(0.9) within group (order by ${claimMinutes}) as claim_p90
+      from inquiries as i
+      where i.claimed_at >= p.f and i.claimed_at < p.t
+    ) as c
+  `;
+  const claimByStaffQuery = sql<ClaimRow>`
+    with ${periodsCte(periods)}
+    select p.idx, i.claimed_by, 0 as g,
+           count(*) as claimed,
+           percentile_cont(0.5) within group (order by ${claimMinutes}) as claim_median,
+           null::float8 as claim_p90
+    from p
+    join inquiries as i on i.claimed_at >= p.f and i.claimed_at < p.t
+    where i.claimed_by is not null
+    group by p.idx, i.claimed_by
+  `;
+
+  const moments = out.map((o) => o.openAt.toISOString());
+  const openSets = breakdowns ? sql`grouping sets ((idx), (idx, platform), (idx, sector))` : sql`grouping sets ((idx))`;
+  const dims = breakdowns ? sql`platform, sector` : sql`null::text as platform, null::text as sector`;
+  const openQuery = sql<{ idx: number; platform: Platform | null; sector: string | null; g: number; open: number; oldest: Date | null }>`
+    with m as (select * from unnest(${out.map((_, i) => i)}::int[], ${moments}::timestamptz[]) as m(idx, at)),
+    o as (
+      -- not answered yet: open at every moment since it was posted
+      select m.idx, ${PLATFORM_SQL} as platform, ${SECTOR_SQL} as sector, i.posted_at
+      from m
+      join inquiries as i on i.posted_at < m.at and i.first_response_at is null and i.status <> 'dismissed'
+      union all
+      -- answered, but only after the moment
+      select m.idx, ${PLATFORM_SQL} as platform, ${SECTOR_SQL} as sector, i.posted_at
+      from m
+      join inquiries as i on ${ANSWERED_INTERVAL_SQL} @> m.at and i.first_response_at is not null and i.status <> 'dismissed'
+    )
+    select idx, ${dims}, ${breakdowns ? sql`grouping(platform, sector)` : sql`3`} as g, count(*) as open, min(posted_at) as oldest
+    from o
+    group by ${openSets}
+  `;
+
+  const none = <R>() => Promise.resolve({ rows: [] as R[] });
+  const [receivedTotals, receivedBreakdown, answeredTotals, answeredBreakdown, claimTotals, claimByStaff, open] = await Promise.all([
+    runReportQuery(db, receivedTotalsQuery),
+    breakdowns ? runReportQuery(db, receivedBreakdownQuery) : none<ReceivedRow>(),
+    runReportQuery(db, answeredTotalsQuery),
+    breakdowns ? runReportQuery(db, answeredBreakdownQuery) : none<AnsweredBreakdownRow>(),
+    runReportQuery(db, claimTotalsQuery),
+    breakdowns ? runReportQuery(db, claimByStaffQuery) : none<ClaimRow>(),
+    runReportQuery(db, openQuery),
+  ]);
+  const received = { rows: [...receivedTotals.rows, ...receivedBreakdown.rows] };
+  const claims = { rows: [...claimTotals.rows, ...claimByStaff.rows] };
+
+  const slice = <K>(map: Map<K, SliceCounts>, key: K): SliceCounts => {
+    let s = map.get(key);
+    if (!s) map.set(key, (s = emptySlice()));
+    return s;
+  };
+  const staff = (map: Map<number, StaffSlice>, key: number): StaffSlice => {
+    let s = map.get(key);
+    if (!s) map.set(key, (s = emptyStaff()));
+    return s;
+  };
+
+  for (const row of received.rows) {
+    const o = out[row.idx]!;
+    const target = row.g === 3 ? o : row.g === 1 ? slice(o.byPlatform, row.platform!) : slice(o.bySector, row.sector ?? '');
+    target.received = row.received;
+    target.dismissed = row.dismissed;
+    target.answeredSoFar = row.answeredSoFar;
+    target.answeredWithinSla = row.answeredWithinSla;
+  }
+  for (const row of answeredTotals.rows) {
+    const o = out[row.idx]!;
+    o.answered = row.answered;
+    o.answeredNative = row.answeredNative;
+    o.frtMedianMinutes = roundMinutes(row.frtMedian);
+    o.frtP90Minutes = roundMinutes(row.frtP90);
+    o.frtBusinessMedianMinutes = roundMinutes(row.frtBusinessMedian);
+    o.frtBusinessP90Minutes = roundMinutes(row.frtBusinessP90);
+  }
+  for (const row of answeredBreakdown.rows) {
+    const o = out[row.idx]!;
+    if (row.g === 6) {
+      if (row.answeredBy === null) continue; // native answers have no staff member
+      const s = staff(o.byStaff, row.answeredBy);
+      s.answered = row.answered;
+      s.answeredWithinSla = row.answeredWithinSla;
+      s.frtMedianMinutes = roundMinutes(row.frtMedian);
+      s.frtBusinessMedianMinutes = roundMinutes(row.frtBusinessMedian);
+      continue;
+    }
+    const target = row.g === 3 ? slice(o.byPlatform, row.platform!) : slice(o.bySector, row.sector ?? '');
+    target.answered = row.answered;
+    target.answeredNative = row.answeredNative;
+    target.frtMedianMinutes = roundMinutes(row.frtMedian);
+    target.frtBusinessMedianMinutes = roundMinutes(row.frtBusinessMedian);
+  }
+  for (const row of claims.rows) {
+    const o = out[row.idx]!;
+    if (row.g === 1) {
+      o.claimMedianMinutes = roundMinutes(row.claimMedian);
+      o.claimP90Minutes = roundMinutes(row.claimP90);
+    } else if (row.claimedBy !== null) {
+      const s = staff(o.byStaff, row.claimedBy);
+      s.claimed = row.claimed;
+      s.claimMedianMinutes = roundMinutes(row.claimMedian);
+    }
+  }
+  for (const row of open.rows) {
+    const o = out[row.idx]!;
+    if (row.g === 3) {
+      o.open = row.open;
+      o.oldestOpenPostedAt = row.oldest;
+    } else if (row.g === 1) slice(o.byPlatform, row.platform!).open = row.open;
+    else slice(o.bySector, row.sector ?? '').open = row.open;
+  }
+  return out;
+}

@@ -1,0 +1,103 @@
+/**
+ * Polling a connected source (the safety net under webhooks, and the only
+ * way in for pages without them): the connector reads what is new since the
+ * source's cursor; the batch is stored in `inbound_events` (origin `poll`)
+ * and the cursor moved in ONE transaction, so the cursor never moves past
+ * items that were not committed; then the batch is queued for ingest.
+ *
+ * A paused source is not polled; a throttled one waits until
+ * `throttled_until`. Graph's "slow down" answers and high usage headers set
+ * that time; a dead token pauses the source and alerts the admins. Any other
+ * failure leaves the cursor where it was (the next poll reads the same
+ * window) and is rethrown for the queue to log and retry.
+ */
+import type { Connector } from '../connectors/connector.js';
+import type { Db } from '../db/create-db.js';
+import { insertInboundEvent } from '../db/repositories/inbound-event.repository.js';
+import { findSourceById, lockSource, recordPollFailure, recordPollSuccess } from '../db/repositories/source.repository.js';
+import type { Platform } from '../db/schema.js';
+import type { Logger } from '../observability/logger.js';
+import type { Metrics } from '../observability/metrics.js';
+import { describeError, scrubSecrets } from '../observability/redact.js';
+import type { Producers } from '../queue/producers.js';
+import { pauseSourceForDeadCredentials, throttleSourceUntil } from './facebook-source.service.js';
+
+export interface SourcePollDeps {
+  db: Db;
+  producers: Pick<Producers, 'ingest' | 'adminAlert'>;
+  logger: Logger;
+  metrics?: Pick<Metrics, 'inboundReceived'>;
+  now: () => Date;
+  /** The connector of each platform that can be polled. */
+  connectors: Partial<Record<Platform, Connector>>;
+  /** How long to wait after a "slow down" that does not say how long; default 5 minutes. */
+  slowDownMs?: number;
+  /** Usage (percent of the platform's quota) from which polls are spaced out; default 90. */
+  highUsagePercent?: number;
+  secrets?: readonly string[];
+}
+
+export type PollOutcome =
+  | { status: 'stored'; inboundEventId: number; items: number; duplicate: boolean }
+  | { status: 'idle' }
+  | { status: 'skipped'; reason: 'missing' | 'paused' | 'throttled' | 'no_connector' }
+  | { status: 'paused' }
+  | { status: 'throttled'; until: Date };
+
+/** One poll of source `sourceId`. */
+export async function pollSource(deps: SourcePollDeps, sourceId: number): Promise<PollOutcome> {
+  const source = await findSourceById(deps.db, sourceId);
+  if (!source) return { status: 'skipped', reason: 'missing' };
+  const connector = deps.connectors[source.platform];
+  if (!connector) return { status: 'skipped', reason: 'no_connector' };
+  if (!source.enabled) return { status: 'skipped', reason: 'paused' };
+  const now = deps.now();
+  if (source.throttledUntil && source.throttledUntil > now) return { status: 'skipped', reason: 'throttled' };
+  const log = deps.logger.child({ sourceId, platform: source.platform });
+  const slowDownMs = deps.slowDownMs ?? 5 * 60_000;
+
+  let result;
+  try {
+    result = await connector.pull(source.cursor, now);
+  } catch (error) {
+    const verdict = connector.classifyError(error);
+    const summary = scrubSecrets(verdict.summary, deps.secrets);
+    if (verdict.action === 'pause_source') {
+      await recordPollFailure(deps.db, sourceId, summary, now);
+      await pauseSourceForDeadCredentials({ db: deps.db, producers: deps.producers, logger: deps.logger, secrets: deps.secrets ?? [] }, source, summary, now);
+      return { status: 'paused' };
+    }
+    if (verdict.action === 'slow_down') {
+      const until = new Date(now.getTime() + (verdict.retryAfterMs ?? slowDownMs));
+      await recordPollFailure(deps.db, sourceId, summary, now);
+      await throttleSourceUntil({ db: deps.db, logger: log }, source, until, summary);
+      return { status: 'throttled', until };
+    }
+    await recordPollFailure(deps.db, sourceId, describeError(error, deps.secrets), now);
+    throw error;
+  }
+
+  const stored = await deps.db.transaction().execute(async (trx) => {
+    await lockSource(trx, sourceId);
+    const inserted = result.batch
+      ? await insertInboundEvent(trx, { platform: source.platform, origin: 'poll', dedupKey: result.batch.dedupKey, payload: result.batch.payload })
+      : undefined;
+    await recordPollSuccess(trx, sourceId, result.cursor, now);
+    return inserted;
+  });
+
+  const usage = connector.usage();
+  if (usage && usage.percent >= (deps.highUsagePercent ?? 90)) {
+    await throttleSourceUntil({ db: deps.db, logger: log }, source, new Date(now.getTime() + Math.max(usage.regainAccessInMs, slowDownMs)), `usage at ${usage.percent}% of the quota`);
+  }
+
+  if (!stored || !result.batch) {
+    log.debug('poll found nothing new');
+    return { status: 'idle' };
+  }
+  deps.metrics?.inboundReceived.inc({ platform: source.platform, origin: 'poll', duplicate: String(!stored.inserted) });
+  // After the commit; a crash before this line is covered by the reconciler (the row is pending).
+  if (stored.inserted) await deps.producers.ingest(stored.id);
+  log.info({ inboundEventId: stored.id, items: result.batch.items, duplicate: !stored.inserted }, 'poll stored new items');
+  return { status: 'stored', inboundEventId: stored.id, items: result.batch.items, duplicate: !stored.inserted };
+}

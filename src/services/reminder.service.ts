@@ -1,0 +1,164 @@
+/**
+ * Reminders and escalation, run on a job scheduler (every minute):
+ *
+ * - a card nobody claimed for `REMIND_UNCLAIMED_AFTER`: one reminder in the
+ *   staff group, as a reply to the card;
+ * - an inquiry claimed but not answered for `REMIND_CLAIMED_AFTER`: one
+ *   private reminder to the claimant;
+ * - an inquiry past its first-response target (`sla_due_at`, from
+ *   `SLA_FIRST_RESPONSE`): one message to each supervisor (to the group when
+ *   there is none).
+ *
+ * Waiting times count in the SLA clock (`SLA_CLOCK`: business hours by
+ * default), so nobody is reminded at night for an inquiry that came in at
+ * night. Each reminder is a notice with a key per threshold and inquiry, so
+ * there is one per threshold per inquiry, never a stream; each is an event.
+ * The clock is injected (`now`), so tests freeze it.
+ */
+import { sql } from 'kysely';
+import type { Config } from '../config.js';
+import type { Db } from '../db/create-db.js';
+import { insertEvent } from '../db/repositories/event.repository.js';
+import { createBusinessClock, type BusinessClock } from '../domain/business-time.js';
+import { createHolidayCalendar } from '../domain/holidays.js';
+import { createNotices, findUnsentNoticeIds } from './staff-notice.service.js';
+import { listSupervisors } from './staff.service.js';
+
+export interface ReminderDeps {
+  db: Db;
+  config: Pick<Config, 'telegram' | 'workflow' | 'sla' | 'timezone' | 'businessHours' | 'holidays'>;
+  now: () => Date;
+}
+
+export interface ReminderResult {
+  unclaimed: number;
+  claimed: number;
+  escalated: number;
+  /** New notices plus unsent ones whose job was lost: enqueue `notice.send` for them. */
+  noticeIds: number[];
+}
+
+const BATCH = 500;
+const LOST_NOTICE_AFTER_MS = 60_000;
+
+/** Minutes between two moments in the configured SLA clock. */
+export function createElapsed(config: ReminderDeps['config']): (from: Date, to: Date) => number {
+  if (config.sla.clock === 'wall') return (from, to) => Math.max(0, (to.getTime() - from.getTime()) / 60_000);
+  const clock: BusinessClock = createBusinessClock({ timezone: config.timezone, hours: config.businessHours, holidays: createHolidayCalendar(config.holidays) });
+  return (from, to) => clock.businessMinutesBetween(from, to);
+}
+
+export async function checkReminders(deps: ReminderDeps): Promise<ReminderResult> {
+  const { db, config } = deps;
+  const now = deps.now();
+  const elapsed = createElapsed(config);
+  const { remindUnclaimedMinutes, remindClaimedMinutes } = config.workflow;
+  // Business minutes never exceed wall minutes, so the wall-clock cut-off is a safe pre-filter.
+  const before = (minutes: number) => new Date(now.getTime() - minutes * 60_000);
+
+  const result = await db.transaction().execute(async (trx) => {
+    // One run at a time across instances; a second one waits and finds nothing left to do.
+    await sql`select pg_advisory_xact_lock(hashtextextended('ardzagank:reminders', 0))`.execute(trx);
+    const out: ReminderResult = { unclaimed: 0, claimed: 0, escalated: 0, noticeIds: [] };
+
+    const unclaimed = await trx
+      .selectFrom('inquiries')
+      .innerJoin('telegramCards', 'telegramCards.inquiryId', 'inquiries.id')
+      .select(['inquiries.id', 'telegramCards.chatId', 'telegramCards.messageId', 'telegramCards.sentAt'])
+      .where('inquiries.status', '=', 'new')
+      .where('telegramCards.messageId', 'is not', null)
+      .where('telegramCards.sentAt', '<=', before(remindUnclaimedMinutes))
+      .where((eb) => eb.not(eb.exists(eb.selectFrom('telegramNotices').select('telegramNotices.id').where('telegramNotices.key', '=', sql<string>`'remind-unclaimed-' || inquiries.id`))))
+      .orderBy('inquiries.id')
+      .limit(BATCH)
+      .execute();
+    for (const row of unclaimed) {
+      const waited = elapsed(row.sentAt!, now);
+      if (waited < remindUnclaimedMinutes) continue;
+      const ids = await createNotices(trx, [
+        {
+          key: `remind-unclaimed-${row.id}`,
+          kind: 'reminder.unclaimed',
+          chatId: row.chatId,
+          inquiryId: row.id,
+          replyToMessageId: row.messageId,
+          payload: { waitedMinutes: Math.floor(waited) },
+        },
+      ]);
+      if (ids.length === 0) continue;
+      await insertEvent(trx, { type: 'reminded', inquiryId: row.id, actorKind: 'system', occurredAt: now, payload: { threshold: 'unclaimed', waitedMinutes: Math.floor(waited) } });
+      out.unclaimed++;
+      out.noticeIds.push(...ids);
+    }
+
+    const claimed = await trx
+      .selectFrom('inquiries')
+      .innerJoin('staff', 'staff.id', 'inquiries.claimedBy')
+      .select(['inquiries.id', 'inquiries.claimedAt', 'staff.id as staffId', 'staff.telegramUserId'])
+      .where('inquiries.status', '=', 'claimed')
+      .where('inquiries.claimedAt', '<=', before(remindClaimedMinutes))
+      .where((eb) => eb.not(eb.exists(eb.selectFrom('telegramNotices').select('telegramNotices.id').where('telegramNotices.key', '=', sql<string>`'remind-claimed-' || inquiries.id`))))
+      // An answer on its way or waiting for approval is not "unanswered".
+      .where((eb) => eb.not(eb.exists(eb.selectFrom('replies').select('replies.id').whereRef('replies.inquiryId', '=', 'inquiries.id').where('replies.status', 'in', ['pending', 'sent']))))
+      .where((eb) =>
+        eb.not(eb.exists(eb.selectFrom('replyDrafts').select('replyDrafts.id').whereRef('replyDrafts.inquiryId', '=', 'inquiries.id').where('replyDrafts.status', '=', 'awaiting_approval'))),
+      )
+      .orderBy('inquiries.id')
+      .limit(BATCH)
+      .execute();
+    for (const row of claimed) {
+      const waited = elapsed(row.claimedAt!, now);
+      if (waited < remindClaimedMinutes) continue;
+      const ids = await createNotices(trx, [
+        { key: `remind-claimed-${row.id}`, kind: 'reminder.claimed', chatId: row.telegramUserId, inquiryId: row.id, payload: { waitedMinutes: Math.floor(waited) } },
+      ]);
+      if (ids.length === 0) continue;
+      await insertEvent(trx, {
+        type: 'reminded',
+        inquiryId: row.id,
+        actorKind: 'system',
+        occurredAt: now,
+        payload: { threshold: 'claimed', staffId: row.staffId, waitedMinutes: Math.floor(waited) },
+      });
+      out.claimed++;
+      out.noticeIds.push(...ids);
+    }
+
+    const overdue = await trx
+      .selectFrom('inquiries')
+      .leftJoin('staff', 'staff.id', 'inquiries.claimedBy')
+      .select(['inquiries.id', 'inquiries.slaDueAt', 'staff.name as claimantName'])
+      .where('inquiries.status', 'in', ['new', 'claimed'])
+      .where('inquiries.lowPriority', '=', false)
+      .where('inquiries.slaDueAt', '<=', now)
+      .where((eb) => eb.not(eb.exists(eb.selectFrom('events').select('events.id').whereRef('events.inquiryId', '=', 'inquiries.id').where('events.type', '=', 'escalated'))))
+      .orderBy('inquiries.id')
+      .limit(BATCH)
+      .execute();
+    if (overdue.length > 0) {
+      const supervisors = await listSupervisors(trx);
+      const staffChatId = config.telegram.staffChatId;
+      for (const row of overdue) {
+        const payload = { targetMinutes: config.sla.firstResponseMinutes, claimantName: row.claimantName ?? null };
+        const recipients: Array<{ key: string; chatId: number }> = supervisors.map((s) => ({ key: `sla-${row.id}-staff-${s.id}`, chatId: s.telegramUserId }));
+        if (recipients.length === 0 && staffChatId !== undefined) recipients.push({ key: `sla-${row.id}-group`, chatId: staffChatId });
+        const ids = await createNotices(trx, recipients.map((r) => ({ ...r, kind: 'sla.escalation' as const, inquiryId: row.id, payload })));
+        await insertEvent(trx, {
+          type: 'escalated',
+          inquiryId: row.id,
+          actorKind: 'system',
+          occurredAt: now,
+          payload: { slaDueAt: row.slaDueAt!.toISOString(), to: supervisors.map((s) => s.id), group: supervisors.length === 0 },
+        });
+        out.escalated++;
+        out.noticeIds.push(...ids);
+      }
+    }
+    return out;
+  });
+
+  // Notices whose job was lost (Redis emptied, a crash between commit and enqueue).
+  const lost = await findUnsentNoticeIds(db, new Date(Date.now() - LOST_NOTICE_AFTER_MS), BATCH);
+  result.noticeIds = [...new Set([...result.noticeIds, ...lost])];
+  return result;
+}

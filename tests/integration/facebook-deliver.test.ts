@@ -1,0 +1,431 @@
+/**
+ * The `reply.deliver` worker publishing staff replies on a Facebook Page:
+ * real BullMQ worker on real Redis, real Postgres, the real Graph SDK (through
+ * our client) against the loopback Graph API stand-in. Exactly once through
+ * 500s and timeouts, our own webhook not taken for a native answer, 613 slows
+ * down, 190 pauses and alerts (and `sources resume` sends what waited), the
+ * Messenger windows, permission errors that name the permission, and no token
+ * anywhere in logs or stored errors.
+ */
+import type { Worker } from 'bullmq';
+import type { Redis } from 'ioredis';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { runSourcesCommand } from '../../src/commands/sources.command.js';
+import { loadConfig } from '../../src/config.js';
+import type { Connector } from '../../src/connectors/connector.js';
+import { createFacebookConnector } from '../../src/connectors/facebook/facebook.connector.js';
+import { createGraphClient, type GraphCallInfo } from '../../src/connectors/facebook/graph-client.js';
+import { insertInboundEvent } from '../../src/db/repositories/inbound-event.repository.js';
+import { getSourceById } from '../../src/db/repositories/source.repository.js';
+import type { InquiryRow, SourceRow } from '../../src/db/schema.js';
+import { createMetrics } from '../../src/observability/metrics.js';
+import { jobId } from '../../src/queue/jobs.js';
+import { closeQueues, createProducers, createQueues, type Producers, type Queues } from '../../src/queue/producers.js';
+import { createDeliverReplyWorker, type DeliverReplyWorkerDeps } from '../../src/queue/workers/deliver-reply.worker.js';
+import { processIngestJob, type IngestWorkerDeps } from '../../src/queue/workers/ingest.worker.js';
+import { ensureFacebookSource } from '../../src/services/facebook-source.service.js';
+import { createIngestDeps } from '../../src/services/ingest-deps.js';
+import { insertPendingReply, insertStaff, TEST_APP_SECRET, TEST_PAGE_TOKEN } from '../factories/facebook-fixtures.js';
+import { feedCommentPayload, messengerPayload, PAGE_ID } from '../factories/facebook-payloads.js';
+import { startGraphApiFake, type GraphApiFake, type RecordedRequest } from '../fakes/graph-api.fake.js';
+import {
+  captureLogger,
+  createTestDatabase,
+  createTestRedis,
+  deletePrefix,
+  redisUrl,
+  uniqueQueuePrefix,
+  type CapturedLogger,
+  type TestDatabase,
+} from '../support/test-env.js';
+
+const T0 = new Date('2026-11-28T10:00:00Z');
+const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
+const DAY = 24 * HOUR;
+const PAGE = { id: PAGE_ID, name: 'Վանաձորի համայնքապետարան' };
+const citizen = { id: '7200000000000001', name: 'Գայանե Մկրտչյան' };
+const config = loadConfig({ env: {} });
+
+let fake: GraphApiFake;
+let redis: Redis;
+
+beforeAll(async () => {
+  fake = await startGraphApiFake({ page: { ...PAGE, accessToken: TEST_PAGE_TOKEN } });
+  redis = createTestRedis();
+});
+afterAll(async () => {
+  await redis.quit();
+  await fake.close();
+});
+
+let tdb: TestDatabase;
+let clock: Date;
+let prefix: string;
+let queues: Queues;
+let producers: Producers;
+let captured: CapturedLogger;
+let calls: Array<GraphCallInfo & { at: number }>;
+let connector: Connector;
+let source: SourceRow;
+let staffId: number;
+let ingestDeps: IngestWorkerDeps;
+let workers: Worker[];
+
+beforeEach(async () => {
+  tdb = await createTestDatabase();
+  fake.reset();
+  clock = new Date(T0.getTime());
+  fake.setNow(clock);
+  prefix = uniqueQueuePrefix('fbdeliver');
+  queues = createQueues({ connection: redis, prefix });
+  producers = createProducers(queues);
+  // The logger is not told the token: the code must keep it out by itself.
+  captured = captureLogger();
+  calls = [];
+  const graph = createGraphClient({
+    baseUrl: fake.url,
+    version: 'v24.0',
+    accessToken: TEST_PAGE_TOKEN,
+    logger: captured.logger,
+    timeoutMs: 400,
+    onCall: (call) => calls.push({ ...call, at: performance.now() }),
+  });
+  connector = createFacebookConnector({ graph, pageId: PAGE_ID, lookbackDays: 14, logger: captured.logger });
+  source = await ensureFacebookSource(tdb.db, PAGE_ID);
+  staffId = await insertStaff(tdb.db);
+  ingestDeps = {
+    db: tdb.db,
+    producers,
+    logger: captured.logger,
+    metrics: createMetrics({ defaultMetrics: false }),
+    connection: redis,
+    prefix,
+    ingest: createIngestDeps({ db: tdb.db, config, logger: captured.logger, now: () => clock }),
+  };
+  workers = [];
+  return async () => {
+    await Promise.all(workers.map((w) => w.close()));
+    await closeQueues(queues);
+    await deletePrefix(redis, prefix);
+    await tdb.close();
+    for (const line of captured.lines()) {
+      expect(line).not.toContain(TEST_PAGE_TOKEN);
+      expect(line).not.toContain(TEST_APP_SECRET);
+    }
+  };
+});
+
+const at = (ms: number) => new Date(T0.getTime() + ms);
+const isPostComments = (r: RecordedRequest) => r.method === 'POST' && r.graphPath.endsWith('/comments');
+const isPostMessages = (r: RecordedRequest) => r.method === 'POST' && r.graphPath.endsWith('/messages');
+
+function startWorker(overrides: Partial<DeliverReplyWorkerDeps> = {}): Worker {
+  const worker = createDeliverReplyWorker({
+    db: tdb.db,
+    producers,
+    logger: captured.logger,
+    metrics: createMetrics({ defaultMetrics: false }),
+    connection: redis,
+    prefix,
+    now: () => clock,
+    connectors: { facebook: connector },
+    sourceIds: { facebook: source.id },
+    secrets: [TEST_PAGE_TOKEN, TEST_APP_SECRET],
+    retryDelayMs: () => 50,
+    parkDelayMs: 60_000,
+    slowDownMs: 400,
+    ...overrides,
+  });
+  workers.push(worker);
+  return worker;
+}
+
+let dedup = 0;
+async function ingest(payload: unknown): Promise<void> {
+  dedup += 1;
+  const { id } = await insertInboundEvent(tdb.db, { platform: 'facebook', origin: 'webhook', dedupKey: `deliver-test-${dedup}-${Date.now()}`, payload });
+  await processIngestJob(ingestDeps, { inboundEventId: id }, captured.logger);
+}
+
+/** A citizen's comment on the Page, on Facebook and ingested from its webhook. */
+async function commentInquiry(text = 'Բարև, Տիգրան Մեծի փողոցում լույսը չի վառվում արդեն մեկ շաբաթ') {
+  const post = fake.seedPost({ message: 'Լուսավորության աշխատանքներ', created_time: at(-DAY) });
+  const comment = fake.addComment({ postId: post.id, message: text, from: citizen, created_time: at(-HOUR) });
+  await ingest(feedCommentPayload({ commentId: comment.id, postId: post.id, message: text, createdTime: at(-HOUR), from: citizen }));
+  const inquiry = await tdb.db.selectFrom('inquiries').selectAll().where('externalId', '=', comment.id).executeTakeFirstOrThrow();
+  return { post, comment, inquiry };
+}
+
+/** A citizen's Messenger message, on Facebook and ingested from its webhook. */
+async function messageInquiry(psid: string, writtenAt: Date): Promise<InquiryRow> {
+  const text = 'Բարև, մանկապարտեզի հերթի հարցով եմ գրում';
+  const m = fake.addMessage({ psid, name: 'Անի', text, created_time: writtenAt });
+  await ingest(messengerPayload({ mid: m.id, senderId: psid, text, at: writtenAt }));
+  return tdb.db.selectFrom('inquiries').selectAll().where('externalId', '=', m.id).executeTakeFirstOrThrow();
+}
+
+async function reply(replyId: number) {
+  return tdb.db.selectFrom('replies').selectAll().where('id', '=', replyId).executeTakeFirstOrThrow();
+}
+
+async function settled(replyId: number, timeout = 10_000) {
+  await expect.poll(async () => (await reply(replyId)).status, { timeout, interval: 25 }).not.toBe('pending');
+  return reply(replyId);
+}
+
+async function notifyJobs(name: string) {
+  return (await queues.notify.getJobs(['waiting', 'delayed', 'prioritized'])).filter((j) => j.name === name);
+}
+
+const pageCommentsUnder = (commentId: string) => fake.commentsOn(commentId).filter((c) => c.from?.id === PAGE_ID);
+
+describe('public replies to comments, exactly once', () => {
+  it('after two 500s and a timeout that did post, the reply is on Facebook once and the inquiry is answered via Telegram', async () => {
+    const { post, comment, inquiry } = await commentInquiry();
+    const text = 'Բարև ձեզ, դիմումը փոխանցվել է լուսավորության ծառայությանը, կվերանորոգեն մինչև ուրբաթ։';
+    fake.failNext(500, undefined, { count: 2, match: isPostComments });
+    // The third POST takes effect on Facebook, but the answer never reaches us.
+    fake.timeoutNext({
+      match: (r) => {
+        if (!isPostComments(r)) return false;
+        fake.addComment({ postId: post.id, parentId: comment.id, message: String(r.body.message), from: PAGE, created_time: fake.now() });
+        return true;
+      },
+    });
+    const replyId = await insertPendingReply(tdb.db, { inquiryId: inquiry.id, staffId, text });
+    startWorker();
+    await producers.deliverReply(replyId);
+
+    const sent = await settled(replyId);
+    const onFacebook = pageCommentsUnder(comment.id);
+    expect(onFacebook.map((c) => c.message)).toEqual([text]);
+    expect(fake.callCount(isPostComments)).toBe(3);
+    expect(sent).toMatchObject({ status: 'sent', externalId: onFacebook[0]!.id, channel: 'comment_reply', failureReason: null, inFlightAt: null, attempts: 3 });
+    expect(sent.sentAt!.toISOString()).toBe(T0.toISOString());
+
+    const answered = await tdb.db.selectFrom('inquiries').selectAll().where('id', '=', inquiry.id).executeTakeFirstOrThrow();
+    expect(answered).toMatchObject({ status: 'answered', answeredVia: 'telegram', answeredBy: staffId });
+    expect(answered.firstResponseAt!.toISOString()).toBe(T0.toISOString());
+    const events = await tdb.db.selectFrom('events').selectAll().where('inquiryId', '=', inquiry.id).where('type', 'in', ['reply_sent', 'answered']).orderBy('id').execute();
+    expect(events.map((e) => [e.type, e.actorKind, e.actorStaffId])).toEqual([
+      ['reply_sent', 'staff', staffId],
+      ['answered', 'staff', staffId],
+    ]);
+    expect(events[0]!.payload).toMatchObject({ replyId, externalId: onFacebook[0]!.id, channel: 'comment_reply', foundAfterUnknownOutcome: true });
+    expect((await notifyJobs('reply.result')).map((j) => j.id)).toEqual([jobId.replyResult(replyId)]);
+  });
+
+  it('the webhook of our own reply arriving before the worker recorded it is not counted as a native answer', async () => {
+    const { post, comment, inquiry } = await commentInquiry();
+    const text = 'Շնորհակալություն, աշխատանքները կսկսվեն վաղը։';
+    let webhookIngested = false;
+    // Facebook delivers the feed webhook of the page's new comment while our worker has not yet recorded it.
+    const racing: Connector = {
+      ...connector,
+      publishReply: async (plan, body) => {
+        const published = await connector.publishReply(plan, body);
+        await ingest(
+          feedCommentPayload({ commentId: published.externalId, postId: post.id, parentId: comment.id, message: body, createdTime: clock, from: { id: PAGE_ID, name: PAGE.name } }),
+        );
+        webhookIngested = true;
+        return published;
+      },
+    };
+    const replyId = await insertPendingReply(tdb.db, { inquiryId: inquiry.id, staffId, text });
+    startWorker({ connectors: { facebook: racing } });
+    await producers.deliverReply(replyId);
+
+    const sent = await settled(replyId);
+    expect(webhookIngested).toBe(true);
+    expect(sent.status).toBe('sent');
+    // The same webhook delivered again after the worker recorded the reply changes nothing either.
+    await ingest(feedCommentPayload({ commentId: sent.externalId!, postId: post.id, parentId: comment.id, message: text, createdTime: clock, from: { id: PAGE_ID, name: PAGE.name } }));
+
+    const row = await tdb.db.selectFrom('inquiries').selectAll().where('id', '=', inquiry.id).executeTakeFirstOrThrow();
+    expect(row).toMatchObject({ status: 'answered', answeredVia: 'telegram', answeredBy: staffId });
+    const native = await tdb.db.selectFrom('events').select('id').where('inquiryId', '=', inquiry.id).where('type', '=', 'native_answer').execute();
+    expect(native).toEqual([]);
+  });
+
+  it('a private reply goes to the commenter in Messenger', async () => {
+    const { comment, inquiry } = await commentInquiry('Կարո՞ղ եմ անձնական տվյալներս ուղարկել');
+    const replyId = await insertPendingReply(tdb.db, { inquiryId: inquiry.id, staffId, text: 'Այո, գրեք մեզ այստեղ։', visibility: 'private' });
+    startWorker();
+    await producers.deliverReply(replyId);
+
+    const sent = await settled(replyId);
+    const messages = fake.messagesWith(fake.psidFor(citizen.id));
+    expect(messages.map((m) => [m.message, m.from.id, m.messaging_type])).toEqual([['Այո, գրեք մեզ այստեղ։', PAGE_ID, 'RESPONSE']]);
+    expect(sent).toMatchObject({ status: 'sent', channel: 'private_reply', externalId: messages[0]!.id });
+    expect(fake.commentsOn(comment.id)).toEqual([]);
+  });
+});
+
+describe('the Graph API limits', () => {
+  it('a 613 slows the deliver queue down (rate limit), and the reply still goes out, once', async () => {
+    const { comment, inquiry } = await commentInquiry();
+    fake.failNext(400, { code: 613 }, { match: isPostComments });
+    const replyId = await insertPendingReply(tdb.db, { inquiryId: inquiry.id, staffId, text: 'Պատասխանը՝ վաղը։' });
+    startWorker({ slowDownMs: 400 });
+    await producers.deliverReply(replyId);
+
+    const sent = await settled(replyId);
+    expect(sent).toMatchObject({ status: 'sent', attempts: 1 });
+    expect(pageCommentsUnder(comment.id)).toHaveLength(1);
+    const posts = calls.filter((c) => c.purpose === 'replyToComment');
+    expect(posts.map((c) => c.outcome)).toEqual(['api_error', 'ok']);
+    expect(posts[1]!.at - posts[0]!.at).toBeGreaterThanOrEqual(350);
+    // Nothing was looked up: a 613 is a clear "not done".
+    expect(calls.filter((c) => c.method === 'GET')).toEqual([]);
+    const throttled = await getSourceById(tdb.db, source.id);
+    expect(throttled.throttledUntil!.toISOString()).toBe(at(400).toISOString());
+  });
+
+  it('high usage headers after a reply make the next reply wait', async () => {
+    const first = await commentInquiry('Առաջին հարցը');
+    const second = await commentInquiry('Երկրորդ հարցը');
+    fake.setUsage(96);
+    const a = await insertPendingReply(tdb.db, { inquiryId: first.inquiry.id, staffId, text: 'Առաջին պատասխանը' });
+    const b = await insertPendingReply(tdb.db, { inquiryId: second.inquiry.id, staffId, text: 'Երկրորդ պատասխանը' });
+    startWorker({ slowDownMs: 400, concurrency: 1 });
+    await producers.deliverReply(a);
+    await settled(a);
+    await producers.deliverReply(b);
+
+    expect((await settled(b)).status).toBe('sent');
+    const posts = calls.filter((c) => c.purpose === 'replyToComment');
+    expect(posts.map((c) => c.outcome)).toEqual(['ok', 'ok']);
+    expect(posts[1]!.at - posts[0]!.at).toBeGreaterThanOrEqual(350);
+    expect(captured.text()).toMatch(/Graph usage is high; the next replies wait/);
+  });
+
+  it('a 190 pauses the source and alerts the admins; the reply waits; "sources resume" sends it', async () => {
+    const { comment, inquiry } = await commentInquiry();
+    fake.failNext(400, { code: 190, error_subcode: 463, message: 'Error validating access token: Session has expired on Friday, 27-Nov-26 10:00:00 PST.' }, { match: isPostComments });
+    const replyId = await insertPendingReply(tdb.db, { inquiryId: inquiry.id, staffId, text: 'Կզանգահարենք ձեզ։' });
+    startWorker();
+    await producers.deliverReply(replyId);
+
+    await expect.poll(async () => (await getSourceById(tdb.db, source.id)).enabled, { timeout: 10_000, interval: 25 }).toBe(false);
+    await expect.poll(async () => (await queues.deliver.getJob(jobId.replyDeliver(replyId)))?.isDelayed(), { timeout: 5_000, interval: 25 }).toBe(true);
+    const paused = await getSourceById(tdb.db, source.id);
+    expect(paused.pausedReason).toMatch(/FACEBOOK_PAGE_ACCESS_TOKEN/);
+    expect(paused.pausedAt!.toISOString()).toBe(T0.toISOString());
+    expect((await reply(replyId)).status).toBe('pending');
+    const alerts = await notifyJobs('admin.alert');
+    expect(alerts.map((a) => a.data)).toEqual([
+      { kind: 'source_paused', sourceId: source.id, message: expect.stringContaining(`ardzagank sources resume ${source.id}`) },
+    ]);
+    expect(await tdb.db.selectFrom('events').select('type').where('type', '=', 'source_paused').execute()).toHaveLength(1);
+    expect(pageCommentsUnder(comment.id)).toEqual([]);
+
+    const out: string[] = [];
+    const io = { out: (l: string) => out.push(l), err: (l: string) => out.push(l) };
+    const cliConfig = loadConfig({ env: { DATABASE_URL: tdb.url, REDIS_URL: redisUrl(), QUEUE_PREFIX: prefix } });
+    expect(await runSourcesCommand(['list'], io, { config: cliConfig, logger: captured.logger })).toBe(0);
+    expect(out.join('\n')).toMatch(new RegExp(`^${source.id}\\tfacebook\\t${PAGE_ID}\\t.*\\tPAUSED since`, 'm'));
+    expect(await runSourcesCommand(['resume', String(source.id)], io, { config: cliConfig, logger: captured.logger })).toBe(0);
+    expect(out.join('\n')).toContain('1 waiting reply is being sent now');
+
+    const sent = await settled(replyId);
+    expect(sent.status).toBe('sent');
+    expect(pageCommentsUnder(comment.id).map((c) => c.message)).toEqual(['Կզանգահարենք ձեզ։']);
+    expect(await getSourceById(tdb.db, source.id)).toMatchObject({ enabled: true, pausedReason: null, pausedAt: null });
+    expect(await tdb.db.selectFrom('events').select('type').where('type', '=', 'source_resumed').execute()).toHaveLength(1);
+  });
+});
+
+describe('Messenger windows', () => {
+  it('RESPONSE within 24 h, HUMAN_AGENT after 24 h, and a clear refusal after 7 days without calling Facebook', async () => {
+    const fresh = await messageInquiry('9100000000000001', at(-2 * HOUR));
+    const late = await messageInquiry('9100000000000002', at(-30 * HOUR));
+    const old = await messageInquiry('9100000000000003', at(-8 * DAY));
+    const ids = [
+      await insertPendingReply(tdb.db, { inquiryId: fresh.id, staffId, text: 'Բարև, խնդրում ենք այցելել մեզ երկուշաբթի։', visibility: 'private' }),
+      await insertPendingReply(tdb.db, { inquiryId: late.id, staffId, text: 'Ներեցեք ուշացման համար, հերթը կբացվի հունվարին։', visibility: 'private' }),
+      await insertPendingReply(tdb.db, { inquiryId: old.id, staffId, text: 'Պատասխան', visibility: 'private' }),
+    ];
+    startWorker();
+    for (const id of ids) await producers.deliverReply(id);
+    const [a, b, c] = [await settled(ids[0]!), await settled(ids[1]!), await settled(ids[2]!)];
+
+    const sent = fake.sentMessages();
+    expect(sent.map((m) => [m.to.id, m.messaging_type, m.tag])).toEqual(
+      expect.arrayContaining([
+        ['9100000000000001', 'RESPONSE', undefined],
+        ['9100000000000002', 'MESSAGE_TAG', 'HUMAN_AGENT'],
+      ]),
+    );
+    expect(sent).toHaveLength(2);
+    expect(a).toMatchObject({ status: 'sent', channel: 'messenger' });
+    expect(b).toMatchObject({ status: 'sent', channel: 'messenger' });
+    const tagged = await tdb.db.selectFrom('events').selectAll().where('inquiryId', '=', late.id).where('type', '=', 'reply_sent').executeTakeFirstOrThrow();
+    expect(tagged.payload).toMatchObject({ messagingType: 'MESSAGE_TAG', tag: 'HUMAN_AGENT' });
+
+    expect(c.status).toBe('failed');
+    expect(c.failureReason).toMatch(/last wrote 8 days ago/);
+    expect(c.failureReason).toMatch(/within 24 hours, or within 7 days/);
+    expect(fake.callCount((r) => isPostMessages(r) && JSON.stringify(r.body).includes('9100000000000003'))).toBe(0);
+    const failed = await tdb.db.selectFrom('events').selectAll().where('inquiryId', '=', old.id).where('type', '=', 'reply_failed').execute();
+    expect(failed.map((e) => e.payload)).toEqual([{ replyId: ids[2], reason: c.failureReason }]);
+    expect((await tdb.db.selectFrom('inquiries').select('status').where('id', '=', old.id).executeTakeFirstOrThrow()).status).toBe('new');
+    expect((await notifyJobs('reply.result')).map((j) => j.id).sort()).toEqual(ids.map((id) => jobId.replyResult(id)).sort());
+  });
+});
+
+describe('permanent refusals', () => {
+  it('a permission error fails the reply with a message naming the missing permission', async () => {
+    const { inquiry } = await commentInquiry();
+    const messenger = await messageInquiry('9100000000000009', at(-HOUR));
+    fake.failNext(403, { code: 200, message: '(#200) Permissions error' }, { match: isPostComments });
+    fake.failNext(403, { code: 10, message: '(#10) Application does not have permission for this action' }, { match: isPostMessages });
+    const commentReply = await insertPendingReply(tdb.db, { inquiryId: inquiry.id, staffId, text: 'Պատասխան մեկնաբանությանը' });
+    const messageReply = await insertPendingReply(tdb.db, { inquiryId: messenger.id, staffId, text: 'Պատասխան հաղորդագրությանը', visibility: 'private' });
+    startWorker();
+    await producers.deliverReply(commentReply);
+    await producers.deliverReply(messageReply);
+
+    const a = await settled(commentReply);
+    const b = await settled(messageReply);
+    expect(a.status).toBe('failed');
+    expect(a.failureReason).toMatch(/lacks the permission pages_manage_engagement/);
+    expect(a.failureReason).toMatch(/FACEBOOK_PAGE_ACCESS_TOKEN/);
+    expect(b.status).toBe('failed');
+    expect(b.failureReason).toMatch(/lacks the permission pages_messaging/);
+    // One call each: a refusal is not retried.
+    expect(fake.callCount(isPostComments)).toBe(1);
+    expect(fake.callCount(isPostMessages)).toBe(1);
+  });
+
+  it('no token in logs, stored errors or events, even when Facebook echoes it back', async () => {
+    const { inquiry } = await commentInquiry();
+    fake.failNext(400, { code: 100, message: `(#100) Invalid parameter near access_token=${TEST_PAGE_TOKEN}` }, { match: isPostComments });
+    const failing = await insertPendingReply(tdb.db, { inquiryId: inquiry.id, staffId, text: 'Առաջին պատասխան' });
+    startWorker();
+    await producers.deliverReply(failing);
+    const failed = await settled(failing);
+    expect(failed.failureReason).toMatch(/Facebook refused the reply: \(#100\) Invalid parameter near access_token=\[REDACTED\]/);
+
+    fake.failNext(400, { code: 190, message: `Malformed access token ${TEST_PAGE_TOKEN}` }, { match: isPostComments });
+    const paused = await insertPendingReply(tdb.db, { inquiryId: inquiry.id, staffId, text: 'Երկրորդ պատասխան' });
+    await producers.deliverReply(paused);
+    await expect.poll(async () => (await getSourceById(tdb.db, source.id)).enabled, { timeout: 10_000, interval: 25 }).toBe(false);
+    // A webhook payload the parser cannot use: its error is stored too.
+    const { id: bad } = await insertInboundEvent(tdb.db, { platform: 'facebook', origin: 'webhook', dedupKey: 'bad-payload', payload: { object: 'page', entry: 'oops' } });
+    await processIngestJob(ingestDeps, { inboundEventId: bad }, captured.logger).catch(() => undefined);
+
+    const stored = [
+      ...(await tdb.db.selectFrom('replies').select(['failureReason']).execute()).map((r) => r.failureReason),
+      ...(await tdb.db.selectFrom('inboundEvents').select(['lastError']).execute()).map((r) => r.lastError),
+      ...(await tdb.db.selectFrom('events').select(['payload']).execute()).map((r) => JSON.stringify(r.payload)),
+      ...(await tdb.db.selectFrom('sources').select(['pausedReason', 'lastPollError']).execute()).flatMap((r) => [r.pausedReason, r.lastPollError]),
+      ...(await notifyJobs('admin.alert')).map((j) => JSON.stringify(j.data)),
+      captured.text(),
+    ].join('\n');
+    expect(stored).toContain('[REDACTED]');
+    expect(stored).toContain('Malformed access token');
+    expect(stored).not.toContain(TEST_PAGE_TOKEN);
+    expect(stored).not.toContain(TEST_PAGE_TOKEN.slice(0, 24));
+  });
+});

@@ -1,0 +1,86 @@
+import { describe, expect, it } from 'vitest';
+import { en } from '../../src/bots/i18n/en.js';
+import { hy, withArticle } from '../../src/bots/i18n/hy.js';
+import { formatDuration, formatTime, localeFromTelegram, messagesFor } from '../../src/bots/i18n/index.js';
+import type { Messages } from '../../src/bots/i18n/messages.js';
+import { ru } from '../../src/bots/i18n/ru.js';
+
+describe('durations as people write them', () => {
+  it.each([
+    [0.4, '&lt;1 ր', '&lt;1 min', '&lt;1 мин'],
+    [5, '5 ր', '5 min', '5 мин'],
+    [72, '1 ժ 12 ր', '1 h 12 min', '1 ч 12 мин'],
+    [120, '2 ժ', '2 h', '2 ч'],
+    [1500, '1 օր 1 ժ', '1 d 1 h', '1 дн 1 ч'],
+    [2 * 1440 + 3, '2 օր', '2 d', '2 дн'],
+  ])('%s minutes', (minutes, inHy, inEn, inRu) => {
+    expect(formatDuration(minutes, 'hy')).toBe(inHy);
+    expect(formatDuration(minutes, 'en')).toBe(inEn);
+    expect(formatDuration(minutes, 'ru')).toBe(inRu);
+  });
+});
+
+describe('local times', () => {
+  const now = new Date('2026-11-28T10:00:00Z');
+  it('are as short as is clear, in the city time zone', () => {
+    expect(formatTime(new Date('2026-11-28T09:05:00Z'), 'Asia/Yerevan', now)).toBe('13:05');
+    expect(formatTime(new Date('2026-11-27T21:30:00Z'), 'Asia/Yerevan', now)).toBe('01:30');
+    expect(formatTime(new Date('2026-11-27T19:30:00Z'), 'Asia/Yerevan', now)).toBe('27.11 23:30');
+    expect(formatTime(new Date('2025-12-31T20:30:00Z'), 'Asia/Yerevan', now)).toBe('01.01 00:30');
+    expect(formatTime(new Date('2025-12-31T19:30:00Z'), 'Asia/Yerevan', now)).toBe('31.12.2025 23:30');
+  });
+});
+
+describe('Armenian names as subjects', () => {
+  it.each([
+    ['Անի', 'Անին'],
+    ['Արամ Պետրոսյան', 'Արամ Պետրոսյանը'],
+    ['Լու', 'Լուն'],
+    ['Ani', 'Ani-ն'],
+    ['Aram', 'Aram-ը'],
+    ['Ани', 'Ани-ն'],
+  ])('%s → %s', (name, subject) => {
+    expect(withArticle(name)).toBe(subject);
+  });
+});
+
+describe('the catalogs', () => {
+  const catalogs: Record<string, Messages> = { hy, en, ru };
+
+  it('have every text translated (strings differ from English except names of things)', () => {
+    const same = new Set(['languageName']);
+    for (const [code, c] of Object.entries(catalogs)) {
+      if (code === 'en') continue;
+      for (const [key, value] of Object.entries(c)) {
+        if (typeof value === 'string' && !same.has(key)) expect(value, `${code}.${key}`).not.toBe((en as unknown as Record<string, unknown>)[key]);
+      }
+    }
+  });
+
+  it('escape every outside text they are given', () => {
+    for (const c of Object.values(catalogs)) {
+      expect(c.cardAuthor('<b>Ani</b> & Co', '10:00')).toContain('&lt;b&gt;Ani&lt;/b&gt; &amp; Co');
+      expect(c.previewPublic(1, 'facebook', 'comment', '<script>', true)).toContain('&lt;script&gt;');
+      expect(c.stateFailed('<oops>')).toContain('&lt;oops&gt;');
+      expect(c.adminAlert('a & b')).toContain('a &amp; b');
+      expect(c.returned(1, 'B<', '<i>')).toContain('&lt;i&gt;');
+    }
+  });
+
+  it('keep button notices within Telegram’s 200 characters', () => {
+    const long = 'Ա'.repeat(60);
+    for (const c of Object.values(catalogs)) {
+      for (const text of [c.toastTakenBy(long), c.toastNotStaff, c.toastOpenPrivateChat, c.toastReassigned(123456, long), c.toastDismissed(123456, c.dismissReason('handled_offline'))]) {
+        expect(text.length).toBeLessThanOrEqual(200);
+      }
+    }
+  });
+
+  it('pick a person’s language from Telegram when it is one of ours', () => {
+    expect(localeFromTelegram('ru')).toBe('ru');
+    expect(localeFromTelegram('hy-AM')).toBe('hy');
+    expect(localeFromTelegram('de')).toBeUndefined();
+    expect(localeFromTelegram(undefined)).toBeUndefined();
+    expect(messagesFor('en').languageName).toBe('English');
+  });
+});
