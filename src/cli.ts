@@ -9,6 +9,7 @@ import { UsageError, type Command, type CommandIo } from './commands/command.js'
 import { baselineCommand } from './commands/baseline.command.js';
 import { digestCommand } from './commands/digest.command.js';
 import { importCommand } from './commands/import.command.js';
+import { demoCommand } from './commands/demo.command.js';
 import { migrateCommand } from './commands/migrate.command.js';
 import { reportCommand } from './commands/report.command.js';
 import { sourcesCommand } from './commands/sources.command.js';
@@ -16,7 +17,7 @@ import { staffCommand } from './commands/staff.command.js';
 import { startCommand } from './commands/start.command.js';
 
 /** Every command, in the order `--help` lists them. */
-export const COMMANDS: Command[] = [startCommand, migrateCommand, staffCommand, sourcesCommand, reportCommand, baselineCommand, importCommand, digestCommand];
+export const COMMANDS: Command[] = [startCommand, demoCommand, migrateCommand, staffCommand, sourcesCommand, reportCommand, baselineCommand, importCommand, digestCommand];
 
 const KNOWN_FAILURES = new Set(['ConfigError', 'DatabaseUnavailableError', 'RedisUnavailableError', 'MigrationError', 'NotFoundError']);
 

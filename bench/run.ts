@@ -1,0 +1,224 @@
+/**
+ * `npm run bench`: builds one million inquiries over five years in a
+ * database of its own and times the reports people ask for most: one
+ * month's report (with every breakdown) and a comparison of two periods
+ * (January–April against May–December), plus a year by month for scale.
+ * Each is run several times after a warm-up; the median is reported.
+ *
+ * The data is made inside Postgres with generate_series (one statement,
+ * not a million inserts): platforms, sectors, staff, dismissed items, native
+ * and Telegram answers, response times from minutes to days, and a backlog.
+ *
+ * Database: BENCH_DATABASE_URL, else TEST_DATABASE_URL, else
+ * postgres://postgres@127.0.0.1:5432/postgres; the database `ardzagank_bench`
+ * on that server is dropped and created again. Results: a table on stdout and
+ * JSON in bench/results/.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { sql } from 'kysely';
+import pg from 'pg';
+import { loadConfig, type Config } from '../src/config.js';
+import { openDatabase, type Db } from '../src/db/create-db.js';
+import { migrateToLatest } from '../src/db/migrate.js';
+import { monthRange, parsePeriodSpec } from '../src/domain/periods.js';
+import { createLogger } from '../src/observability/logger.js';
+import { ensureBusinessCalendar } from '../src/reports/business-calendar.service.js';
+import { buildRangeReport, comparePeriods } from '../src/reports/period-report.js';
+
+const ROWS = Number(process.env.BENCH_ROWS ?? 1_000_000);
+const RUNS = Number(process.env.BENCH_RUNS ?? 9);
+const TARGET_MS = 200;
+const DB_NAME = 'ardzagank_bench';
+
+const adminUrl = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const benchUrl = (() => {
+  const u = new URL(adminUrl);
+  u.pathname = `/${DB_NAME}`;
+  return u.toString();
+})();
+
+async function admin(text: string): Promise<void> {
+  const client = new pg.Client({ connectionString: adminUrl });
+  await client.connect();
+  try {
+    await client.query(text);
+  } finally {
+    await client.end();
+  }
+}
+
+const median = (xs: number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = Math.floor(s.length / 2);
+  return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
+};
+
+async function time(runs: number, fn: () => Promise<unknown>): Promise<{ medianMs: number; minMs: number; maxMs: number; runsMs: number[] }> {
+  await fn(); // warm-up: plans, caches
+  const runsMs: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const t0 = performance.now();
+    await fn();
+    runsMs.push(Math.round((performance.now() - t0) * 10) / 10);
+  }
+  return { medianMs: median(runsMs), minMs: Math.min(...runsMs), maxMs: Math.max(...runsMs), runsMs };
+}
+
+async function existingRows(): Promise<number | undefined> {
+  const client = new pg.Client({ connectionString: benchUrl });
+  try {
+    await client.connect();
+    const r = await client.query<{ n: string }>('select count(*) as n from inquiries');
+    return Number(r.rows[0]!.n);
+  } catch {
+    return undefined;
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
+
+/**
+ * The data, made inside Postgres by one INSERT … SELECT over generate_series.
+ * The inquiries' secondary indexes are dropped for the load and created
+ * again afterwards from their own definitions (building an index once is far
+ * faster than maintaining it row by row), and the business-hours times are
+ * computed in the same statement from the calendar, as the trigger would.
+ */
+async function build(db: Db, config: Config, now: Date): Promise<void> {
+  await ensureBusinessCalendar(db, config, now);
+  await sql`
+    insert into staff (telegram_user_id, name, role)
+    select 100000 + n, 'Staff ' || n, case when n = 1 then 'supervisor' else 'agent' end from generate_series(1, 5) as n
+  `.execute(db);
+  const { rows: indexes } = await sql<{ name: string; definition: string }>`
+    select i.indexname as name, i.indexdef as definition
+    from pg_indexes as i
+    where i.tablename = 'inquiries'
+      and not exists (select 1 from pg_constraint as c where c.conname = i.indexname)
+  `.execute(db);
+  for (const index of indexes) await sql`drop index ${sql.id(index.name)}`.execute(db);
+  await sql`alter table inquiries disable trigger inquiries_frt_business`.execute(db);
+  const at = (c: string, t: string) =>
+    sql.raw(`(${c}.cum_minutes + case when ${c}.len_minutes > 0 then least(greatest((date_part('epoch', ${t}) - date_part('epoch', ${c}.open_at)) / 60, 0), ${c}.len_minutes) else 0 end)`);
+  // Five years from 2021-01-01 (Yerevan); each row's fields come from hashes of its number,
+  // so the data is the same every run.
+  await sql`
+    insert into inquiries (platform, kind, external_id, author_id, text, posted_at, last_citizen_at, status,
+                           sector_code, suggested_sector_code, claimed_by, claimed_at, first_response_at,
+                           answered_via, answered_by, dismiss_reason, frt_business_minutes)
+    select e.platform, 'comment', 'bench-' || e.n, 'citizen-' || (e.n % 50000), 'Հարց ' || e.n, e.posted, e.posted, e.status,
+           e.sector_code, e.sector, e.claimed_by, e.claimed_at, e.first_response_at, e.answered_via, e.answered_by, e.dismiss_reason,
+           case when e.first_response_at is not null then greatest(${at('c2', 'e.first_response_at')} - ${at('c1', 'e.posted')}, 0) end
+    from (
+      select n, posted, platform, sector,
+             case when dismissed then 'dismissed' when frt is not null then 'answered' when claimed then 'claimed' else 'new' end as status,
+             case when h3 < 0.6 then sector end as sector_code,
+             case when claimed then staff end as claimed_by,
+             case when claimed then posted + (frt_claim * interval '1 minute') end as claimed_at,
+             case when frt is not null then posted + frt * interval '1 minute' end as first_response_at,
+             case when frt is not null then (case when native then 'native' else 'telegram' end) end as answered_via,
+             case when frt is not null and not native then staff end as answered_by,
+             case when dismissed then 'spam' end as dismiss_reason
+      from (
+        select n, posted, h1, h2, h3,
+               (array['facebook', 'facebook', 'facebook', 'instagram', 'telegram'])[1 + floor(h1 * 5)::int] as platform,
+               (array['water', 'roads_transport', 'waste_sanitation', 'street_lighting', 'heating_utilities', 'social_assistance',
+                      'education', 'health', 'culture_sport', 'construction_planning', 'public_order', 'other'])[1 + floor(h2 * 12)::int] as sector,
+               h1 < 0.03 as dismissed,
+               (h2 * 7 - floor(h2 * 7)) < 0.3 as native,
+               1 + floor(h3 * 5)::int as staff,
+               -- 2 % are never answered; the last weeks' items are answered less often yet
+               case when h1 < 0.03 or (h3 * 13 - floor(h3 * 13)) < 0.02 or (posted > timestamptz '2025-12-20' and h2 < 0.5) then null
+                    else round(exp((h1 * 97 - floor(h1 * 97)) * 9.5)::numeric, 1) end as frt,
+               round(((h2 * 31 - floor(h2 * 31)) * 90)::numeric, 1) as frt_claim,
+               not ((h2 * 7 - floor(h2 * 7)) < 0.3) and h1 >= 0.03 as claimed
+        from (
+          select n,
+                 timestamptz '2021-01-01 00:00+04' + (n::float8 / ${ROWS}) * interval '1826 days' as posted,
+                 ('x' || substr(md5(n::text), 1, 8))::bit(32)::bigint::float8 / 4294967296 as h1,
+                 ('x' || substr(md5(n::text), 9, 8))::bit(32)::bigint::float8 / 4294967296 as h2,
+                 ('x' || substr(md5(n::text), 17, 8))::bit(32)::bigint::float8 / 4294967296 as h3
+          from generate_series(1, ${ROWS}) as n
+        ) as base
+      ) as d
+    ) as e
+    left join business_calendar as c1 on c1.day = (e.posted at time zone ${config.timezone})::date
+    left join business_calendar as c2 on c2.day = (e.first_response_at at time zone ${config.timezone})::date
+  `.execute(db);
+  await sql`alter table inquiries enable trigger inquiries_frt_business`.execute(db);
+  for (const index of indexes) await sql.raw(index.definition).execute(db);
+  await sql`vacuum analyze inquiries`.execute(db);
+}
+
+async function main(): Promise<void> {
+  const config = loadConfig({ env: {} });
+  const now = new Date('2026-01-05T09:00:00+04:00');
+  const logger = createLogger({ level: 'warn' });
+  const log = (line: string) => process.stdout.write(`${line}\n`);
+
+  // BENCH_REUSE=1 keeps a database built by an earlier run (same BENCH_ROWS) to time queries only.
+  const reuse = process.env.BENCH_REUSE === '1' && (await existingRows()) === ROWS;
+  if (!reuse) {
+    log(`Building ${ROWS.toLocaleString('en')} inquiries over five years in ${DB_NAME} …`);
+    await admin(`drop database if exists ${DB_NAME} with (force)`);
+    await admin(`create database ${DB_NAME}`);
+  }
+  const database = await openDatabase({ databaseUrl: benchUrl, dataDir: '/nonexistent', logger, poolSize: 8 });
+  const db = database.db;
+  try {
+    await migrateToLatest(db, logger);
+    const t0 = performance.now();
+    if (!reuse) await build(db, config, now);
+    const buildSeconds = reuse ? null : Math.round((performance.now() - t0) / 100) / 10;
+    const counts = await sql<{ n: number; open: number }>`select count(*) as n, count(*) filter (where status in ('new', 'claimed')) as open from inquiries`.execute(db);
+    log(`${reuse ? 'Reusing' : 'Built'} ${counts.rows[0]!.n.toLocaleString('en')} inquiries (${counts.rows[0]!.open.toLocaleString('en')} open)${reuse ? '' : ` in ${buildSeconds} s`}.`);
+    const tz = config.timezone;
+    const month = monthRange('2024-05', tz);
+    const cases = [
+      {
+        name: 'monthly report (2024-05, all breakdowns)',
+        gated: true,
+        fn: () => buildRangeReport(db, config, { range: month, by: 'month', now }),
+      },
+      {
+        name: 'comparison 2024-05..2024-12 vs 2024-01..2024-04',
+        gated: true,
+        fn: () => comparePeriods(db, config, parsePeriodSpec('2024-05..2024-12', tz), parsePeriodSpec('2024-01..2024-04', tz), { now }),
+      },
+      {
+        name: 'year 2024 by month, with total',
+        gated: false,
+        fn: () => buildRangeReport(db, config, { range: parsePeriodSpec('2024', tz), by: 'month', now }),
+      },
+    ];
+    const results = [];
+    for (const c of cases) results.push({ name: c.name, gated: c.gated, ...(await time(RUNS, c.fn)) });
+
+    const width = Math.max(...results.map((r) => r.name.length));
+    log('');
+    log(`${'case'.padEnd(width)}  median ms   min ms   max ms  target`);
+    for (const r of results) {
+      const verdict = r.gated ? (r.medianMs < TARGET_MS ? `< ${TARGET_MS} ok` : `> ${TARGET_MS} SLOW`) : '(info)';
+      log(`${r.name.padEnd(width)}  ${String(r.medianMs).padStart(9)}  ${String(r.minMs).padStart(7)}  ${String(r.maxMs).padStart(7)}  ${verdict}`);
+    }
+
+    const dir = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'bench', 'results');
+    mkdirSync(dir, { recursive: true });
+    const file = path.join(dir, `bench-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
+    const pgVersion = (await sql<{ v: string }>`select version() as v`.execute(db)).rows[0]!.v;
+    writeFileSync(
+      file,
+      `${JSON.stringify({ rows: ROWS, runs: RUNS, targetMs: TARGET_MS, buildSeconds, machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model, node: process.version, postgres: pgVersion }, results }, null, 2)}\n`,
+    );
+    log('');
+    log(`Results written to ${path.relative(process.cwd(), file)}`);
+    if (results.some((r) => r.gated && r.medianMs >= TARGET_MS)) process.exitCode = 1;
+  } finally {
+    await database.close();
+  }
+}
+
+await main();

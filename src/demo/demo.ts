@@ -1,0 +1,429 @@
+/**
+ * `ardzagank demo`: the whole service on a machine with no accounts. It
+ * starts the loopback stand-ins of the Graph API and the Bot API, runs the
+ * real service against them (real telegraf, real Graph SDK, a database and
+ * queues of its own), plays the scripted month of `demo-script.ts` on a
+ * virtual clock — citizens ask on Facebook, staff claim and answer through
+ * the bot, the Page answers some on Facebook directly, a few are dismissed,
+ * a few stay open — then prints the month's report and writes the digest
+ * chart.
+ */
+import { createHmac, randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { Redis } from 'ioredis';
+import { messagesFor } from '../bots/i18n/index.js';
+import { cb } from '../bots/callbacks.js';
+import { loadConfig, type Config } from '../config.js';
+import { localDateOf, monthRange, instantOfLocalTime } from '../domain/periods.js';
+import { startService, type RunningService } from '../main.js';
+import { createLogger, type Logger } from '../observability/logger.js';
+import { addStaff } from '../services/staff.service.js';
+import type { TelegramUpdate } from '../telegram/telegram-client.js';
+import { DEMO_ADMIN_ID, DEMO_POSTS, DEMO_QUESTIONS, DEMO_STAFF, type DemoPerson, type DemoQuestion } from './demo-script.js';
+import type { GraphApiFake } from '../../tests/fakes/graph-api.fake.js';
+import type { FakeBotApi, SentMessage } from '../../tests/fakes/bot-api.fake.js';
+
+const PAGE_ID = '104857600000777';
+const PAGE_NAME = 'Համայնքապետարան';
+const PAGE_TOKEN = `EAADemo${randomBytes(12).toString('hex')}`;
+const APP_SECRET = randomBytes(16).toString('hex');
+const VERIFY_TOKEN = randomBytes(8).toString('hex');
+const STAFF_CHAT_ID = -1009876543210;
+const WAIT_MS = 20_000;
+
+export interface DemoOptions {
+  /** Where progress lines go. */
+  out: (line: string) => void;
+  /** Month to play, `YYYY-MM`; default: the last full month in the city's time zone. */
+  month?: string;
+  /** Where the digest PNG is written. */
+  pngPath: string;
+  /** Redis to use (queues get a prefix of their own, removed at the end). */
+  redisUrl: string;
+  /** PostgreSQL for the demo's data; unset: an embedded database in a temporary folder. */
+  databaseUrl?: string;
+  /** The city's time zone. */
+  timezone: string;
+  /** Service log level (the demo's own lines are always printed). */
+  logLevel?: 'silent' | 'warn' | 'info' | 'debug';
+  /** Stop after this many questions (tests). */
+  limit?: number;
+}
+
+export interface DemoSummary {
+  month: string;
+  asked: number;
+  answeredByStaff: number;
+  answeredNatively: number;
+  dismissed: number;
+  open: number;
+  reportText: string;
+  pngPath: string;
+  pngBytes: number;
+}
+
+/** A clock the demo moves by hand; the service reads it through `now`. */
+class VirtualClock {
+  #ms: number;
+  constructor(start: Date) {
+    this.#ms = start.getTime();
+  }
+  now = (): Date => new Date(this.#ms);
+  set(at: Date): void {
+    // Never backwards: steps of the script may share a minute.
+    this.#ms = Math.max(this.#ms, at.getTime());
+  }
+}
+
+/** The last complete calendar month before `now` in `timezone`, as `YYYY-MM`. */
+export function lastFullMonth(now: Date, timezone: string): string {
+  const [y, m] = localDateOf(now, timezone).split('-').map(Number) as [number, number];
+  const year = m === 1 ? y - 1 : y;
+  const month = m === 1 ? 12 : m - 1;
+  return `${year}-${String(month).padStart(2, '0')}`;
+}
+
+async function waitFor<T>(what: string, probe: () => Promise<T | undefined> | T | undefined, timeoutMs = WAIT_MS): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined && value !== null && value !== false) return value;
+    if (Date.now() > deadline) throw new Error(`demo: gave up waiting for ${what} after ${timeoutMs / 1000} s`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+type Step = { at: Date; order: number; run: () => Promise<void> };
+
+export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
+  const { out, timezone } = options;
+  const month = options.month ?? lastFullMonth(new Date(), timezone);
+  const range = monthRange(month, timezone);
+  const clock = new VirtualClock(instantOfLocalTime(`${month}-01`, timezone, 8 * 60));
+  const t = messagesFor('hy');
+
+  // The stand-ins live with the tests; the build compiles them for the demo.
+  const { startGraphApiFake } = await import('../../tests/fakes/graph-api.fake.js');
+  const { FakeBotApi: BotApi } = await import('../../tests/fakes/bot-api.fake.js');
+  const graph: GraphApiFake = await startGraphApiFake({ page: { id: PAGE_ID, name: PAGE_NAME, accessToken: PAGE_TOKEN }, now: clock.now });
+  const bot: FakeBotApi = await BotApi.start({ now: () => clock.now().getTime(), bot: { first_name: 'Արձագանք', username: 'ardzagank_demo_bot' } });
+  const dataDir = options.databaseUrl ? undefined : mkdtempSync(path.join(tmpdir(), 'ardzagank-demo-'));
+  const prefix = `demo-${randomBytes(4).toString('hex')}`;
+  out(`Ardzagank demo: the month ${month} in ${timezone}, played on a virtual clock.`);
+  out(`  Graph API stand-in ${graph.url}, Bot API stand-in ${bot.url}, ${options.databaseUrl ? 'the given database' : `an embedded database in ${dataDir}`}, Redis queues "${prefix}".`);
+
+  const config: Config = loadConfig({
+    env: {
+      ...(options.databaseUrl ? { DATABASE_URL: options.databaseUrl } : { DATA_DIR: dataDir }),
+      REDIS_URL: options.redisUrl,
+      QUEUE_PREFIX: prefix,
+      HTTP_HOST: '127.0.0.1',
+      HTTP_PORT: '0',
+      LOG_LEVEL: options.logLevel ?? 'silent',
+      TIMEZONE: timezone,
+      TELEGRAM_BOT_TOKEN: bot.token,
+      TELEGRAM_API_ROOT: bot.url,
+      TELEGRAM_STAFF_CHAT_ID: String(STAFF_CHAT_ID),
+      TELEGRAM_ADMIN_IDS: String(DEMO_ADMIN_ID),
+      // The demo plays a month in a minute; Telegram's pace would take an hour.
+      TELEGRAM_GROUP_MESSAGES_PER_MINUTE: '6000',
+      FACEBOOK_PAGE_ID: PAGE_ID,
+      FACEBOOK_PAGE_ACCESS_TOKEN: PAGE_TOKEN,
+      FACEBOOK_APP_SECRET: APP_SECRET,
+      FACEBOOK_VERIFY_TOKEN: VERIFY_TOKEN,
+      GRAPH_API_URL: graph.url,
+      FACEBOOK_POLL_EVERY: 'off',
+    },
+  });
+  const logger: Logger = createLogger({ level: options.logLevel ?? 'silent', destination: { write: (line: string) => process.stderr.write(line) } });
+
+  out('Starting the service (database, queues, Facebook connector, Telegram bot)…');
+  let service: RunningService | undefined;
+  try {
+    service = await startService({ config, logger, now: clock.now });
+    const { db } = service.ctx.database;
+    const address = service.address!;
+
+    const staffRows = new Map<number, number>();
+    for (const person of DEMO_STAFF) {
+      const row = await addStaff(db, { telegramUserId: person.id, name: `${person.firstName} ${person.lastName}`, role: person.role, language: 'hy' }, { staffId: null, via: 'cli' });
+      staffRows.set(person.id, row.id);
+    }
+    out(`Staff: ${DEMO_STAFF.map((p) => `${p.firstName} ${p.lastName} (${t.role(p.role)})`).join(', ')}.`);
+
+    // --- how citizens, the Page and staff act -----------------------------
+    const postWebhook = async (payload: unknown) => {
+      const body = JSON.stringify(payload);
+      const signature = `sha256=${createHmac('sha256', APP_SECRET).update(body).digest('hex')}`;
+      for (let attempt = 1; ; attempt++) {
+        const response = await fetch(`${address}/webhooks/facebook`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', 'x-hub-signature-256': signature },
+          body,
+        });
+        if (response.ok) return;
+        // Facebook retries a webhook that was not answered 200; so does the demo.
+        if (attempt >= 5) throw new Error(`demo: the webhook answered ${response.status}`);
+        await new Promise((r) => setTimeout(r, 200 * attempt));
+      }
+    };
+    const deliver = async (update: TelegramUpdate) => {
+      const pushed = bot.pushUpdate(update);
+      await waitFor(`the bot to handle update ${pushed.update_id}`, () => !bot.pendingUpdates.some((u) => u.update_id === pushed.update_id));
+    };
+    const person = (p: DemoPerson) => ({ id: p.id, first_name: p.firstName, last_name: p.lastName, language_code: 'hy' });
+    const cardOf = async (inquiryId: number, until?: (m: SentMessage) => boolean): Promise<SentMessage> =>
+      waitFor(`the card of #${inquiryId}`, async () => {
+        const row = await db.selectFrom('telegramCards').select(['chatId', 'messageId']).where('inquiryId', '=', inquiryId).executeTakeFirst();
+        const card = row?.messageId ? bot.sent(row.chatId).find((m) => m.messageId === row.messageId) : undefined;
+        return card && (!until || until(card)) ? card : undefined;
+      });
+    const press = async (who: DemoPerson, message: SentMessage, button: { text?: string; data?: string }) => {
+      await deliver(
+        bot.callbackQueryUpdate({
+          from: person(who),
+          message: { chatId: message.chatId, messageId: message.messageId },
+          ...(button.text !== undefined ? { buttonText: button.text } : {}),
+          ...(button.data !== undefined ? { data: button.data } : {}),
+        }),
+      );
+    };
+    const inquiryIdOf = (externalId: string) =>
+      waitFor(`the inquiry of ${externalId}`, async () => (await db.selectFrom('inquiryMessages').select('inquiryId').where('externalId', '=', externalId).executeTakeFirst())?.inquiryId);
+    const localTime = (day: number, hhmm: string) => {
+      const [h, m] = hhmm.split(':').map(Number) as [number, number];
+      return instantOfLocalTime(`${month}-${String(day).padStart(2, '0')}`, timezone, h * 60 + m);
+    };
+    const label = (at: Date) => `${localDateOf(at, timezone).slice(8)}.${month.slice(5)} ${new Intl.DateTimeFormat('hy-AM', { timeZone: timezone, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(at)}`;
+
+    // --- the Page's posts ---------------------------------------------------
+    const daysInMonth = Number(localDateOf(new Date(range.to.getTime() - 1), timezone).slice(8));
+    const posts = DEMO_POSTS.filter((p) => p.day <= daysInMonth).map((p) => {
+      const at = localTime(p.day, '09:00');
+      const post = graph.seedPost({ message: p.text, created_time: at, from: { id: PAGE_ID, name: PAGE_NAME } });
+      return { day: p.day, at, id: post.id };
+    });
+    const postFor = (day: number) => [...posts].reverse().find((p) => p.day <= day) ?? posts[0]!;
+
+    // --- the script as a timeline ----------------------------------------------
+    const steps: Step[] = [];
+    let order = 0;
+    for (const post of posts) {
+      steps.push({
+        at: post.at,
+        order: order++,
+        run: async () => {
+          await postWebhook(feedPayload({ item: 'status', postId: post.id, from: { id: PAGE_ID, name: PAGE_NAME }, at: post.at, message: undefined, commentId: undefined, parentId: undefined }));
+          out(`${label(post.at)}  The Page publishes a post.`);
+        },
+      });
+    }
+    const questions = DEMO_QUESTIONS.filter((q) => q.day <= daysInMonth).slice(0, options.limit ?? Infinity);
+    const counts = { asked: 0, answeredByStaff: 0, answeredNatively: 0, dismissed: 0, open: 0 };
+    for (const q of questions) addQuestionSteps(q);
+
+    function addQuestionSteps(q: DemoQuestion): void {
+      const askedAt = localTime(q.day, q.time);
+      const ref: { externalId?: string; inquiryId?: number; psid?: string; postId?: string } = {};
+      steps.push({
+        at: askedAt,
+        order: order++,
+        run: async () => {
+          counts.asked++;
+          if (q.channel === 'comment') {
+            const post = postFor(q.day);
+            const comment = graph.addComment({ postId: post.id, message: q.text, from: q.citizen, created_time: askedAt });
+            ref.externalId = comment.id;
+            ref.postId = post.id;
+            await postWebhook(feedPayload({ item: 'comment', postId: post.id, commentId: comment.id, parentId: post.id, from: q.citizen, message: q.text, at: askedAt }));
+          } else {
+            const psid = graph.psidFor(q.citizen.id);
+            const message = graph.addMessage({ psid, name: q.citizen.name, text: q.text, from: 'user', created_time: askedAt });
+            ref.externalId = message.id;
+            ref.psid = psid;
+            await postWebhook(messengerPayload({ mid: message.id, senderId: psid, text: q.text, at: askedAt }));
+          }
+          ref.inquiryId = await inquiryIdOf(ref.externalId);
+          out(`${label(askedAt)}  #${ref.inquiryId} ${q.citizen.name} asks by ${q.channel === 'comment' ? 'a comment' : 'Messenger'}: "${shorten(q.text, 70)}"`);
+        },
+      });
+      const o = q.outcome;
+      if (o.kind === 'staff') {
+        const who = DEMO_STAFF[o.staff]!;
+        const claimAt = new Date(askedAt.getTime() + o.claimAfterMin * 60_000);
+        const answerAt = new Date(askedAt.getTime() + o.answerAfterMin * 60_000);
+        steps.push({
+          at: claimAt,
+          order: order++,
+          run: async () => {
+            const card = await cardOf(ref.inquiryId!);
+            await press(who, card, { text: t.btnClaim });
+            await cardOf(ref.inquiryId!, (c) => c.text.includes(who.firstName));
+            out(`${label(claimAt)}  #${ref.inquiryId} claimed by ${who.firstName} ${who.lastName}.`);
+          },
+        });
+        steps.push({
+          at: answerAt,
+          order: order++,
+          run: async () => {
+            const card = await cardOf(ref.inquiryId!);
+            const before = bot.sent(STAFF_CHAT_ID).length;
+            await deliver(bot.messageUpdate({ from: person(who), chat: STAFF_CHAT_ID, text: o.answer, reply_to_message_id: card.messageId }));
+            const preview = await waitFor('the preview of the answer', () => bot.sent(STAFF_CHAT_ID).slice(before).find((m) => m.text.includes(o.answer.slice(0, 20))));
+            await press(who, preview, { text: q.channel === 'comment' ? t.btnPublishPublic : t.btnSendMessage });
+            await waitFor(`the answer to #${ref.inquiryId} to be published`, async () => {
+              const row = await db.selectFrom('replies').select(['status', 'failureReason']).where('inquiryId', '=', ref.inquiryId!).orderBy('id', 'desc').executeTakeFirst();
+              if (row?.status === 'failed') throw new Error(`demo: the answer to #${ref.inquiryId} failed: ${row.failureReason}`);
+              return row?.status === 'sent';
+            });
+            counts.answeredByStaff++;
+            out(`${label(answerAt)}  #${ref.inquiryId} answered by ${who.firstName} through the bot in ${formatMinutes(o.answerAfterMin)}; published on Facebook.`);
+          },
+        });
+      } else if (o.kind === 'native') {
+        const answerAt = new Date(askedAt.getTime() + o.answerAfterMin * 60_000);
+        steps.push({
+          at: answerAt,
+          order: order++,
+          run: async () => {
+            if (q.channel === 'comment') {
+              const reply = graph.addComment({ postId: ref.postId!, parentId: ref.externalId!, message: o.answer, from: { id: PAGE_ID, name: PAGE_NAME }, created_time: answerAt });
+              await postWebhook(feedPayload({ item: 'comment', postId: ref.postId!, commentId: reply.id, parentId: ref.externalId!, from: { id: PAGE_ID, name: PAGE_NAME }, message: o.answer, at: answerAt }));
+            } else {
+              const message = graph.addMessage({ psid: ref.psid!, text: o.answer, from: 'page', created_time: answerAt });
+              await postWebhook(messengerPayload({ mid: message.id, senderId: ref.psid!, text: o.answer, at: answerAt, echo: true }));
+            }
+            await waitFor(`#${ref.inquiryId} to be answered natively`, async () => (await db.selectFrom('inquiries').select('answeredVia').where('id', '=', ref.inquiryId!).executeTakeFirst())?.answeredVia === 'native');
+            counts.answeredNatively++;
+            out(`${label(answerAt)}  #${ref.inquiryId} answered by the Page on Facebook directly in ${formatMinutes(o.answerAfterMin)}; counted as a native answer.`);
+          },
+        });
+      } else if (o.kind === 'dismiss') {
+        const who = DEMO_STAFF[o.staff]!;
+        const at = new Date(askedAt.getTime() + o.afterMin * 60_000);
+        steps.push({
+          at,
+          order: order++,
+          run: async () => {
+            const card = await cardOf(ref.inquiryId!);
+            await press(who, card, { text: t.btnDismiss });
+            const menu = await cardOf(ref.inquiryId!);
+            await press(who, menu, { data: cb.dismiss.build({ id: String(ref.inquiryId), reason: '1' }) });
+            await cardOf(ref.inquiryId!, (c) => c.text.startsWith('🚫'));
+            counts.dismissed++;
+            out(`${label(at)}  #${ref.inquiryId} dismissed as spam by ${who.firstName}.`);
+          },
+        });
+      } else {
+        steps.push({ at: askedAt, order: order++, run: async () => void counts.open++ });
+      }
+    }
+
+    steps.sort((a, b) => a.at.getTime() - b.at.getTime() || a.order - b.order);
+    for (const step of steps) {
+      clock.set(step.at);
+      await step.run();
+    }
+
+    // --- the report and the digest ----------------------------------------------
+    clock.set(new Date(range.to.getTime() + 9 * 3600_000));
+    const { renderMonthForDemo } = await import('./demo-report.js');
+    const report = await renderMonthForDemo({ db, config, month, now: clock.now(), pngPath: options.pngPath });
+    out('');
+    out(report.text);
+    out('');
+    out(`The digest chart (last 12 weeks, received vs answered, median first response) is in ${options.pngPath} (${report.pngBytes} bytes).`);
+    out(
+      `Done: ${counts.asked} questions, ${counts.answeredByStaff} answered by staff through the bot, ${counts.answeredNatively} answered on Facebook directly, ${counts.dismissed} dismissed, ${counts.open} left open.`,
+    );
+    return { month, ...counts, reportText: report.text, pngPath: options.pngPath, pngBytes: report.pngBytes };
+  } finally {
+    await service?.close();
+    await bot.close();
+    await graph.close();
+    const redis = new Redis(options.redisUrl, { maxRetriesPerRequest: 1 });
+    try {
+      let cursor = '0';
+      do {
+        const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 500);
+        cursor = next;
+        if (keys.length) await redis.del(...keys);
+      } while (cursor !== '0');
+    } finally {
+      redis.disconnect();
+    }
+    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+function shorten(text: string, max: number): string {
+  const chars = [...text];
+  return chars.length <= max ? text : `${chars.slice(0, max - 1).join('')}…`;
+}
+
+function formatMinutes(minutes: number): string {
+  if (minutes < 60) return `${minutes} min`;
+  if (minutes < 24 * 60) return `${Math.floor(minutes / 60)} h ${minutes % 60} min`;
+  return `${Math.floor(minutes / 1440)} d ${Math.floor((minutes % 1440) / 60)} h`;
+}
+
+/** A Page `feed` webhook as Facebook sends it (comment or the Page's own post). */
+function feedPayload(o: {
+  item: 'comment' | 'status';
+  postId: string;
+  commentId: string | undefined;
+  parentId: string | undefined;
+  from: { id: string; name: string };
+  message: string | undefined;
+  at: Date;
+}) {
+  const seconds = Math.floor(o.at.getTime() / 1000);
+  return {
+    object: 'page',
+    entry: [
+      {
+        id: PAGE_ID,
+        time: seconds,
+        changes: [
+          {
+            field: 'feed',
+            value: {
+              from: o.from,
+              post: { id: o.postId, status_type: 'mobile_status_update', is_published: true, permalink_url: `https://www.facebook.com/${o.postId}` },
+              ...(o.message === undefined ? {} : { message: o.message }),
+              post_id: o.postId,
+              ...(o.commentId ? { comment_id: o.commentId, parent_id: o.parentId } : {}),
+              created_time: seconds,
+              item: o.item,
+              verb: 'add',
+            },
+          },
+        ],
+      },
+    ],
+  };
+}
+
+/** A Messenger webhook: a citizen's message, or the Page's echo. */
+function messengerPayload(o: { mid: string; senderId: string; text: string; at: Date; echo?: boolean }) {
+  const echo = o.echo === true;
+  return {
+    object: 'page',
+    entry: [
+      {
+        id: PAGE_ID,
+        time: o.at.getTime(),
+        messaging: [
+          {
+            sender: { id: echo ? PAGE_ID : o.senderId },
+            recipient: { id: echo ? o.senderId : PAGE_ID },
+            timestamp: o.at.getTime(),
+            message: { mid: o.mid, text: o.text, ...(echo ? { is_echo: true } : {}) },
+          },
+        ],
+      },
+    ],
+  };
+}

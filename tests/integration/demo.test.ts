@@ -1,0 +1,64 @@
+/**
+ * `ardzagank demo`, the README's first command: the scripted month played
+ * against the stand-ins through the whole service, ending with the month's
+ * report and the digest chart. Run here on a part of the month, on the test
+ * database, to stay quick.
+ */
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runDemo } from '../../src/demo/demo.js';
+import { DEMO_QUESTIONS } from '../../src/demo/demo-script.js';
+import { createTestDatabase, redisUrl, type TestDatabase } from '../support/test-env.js';
+
+let tdb: TestDatabase;
+let dir: string;
+beforeAll(async () => {
+  tdb = await createTestDatabase();
+  dir = mkdtempSync(path.join(tmpdir(), 'ardzagank-demo-test-'));
+});
+afterAll(async () => {
+  await tdb.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('the demo', () => {
+  it('plays the month through the bot and the Graph API stand-in, then reports what happened', async () => {
+    const lines: string[] = [];
+    const limit = 12;
+    const pngPath = path.join(dir, 'digest.png');
+    const summary = await runDemo({ out: (l) => lines.push(l), month: '2026-10', pngPath, redisUrl: redisUrl(), databaseUrl: tdb.url, timezone: 'Asia/Yerevan', limit });
+
+    const played = DEMO_QUESTIONS.slice(0, limit);
+    const count = (kind: string) => played.filter((q) => q.outcome.kind === kind).length;
+    expect(summary).toMatchObject({
+      month: '2026-10',
+      asked: limit,
+      answeredByStaff: count('staff'),
+      answeredNatively: count('native'),
+      dismissed: count('dismiss'),
+      open: count('open'),
+    });
+
+    // What the database says matches the story.
+    const rows = await tdb.db.selectFrom('inquiries').select(['status', 'answeredVia']).execute();
+    expect(rows).toHaveLength(limit);
+    expect(rows.filter((r) => r.answeredVia === 'telegram')).toHaveLength(count('staff'));
+    expect(rows.filter((r) => r.answeredVia === 'native')).toHaveLength(count('native'));
+    expect(rows.filter((r) => r.status === 'dismissed')).toHaveLength(count('dismiss'));
+
+    // The report, in Armenian, with the month's figures.
+    const received = limit - count('dismiss');
+    expect(summary.reportText).toMatch(new RegExp(`Ստացված\\s+${received}\\n`));
+    expect(summary.reportText).toMatch(new RegExp(`Պատասխանված\\s+${count('staff') + count('native')}\\n`));
+    expect(lines.join('\n')).toContain('#1 claimed by Անի Պետրոսյան.');
+    expect(lines.at(-1)).toMatch(/^Done: 12 questions/);
+
+    // The chart is a PNG of the size the digest sends.
+    const png = readFileSync(pngPath);
+    expect(png.subarray(0, 8).toString('hex')).toBe('89504e470d0a1a0a');
+    expect(png.readUInt32BE(16)).toBe(1200);
+    expect(png.readUInt32BE(20)).toBe(675);
+  }, 120_000);
+});
