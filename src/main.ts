@@ -73,15 +73,6 @@ export interface RunningService {
 /** The parts that exist; each says when it is off. */
 export const DEFAULT_PARTS: PartFactory[] = [facebookPart, facebookWebhooksPart, telegramPart, digestPart];
 
-/**
- * One line for each part the configuration leaves off, with the variable
- * that turns it on.
- */
-export function describeOffParts(config: Config): string[] {
-  const off: string[] = [];
-  return off;
-}
-
 export async function startService(options: StartOptions): Promise<RunningService> {
   const { config } = options;
   const secrets = configSecrets(config);
@@ -138,7 +129,6 @@ export async function startService(options: StartOptions): Promise<RunningServic
     });
     closers.push({ name: 'ingest worker', close: () => ingestWorker.close() });
 
-    for (const line of describeOffParts(config)) logger.info(line);
     const parts: ServicePart[] = [];
     for (const factory of [...DEFAULT_PARTS, ...(options.parts ?? [])]) {
       const part = await factory(ctx);
