@@ -87,10 +87,21 @@ export function lastFullMonth(now: Date, timezone: string): string {
 
 async function waitFor<T>(what: string, probe: () => Promise<T | undefined> | T | undefined, timeoutMs = WAIT_MS): Promise<T> {
   const deadline = Date.now() + timeoutMs;
+  const giveUp = () => new Error(`demo: gave up waiting for ${what} after ${timeoutMs / 1000} s`);
   for (;;) {
-    const value = await probe();
+    // The probe itself may hang (a stuck database): race it against the deadline.
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(giveUp()), Math.max(0, deadline - Date.now()));
+    });
+    let value: T | undefined;
+    try {
+      value = await Promise.race([Promise.resolve(probe()), late]);
+    } finally {
+      clearTimeout(timer);
+    }
     if (value !== undefined && value !== null && value !== false) return value;
-    if (Date.now() > deadline) throw new Error(`demo: gave up waiting for ${what} after ${timeoutMs / 1000} s`);
+    if (Date.now() > deadline) throw giveUp();
     await new Promise((r) => setTimeout(r, 25));
   }
 }

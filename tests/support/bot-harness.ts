@@ -5,6 +5,9 @@
  * for what they would see.
  */
 import { createHash } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import type { Redis } from 'ioredis';
 import { vi } from 'vitest';
 import { loadConfig, type Config } from '../../src/config.js';
@@ -69,16 +72,36 @@ export interface BotHarnessOptions {
   parts?: PartFactory[];
   fake?: FakeBotApiOptions;
   http?: boolean;
+  /**
+   * `postgres` (default): a database of its own on the test server.
+   * `embedded`: no DATABASE_URL, so the service opens PGlite in a temporary
+   * DATA_DIR, as `npm start` does; `tdb.db` is then the service's own
+   * connection (the embedded database allows one process).
+   */
+  database?: 'postgres' | 'embedded';
+}
+
+/** The embedded database as a TestDatabase: read through the running service; `close` removes its folder. */
+function embeddedTestDatabase(dataDir: string, service: () => RunningService): TestDatabase {
+  return {
+    get db() {
+      return service().ctx.database.db;
+    },
+    url: '',
+    name: dataDir,
+    close: async () => rmSync(dataDir, { recursive: true, force: true }),
+  };
 }
 
 export async function startBotHarness(options: BotHarnessOptions = {}): Promise<BotHarness> {
-  const tdb = await createTestDatabase();
+  const dataDir = options.database === 'embedded' ? mkdtempSync(path.join(tmpdir(), 'ardzagank-embedded-')) : undefined;
+  const tdb = dataDir ? embeddedTestDatabase(dataDir, () => harness.service) : await createTestDatabase();
   const fake = await BotApi.start(options.fake ?? {});
   const redis = createTestRedis();
   const prefix = uniqueQueuePrefix('bot');
   const config = loadConfig({
     env: {
-      DATABASE_URL: tdb.url,
+      ...(dataDir ? { DATA_DIR: dataDir } : { DATABASE_URL: tdb.url }),
       REDIS_URL: redisUrl(),
       QUEUE_PREFIX: prefix,
       HTTP_HOST: '127.0.0.1',

@@ -141,18 +141,20 @@ export function createNotifyProcessor(deps: NotifyWorkerDeps) {
     return outcome;
   }
 
-  async function localeOf(chatId: number): Promise<Locale> {
+  // Called inside the notice's transaction: it reads through that transaction
+  // (the embedded database has one connection; `db` here would wait for it forever).
+  async function localeOf(trx: Db, chatId: number): Promise<Locale> {
     if (chatId <= 0) return config.locale;
-    const staff = await db.selectFrom('staff').select('language').where('telegramUserId', '=', chatId).executeTakeFirst();
+    const staff = await trx.selectFrom('staff').select('language').where('telegramUserId', '=', chatId).executeTakeFirst();
     if (staff) return staff.language;
-    const request = await db.selectFrom('staffRequests').select('language').where('telegramUserId', '=', chatId).executeTakeFirst();
+    const request = await trx.selectFrom('staffRequests').select('language').where('telegramUserId', '=', chatId).executeTakeFirst();
     return request && isLocale(request.language) ? request.language : config.locale;
   }
 
   async function noticeContext(trx: Db, notice: TelegramNoticeRow): Promise<NoticeContext> {
     const inquiry = notice.inquiryId === null ? undefined : await trx.selectFrom('inquiries').selectAll().where('id', '=', notice.inquiryId).executeTakeFirst();
     const card = notice.inquiryId === null ? undefined : await findCard(trx, notice.inquiryId);
-    const ctx: NoticeContext = { locale: await localeOf(notice.chatId), inquiry, cardLink: card ? messageLink(card.chatId, card.messageId) : undefined };
+    const ctx: NoticeContext = { locale: await localeOf(trx, notice.chatId), inquiry, cardLink: card ? messageLink(card.chatId, card.messageId) : undefined };
     const addresseeId = notice.payload.addresseeId;
     const addresseeName = notice.payload.addresseeName;
     if (typeof addresseeId === 'number' && typeof addresseeName === 'string') ctx.addressee = mention(addresseeId, addresseeName);
