@@ -75,6 +75,13 @@ async function openPostgres(url: string, options: OpenDatabaseOptions): Promise<
   // An idle client losing its connection (Postgres restarted) must not crash
   // the process; the pool replaces it on the next query.
   pool.on('error', (error) => options.logger.warn({ err: error }, 'PostgreSQL connection lost; it will be re-opened'));
+  // The pool listens only to idle clients: one lost while a transaction holds it
+  // between two statements (waiting for Telegram or Redis) has no query to fail,
+  // and its error event would crash the process. The next statement fails
+  // instead, and the pool drops the client.
+  pool.on('connect', (client) =>
+    client.on('error', (error) => options.logger.warn({ err: error }, 'PostgreSQL connection lost while in use; its transaction fails and is retried')),
+  );
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }), plugins: [new CamelCasePlugin({ maintainNestedObjectKeys: true })] });
   try {
     await sql`select 1`.execute(db);

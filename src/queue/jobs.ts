@@ -18,7 +18,12 @@ export const QUEUE_NAMES = {
 export type QueueName = (typeof QUEUE_NAMES)[keyof typeof QUEUE_NAMES];
 
 export interface JobPayloads {
-  'inquiry.ingest': { inboundEventId: number };
+  /**
+   * One inbound event, or (with `inboundEventIds`) several stored together,
+   * such as a burst of webhooks: processed in one transaction, so a burst
+   * costs one job instead of one each. `inboundEventId` is the first of them.
+   */
+  'inquiry.ingest': { inboundEventId: number; inboundEventIds?: number[] };
   'card.send': { inquiryId: number };
   /** The inquiry changed; its card (if sent) should show the new state. */
   'card.update': { inquiryId: number };
@@ -71,6 +76,8 @@ export const CARD_SEND_PRIORITY = 10;
 /** Deterministic job ids (BullMQ forbids ':' in custom ids). */
 export const jobId = {
   ingest: (inboundEventId: number) => `ingest-${inboundEventId}`,
+  /** Events stored together (`ids` ascending, more than one). */
+  ingestTogether: (ids: number[]) => `ingest-${ids[0]}-to-${ids[ids.length - 1]}-${ids.length}`,
   cardSend: (inquiryId: number) => `card-send-${inquiryId}`,
   /** Unique per change: the card worker renders the current state and skips no-op edits. */
   cardUpdate: (inquiryId: number, at: Date) => `card-update-${inquiryId}-${at.getTime()}`,

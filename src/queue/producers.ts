@@ -40,6 +40,12 @@ export async function closeQueues(queues: Queues): Promise<void> {
 export interface Producers {
   ingest(inboundEventId: number): Promise<void>;
   ingestMany(inboundEventIds: number[]): Promise<void>;
+  /**
+   * Events stored together (a burst of webhooks) as one job, processed in one
+   * transaction; one event alone gets its usual job. Postgres still tells
+   * what is pending: the reconciler queues any event no job took.
+   */
+  ingestTogether(inboundEventIds: number[]): Promise<void>;
   sendCard(inquiryId: number): Promise<void>;
   sendCards(inquiryIds: number[]): Promise<void>;
   updateCards(inquiryIds: number[]): Promise<void>;
@@ -67,6 +73,12 @@ export function createProducers(queues: Queues): Producers {
   return {
     ingest: (inboundEventId) => add('inquiry.ingest', { inboundEventId }, jobId.ingest(inboundEventId)),
     ingestMany: (ids) => addBulk('inquiry.ingest', ids.map((inboundEventId) => ({ data: { inboundEventId }, id: jobId.ingest(inboundEventId) }))),
+    ingestTogether: async (ids) => {
+      const sorted = [...new Set(ids)].sort((a, b) => a - b);
+      if (sorted.length === 0) return;
+      if (sorted.length === 1) return add('inquiry.ingest', { inboundEventId: sorted[0]! }, jobId.ingest(sorted[0]!));
+      return add('inquiry.ingest', { inboundEventId: sorted[0]!, inboundEventIds: sorted }, jobId.ingestTogether(sorted));
+    },
     sendCard: (inquiryId) => add('card.send', { inquiryId }, jobId.cardSend(inquiryId), { priority: CARD_SEND_PRIORITY }),
     sendCards: (ids) =>
       addBulk('card.send', ids.map((inquiryId) => ({ data: { inquiryId }, id: jobId.cardSend(inquiryId) })), { priority: CARD_SEND_PRIORITY }),

@@ -11,13 +11,26 @@ export interface NewInboundEvent {
 }
 
 /**
+ * A payload as text for a `jsonb` column. PostgreSQL refuses `\u0000` and
+ * unpaired UTF-16 surrogates in JSON, which a platform can send (a citizen's
+ * text pasted from anywhere): one such character would make the delivery
+ * impossible to store, so it would be refused and redelivered for ever. They
+ * become U+FFFD, the replacement character, and everything else is kept.
+ */
+export function payloadJson(payload: unknown): string {
+  // JSON.stringify writes NUL and lone surrogates (never a valid pair) as \uXXXX escapes;
+  // an even number of backslashes before one means the backslash is its own.
+  return JSON.stringify(payload).replace(/(?<!\\)((?:\\\\)*)\\u(?:0000|d[89a-f][0-9a-f]{2})/gi, '$1\\ufffd');
+}
+
+/**
  * Stores a raw payload once: a second delivery with the same dedup key
  * returns the first one's id with `inserted: false`.
  */
 export async function insertInboundEvent(db: Executor, event: NewInboundEvent): Promise<{ id: number; inserted: boolean }> {
   const inserted = await db
     .insertInto('inboundEvents')
-    .values({ platform: event.platform, origin: event.origin, dedupKey: event.dedupKey, payload: JSON.stringify(event.payload) })
+    .values({ platform: event.platform, origin: event.origin, dedupKey: event.dedupKey, payload: payloadJson(event.payload) })
     .onConflict((oc) => oc.column('dedupKey').doNothing())
     .returning('id')
     .executeTakeFirst();
@@ -39,7 +52,7 @@ export async function insertInboundEvents(db: Executor, events: NewInboundEvent[
   for (const [index, event] of events.entries()) {
     if (first.has(event.dedupKey)) continue;
     first.set(event.dedupKey, index);
-    values.push({ platform: event.platform, origin: event.origin, dedupKey: event.dedupKey, payload: JSON.stringify(event.payload) });
+    values.push({ platform: event.platform, origin: event.origin, dedupKey: event.dedupKey, payload: payloadJson(event.payload) });
   }
   const inserted = await db
     .insertInto('inboundEvents')

@@ -109,11 +109,17 @@ export function createIngestWorker(deps: IngestWorkerDeps): Worker<JobPayloads['
     concurrency: deps.concurrency ?? 64,
     autorun: deps.autorun ?? true,
     process: async (job, log) => {
-      const outcome = await batcher.submit(job.data.inboundEventId);
-      if (outcome.status === 'rejected') throw outcome.reason;
-      const result = outcome.value;
-      if (result.status === 'processed') log.debug({ items: result.items, newInquiries: result.cardInquiryIds }, 'inbound event ingested');
-      return { status: result.status, cards: result.cardInquiryIds.length };
+      const ids = job.data.inboundEventIds ?? [job.data.inboundEventId];
+      const outcomes = await Promise.all(ids.map((id) => batcher.submit(id)));
+      const failed = outcomes.filter((o): o is PromiseRejectedResult => o.status === 'rejected');
+      // Retried as a whole if anything can still succeed (what was processed is skipped then); failed for good if nothing can.
+      const retryable = failed.find((o) => !(o.reason instanceof UnrecoverableError));
+      if (retryable) throw retryable.reason;
+      if (failed.length === ids.length) throw failed[0]!.reason;
+      const results = outcomes.flatMap((o) => (o.status === 'fulfilled' ? [o.value] : []));
+      const processed = results.filter((r) => r.status === 'processed');
+      if (processed.length > 0) log.debug({ events: ids.length, items: processed.reduce((n, r) => n + r.items, 0), newInquiries: processed.flatMap((r) => r.cardInquiryIds) }, 'inbound events ingested');
+      return { status: ids.length === 1 ? results[0]!.status : `${processed.length} of ${ids.length} processed`, cards: processed.reduce((n, r) => n + r.cardInquiryIds.length, 0) };
     },
   });
 }

@@ -1,0 +1,177 @@
+/**
+ * Ingest throughput: signed Facebook webhooks → inquiries → card jobs, on
+ * the real service (`ardzagank start` as a child process, its own database
+ * and queue prefix), against raw BullMQ (the same number of jobs added one
+ * by one, `concurrency` at a time, and processed by a do-nothing worker of
+ * the ingest worker's concurrency in a process of its own) on the same Redis
+ * in the same run.
+ *
+ * The pipeline's clock runs from the first webhook sent until Postgres holds
+ * every inquiry and the notify queue every card job. Both runs are preceded
+ * by a warm-up that is not counted.
+ */
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+import { Queue } from 'bullmq';
+import pg from 'pg';
+import { BENCH_REDIS_URL, benchQueuePrefix, benchRedis, createBenchDatabase, deleteQueuePrefix } from './support/bench-env.js';
+import { commentDelivery, LOAD_SECRETS, sendDeliveries } from './support/facebook-load.js';
+import { round, type Figure } from './support/figures.js';
+import { repoRoot, startServiceProcess } from './support/service-process.js';
+
+export interface IngestThroughputOptions {
+  /** Inquiries (and raw jobs) measured; default 5,000. */
+  count?: number;
+  /** Webhooks (and raw adds) in flight at once; default 32. */
+  concurrency?: number;
+  /** Concurrency of the raw BullMQ worker: the ingest worker's; default 8. */
+  rawWorkerConcurrency?: number;
+  /** Extra environment of the service (tuning experiments). */
+  serviceEnv?: Record<string, string>;
+  log?: (line: string) => void;
+}
+
+export interface IngestThroughputResult {
+  count: number;
+  concurrency: number;
+  pipeline: { elapsedMs: number; perSecond: number; webhooksAcceptedPerSecond: number; refusals: Record<string, number> };
+  rawBullmq: { elapsedMs: number; perSecond: number };
+  ratio: number;
+  figures: Figure[];
+}
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+async function waitFor(check: () => Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await sleep(10);
+  }
+}
+
+async function runPipeline(count: number, warmup: number, concurrency: number, options: IngestThroughputOptions) {
+  const database = await createBenchDatabase('ingest');
+  const prefix = benchQueuePrefix('ingest');
+  const redis = benchRedis();
+  const service = await startServiceProcess({
+    env: {
+      DATABASE_URL: database.url,
+      REDIS_URL: BENCH_REDIS_URL,
+      QUEUE_PREFIX: prefix,
+      FACEBOOK_APP_SECRET: LOAD_SECRETS.appSecret,
+      FACEBOOK_VERIFY_TOKEN: LOAD_SECRETS.verifyToken,
+      ...options.serviceEnv,
+    },
+  });
+  const client = new pg.Client({ connectionString: database.url });
+  await client.connect();
+  const notify = new Queue('notify', { connection: redis, prefix });
+  const inquiries = async () => Number((await client.query<{ n: string }>('select count(*) as n from inquiries')).rows[0]!.n);
+  const cardJobs = async () => {
+    const counts = await notify.getJobCounts('prioritized', 'waiting', 'active', 'completed', 'delayed');
+    return Object.values(counts).reduce((a, b) => a + b, 0);
+  };
+  try {
+    const tag = `${Date.now() % 100000}`;
+    const all = Array.from({ length: warmup + count }, (_, n) => commentDelivery(n, { runTag: tag }));
+    await sendDeliveries(all.slice(0, warmup), { baseUrl: service.url, concurrency });
+    await waitFor(async () => (await inquiries()) >= warmup && (await cardJobs()) >= warmup, 60_000, 'the warm-up inquiries');
+
+    const started = performance.now();
+    const sent = await sendDeliveries(all.slice(warmup), { baseUrl: service.url, concurrency });
+    const acceptedMs = performance.now() - started;
+    await waitFor(async () => (await inquiries()) >= warmup + count && (await cardJobs()) >= warmup + count, 300_000, 'every inquiry and card job');
+    const elapsedMs = performance.now() - started;
+    if ((await inquiries()) !== warmup + count) throw new Error('the pipeline made more inquiries than comments were sent');
+    return { elapsedMs, perSecond: (count / elapsedMs) * 1000, webhooksAcceptedPerSecond: (count / acceptedMs) * 1000, refusals: sent.refusals };
+  } finally {
+    await client.end();
+    await notify.close();
+    await service.stop();
+    await deleteQueuePrefix(redis, prefix);
+    await redis.quit();
+    await database.drop();
+  }
+}
+
+async function runRawBullmq(count: number, warmup: number, concurrency: number, workerConcurrency: number) {
+  const prefix = benchQueuePrefix('raw');
+  const redis = benchRedis();
+  const script = path.join(repoRoot(), 'dist', 'bench', 'support', 'raw-bullmq-worker.js');
+  const child = spawn(process.execPath, [script], {
+    env: { PATH: process.env.PATH ?? '', REDIS_URL: BENCH_REDIS_URL, RAW_PREFIX: prefix, RAW_QUEUE: 'ingest', RAW_CONCURRENCY: String(workerConcurrency) },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  await new Promise<void>((resolve, reject) => {
+    child.stdout!.on('data', (d: Buffer) => d.toString().includes('ready') && resolve());
+    child.once('exit', (code) => reject(new Error(`the raw BullMQ worker exited (${code})`)));
+  });
+  // The service's job options, so both keep the same bookkeeping per job.
+  const queue = new Queue('ingest', {
+    connection: redis,
+    prefix,
+    defaultJobOptions: { attempts: 8, backoff: { type: 'exponential', delay: 2_000 }, removeOnComplete: { age: 24 * 3600, count: 10_000 }, removeOnFail: { age: 14 * 24 * 3600 } },
+  });
+  const completed = async () => {
+    const c = await queue.getJobCounts('completed');
+    return c.completed ?? 0;
+  };
+  const addAll = async (from: number, to: number) => {
+    let next = from;
+    await Promise.all(
+      Array.from({ length: concurrency }, async () => {
+        for (;;) {
+          const n = next++;
+          if (n >= to) return;
+          await queue.add('inquiry.ingest', { inboundEventId: n + 1 }, { jobId: `ingest-${n + 1}` });
+        }
+      }),
+    );
+  };
+  try {
+    await addAll(0, warmup);
+    await waitFor(async () => (await completed()) >= warmup, 60_000, 'the raw warm-up jobs');
+    const started = performance.now();
+    await addAll(warmup, warmup + count);
+    // Completed jobs are capped at 10,000 by removeOnComplete; count what is left to do instead.
+    await waitFor(async () => {
+      const c = await queue.getJobCounts('waiting', 'active', 'prioritized', 'delayed');
+      return Object.values(c).reduce((a, b) => a + b, 0) === 0;
+    }, 300_000, 'every raw job');
+    const elapsedMs = performance.now() - started;
+    return { elapsedMs, perSecond: (count / elapsedMs) * 1000 };
+  } finally {
+    child.kill('SIGTERM');
+    await exited;
+    await queue.close();
+    await deleteQueuePrefix(redis, prefix);
+    await redis.quit();
+  }
+}
+
+export async function benchIngestThroughput(options: IngestThroughputOptions = {}): Promise<IngestThroughputResult> {
+  const count = options.count ?? 5_000;
+  const concurrency = options.concurrency ?? 32;
+  const warmup = Math.min(500, Math.ceil(count / 10));
+  const log = options.log ?? (() => undefined);
+  log(`ingest throughput: raw BullMQ, ${count} jobs…`);
+  const raw = await runRawBullmq(count, warmup, concurrency, options.rawWorkerConcurrency ?? 8);
+  log(`ingest throughput: the pipeline, ${count} signed webhooks…`);
+  const pipeline = await runPipeline(count, warmup, concurrency, options);
+  const ratio = pipeline.perSecond / raw.perSecond;
+  return {
+    count,
+    concurrency,
+    pipeline: { ...pipeline, elapsedMs: round(pipeline.elapsedMs), perSecond: round(pipeline.perSecond), webhooksAcceptedPerSecond: round(pipeline.webhooksAcceptedPerSecond) },
+    rawBullmq: { elapsedMs: round(raw.elapsedMs), perSecond: round(raw.perSecond) },
+    ratio: round(ratio, 3),
+    figures: [
+      { benchmark: 'ingest', measure: `pipeline: ${count} webhooks → inquiries → card jobs`, value: pipeline.perSecond, unit: 'inquiries/s', target: { op: '>=', value: 1000 } },
+      { benchmark: 'ingest', measure: `raw BullMQ: ${count} jobs added and processed`, value: raw.perSecond, unit: 'jobs/s' },
+      { benchmark: 'ingest', measure: 'pipeline / raw BullMQ', value: ratio, unit: '', target: { op: '>=', value: 0.5 } },
+      { benchmark: 'ingest', measure: 'webhooks answered 200 (storing only)', value: pipeline.webhooksAcceptedPerSecond, unit: 'webhooks/s' },
+    ],
+  };
+}

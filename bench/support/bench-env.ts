@@ -1,0 +1,60 @@
+/**
+ * Where benchmarks run: a database of their own on the PostgreSQL server
+ * (BENCH_DATABASE_URL, else TEST_DATABASE_URL, else the local one), a queue
+ * prefix of their own on Redis (BENCH_REDIS_URL, else TEST_REDIS_URL, else
+ * the local one), both removed afterwards. Nothing else on the shared
+ * servers is touched.
+ */
+import { randomBytes } from 'node:crypto';
+import { Redis } from 'ioredis';
+import pg from 'pg';
+
+export const ADMIN_DATABASE_URL = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+export const BENCH_REDIS_URL = process.env.BENCH_REDIS_URL ?? process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+
+export function databaseUrl(name: string, admin = ADMIN_DATABASE_URL): string {
+  const url = new URL(admin);
+  url.pathname = `/${name}`;
+  return url.toString();
+}
+
+async function adminQuery(text: string, admin = ADMIN_DATABASE_URL): Promise<void> {
+  const client = new pg.Client({ connectionString: admin });
+  await client.connect();
+  try {
+    await client.query(text);
+  } finally {
+    await client.end();
+  }
+}
+
+export interface BenchDatabase {
+  name: string;
+  url: string;
+  drop(): Promise<void>;
+}
+
+/** An empty database (the service migrates it when it starts). */
+export async function createBenchDatabase(label: string): Promise<BenchDatabase> {
+  const name = `ardzagank_bench_${label}_${randomBytes(3).toString('hex')}`;
+  await adminQuery(`create database "${name}"`);
+  return { name, url: databaseUrl(name), drop: () => adminQuery(`drop database if exists "${name}" with (force)`) };
+}
+
+export function benchQueuePrefix(label: string): string {
+  return `bench-${label}-${randomBytes(4).toString('hex')}`;
+}
+
+/** Deletes every key of one prefix (never anything else). */
+export async function deleteQueuePrefix(redis: Redis, prefix: string): Promise<void> {
+  let cursor = '0';
+  do {
+    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
+    cursor = next;
+    if (keys.length) await redis.del(...keys);
+  } while (cursor !== '0');
+}
+
+export function benchRedis(): Redis {
+  return new Redis(BENCH_REDIS_URL, { maxRetriesPerRequest: null });
+}

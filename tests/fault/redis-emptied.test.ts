@@ -1,0 +1,92 @@
+/**
+ * Redis emptied (FLUSHALL on a private redis-server) while work is pending:
+ * webhooks stored but not ingested, cards not yet in the group, replies not
+ * yet published. Postgres is the source of truth: the running service must
+ * notice, restore its schedules and queue everything again, and nothing is
+ * lost or done twice.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/config.js';
+import { startService, type RunningService } from '../../src/main.js';
+import { jobId } from '../../src/queue/jobs.js';
+import { sendDeliveries } from '../../bench/support/facebook-load.js';
+import { insertPendingReply, insertStaff } from '../factories/facebook-fixtures.js';
+import { FakeBotApi } from '../fakes/bot-api.fake.js';
+import { startGraphApiFake, type GraphApiFake } from '../fakes/graph-api.fake.js';
+import { createTestDatabase, silentLogger, uniqueQueuePrefix, type TestDatabase } from '../support/test-env.js';
+import { cardsAtTelegram, citizenComments, count, faultServiceEnv, inquiryTally, PAGE_ID, SECRETS } from './support/fault-service.js';
+import { startPrivateRedis, type PrivateRedis } from './support/private-servers.js';
+
+let redis: PrivateRedis;
+let tdb: TestDatabase;
+let graph: GraphApiFake;
+let bot: FakeBotApi;
+let service: RunningService | undefined;
+
+beforeAll(async () => {
+  [redis, tdb, graph, bot] = await Promise.all([
+    startPrivateRedis(),
+    createTestDatabase(),
+    startGraphApiFake({ page: { id: PAGE_ID, name: 'City Hall', accessToken: SECRETS.pageToken } }),
+    FakeBotApi.start(),
+  ]);
+});
+
+afterAll(async () => {
+  await service?.close();
+  await Promise.all([redis?.stop(), graph?.close(), bot?.close()]);
+  await tdb?.close();
+});
+
+describe('Redis emptied with work pending', () => {
+  it('the reconciler restores every pending ingest, card and reply from Postgres: nothing lost, nothing twice', async () => {
+    const config = loadConfig({ env: faultServiceEnv({ databaseUrl: tdb.url, redisUrl: redis.url, prefix: uniqueQueuePrefix('flush'), graph, bot }) });
+    service = await startService({ config, logger: silentLogger(), reconcileEveryMs: 1_000 });
+    const { queues, producers } = service.ctx;
+    const base = service.address!;
+
+    // Forty questions go the whole way to their cards.
+    const answered = citizenComments(40, 'fl', graph);
+    await sendDeliveries(answered, { baseUrl: base, concurrency: 8 });
+    await expect.poll(async () => (await tdb.db.selectFrom('telegramCards').select('messageId').where('messageId', 'is not', null).execute()).length, { timeout: 20_000 }).toBe(40);
+
+    // From now on the queues hold work without doing it: replies to those forty, two hundred new webhooks.
+    await Promise.all([queues.ingest.pause(), queues.notify.pause(), queues.deliver.pause()]);
+    const staffId = await insertStaff(tdb.db);
+    const inquiries = await tdb.db.selectFrom('inquiries').select(['id', 'externalId']).orderBy('id').execute();
+    const replyIds: number[] = [];
+    for (const inquiry of inquiries) {
+      const id = await insertPendingReply(tdb.db, { inquiryId: inquiry.id, staffId, text: `Պատասխան ${inquiry.externalId}` });
+      replyIds.push(id);
+      await producers.deliverReply(id);
+    }
+    const waiting = citizenComments(200, 'fl', graph, 40);
+    await sendDeliveries(waiting, { baseUrl: base, concurrency: 16 });
+    expect(await count(tdb.db, 'inboundEvents', { column: 'status', value: 'pending' })).toBe(200);
+    expect((await queues.deliver.getJob(jobId.replyDeliver(replyIds[0]!)))?.id).toBeDefined();
+
+    await redis.flushAll();
+
+    await expect
+      .poll(async () => ({ pendingInbound: await count(tdb.db, 'inboundEvents', { column: 'status', value: 'pending' }), pendingReplies: await count(tdb.db, 'replies', { column: 'status', value: 'pending' }) }), {
+        timeout: 30_000,
+        interval: 100,
+      })
+      .toEqual({ pendingInbound: 0, pendingReplies: 0 });
+    await expect.poll(async () => (await tdb.db.selectFrom('telegramCards').select('messageId').where('messageId', 'is not', null).execute()).length, { timeout: 30_000 }).toBe(240);
+
+    expect(await inquiryTally(tdb.db)).toEqual({ total: 240, distinctExternalIds: 240, ingestedEvents: 240 });
+    // Each reply published once, under its own comment.
+    expect(await count(tdb.db, 'replies', { column: 'status', value: 'sent' })).toBe(40);
+    for (const inquiry of inquiries) {
+      expect(graph.commentsOn(inquiry.externalId).filter((c) => c.from?.id === PAGE_ID).map((c) => c.message)).toEqual([`Պատասխան ${inquiry.externalId}`]);
+    }
+    // One card message per inquiry in the group, the one its row records.
+    const cards = await cardsAtTelegram(tdb.db, bot);
+    expect(cards.strays).toBe(0);
+    for (const [inquiryId, messages] of cards.perInquiry) expect({ inquiryId, messages }).toEqual({ inquiryId, messages: [cards.recorded.get(inquiryId)] });
+    // The schedules Redis lost are back.
+    expect(await queues.schedule.getJobScheduler('reconcile')).toBeDefined();
+    expect(await queues.schedule.getJobScheduler('telegram-reminders')).toBeDefined();
+  }, 90_000);
+});

@@ -1,0 +1,76 @@
+/**
+ * The bad-input corpus of the command line: every file in
+ * `tests/fixtures/bad-input/cli/` is an `ardzagank` invocation with wrong
+ * arguments. The compiled command (built by `npm test`) must exit 2, say what
+ * is wrong, show the command's usage (or the list of commands), and never
+ * print a stack trace. It runs against a real database of its own, so a
+ * mistake that slipped through would show as a wrong exit code, not a
+ * connection error.
+ */
+import { spawn } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { COMMANDS } from '../../src/cli.js';
+import { createTestDatabase, redisUrl, uniqueQueuePrefix, type TestDatabase } from '../support/test-env.js';
+
+const DIR = path.resolve('tests/fixtures/bad-input/cli');
+
+interface Case {
+  description: string;
+  args: string[];
+  exit: number;
+  /** Whose usage is shown; null: the list of commands. */
+  usageOf: string | null;
+}
+
+const cases = readdirSync(DIR)
+  .filter((f) => f.endsWith('.json'))
+  .sort()
+  .map((file) => ({ file, spec: JSON.parse(readFileSync(path.join(DIR, file), 'utf8')) as Case }));
+
+let tdb: TestDatabase;
+beforeAll(async () => {
+  tdb = await createTestDatabase();
+});
+afterAll(async () => {
+  await tdb?.close();
+});
+
+function run(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const env = { PATH: process.env.PATH ?? '', DATABASE_URL: tdb.url, REDIS_URL: redisUrl(), QUEUE_PREFIX: uniqueQueuePrefix('badcli'), LOG_LEVEL: 'warn' };
+    const child = spawn(process.execPath, [path.resolve('bin/ardzagank.js'), ...args], { env, cwd: path.resolve('tests/fixtures/bad-input') });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`ardzagank ${args.join(' ')} did not exit within 30 s\n${stdout}\n${stderr}`));
+    }, 30_000);
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+describe('bad command-line arguments', () => {
+  it('has a corpus', () => expect(cases.length).toBeGreaterThanOrEqual(15));
+
+  for (const { file, spec } of cases) {
+    it(`${file}: ${spec.description}`, async () => {
+      const r = await run(spec.args);
+      expect({ code: r.code, stderr: r.stderr }).toMatchObject({ code: spec.exit });
+      expect(r.stderr).not.toMatch(/\n\s+at /);
+      expect(r.stderr).not.toMatch(/failed: \w*Error/);
+      const usage = spec.usageOf === null ? 'Usage: ardzagank <command>' : COMMANDS.find((c) => c.name === spec.usageOf)!.usage.split('\n')[0]!;
+      expect(r.stderr).toContain(usage);
+      // The first line says what was wrong, before the usage.
+      const first = r.stderr.split('\n')[0]!;
+      expect(first.length).toBeGreaterThan(10);
+      expect(first).not.toBe(usage);
+    }, 40_000);
+  }
+});
