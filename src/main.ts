@@ -4,19 +4,18 @@
  * part that is off, one line says which variable turns it on. `close()` stops
  * everything in reverse order (SIGTERM/SIGINT call it).
  */
-import type { Worker } from 'bullmq';
 import type { FastifyInstance } from 'fastify';
 import { sql } from 'kysely';
 import { telegramPart } from './bots/telegram.part.js';
 import { configSecrets, type Config } from './config.js';
-import { openDatabase, type OpenedDatabase } from './db/create-db.js';
+import { openDatabase } from './db/create-db.js';
 import { migrateToLatest } from './db/migrate.js';
 import { countInquiriesByStatus } from './db/repositories/inquiry.repository.js';
 import { createHttpServer } from './http/server.js';
 import { createLogger, type Logger } from './observability/logger.js';
-import { createMetrics, registerStateGauges, type Metrics } from './observability/metrics.js';
+import { createMetrics, registerStateGauges } from './observability/metrics.js';
 import { QUEUE_NAMES } from './queue/jobs.js';
-import { closeQueues, createProducers, createQueues, type Producers, type Queues } from './queue/producers.js';
+import { closeQueues, createProducers, createQueues } from './queue/producers.js';
 import { checkRedis, createRedisConnection } from './queue/redis.js';
 import { createScheduleWorker, restoreSchedulers, upsertSchedulers, type ScheduleHandlers } from './queue/schedulers.js';
 import { digestPart } from './queue/workers/digest.worker.js';
@@ -24,31 +23,9 @@ import { createIngestWorker } from './queue/workers/ingest.worker.js';
 import { facebookPart, facebookWebhooksPart } from './services/facebook-parts.js';
 import { createIngestDeps } from './services/ingest-deps.js';
 import { reconcile } from './services/reconciler.service.js';
+import type { PartFactory, ServiceContext, ServicePart } from './service-part.js';
 
-/** What every part gets to build itself. */
-export interface ServiceContext {
-  config: Config;
-  logger: Logger;
-  metrics: Metrics;
-  database: OpenedDatabase;
-  queues: Queues;
-  producers: Producers;
-  connection: ReturnType<typeof createRedisConnection>;
-  now: () => Date;
-}
-
-/** A part of the service (Facebook connector, Telegram bot, digest…). */
-export interface ServicePart {
-  name: string;
-  workers?: Worker[];
-  routes?: Array<(app: FastifyInstance) => void | Promise<void>>;
-  scheduleHandlers?: ScheduleHandlers;
-  start?: () => Promise<void>;
-  close?: () => Promise<void>;
-}
-
-/** A part factory returns the part, or why it is off and what turns it on. */
-export type PartFactory = (ctx: ServiceContext) => Promise<ServicePart | { off: string }>;
+export type { PartFactory, ServiceContext, ServicePart } from './service-part.js';
 
 export interface StartOptions {
   config: Config;

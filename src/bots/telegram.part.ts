@@ -7,18 +7,9 @@
  * `LOW_PRIORITY_SUMMARY_EVERY`. Its name is `telegram`, which tells the
  * reconciler that cards are wanted.
  *
- * The context and part types are structural copies of `main.ts`'s
- * `ServiceContext` and `ServicePart` (nothing imports `main.ts`).
  */
-import type { Worker } from 'bullmq';
-import type { FastifyInstance } from 'fastify';
-import type { Redis } from 'ioredis';
-import { configSecrets, type Config } from '../config.js';
-import type { OpenedDatabase } from '../db/create-db.js';
+import { configSecrets } from '../config.js';
 import { telegramWebhookRoutes } from '../http/webhooks/telegram.webhook.js';
-import type { Logger } from '../observability/logger.js';
-import type { Metrics } from '../observability/metrics.js';
-import type { Producers, Queues } from '../queue/producers.js';
 import { renderReportForTelegram, renderStatsForTelegram } from '../reports/telegram-report.js';
 import { upsertSchedulers, type ScheduleHandlers } from '../queue/schedulers.js';
 import { createNotifyWorker } from '../queue/workers/notify.worker.js';
@@ -27,33 +18,18 @@ import { checkReminders } from '../services/reminder.service.js';
 import { createNotices } from '../services/staff-notice.service.js';
 import { createTelegramClient, createUpdateSource, type BotCommand, type TelegramBotUser } from '../telegram/telegram-client.js';
 import { TelegramHttpError } from '../telegram/telegram-errors.js';
+import type { ServiceContext, ServicePart } from '../service-part.js';
 import type { BotReports } from './bot-context.js';
 import { createBot } from './create-bot.js';
 import { createGroupPacer } from './group-pacer.js';
 import { LOCALES, messagesFor } from './i18n/index.js';
 import { createPatientClient } from './patient-client.js';
 
-/** What the Telegram part needs from the service (a subset of `ServiceContext`). */
-export interface TelegramPartContext {
-  config: Config;
-  logger: Logger;
-  metrics: Metrics;
-  database: OpenedDatabase;
-  queues: Queues;
-  producers: Producers;
-  connection: Redis;
-  now: () => Date;
-}
+/** What the Telegram part needs from the service. */
+export type TelegramPartContext = ServiceContext;
 
-/** A running part (same shape as `ServicePart`). */
-export interface TelegramPart {
-  name: string;
-  workers?: Worker[];
-  routes?: Array<(app: FastifyInstance) => void | Promise<void>>;
-  scheduleHandlers?: ScheduleHandlers;
-  start?: () => Promise<void>;
-  close?: () => Promise<void>;
-}
+/** The running Telegram part. */
+export type TelegramPart = ServicePart;
 
 /** What tests and the demo may change. */
 export interface TelegramPartTuning {

@@ -10,47 +10,23 @@
  * - `facebook-webhooks` (FACEBOOK_APP_SECRET + FACEBOOK_VERIFY_TOKEN):
  *   `GET|POST /webhooks/facebook`.
  *
- * The context and part types are structural copies of `main.ts`'s
- * `ServiceContext` and `ServicePart` (nothing imports `main.ts`).
  */
-import type { Worker } from 'bullmq';
-import type { FastifyInstance } from 'fastify';
-import type { Redis } from 'ioredis';
-import { configSecrets, type Config } from '../config.js';
+import { configSecrets } from '../config.js';
 import { createFacebookConnector } from '../connectors/facebook/facebook.connector.js';
 import { createGraphClient } from '../connectors/facebook/graph-client.js';
-import type { OpenedDatabase } from '../db/create-db.js';
 import { facebookWebhookRoutes } from '../http/webhooks/facebook.webhook.js';
-import type { Logger } from '../observability/logger.js';
-import type { Metrics } from '../observability/metrics.js';
 import { jobId } from '../queue/jobs.js';
-import type { Producers, Queues } from '../queue/producers.js';
-import { upsertSchedulers, type ScheduleHandlers } from '../queue/schedulers.js';
+import { upsertSchedulers } from '../queue/schedulers.js';
 import { createDeliverReplyWorker, type DeliverReplyWorkerDeps } from '../queue/workers/deliver-reply.worker.js';
 import { createSourcePollHandlers, sourcePollScheduler } from '../queue/workers/source-poll.worker.js';
 import { ensureFacebookSource } from './facebook-source.service.js';
+import type { ServiceContext, ServicePart } from '../service-part.js';
 
-/** What a Facebook part needs from the service (a subset of `ServiceContext`). */
-export interface FacebookPartContext {
-  config: Config;
-  logger: Logger;
-  metrics: Metrics;
-  database: OpenedDatabase;
-  queues: Queues;
-  producers: Producers;
-  connection: Redis;
-  now: () => Date;
-}
+/** What a Facebook part needs from the service. */
+export type FacebookPartContext = ServiceContext;
 
-/** A running part (same shape as `ServicePart`). */
-export interface FacebookPart {
-  name: string;
-  workers?: Worker[];
-  routes?: Array<(app: FastifyInstance) => void | Promise<void>>;
-  scheduleHandlers?: ScheduleHandlers;
-  start?: () => Promise<void>;
-  close?: () => Promise<void>;
-}
+/** A running Facebook part. */
+export type FacebookPart = ServicePart;
 
 /** Tuning that tests (and only tests) change: timeouts and delays, in milliseconds. */
 export interface FacebookPartTuning {
