@@ -1,6 +1,5 @@
 import { readFileSync } from 'node:fs';
 import os from 'node:os';
-import { parseArgs } from 'node:util';
 import { loadConfig } from '../config.js';
 import { openDatabase, type Db } from '../db/create-db.js';
 import { migrateToLatest } from '../db/migrate.js';
@@ -16,7 +15,7 @@ import {
   setBaseline,
 } from '../services/baseline.service.js';
 import type { BaselineMetric } from '../reports/report.model.js';
-import { UsageError, type Command, type CommandIo } from './command.js';
+import { UsageError, parseCommandArgs, type Command, type CommandIo } from './command.js';
 
 const USAGE = `ardzagank baseline set PERIOD FIGURE=COUNT… [--note TEXT]
 ardzagank baseline list
@@ -61,12 +60,7 @@ async function withDb<T>(fn: (db: Db, timezone: string) => Promise<T>): Promise<
 
 async function run(args: string[], io: CommandIo): Promise<number> {
   const [sub, ...rest] = args;
-  let parsed;
-  try {
-    parsed = parseArgs({ args: rest, options: { note: { type: 'string' } }, allowPositionals: true });
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
+  const parsed = parseCommandArgs({ args: rest, options: { note: { type: 'string' } }, allowPositionals: true });
   const { values, positionals } = parsed;
   try {
     switch (sub) {

@@ -1,8 +1,7 @@
 import path from 'node:path';
-import { parseArgs } from 'node:util';
 import { loadConfig } from '../config.js';
 import { checkRedis } from '../queue/redis.js';
-import { UsageError, type Command } from './command.js';
+import { UsageError, parseCommandArgs, type Command } from './command.js';
 
 const USAGE = `ardzagank demo [--month YYYY-MM] [--png FILE] [--database-url URL] [--verbose]
 
@@ -27,17 +26,12 @@ export const demoCommand: Command = {
   summary: 'play a scripted month against loopback stand-ins, print the report, write the digest chart',
   usage: USAGE,
   async run(args, io) {
-    let values;
-    try {
-      ({ values } = parseArgs({
-        args,
-        options: { month: { type: 'string' }, png: { type: 'string' }, 'database-url': { type: 'string' }, verbose: { type: 'boolean' } },
-        strict: true,
-        allowPositionals: false,
-      }));
-    } catch (error) {
-      throw new UsageError((error as Error).message);
-    }
+    const { values } = parseCommandArgs({
+      args,
+      options: { month: { type: 'string' }, png: { type: 'string' }, 'database-url': { type: 'string' }, verbose: { type: 'boolean' } },
+      strict: true,
+      allowPositionals: false,
+    });
     if (values.month !== undefined && !/^\d{4}-(0[1-9]|1[0-2])$/.test(values.month)) throw new UsageError(`--month: "${values.month}" is not a month like 2026-10`);
     const config = loadConfig();
     await checkRedis(config.redisUrl);

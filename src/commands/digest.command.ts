@@ -1,6 +1,5 @@
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
 import { configSecrets, loadConfig } from '../config.js';
 import { openDatabase } from '../db/create-db.js';
 import { migrateToLatest } from '../db/migrate.js';
@@ -10,7 +9,7 @@ import { htmlToPlainText } from '../reports/digest/digest.text.js';
 import { REPORT_LANGS, type ReportLang } from '../reports/i18n/index.js';
 import { createDigestService, type DigestTelegram } from '../services/digest.service.js';
 import { createTelegramClient } from '../telegram/telegram-client.js';
-import { UsageError, type Command } from './command.js';
+import { UsageError, parseCommandArgs, type Command } from './command.js';
 
 const USAGE = `ardzagank digest [--print] [--png FILE] [--week YYYY-Www] [--lang hy|en|ru]
 ardzagank digest --send
@@ -34,22 +33,17 @@ export const digestCommand: Command = {
   summary: 'show the weekly digest (--print, --png FILE) or send it now (--send)',
   usage: USAGE,
   async run(args, io) {
-    let values;
-    try {
-      ({ values } = parseArgs({
-        args,
-        options: {
-          print: { type: 'boolean', default: false },
-          png: { type: 'string' },
-          week: { type: 'string' },
-          lang: { type: 'string' },
-          send: { type: 'boolean', default: false },
-        },
-        allowPositionals: false,
-      }));
-    } catch (error) {
-      throw new UsageError((error as Error).message);
-    }
+    const { values } = parseCommandArgs({
+      args,
+      options: {
+        print: { type: 'boolean', default: false },
+        png: { type: 'string' },
+        week: { type: 'string' },
+        lang: { type: 'string' },
+        send: { type: 'boolean', default: false },
+      },
+      allowPositionals: false,
+    });
     const config = loadConfig();
     const lang = (values.lang ?? config.locale) as ReportLang;
     if (!REPORT_LANGS.includes(lang)) throw new UsageError(`--lang must be one of ${REPORT_LANGS.join(', ')}, not "${values.lang}"`);

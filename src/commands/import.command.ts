@@ -1,12 +1,11 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
 import { loadConfig } from '../config.js';
 import { openDatabase } from '../db/create-db.js';
 import { migrateToLatest } from '../db/migrate.js';
 import { createLogger } from '../observability/logger.js';
 import { importInquiriesCsv } from '../services/import.service.js';
-import { UsageError, type Command } from './command.js';
+import { UsageError, parseCommandArgs, type Command } from './command.js';
 
 const USAGE = `ardzagank import FILE.csv [--unanswered open|dismissed] [--dry-run]
 
@@ -33,12 +32,7 @@ export const importCommand: Command = {
   summary: 'import past inquiries from a CSV file (validated, idempotent)',
   usage: USAGE,
   async run(args, io) {
-    let parsed;
-    try {
-      parsed = parseArgs({ args, options: { unanswered: { type: 'string' }, 'dry-run': { type: 'boolean', default: false } }, allowPositionals: true });
-    } catch (error) {
-      throw new UsageError((error as Error).message);
-    }
+    const parsed = parseCommandArgs({ args, options: { unanswered: { type: 'string' }, 'dry-run': { type: 'boolean', default: false } }, allowPositionals: true });
     const { values, positionals } = parsed;
     const [file] = positionals;
     if (!file || positionals.length > 1) throw new UsageError('import needs exactly one CSV file');

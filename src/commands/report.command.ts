@@ -1,6 +1,5 @@
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
 import { loadConfig } from '../config.js';
 import { openDatabase } from '../db/create-db.js';
 import { migrateToLatest } from '../db/migrate.js';
@@ -12,7 +11,7 @@ import { renderReportCsv } from '../reports/renderers/csv.renderer.js';
 import { renderReportJson } from '../reports/renderers/json.renderer.js';
 import { renderReportText } from '../reports/renderers/text.renderer.js';
 import { renderReportXlsx } from '../reports/renderers/xlsx.renderer.js';
-import { UsageError, type Command } from './command.js';
+import { UsageError, parseCommandArgs, type Command } from './command.js';
 
 const FORMATS = ['text', 'json', 'csv', 'xlsx'] as const;
 type Format = (typeof FORMATS)[number];
@@ -52,24 +51,19 @@ export const reportCommand: Command = {
   summary: 'figures by month or week, comparisons, baselines: text, JSON, CSV or XLSX',
   usage: USAGE,
   async run(args, io) {
-    let values;
-    try {
-      ({ values } = parseArgs({
-        args,
-        options: {
-          from: { type: 'string' },
-          to: { type: 'string' },
-          by: { type: 'string', default: 'month' },
-          compare: { type: 'string' },
-          format: { type: 'string', default: 'text' },
-          lang: { type: 'string' },
-          out: { type: 'string' },
-        },
-        allowPositionals: false,
-      }));
-    } catch (error) {
-      throw new UsageError((error as Error).message);
-    }
+    const { values } = parseCommandArgs({
+      args,
+      options: {
+        from: { type: 'string' },
+        to: { type: 'string' },
+        by: { type: 'string', default: 'month' },
+        compare: { type: 'string' },
+        format: { type: 'string', default: 'text' },
+        lang: { type: 'string' },
+        out: { type: 'string' },
+      },
+      allowPositionals: false,
+    });
     const config = loadConfig();
     const tz = config.timezone;
     if (values.by !== 'month' && values.by !== 'week') throw new UsageError(`--by must be month or week, not "${values.by}"`);
