@@ -118,6 +118,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
   // The stand-ins live with the tests; the build compiles them for the demo.
   const { startGraphApiFake } = await import('../../tests/fakes/graph-api.fake.js');
   const { FakeBotApi: BotApi } = await import('../../tests/fakes/bot-api.fake.js');
+  const { feedCommentPayload, messengerPayload: messengerWebhook, pagePostPayload } = await import('../../tests/fakes/facebook-webhook-payloads.js');
   const graph: GraphApiFake = await startGraphApiFake({ page: { id: PAGE_ID, name: PAGE_NAME, accessToken: PAGE_TOKEN }, now: clock.now });
   const bot: FakeBotApi = await BotApi.start({ now: () => clock.now().getTime(), bot: { first_name: 'Արձագանք', username: 'ardzagank_demo_bot' } });
   const dataDir = options.databaseUrl ? undefined : mkdtempSync(path.join(tmpdir(), 'ardzagank-demo-'));
@@ -226,7 +227,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
         at: post.at,
         order: order++,
         run: async () => {
-          await postWebhook(feedPayload({ item: 'status', postId: post.id, from: { id: PAGE_ID, name: PAGE_NAME }, at: post.at, message: undefined, commentId: undefined, parentId: undefined }));
+          await postWebhook(pagePostPayload({ postId: post.id, pageId: PAGE_ID, pageName: PAGE_NAME, createdTime: post.at }));
           out(`${label(post.at)}  The Page publishes a post.`);
         },
       });
@@ -248,13 +249,13 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
             const comment = graph.addComment({ postId: post.id, message: q.text, from: q.citizen, created_time: askedAt });
             ref.externalId = comment.id;
             ref.postId = post.id;
-            await postWebhook(feedPayload({ item: 'comment', postId: post.id, commentId: comment.id, parentId: post.id, from: q.citizen, message: q.text, at: askedAt }));
+            await postWebhook(feedCommentPayload({ pageId: PAGE_ID, postId: post.id, commentId: comment.id, from: q.citizen, message: q.text, createdTime: askedAt }));
           } else {
             const psid = graph.psidFor(q.citizen.id);
             const message = graph.addMessage({ psid, name: q.citizen.name, text: q.text, from: 'user', created_time: askedAt });
             ref.externalId = message.id;
             ref.psid = psid;
-            await postWebhook(messengerPayload({ mid: message.id, senderId: psid, text: q.text, at: askedAt }));
+            await postWebhook(messengerWebhook({ pageId: PAGE_ID, mid: message.id, senderId: psid, text: q.text, at: askedAt }));
           }
           ref.inquiryId = await inquiryIdOf(ref.externalId);
           out(`${label(askedAt)}  #${ref.inquiryId} ${q.citizen.name} asks by ${q.channel === 'comment' ? 'a comment' : 'Messenger'}: "${shorten(q.text, 70)}"`);
@@ -301,10 +302,12 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
           run: async () => {
             if (q.channel === 'comment') {
               const reply = graph.addComment({ postId: ref.postId!, parentId: ref.externalId!, message: o.answer, from: { id: PAGE_ID, name: PAGE_NAME }, created_time: answerAt });
-              await postWebhook(feedPayload({ item: 'comment', postId: ref.postId!, commentId: reply.id, parentId: ref.externalId!, from: { id: PAGE_ID, name: PAGE_NAME }, message: o.answer, at: answerAt }));
+              await postWebhook(
+                feedCommentPayload({ pageId: PAGE_ID, postId: ref.postId!, commentId: reply.id, parentId: ref.externalId!, from: { id: PAGE_ID, name: PAGE_NAME }, message: o.answer, createdTime: answerAt }),
+              );
             } else {
               const message = graph.addMessage({ psid: ref.psid!, text: o.answer, from: 'page', created_time: answerAt });
-              await postWebhook(messengerPayload({ mid: message.id, senderId: ref.psid!, text: o.answer, at: answerAt, echo: true }));
+              await postWebhook(messengerWebhook({ pageId: PAGE_ID, mid: message.id, senderId: ref.psid!, text: o.answer, at: answerAt, echo: true }));
             }
             await waitFor(`#${ref.inquiryId} to be answered natively`, async () => (await db.selectFrom('inquiries').select('answeredVia').where('id', '=', ref.inquiryId!).executeTakeFirst())?.answeredVia === 'native');
             counts.answeredNatively++;
@@ -378,63 +381,4 @@ function formatMinutes(minutes: number): string {
   if (minutes < 60) return `${minutes} min`;
   if (minutes < 24 * 60) return `${Math.floor(minutes / 60)} h ${minutes % 60} min`;
   return `${Math.floor(minutes / 1440)} d ${Math.floor((minutes % 1440) / 60)} h`;
-}
-
-/** A Page `feed` webhook as Facebook sends it (comment or the Page's own post). */
-function feedPayload(o: {
-  item: 'comment' | 'status';
-  postId: string;
-  commentId: string | undefined;
-  parentId: string | undefined;
-  from: { id: string; name: string };
-  message: string | undefined;
-  at: Date;
-}) {
-  const seconds = Math.floor(o.at.getTime() / 1000);
-  return {
-    object: 'page',
-    entry: [
-      {
-        id: PAGE_ID,
-        time: seconds,
-        changes: [
-          {
-            field: 'feed',
-            value: {
-              from: o.from,
-              post: { id: o.postId, status_type: 'mobile_status_update', is_published: true, permalink_url: `https://www.facebook.com/${o.postId}` },
-              ...(o.message === undefined ? {} : { message: o.message }),
-              post_id: o.postId,
-              ...(o.commentId ? { comment_id: o.commentId, parent_id: o.parentId } : {}),
-              created_time: seconds,
-              item: o.item,
-              verb: 'add',
-            },
-          },
-        ],
-      },
-    ],
-  };
-}
-
-/** A Messenger webhook: a citizen's message, or the Page's echo. */
-function messengerPayload(o: { mid: string; senderId: string; text: string; at: Date; echo?: boolean }) {
-  const echo = o.echo === true;
-  return {
-    object: 'page',
-    entry: [
-      {
-        id: PAGE_ID,
-        time: o.at.getTime(),
-        messaging: [
-          {
-            sender: { id: echo ? PAGE_ID : o.senderId },
-            recipient: { id: echo ? o.senderId : PAGE_ID },
-            timestamp: o.at.getTime(),
-            message: { mid: o.mid, text: o.text, ...(echo ? { is_echo: true } : {}) },
-          },
-        ],
-      },
-    ],
-  };
 }
