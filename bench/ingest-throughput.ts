@@ -15,7 +15,7 @@ import path from 'node:path';
 import { Queue } from 'bullmq';
 import pg from 'pg';
 import { BENCH_REDIS_URL, benchQueuePrefix, benchRedis, createBenchDatabase, deleteQueuePrefix } from './support/bench-env.js';
-import { commentDelivery, LOAD_SECRETS, sendDeliveries } from './support/facebook-load.js';
+import { commentDelivery, loadServiceEnv, sendDeliveries } from './support/facebook-load.js';
 import { round, type Figure } from './support/figures.js';
 import { repoRoot, startServiceProcess } from './support/service-process.js';
 
@@ -55,14 +55,7 @@ async function runPipeline(count: number, warmup: number, concurrency: number, o
   const prefix = benchQueuePrefix('ingest');
   const redis = benchRedis();
   const service = await startServiceProcess({
-    env: {
-      DATABASE_URL: database.url,
-      REDIS_URL: BENCH_REDIS_URL,
-      QUEUE_PREFIX: prefix,
-      FACEBOOK_APP_SECRET: LOAD_SECRETS.appSecret,
-      FACEBOOK_VERIFY_TOKEN: LOAD_SECRETS.verifyToken,
-      ...options.serviceEnv,
-    },
+    env: { ...loadServiceEnv({ databaseUrl: database.url, redisUrl: BENCH_REDIS_URL, queuePrefix: prefix }), ...options.serviceEnv },
   });
   const client = new pg.Client({ connectionString: database.url });
   await client.connect();

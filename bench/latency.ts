@@ -11,7 +11,7 @@
  */
 import { FakeBotApi } from '../tests/fakes/bot-api.fake.js';
 import { BENCH_REDIS_URL, benchQueuePrefix, benchRedis, createBenchDatabase, deleteQueuePrefix } from './support/bench-env.js';
-import { commentDelivery, LOAD_SECRETS, sendDeliveries } from './support/facebook-load.js';
+import { commentDelivery, loadServiceEnv, sendDeliveries } from './support/facebook-load.js';
 import { percentile, round, type Figure } from './support/figures.js';
 import { startServiceProcess } from './support/service-process.js';
 
@@ -36,18 +36,12 @@ export async function benchLatency(options: { count?: number; ratePerSecond?: nu
   const prefix = benchQueuePrefix('latency');
   const bot = await FakeBotApi.start({ now: clock });
   const service = await startServiceProcess({
-    env: {
-      DATABASE_URL: database.url,
-      REDIS_URL: BENCH_REDIS_URL,
-      QUEUE_PREFIX: prefix,
-      FACEBOOK_APP_SECRET: LOAD_SECRETS.appSecret,
-      FACEBOOK_VERIFY_TOKEN: LOAD_SECRETS.verifyToken,
-      TELEGRAM_BOT_TOKEN: bot.token,
-      TELEGRAM_API_ROOT: bot.url,
-      TELEGRAM_STAFF_CHAT_ID: String(STAFF_CHAT_ID),
-      TELEGRAM_GROUP_MESSAGES_PER_MINUTE: '6000000',
-      TELEGRAM_MESSAGES_PER_SECOND: '100000',
-    },
+    env: loadServiceEnv({
+      databaseUrl: database.url,
+      redisUrl: BENCH_REDIS_URL,
+      queuePrefix: prefix,
+      telegram: { token: bot.token, apiRoot: bot.url, staffChatId: STAFF_CHAT_ID, groupPerMinute: 6_000_000, perSecond: 100_000 },
+    }),
   });
   try {
     const marker = /\(#(\d+)\)/;

@@ -8,7 +8,7 @@
 import pg from 'pg';
 import { FakeBotApi } from '../tests/fakes/bot-api.fake.js';
 import { BENCH_REDIS_URL, benchQueuePrefix, benchRedis, createBenchDatabase, deleteQueuePrefix } from './support/bench-env.js';
-import { commentDelivery, LOAD_SECRETS, sendDeliveries } from './support/facebook-load.js';
+import { commentDelivery, loadServiceEnv, sendDeliveries } from './support/facebook-load.js';
 import { round, type Figure } from './support/figures.js';
 import { startServiceProcess } from './support/service-process.js';
 
@@ -33,18 +33,12 @@ export async function benchMemory(options: { count?: number; log?: (line: string
   const prefix = benchQueuePrefix('memory');
   const bot = await FakeBotApi.start();
   const service = await startServiceProcess({
-    env: {
-      DATABASE_URL: database.url,
-      REDIS_URL: BENCH_REDIS_URL,
-      QUEUE_PREFIX: prefix,
-      FACEBOOK_APP_SECRET: LOAD_SECRETS.appSecret,
-      FACEBOOK_VERIFY_TOKEN: LOAD_SECRETS.verifyToken,
-      TELEGRAM_BOT_TOKEN: bot.token,
-      TELEGRAM_API_ROOT: bot.url,
-      TELEGRAM_STAFF_CHAT_ID: String(STAFF_CHAT_ID),
-      TELEGRAM_GROUP_MESSAGES_PER_MINUTE: '600000',
-      TELEGRAM_MESSAGES_PER_SECOND: '10000',
-    },
+    env: loadServiceEnv({
+      databaseUrl: database.url,
+      redisUrl: BENCH_REDIS_URL,
+      queuePrefix: prefix,
+      telegram: { token: bot.token, apiRoot: bot.url, staffChatId: STAFF_CHAT_ID, groupPerMinute: 600_000, perSecond: 10_000 },
+    }),
   });
   const client = new pg.Client({ connectionString: database.url });
   await client.connect();

@@ -198,3 +198,32 @@ export async function sendDeliveries(items: CommentLoadItem[], options: SendOpti
   }
   return { records, refusals, elapsedMs: performance.now() - started };
 }
+
+/**
+ * The environment of a service under load: its own database and queue
+ * prefix, Facebook webhooks on, and (given a Bot API stand-in) the Telegram
+ * part with Telegram's pacing lifted so the benchmark measures our code.
+ */
+export function loadServiceEnv(o: {
+  databaseUrl: string;
+  redisUrl: string;
+  queuePrefix: string;
+  telegram?: { token: string; apiRoot: string; staffChatId: number; groupPerMinute: number; perSecond: number };
+}): Record<string, string> {
+  return {
+    DATABASE_URL: o.databaseUrl,
+    REDIS_URL: o.redisUrl,
+    QUEUE_PREFIX: o.queuePrefix,
+    FACEBOOK_APP_SECRET: LOAD_SECRETS.appSecret,
+    FACEBOOK_VERIFY_TOKEN: LOAD_SECRETS.verifyToken,
+    ...(o.telegram
+      ? {
+          TELEGRAM_BOT_TOKEN: o.telegram.token,
+          TELEGRAM_API_ROOT: o.telegram.apiRoot,
+          TELEGRAM_STAFF_CHAT_ID: String(o.telegram.staffChatId),
+          TELEGRAM_GROUP_MESSAGES_PER_MINUTE: String(o.telegram.groupPerMinute),
+          TELEGRAM_MESSAGES_PER_SECOND: String(o.telegram.perSecond),
+        }
+      : {}),
+  };
+}
