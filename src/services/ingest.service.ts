@@ -8,8 +8,9 @@
  */
 import { sql } from 'kysely';
 import type { Db } from '../db/create-db.js';
+import { bulkInsert, column } from '../db/repositories/bulk-insert.js';
 import { insertEvent, insertEvents, type NewEvent } from '../db/repositories/event.repository.js';
-import { lockInboundEvents, markInboundEventsProcessed } from '../db/repositories/inbound-event.repository.js';
+import { returnInboundEvents, takeInboundEvents } from '../db/repositories/inbound-event.repository.js';
 import { findInquiryByItemExternalId, findOpenInquiryInThread, updateInquiry } from '../db/repositories/inquiry.repository.js';
 import type { InquiryRow, InquiryStatus, NewInquiry, Platform } from '../db/schema.js';
 import {
@@ -72,9 +73,11 @@ export async function ingestInboundEvent(deps: IngestDeps, inboundEventId: numbe
 export async function ingestInboundEvents(deps: IngestDeps, inboundEventIds: number[]): Promise<Map<number, BatchIngestOutcome>> {
   const ids = [...new Set(inboundEventIds)].sort((a, b) => a - b);
   return deps.db.transaction().execute(async (trx) => {
-    const rows = new Map((await lockInboundEvents(trx, ids)).map((r) => [r.id, r]));
+    // Locked and marked processed at once; what cannot be parsed is handed back below.
+    const rows = new Map((await takeInboundEvents(trx, ids, deps.now())).map((r) => [r.id, r]));
     const outcomes = new Map<number, BatchIngestOutcome>();
     const work: Array<{ id: number; items: InboundItem[]; out: ItemOutcome }> = [];
+    const unparsable: number[] = [];
     for (const id of ids) {
       const inbound = rows.get(id);
       if (!inbound) outcomes.set(id, { ok: true, result: unprocessed('missing') });
@@ -84,9 +87,11 @@ export async function ingestInboundEvents(deps: IngestDeps, inboundEventIds: num
           work.push({ id, items: deps.parseInbound(inbound.platform, inbound.payload), out: { cards: new Set(), changed: new Set() } });
         } catch (error) {
           outcomes.set(id, { ok: false, error });
+          unparsable.push(id);
         }
       }
     }
+    await returnInboundEvents(trx, unparsable);
 
     // In order: consecutive citizen items (nearly all of them) together, anything else on its own.
     let run: CitizenEntry[] = [];
@@ -102,11 +107,6 @@ export async function ingestInboundEvents(deps: IngestDeps, inboundEventIds: num
       }
     }
     await applyCitizenItems(deps, trx, run);
-    await markInboundEventsProcessed(
-      trx,
-      work.map((w) => w.id),
-      deps.now(),
-    );
     for (const { id, items, out } of work) {
       for (const inquiryId of out.cards) out.changed.delete(inquiryId);
       outcomes.set(id, { ok: true, result: { status: 'processed', cardInquiryIds: [...out.cards], changedInquiryIds: [...out.changed], items: items.length } });
@@ -155,6 +155,36 @@ interface ThreadInquiry {
 const threadKey = (item: CitizenItem) => (item.threadId && item.authorId ? `${item.platform}|${item.threadId}|${item.authorId}` : undefined);
 const itemKey = (platform: string, externalId: string) => `${platform}|${externalId}`;
 
+// New inquiries and their first messages are stored with one array per column (see bulk-insert.ts).
+const INQUIRY_COLUMNS = [
+  column<NewInquiry, 'text'>('platform', 'text', (i) => i.platform),
+  column<NewInquiry, 'text'>('kind', 'text', (i) => i.kind),
+  column<NewInquiry, 'text'>('external_id', 'text', (i) => i.externalId),
+  column<NewInquiry, 'text'>('thread_id', 'text', (i) => i.threadId ?? null),
+  column<NewInquiry, 'text'>('parent_id', 'text', (i) => i.parentId ?? null),
+  column<NewInquiry, 'text'>('author_id', 'text', (i) => i.authorId ?? null),
+  column<NewInquiry, 'text'>('author_name', 'text', (i) => i.authorName ?? null),
+  column<NewInquiry, 'text'>('text', 'text', (i) => i.text),
+  column<NewInquiry, 'text'>('permalink', 'text', (i) => i.permalink ?? null),
+  column<NewInquiry, 'timestamptz'>('posted_at', 'timestamptz', (i) => asDate(i.postedAt)),
+  column<NewInquiry, 'timestamptz'>('last_citizen_at', 'timestamptz', (i) => asDate(i.lastCitizenAt)),
+  column<NewInquiry, 'text'>('suggested_sector_code', 'text', (i) => i.suggestedSectorCode ?? null),
+  column<NewInquiry, 'timestamptz'>('sla_due_at', 'timestamptz', (i) => (i.slaDueAt ? asDate(i.slaDueAt) : null)),
+  column<NewInquiry, 'boolean'>('low_priority', 'boolean', (i) => i.lowPriority ?? false),
+  column<NewInquiry, 'bigint'>('previous_inquiry_id', 'bigint', (i) => i.previousInquiryId ?? null),
+];
+
+const MESSAGE_COLUMNS = [
+  column<{ inquiry: ThreadInquiry; item: CitizenItem }, 'bigint'>('inquiry_id', 'bigint', (m) => m.inquiry.id!),
+  column<{ inquiry: ThreadInquiry; item: CitizenItem }, 'text'>('platform', 'text', (m) => m.item.platform),
+  column<{ inquiry: ThreadInquiry; item: CitizenItem }, 'text'>('external_id', 'text', (m) => m.item.externalId),
+  column<{ inquiry: ThreadInquiry; item: CitizenItem }, 'text'>('author_id', 'text', (m) => m.item.authorId ?? null),
+  column<{ inquiry: ThreadInquiry; item: CitizenItem }, 'text'>('text', 'text', (m) => m.item.text),
+  column<{ inquiry: ThreadInquiry; item: CitizenItem }, 'timestamptz'>('posted_at', 'timestamptz', (m) => m.item.postedAt),
+];
+
+const asDate = (value: Date | string): Date => (value instanceof Date ? value : new Date(value));
+
 /**
  * Citizen comments and messages, in order, with a fixed number of statements
  * for the whole run: a new item opens an inquiry, unless the same citizen's
@@ -168,40 +198,36 @@ async function applyCitizenItems(deps: IngestDeps, trx: Trx, entries: CitizenEnt
   const keys = [...new Set(entries.map((e) => threadKey(e.item)).filter((k): k is string => k !== undefined))].sort();
   if (keys.length > 0) await sql`select pg_advisory_xact_lock(hashtextextended(k, 0)) from unnest(${keys}::text[]) as k`.execute(trx);
 
+  // In one round trip: the items stored before, and the latest inquiry of
+  // each citizen in each thread (as findLatestInquiryInThread, for all at once).
   const platforms = [...new Set(entries.map((e) => e.item.platform))];
-  const known = new Set(
-    (
-      await trx
-        .selectFrom('inquiryMessages')
-        .select(['platform', 'externalId'])
-        .where('platform', 'in', platforms)
-        .where(
-          'externalId',
-          'in',
-          entries.map((e) => e.item.externalId),
-        )
-        .execute()
-    ).map((r) => itemKey(r.platform, r.externalId)),
-  );
-
-  // The latest inquiry of each citizen in each thread (as findLatestInquiryInThread, for all at once).
+  const split = keys.map((k) => {
+    const [platform, ...rest] = k.split('|');
+    const authorId = rest.pop()!;
+    return { platform: platform!, threadId: rest.join('|'), authorId };
+  });
+  const { rows: found } = await sql<
+    | { known: true; platform: string; externalId: string }
+    | ({ known: false } & Pick<InquiryRow, 'id' | 'platform' | 'threadId' | 'authorId' | 'status' | 'postedAt' | 'lastCitizenAt'>)
+  >`
+    select true as known, m.platform, m.external_id, null::bigint as id, null::text as thread_id, null::text as author_id,
+      null::text as status, null::timestamptz as posted_at, null::timestamptz as last_citizen_at
+    from inquiry_messages m
+    where m.platform = any(${platforms}::text[]) and m.external_id = any(${entries.map((e) => e.item.externalId)}::text[])
+    union all
+    select false, i.platform, null, i.id, i.thread_id, i.author_id, i.status, i.posted_at, i.last_citizen_at
+    from unnest(${split.map((k) => k.platform)}::text[], ${split.map((k) => k.threadId)}::text[], ${split.map((k) => k.authorId)}::text[]) as k(platform, thread_id, author_id)
+    cross join lateral (
+      select * from inquiries
+      where platform = k.platform and thread_id = k.thread_id and author_id = k.author_id
+      order by posted_at desc, id desc
+      limit 1
+    ) as i`.execute(trx);
+  const known = new Set<string>();
   const latest = new Map<string, ThreadInquiry>();
-  if (keys.length > 0) {
-    const split = keys.map((k) => {
-      const [platform, ...rest] = k.split('|');
-      const authorId = rest.pop()!;
-      return { platform: platform!, threadId: rest.join('|'), authorId };
-    });
-    const { rows } = await sql<Pick<InquiryRow, 'id' | 'platform' | 'threadId' | 'authorId' | 'status' | 'postedAt' | 'lastCitizenAt'>>`
-      select i.id, i.platform, i.thread_id, i.author_id, i.status, i.posted_at, i.last_citizen_at
-      from unnest(${split.map((k) => k.platform)}::text[], ${split.map((k) => k.threadId)}::text[], ${split.map((k) => k.authorId)}::text[]) as k(platform, thread_id, author_id)
-      cross join lateral (
-        select * from inquiries
-        where platform = k.platform and thread_id = k.thread_id and author_id = k.author_id
-        order by posted_at desc, id desc
-        limit 1
-      ) as i`.execute(trx);
-    for (const r of rows) latest.set(`${r.platform}|${r.threadId}|${r.authorId}`, { id: r.id, status: r.status, postedAt: r.postedAt, lastCitizenAt: r.lastCitizenAt });
+  for (const r of found) {
+    if (r.known) known.add(itemKey(r.platform, r.externalId));
+    else latest.set(`${r.platform}|${r.threadId}|${r.authorId}`, { id: r.id, status: r.status, postedAt: r.postedAt, lastCitizenAt: r.lastCitizenAt });
   }
 
   let inserts: ThreadInquiry[] = [];
@@ -212,11 +238,12 @@ async function applyCitizenItems(deps: IngestDeps, trx: Trx, entries: CitizenEnt
 
   const write = async () => {
     if (inserts.length > 0) {
-      const stored = await trx
-        .insertInto('inquiries')
-        .values(inserts.map((i) => i.insert!))
-        .returning(['id', 'platform', 'externalId'])
-        .execute();
+      const { rows: stored } = await bulkInsert<NewInquiry, { id: number; platform: string; externalId: string }>(
+        'inquiries',
+        INQUIRY_COLUMNS,
+        inserts.map((i) => i.insert!),
+        sql`returning id, platform, external_id`,
+      ).execute(trx);
       const ids = new Map(stored.map((r) => [itemKey(r.platform, r.externalId), r.id]));
       for (const inquiry of inserts) {
         inquiry.id = ids.get(itemKey(inquiry.insert!.platform, inquiry.insert!.externalId));
@@ -226,20 +253,7 @@ async function applyCitizenItems(deps: IngestDeps, trx: Trx, entries: CitizenEnt
       }
     }
     if (messages.length > 0) {
-      await trx
-        .insertInto('inquiryMessages')
-        .values(
-          messages.map(({ inquiry, item }) => ({
-            inquiryId: inquiry.id!,
-            platform: item.platform,
-            externalId: item.externalId,
-            authorId: item.authorId,
-            text: item.text,
-            postedAt: item.postedAt,
-          })),
-        )
-        .onConflict((oc) => oc.columns(['platform', 'externalId']).doNothing())
-        .execute();
+      await bulkInsert('inquiryMessages', MESSAGE_COLUMNS, messages, sql`on conflict (platform, external_id) do nothing`).execute(trx);
     }
     for (const inquiry of touched) if (inquiry.id !== undefined) await updateInquiry(trx, inquiry.id, { lastCitizenAt: inquiry.lastCitizenAt });
     await insertEvents(

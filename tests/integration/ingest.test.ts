@@ -9,6 +9,7 @@ import { QUEUE_NAMES } from '../../src/queue/jobs.js';
 import { closeQueues, createProducers, createQueues, type Queues } from '../../src/queue/producers.js';
 import { createIngestWorker, processIngestJob, type IngestWorkerDeps } from '../../src/queue/workers/ingest.worker.js';
 import { createIngestDeps } from '../../src/services/ingest-deps.js';
+import { ingestInboundEvents } from '../../src/services/ingest.service.js';
 import { reconcile } from '../../src/services/reconciler.service.js';
 import { feedCommentPayload, messengerPayload, PAGE_ID } from '../factories/facebook-payloads.js';
 import { createTestDatabase, createTestRedis, deletePrefix, silentLogger, uniqueQueuePrefix, type TestDatabase } from '../support/test-env.js';
@@ -142,6 +143,27 @@ describe('ingest: a raw Facebook comment becomes one inquiry', () => {
     const row = await tdb.db.selectFrom('inboundEvents').selectAll().where('id', '=', e.id).executeTakeFirstOrThrow();
     expect(row.status).toBe('failed');
     expect(row.lastError).toMatch(/WebhookPayloadError/);
+  });
+
+  it('processes a batch around a payload it cannot parse: that one is left as it was, the others are processed once', async () => {
+    const good1 = await store(feedCommentPayload({ commentId: '900000000000001_551', message: 'Ջուր չկա', createdTime: new Date('2026-11-23T11:00:00Z'), from: { id: '70051', name: 'Անի' } }));
+    const bad = await store({ object: 'instagram', entry: 'nonsense', n: 551 });
+    const good2 = await store(feedCommentPayload({ commentId: '900000000000001_552', message: 'Լույս չկա', createdTime: new Date('2026-11-23T11:01:00Z'), from: { id: '70052', name: 'Արա' } }));
+    const outcomes = await ingestInboundEvents(deps.ingest, [good2.id, bad.id, good1.id, 999_999_999]);
+    expect(outcomes.get(good1.id)).toMatchObject({ ok: true, result: { status: 'processed', items: 1 } });
+    expect(outcomes.get(good2.id)).toMatchObject({ ok: true, result: { status: 'processed', items: 1 } });
+    expect(outcomes.get(bad.id)).toMatchObject({ ok: false });
+    expect(outcomes.get(999_999_999)).toMatchObject({ ok: true, result: { status: 'missing' } });
+    const rows = await tdb.db.selectFrom('inboundEvents').select(['id', 'status', 'attempts', 'processedAt']).where('id', 'in', [good1.id, bad.id, good2.id]).orderBy('id').execute();
+    expect(rows.map((r) => [r.status, r.attempts, r.processedAt === null])).toEqual([
+      ['processed', 1, false],
+      ['pending', 0, true],
+      ['processed', 1, false],
+    ]);
+    // Taken again: nothing more is done for the processed ones.
+    const again = await ingestInboundEvents(deps.ingest, [good1.id, good2.id]);
+    expect([...again.values()].map((o) => o.ok && o.result.status)).toEqual(['already_processed', 'already_processed']);
+    expect(await tdb.db.selectFrom('inquiries').select('id').where('externalId', 'in', ['900000000000001_551', '900000000000001_552']).execute()).toHaveLength(2);
   });
 });
 

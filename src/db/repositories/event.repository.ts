@@ -1,5 +1,6 @@
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { Database, EventRow } from '../schema.js';
+import { bulkInsert, column } from './bulk-insert.js';
 
 type Executor = Kysely<Database>;
 
@@ -27,22 +28,20 @@ export async function insertEvent(db: Executor, event: NewEvent): Promise<void> 
     .execute();
 }
 
-/** Appends several events with one statement, in order. */
+const EVENT_COLUMNS = [
+  column<NewEvent, 'text'>('type', 'text', (e) => e.type),
+  column<NewEvent, 'bigint'>('inquiry_id', 'bigint', (e) => e.inquiryId ?? null),
+  column<NewEvent, 'bigint'>('actor_staff_id', 'bigint', (e) => e.actorStaffId ?? null),
+  column<NewEvent, 'text'>('actor_kind', 'text', (e) => e.actorKind ?? 'system'),
+  column<NewEvent, 'jsonb'>('payload', 'jsonb', (e) => JSON.stringify(e.payload ?? {})),
+  // The column's default where the event gives no time of its own.
+  column<NewEvent, 'timestamptz'>('occurred_at', 'timestamptz', (e) => e.occurredAt ?? null, sql`now()`),
+];
+
+/** Appends several events with one statement (one array per column), in order. */
 export async function insertEvents(db: Executor, events: NewEvent[]): Promise<void> {
   if (events.length === 0) return;
-  await db
-    .insertInto('events')
-    .values(
-      events.map((event) => ({
-        type: event.type,
-        inquiryId: event.inquiryId ?? null,
-        actorStaffId: event.actorStaffId ?? null,
-        actorKind: event.actorKind ?? 'system',
-        payload: JSON.stringify(event.payload ?? {}),
-        ...(event.occurredAt ? { occurredAt: event.occurredAt } : {}),
-      })),
-    )
-    .execute();
+  await bulkInsert('events', EVENT_COLUMNS, events).execute(db);
 }
 
 export async function findEventsForInquiry(db: Executor, inquiryId: number): Promise<EventRow[]> {

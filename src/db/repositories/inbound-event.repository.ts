@@ -1,5 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import type { Database, InboundEventRow, Platform } from '../schema.js';
+import { bulkInsert, column } from './bulk-insert.js';
 
 type Executor = Kysely<Database>;
 
@@ -39,6 +40,13 @@ export async function insertInboundEvent(db: Executor, event: NewInboundEvent): 
   return { id: existing.id, inserted: false };
 }
 
+const INBOUND_COLUMNS = [
+  column<NewInboundEvent, 'text'>('platform', 'text', (e) => e.platform),
+  column<NewInboundEvent, 'text'>('origin', 'text', (e) => e.origin),
+  column<NewInboundEvent, 'text'>('dedup_key', 'text', (e) => e.dedupKey),
+  column<NewInboundEvent, 'jsonb'>('payload', 'jsonb', (e) => payloadJson(e.payload)),
+];
+
 /**
  * Stores several raw payloads with one statement (one round trip, one
  * commit); each gets its id, `inserted: false` when its dedup key was
@@ -48,18 +56,18 @@ export async function insertInboundEvent(db: Executor, event: NewInboundEvent): 
 export async function insertInboundEvents(db: Executor, events: NewInboundEvent[]): Promise<Array<{ id: number; inserted: boolean }>> {
   if (events.length === 0) return [];
   const first = new Map<string, number>();
-  const values = [];
+  const unique: NewInboundEvent[] = [];
   for (const [index, event] of events.entries()) {
     if (first.has(event.dedupKey)) continue;
     first.set(event.dedupKey, index);
-    values.push({ platform: event.platform, origin: event.origin, dedupKey: event.dedupKey, payload: payloadJson(event.payload) });
+    unique.push(event);
   }
-  const inserted = await db
-    .insertInto('inboundEvents')
-    .values(values)
-    .onConflict((oc) => oc.column('dedupKey').doNothing())
-    .returning(['id', 'dedupKey'])
-    .execute();
+  const { rows: inserted } = await bulkInsert<NewInboundEvent, { id: number; dedupKey: string }>(
+    'inboundEvents',
+    INBOUND_COLUMNS,
+    unique,
+    sql`on conflict (dedup_key) do nothing returning id, dedup_key`,
+  ).execute(db);
   const ids = new Map(inserted.map((r) => [r.dedupKey, { id: r.id, fresh: true }]));
   const missing = [...first.keys()].filter((key) => !ids.has(key));
   if (missing.length > 0) {
@@ -73,31 +81,50 @@ export async function insertInboundEvents(db: Executor, events: NewInboundEvent[
   });
 }
 
-/** Locks the row for this transaction; concurrent processors of one event queue up here. */
-export async function lockInboundEvent(trx: Executor, id: number): Promise<InboundEventRow | undefined> {
-  return trx.selectFrom('inboundEvents').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
+/** An inbound event as {@link takeInboundEvents} found it. */
+export interface TakenInboundEvent {
+  id: number;
+  /** Its status before: only a `pending` event was taken (and is `processed` now). */
+  status: InboundEventRow['status'];
+  platform: Platform;
+  /** The stored payload of a taken event; undefined for one that was not pending. */
+  payload: unknown;
 }
 
-/** Locks several rows for this transaction, in id order (so two batches never wait on each other in a circle). */
-export async function lockInboundEvents(trx: Executor, ids: number[]): Promise<InboundEventRow[]> {
+/**
+ * Locks several inbound events for this transaction, in id order (so two
+ * batches never wait on each other in a circle), and marks the pending ones
+ * processed at `at` in the same statement: one row version and one round
+ * trip per batch instead of a lock and a later update. The caller's
+ * transaction makes it all-or-nothing; an event it cannot process after all
+ * is handed back with {@link returnInboundEvents}. Ids that do not exist are
+ * absent from the result.
+ */
+export async function takeInboundEvents(trx: Executor, ids: number[], at: Date): Promise<TakenInboundEvent[]> {
   if (ids.length === 0) return [];
-  return trx.selectFrom('inboundEvents').selectAll().where('id', 'in', ids).orderBy('id').forUpdate().execute();
+  const { rows } = await sql<TakenInboundEvent>`
+    with locked as (
+      select id, status, platform from inbound_events where id = any(${ids}::bigint[]) order by id for update
+    ), taken as (
+      update inbound_events e
+      set status = 'processed', processed_at = ${at.toISOString()}::timestamptz, attempts = e.attempts + 1, last_error = null
+      from locked
+      where e.id = locked.id and locked.status = 'pending'
+      returning e.id, e.payload
+    )
+    select locked.id, locked.status, locked.platform, taken.payload
+    from locked left join taken on taken.id = locked.id
+    order by locked.id`.execute(trx);
+  return rows.map((r) => ({ ...r, payload: r.payload ?? undefined }));
 }
 
-export async function markInboundEventsProcessed(trx: Executor, ids: number[], at: Date): Promise<void> {
+/** Undoes {@link takeInboundEvents} for events of this transaction that could not be processed: pending again, as before. */
+export async function returnInboundEvents(trx: Executor, ids: number[]): Promise<void> {
   if (ids.length === 0) return;
   await trx
     .updateTable('inboundEvents')
-    .set({ status: 'processed', processedAt: at, attempts: sql`attempts + 1`, lastError: null })
+    .set({ status: 'pending', processedAt: null, attempts: sql`attempts - 1` })
     .where('id', 'in', ids)
-    .execute();
-}
-
-export async function markInboundProcessed(trx: Executor, id: number, at: Date): Promise<void> {
-  await trx
-    .updateTable('inboundEvents')
-    .set({ status: 'processed', processedAt: at, attempts: sql`attempts + 1`, lastError: null })
-    .where('id', '=', id)
     .execute();
 }
 
