@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { SECTOR_SEED } from '../../src/db/seeds/sectors.2026-11-28.js';
-import { isLowPriorityText, suggestSector, type SectorRule } from '../../src/domain/sectors.js';
+import { isLowPriorityText, isNfkcInert, suggestSector, type SectorRule, type SectorSuggestion } from '../../src/domain/sectors.js';
 
 const rules: readonly SectorRule[] = SECTOR_SEED;
 const sectorOf = (text: string): string | undefined => suggestSector(text, rules)?.code;
@@ -131,9 +131,186 @@ describe('suggestSector with custom rules', () => {
     expect(suggestSector('կար', [rules2[1]!])?.code).toBe('whole');
   });
 
+  it('reports keywords found at the same word in the order of the rule', () => {
+    const rules2 = [rule('water', 1, ['ջրամատակարար', 'ջ', 'ջր'])];
+    expect(suggestSector('Ջրամատակարարում', rules2)).toEqual({ code: 'water', score: 1, matched: ['ջրամատակարար', 'ջ', 'ջր'] });
+  });
+
+  it('reports a keyword listed twice once', () => {
+    const twice: SectorRule = { code: 'water', position: 1, keywords: { hy: ['ջուր'], ru: ['вод'], en: ['water', ' ջուր '] } };
+    expect(suggestSector('вода, ջուր', [twice])).toEqual({ code: 'water', score: 2, matched: ['вод', 'ջուր'] });
+  });
+
   it('tolerates rows with a language missing', () => {
     const partial = { code: 'water', position: 1, keywords: { hy: ['ջուր'] } } as unknown as SectorRule;
     expect(suggestSector('ջուր', [partial])?.code).toBe('water');
+  });
+});
+
+/**
+ * suggestSector as first written: normalise with a replace per mark and
+ * variant, find the words with a Unicode-property regex, and try every
+ * keyword of every rule at every word. Slow but plain; the fast one must
+ * agree with it on every text and every set of rules.
+ */
+function referenceSuggestSector(text: string, rules: readonly SectorRule[]): SectorSuggestion | undefined {
+  const words = referenceWordsOf(text);
+  let best: (SectorSuggestion & { position: number }) | undefined;
+  for (const rule of rules) {
+    if (rule.code === 'other') continue;
+    const covered = new Set<number>();
+    const firstAt = new Map<string, number>();
+    for (const source of [...(rule.keywords?.hy ?? []), ...(rule.keywords?.ru ?? []), ...(rule.keywords?.en ?? [])]) {
+      const trimmed = source.trim();
+      const exact = trimmed.startsWith('=');
+      const stems = referenceKeywordWords(exact ? trimmed.slice(1) : trimmed);
+      if (stems.length === 0) continue;
+      for (let i = 0; i + stems.length <= words.length; i++) {
+        if (!stems.every((stem, j) => (exact ? words[i + j] === stem : words[i + j]!.startsWith(stem)))) continue;
+        stems.forEach((_, j) => covered.add(i + j));
+        if (!firstAt.has(trimmed)) firstAt.set(trimmed, i);
+      }
+    }
+    if (covered.size === 0) continue;
+    const score = covered.size;
+    if (
+      best === undefined ||
+      score > best.score ||
+      (score === best.score && (rule.position < best.position || (rule.position === best.position && rule.code < best.code)))
+    ) {
+      const matched = [...firstAt.entries()].sort((a, b) => a[1] - b[1]).map(([source]) => source);
+      best = { code: rule.code, position: rule.position, score, matched };
+    }
+  }
+  return best && { code: best.code, score: best.score, matched: best.matched };
+}
+
+function referenceWordsOf(text: string): string[] {
+  return (
+    text
+      .normalize('NFKC')
+      .toLowerCase()
+      .replace(/[\u055A\u055B\u055C\u055E\u055F\u00AD\u200B-\u200D\u2060\uFEFF]/gu, '')
+      .replace(/\p{M}/gu, '')
+      .replace(/եւ/gu, 'եվ')
+      .replace(/ё/gu, 'е')
+      .match(/[\p{L}\p{N}]+/gu) ?? []
+  );
+}
+
+// The reference only remembers the words of each keyword, or the seeded rules would take seconds.
+const referenceKeywords = new Map<string, string[]>();
+function referenceKeywordWords(keyword: string): string[] {
+  let words = referenceKeywords.get(keyword);
+  if (words === undefined) referenceKeywords.set(keyword, (words = referenceWordsOf(keyword)));
+  return words;
+}
+
+/** Deterministic pseudo-random numbers in [0, 1) (mulberry32), so a failure can be replayed. */
+function randomNumbers(seed: number): () => number {
+  let state = seed;
+  return () => {
+    state = (state + 0x6d2b79f5) | 0;
+    let t = Math.imul(state ^ (state >>> 15), 1 | state);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+describe('suggestSector against the plain reference', () => {
+  const random = randomNumbers(20261128);
+  const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
+  const seedKeywords = SECTOR_SEED.flatMap((s) => [...s.keywords.hy, ...s.keywords.ru, ...s.keywords.en]);
+  // What citizens' texts hold besides plain words, and what the matching must see through or split on.
+  const oddities = [
+    ' ', ', ', '. ', '։ ', '\u00A0', '\n', '-', '(#1)', '12', '٣', '½', '²',
+    '\u055E', '\u055B', '\u055C', '\u055A', '\u055F', '\u055D', '\u00AD', '\u200B', '\u200C', '\u200D', '\u2060', '\uFEFF',
+    '\u0301', '\u0306', '\u0308', '\uFE0F', '\u20E3', '\u0483',
+    'և', 'Եւ', 'ԵՎ', 'եվ', 'ե', 'ւ', 'ու', 'ё', 'Ё', 'и\u0306', 'İ', 'ΣΑ', 'ß', 'ﬁ', 'ｗａｔｅｒ', '𝐰𝐚𝐭𝐞𝐫', '𠀀', '👍', '👏🏻',
+    '\uD800', '\uDC00', '…', '№', '‗', '«', '»', '—', 'Բարև', 'ԲԱՐԵՎ', 'ձեզ', 'bus', 'business', 'газон',
+  ];
+  const fragment = (): string => {
+    const r = random();
+    if (r < 0.45) {
+      // A seed keyword, perhaps upper-cased, cut short, inflected or with an oddity inside.
+      let word = pick(seedKeywords).replace(/^=/, '');
+      if (random() < 0.3) word = word.toUpperCase();
+      if (random() < 0.3) word = word.slice(0, 1 + Math.floor(random() * word.length));
+      if (random() < 0.3) word += pick(['ը', 'ի', 'ից', 'ов', 'ы', 's', 'ing']);
+      if (random() < 0.2) {
+        const at = Math.floor(random() * (word.length + 1));
+        word = word.slice(0, at) + pick(oddities) + word.slice(at);
+      }
+      return word;
+    }
+    if (r < 0.5) return String.fromCharCode(Math.floor(random() * 0x3000));
+    if (r < 0.55) return String.fromCodePoint(Math.floor(random() * 0x110000));
+    return pick(oddities);
+  };
+  const text = (): string => {
+    let t = '';
+    for (let n = Math.floor(random() * 14); n > 0; n--) t += fragment() + (random() < 0.6 ? ' ' : '');
+    return t;
+  };
+  // Small rule sets with the awkward cases: other, equal positions and codes, keywords listed
+  // twice, one-letter, whole-word keywords and phrases, keywords with oddities or without any word.
+  const customRules = (): SectorRule[] =>
+    Array.from({ length: 1 + Math.floor(random() * 5) }, () => {
+      const keywords = Array.from({ length: Math.floor(random() * 6) }, () => {
+        const r = random();
+        const keyword = r < 0.15 ? fragment().slice(0, 1) : r < 0.55 ? fragment() : text().slice(0, 20);
+        return (random() < 0.25 ? '=' : '') + (random() < 0.2 ? ` ${keyword} ` : keyword);
+      });
+      if (keywords.length > 0 && random() < 0.3) keywords.push(keywords[0]!);
+      return {
+        code: pick(['a', 'b', 'c', 'other', 'water']),
+        position: Math.floor(random() * 3),
+        keywords: { hy: keywords.slice(0, 2), ru: keywords.slice(2, 4), en: keywords.slice(4) },
+      };
+    });
+
+  it('agrees on generated texts with the seeded rules', () => {
+    let suggested = 0;
+    for (let i = 0; i < 2500; i++) {
+      const t = text();
+      const expected = referenceSuggestSector(t, rules);
+      expect(suggestSector(t, rules), JSON.stringify(t)).toEqual(expected);
+      if (expected !== undefined) suggested++;
+    }
+    // The texts are close enough to the keywords to exercise the matching, not only the misses.
+    expect(suggested).toBeGreaterThan(600);
+  });
+
+  it('agrees on generated texts with generated rules', () => {
+    for (let i = 0; i < 4000; i++) {
+      const t = text();
+      const generated = customRules();
+      expect(suggestSector(t, generated), JSON.stringify({ t, generated })).toEqual(referenceSuggestSector(t, generated));
+    }
+  });
+});
+
+describe('isNfkcInert', () => {
+  it('holds only units that no string made of them changes under NFKC', () => {
+    const inert: string[] = [];
+    for (let unit = 0; unit < 0x10000; unit++) if (isNfkcInert(unit)) inert.push(String.fromCharCode(unit));
+    expect(inert).toContain('ջ');
+    expect(inert).toContain('ё');
+    const changed: string[] = [];
+    for (const a of inert) {
+      if (a.normalize('NFKC') !== a || /\p{M}/u.test(a) || /[\uD800-\uDFFF]/u.test(a)) changed.push(a);
+      // Only starters are listed, so a longer string could change only through a pair that composes.
+      for (const b of inert) if ((a + b).normalize('NFKC') !== a + b) changed.push(a + b);
+    }
+    expect(changed).toEqual([]);
+  });
+
+  it('leaves out what NFKC does change in citizens\' texts', () => {
+    for (const text of ['\u00A0', '\u2011', 'և', '…', '№', 'ﬁ', 'ｗ', '\u0301', '\u0483', '½', '²']) {
+      expect([...text].some((c) => isNfkcInert(c.charCodeAt(0))), JSON.stringify(text)).toBe(false);
+    }
+    // suggestSector expands the ligature itself, to two units that are inert.
+    expect('և'.normalize('NFKC')).toBe('եւ');
   });
 });
 
