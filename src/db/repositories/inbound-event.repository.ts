@@ -8,7 +8,16 @@ export interface NewInboundEvent {
   platform: Platform;
   origin: 'webhook' | 'poll' | 'import';
   dedupKey: string;
-  payload: unknown;
+  /** The payload, made storable by {@link payloadJson}; ignored when `json` is given. */
+  payload?: unknown;
+  /**
+   * The payload as the JSON text it arrived as, stored exactly so:
+   * PostgreSQL parses it into `jsonb` (it does that in any case), so a
+   * webhook body costs no parse and serialise in Node. Text PostgreSQL
+   * refuses (not JSON, `\u0000`, a lone surrogate, nesting too deep) fails
+   * the insert: the caller then parses it itself and stores `payload`.
+   */
+  json?: string;
 }
 
 /**
@@ -31,7 +40,7 @@ export function payloadJson(payload: unknown): string {
 export async function insertInboundEvent(db: Executor, event: NewInboundEvent): Promise<{ id: number; inserted: boolean }> {
   const inserted = await db
     .insertInto('inboundEvents')
-    .values({ platform: event.platform, origin: event.origin, dedupKey: event.dedupKey, payload: payloadJson(event.payload) })
+    .values({ platform: event.platform, origin: event.origin, dedupKey: event.dedupKey, payload: event.json ?? payloadJson(event.payload) })
     .onConflict((oc) => oc.column('dedupKey').doNothing())
     .returning('id')
     .executeTakeFirst();
@@ -44,7 +53,7 @@ const INBOUND_COLUMNS = [
   column<NewInboundEvent, 'text'>('platform', 'text', (e) => e.platform),
   column<NewInboundEvent, 'text'>('origin', 'text', (e) => e.origin),
   column<NewInboundEvent, 'text'>('dedup_key', 'text', (e) => e.dedupKey),
-  column<NewInboundEvent, 'jsonb'>('payload', 'jsonb', (e) => payloadJson(e.payload)),
+  column<NewInboundEvent, 'jsonb'>('payload', 'jsonb', (e) => e.json ?? payloadJson(e.payload)),
 ];
 
 /**
