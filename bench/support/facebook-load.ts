@@ -6,6 +6,7 @@
  */
 import { createHmac } from 'node:crypto';
 import { connect, type Socket } from 'node:net';
+import { feedCommentPayload } from '../../tests/fakes/facebook-webhook-payloads.js';
 
 /** The Page the load is addressed to (any numeric id works: the parser reads it from the payload). */
 export const LOAD_PAGE_ID = '104857600000777';
@@ -52,33 +53,14 @@ export function commentDelivery(n: number, options: { runTag: string; createdAt?
   const pageId = options.pageId ?? LOAD_PAGE_ID;
   const postId = `${pageId}_${900_000_000_000 + (n % 50)}`;
   const commentId = `${900_000_000_000 + (n % 50)}_${options.runTag}${String(n).padStart(7, '0')}`;
-  const created = options.createdAt ?? new Date();
-  const seconds = Math.floor(created.getTime() / 1000);
-  const payload = {
-    object: 'page',
-    entry: [
-      {
-        id: pageId,
-        time: seconds,
-        changes: [
-          {
-            field: 'feed',
-            value: {
-              from: { id: String(7_300_000_000_000_000 + n), name: `Քաղաքացի ${n}` },
-              post: { status_type: 'mobile_status_update', is_published: true, updated_time: created.toISOString(), permalink_url: `https://www.facebook.com/${postId}`, id: postId },
-              message: `${TEXTS[n % TEXTS.length]} (#${n})`,
-              post_id: postId,
-              comment_id: commentId,
-              created_time: seconds,
-              item: 'comment',
-              parent_id: postId,
-              verb: 'add',
-            },
-          },
-        ],
-      },
-    ],
-  };
+  const payload = feedCommentPayload({
+    pageId,
+    postId,
+    commentId,
+    from: { id: String(7_300_000_000_000_000 + n), name: `Քաղաքացի ${n}` },
+    message: `${TEXTS[n % TEXTS.length]} (#${n})`,
+    createdTime: options.createdAt ?? new Date(),
+  });
   const body = facebookJson(payload);
   return { commentId, body, signature: signBody(body, options.appSecret) };
 }

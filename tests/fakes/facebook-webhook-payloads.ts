@@ -17,35 +17,26 @@ export interface CommentOptions {
   pageId?: string;
 }
 
+/** A delivery of one change to the Page's feed, in Facebook's envelope. */
+function feedChange(pageId: string, seconds: number, value: Record<string, unknown>) {
+  return { object: 'page', entry: [{ id: pageId, time: seconds, changes: [{ field: 'feed', value }] }] };
+}
+
 export function feedCommentPayload(o: CommentOptions) {
   const pageId = o.pageId ?? PAGE_ID;
   const postId = o.postId ?? `${pageId}_900000000000001`;
   const seconds = Math.floor(o.createdTime.getTime() / 1000);
-  return {
-    object: 'page',
-    entry: [
-      {
-        id: pageId,
-        time: seconds,
-        changes: [
-          {
-            field: 'feed',
-            value: {
-              ...(o.from === null ? {} : { from: o.from ?? { id: '7000000000000001', name: 'Անի Պետրոսյան' } }),
-              post: { status_type: 'mobile_status_update', is_published: true, updated_time: o.createdTime.toISOString(), permalink_url: `https://www.facebook.com/${postId}`, id: postId },
-              message: o.message,
-              post_id: postId,
-              comment_id: o.commentId,
-              created_time: seconds,
-              item: 'comment',
-              parent_id: o.parentId ?? postId,
-              verb: o.verb ?? 'add',
-            },
-          },
-        ],
-      },
-    ],
-  };
+  return feedChange(pageId, seconds, {
+    ...(o.from === null ? {} : { from: o.from ?? { id: '7000000000000001', name: 'Անի Պետրոսյան' } }),
+    post: { status_type: 'mobile_status_update', is_published: true, updated_time: o.createdTime.toISOString(), permalink_url: `https://www.facebook.com/${postId}`, id: postId },
+    message: o.message,
+    post_id: postId,
+    comment_id: o.commentId,
+    created_time: seconds,
+    item: 'comment',
+    parent_id: o.parentId ?? postId,
+    verb: o.verb ?? 'add',
+  });
 }
 
 export function messengerPayload(o: { mid: string; senderId: string; text: string; at: Date; echo?: boolean; pageId?: string }) {
@@ -74,26 +65,12 @@ export function messengerPayload(o: { mid: string; senderId: string; text: strin
 export function pagePostPayload(o: { postId: string; pageId?: string; pageName?: string; createdTime: Date }) {
   const pageId = o.pageId ?? PAGE_ID;
   const seconds = Math.floor(o.createdTime.getTime() / 1000);
-  return {
-    object: 'page',
-    entry: [
-      {
-        id: pageId,
-        time: seconds,
-        changes: [
-          {
-            field: 'feed',
-            value: {
-              from: { id: pageId, name: o.pageName ?? 'Page' },
-              post: { id: o.postId, status_type: 'mobile_status_update', is_published: true, permalink_url: `https://www.facebook.com/${o.postId}` },
-              post_id: o.postId,
-              created_time: seconds,
-              item: 'status',
-              verb: 'add',
-            },
-          },
-        ],
-      },
-    ],
-  };
+  return feedChange(pageId, seconds, {
+    from: { id: pageId, name: o.pageName ?? 'Page' },
+    post: { id: o.postId, status_type: 'mobile_status_update', is_published: true, permalink_url: `https://www.facebook.com/${o.postId}` },
+    post_id: o.postId,
+    created_time: seconds,
+    item: 'status',
+    verb: 'add',
+  });
 }
