@@ -12,7 +12,8 @@
  * pipeline benchmark).
  *
  * Values are passed as text where the drivers differ (timestamps as ISO
- * strings, JSON as its text), so `pg` and the embedded PGlite send the same
+ * strings, JSON as its text, which callers serialise and make storable), so
+ * `pg` and the embedded PGlite send the same
  * thing; SQL casts them back.
  */
 import { sql, type RawBuilder } from 'kysely';
@@ -21,7 +22,8 @@ import type { Database } from '../schema.js';
 /** SQL types a bulk column can have. */
 export type BulkColumnType = 'text' | 'timestamptz' | 'boolean' | 'bigint' | 'jsonb';
 
-type BulkValue<T extends BulkColumnType> = T extends 'boolean' ? boolean | null : T extends 'bigint' ? number | null : T extends 'timestamptz' ? Date | null : T extends 'jsonb' ? unknown : string | null;
+/** What a row gives for a column: `text` and `jsonb` (JSON text) as strings. */
+type BulkValue<T extends BulkColumnType> = T extends 'boolean' ? boolean | null : T extends 'bigint' ? number | null : T extends 'timestamptz' ? Date | null : string | null;
 
 /** One column of a bulk insert: its SQL name (snake_case), type and how a row gives its value. */
 export interface BulkColumn<Row, T extends BulkColumnType = BulkColumnType> {
@@ -38,15 +40,8 @@ export function column<Row, T extends BulkColumnType>(name: string, type: T, val
 }
 
 function arrayOf(type: BulkColumnType, values: unknown[]): Array<string | number | boolean | null> {
-  switch (type) {
-    case 'timestamptz':
-      return values.map((v) => (v instanceof Date ? v.toISOString() : null));
-    case 'jsonb':
-      // Already serialised text stays as it is (callers make it storable, see payloadJson).
-      return values.map((v) => (v === null || v === undefined ? null : typeof v === 'string' ? v : JSON.stringify(v)));
-    default:
-      return values as Array<string | number | boolean | null>;
-  }
+  if (type === 'timestamptz') return values.map((v) => (v instanceof Date ? v.toISOString() : null));
+  return values as Array<string | number | boolean | null>;
 }
 
 /**

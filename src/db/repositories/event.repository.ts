@@ -15,17 +15,7 @@ export interface NewEvent {
 
 /** Appends to the audit log (the table refuses updates and deletes). */
 export async function insertEvent(db: Executor, event: NewEvent): Promise<void> {
-  await db
-    .insertInto('events')
-    .values({
-      type: event.type,
-      inquiryId: event.inquiryId ?? null,
-      actorStaffId: event.actorStaffId ?? null,
-      actorKind: event.actorKind ?? 'system',
-      payload: JSON.stringify(event.payload ?? {}),
-      ...(event.occurredAt ? { occurredAt: event.occurredAt } : {}),
-    })
-    .execute();
+  await insertEvents(db, [event]);
 }
 
 const EVENT_COLUMNS = [

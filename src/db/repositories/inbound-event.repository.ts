@@ -38,15 +38,8 @@ export function payloadJson(payload: unknown): string {
  * returns the first one's id with `inserted: false`.
  */
 export async function insertInboundEvent(db: Executor, event: NewInboundEvent): Promise<{ id: number; inserted: boolean }> {
-  const inserted = await db
-    .insertInto('inboundEvents')
-    .values({ platform: event.platform, origin: event.origin, dedupKey: event.dedupKey, payload: event.json ?? payloadJson(event.payload) })
-    .onConflict((oc) => oc.column('dedupKey').doNothing())
-    .returning('id')
-    .executeTakeFirst();
-  if (inserted) return { id: inserted.id, inserted: true };
-  const existing = await db.selectFrom('inboundEvents').select('id').where('dedupKey', '=', event.dedupKey).executeTakeFirstOrThrow();
-  return { id: existing.id, inserted: false };
+  const [stored] = await insertInboundEvents(db, [event]);
+  return stored!;
 }
 
 const INBOUND_COLUMNS = [
@@ -96,7 +89,7 @@ export interface TakenInboundEvent {
   /** Its status before: only a `pending` event was taken (and is `processed` now). */
   status: InboundEventRow['status'];
   platform: Platform;
-  /** The stored payload of a taken event; undefined for one that was not pending. */
+  /** The stored payload of a taken event; null for one that was not pending. */
   payload: unknown;
 }
 
@@ -124,7 +117,7 @@ export async function takeInboundEvents(trx: Executor, ids: number[], at: Date):
     select locked.id, locked.status, locked.platform, taken.payload
     from locked left join taken on taken.id = locked.id
     order by locked.id`.execute(trx);
-  return rows.map((r) => ({ ...r, payload: r.payload ?? undefined }));
+  return rows;
 }
 
 /** Undoes {@link takeInboundEvents} for events of this transaction that could not be processed: pending again, as before. */
