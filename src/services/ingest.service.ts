@@ -174,13 +174,19 @@ const INQUIRY_COLUMNS = [
   column<NewInquiry, 'bigint'>('previous_inquiry_id', 'bigint', (i) => i.previousInquiryId ?? null),
 ];
 
+/** A citizen item to store as a message of its inquiry (whose id is known by the time it is written). */
+interface NewMessage {
+  inquiry: ThreadInquiry;
+  item: CitizenItem;
+}
+
 const MESSAGE_COLUMNS = [
-  column<{ inquiry: ThreadInquiry; item: CitizenItem }, 'bigint'>('inquiry_id', 'bigint', (m) => m.inquiry.id!),
-  column<{ inquiry: ThreadInquiry; item: CitizenItem }, 'text'>('platform', 'text', (m) => m.item.platform),
-  column<{ inquiry: ThreadInquiry; item: CitizenItem }, 'text'>('external_id', 'text', (m) => m.item.externalId),
-  column<{ inquiry: ThreadInquiry; item: CitizenItem }, 'text'>('author_id', 'text', (m) => m.item.authorId ?? null),
-  column<{ inquiry: ThreadInquiry; item: CitizenItem }, 'text'>('text', 'text', (m) => m.item.text),
-  column<{ inquiry: ThreadInquiry; item: CitizenItem }, 'timestamptz'>('posted_at', 'timestamptz', (m) => m.item.postedAt),
+  column<NewMessage, 'bigint'>('inquiry_id', 'bigint', (m) => m.inquiry.id!),
+  column<NewMessage, 'text'>('platform', 'text', (m) => m.item.platform),
+  column<NewMessage, 'text'>('external_id', 'text', (m) => m.item.externalId),
+  column<NewMessage, 'text'>('author_id', 'text', (m) => m.item.authorId ?? null),
+  column<NewMessage, 'text'>('text', 'text', (m) => m.item.text),
+  column<NewMessage, 'timestamptz'>('posted_at', 'timestamptz', (m) => m.item.postedAt),
 ];
 
 const asDate = (value: Date | string): Date => (value instanceof Date ? value : new Date(value));
@@ -195,17 +201,18 @@ async function applyCitizenItems(deps: IngestDeps, trx: Trx, entries: CitizenEnt
   if (entries.length === 0) return;
   // Serialise items of one citizen in one thread, so two of their messages
   // processed at once cannot open two inquiries. Sorted: batches lock in one order.
-  const keys = [...new Set(entries.map((e) => threadKey(e.item)).filter((k): k is string => k !== undefined))].sort();
+  const threads = new Map<string, { platform: string; threadId: string; authorId: string }>();
+  for (const { item } of entries) {
+    const key = threadKey(item);
+    if (key !== undefined) threads.set(key, { platform: item.platform, threadId: item.threadId!, authorId: item.authorId! });
+  }
+  const keys = [...threads.keys()].sort();
   if (keys.length > 0) await sql`select pg_advisory_xact_lock(hashtextextended(k, 0)) from unnest(${keys}::text[]) as k`.execute(trx);
 
   // In one round trip: the items stored before, and the latest inquiry of
   // each citizen in each thread (as findLatestInquiryInThread, for all at once).
   const platforms = [...new Set(entries.map((e) => e.item.platform))];
-  const split = keys.map((k) => {
-    const [platform, ...rest] = k.split('|');
-    const authorId = rest.pop()!;
-    return { platform: platform!, threadId: rest.join('|'), authorId };
-  });
+  const split = keys.map((k) => threads.get(k)!);
   const { rows: found } = await sql<
     | { known: true; platform: string; externalId: string }
     | ({ known: false } & Pick<InquiryRow, 'id' | 'platform' | 'threadId' | 'authorId' | 'status' | 'postedAt' | 'lastCitizenAt'>)
@@ -231,7 +238,7 @@ async function applyCitizenItems(deps: IngestDeps, trx: Trx, entries: CitizenEnt
   }
 
   let inserts: ThreadInquiry[] = [];
-  let messages: Array<{ inquiry: ThreadInquiry; item: CitizenItem }> = [];
+  let messages: NewMessage[] = [];
   let events: Array<() => NewEvent> = [];
   let joinedOut: Array<{ inquiry: ThreadInquiry; out: ItemOutcome }> = [];
   const touched = new Set<ThreadInquiry>();
