@@ -11,12 +11,14 @@
  * by a warm-up that is not counted.
  */
 import { spawn } from 'node:child_process';
+import os from 'node:os';
 import path from 'node:path';
 import { Queue } from 'bullmq';
 import pg from 'pg';
 import { BENCH_REDIS_URL, benchQueuePrefix, benchRedis, createBenchDatabase, deleteQueuePrefix } from './support/bench-env.js';
 import { commentDelivery, loadServiceEnv, sendDeliveries } from './support/facebook-load.js';
 import { round, type Figure } from './support/figures.js';
+import { processGroups, startCpuMeter, type CpuReading } from './support/process-cpu.js';
 import { repoRoot, startServiceProcess } from './support/service-process.js';
 
 export interface IngestThroughputOptions {
@@ -37,8 +39,33 @@ export interface IngestThroughputResult {
   pipeline: { elapsedMs: number; perSecond: number; webhooksAcceptedPerSecond: number; refusals: Record<string, number> };
   rawBullmq: { elapsedMs: number; perSecond: number };
   ratio: number;
+  /** CPU microseconds per inquiry (pipeline) and per job (raw BullMQ), by process, and the machine's busy cores. */
+  cpu: { pipeline: CpuCost; rawBullmq: CpuCost };
   figures: Figure[];
 }
+
+/** What a run cost in CPU: microseconds per inquiry or job, by process and for the whole machine. */
+export interface CpuCost {
+  available: boolean;
+  microsecondsPerItem: Record<string, number>;
+  machineMicrosecondsPerItem: number;
+  /** Average cores busy over the run, of `cpus`. */
+  busyCores: number;
+  stealCores: number;
+  cpus: number;
+}
+
+const cpuCost = (reading: CpuReading, items: number): CpuCost => ({
+  available: reading.available,
+  microsecondsPerItem: Object.fromEntries(Object.entries(reading.seconds).map(([name, s]) => [name, round((s * 1e6) / items)])),
+  machineMicrosecondsPerItem: round((reading.machineBusySeconds * 1e6) / items),
+  busyCores: round(reading.machineBusySeconds / reading.elapsedSeconds, 2),
+  stealCores: round(reading.stealSeconds / reading.elapsedSeconds, 2),
+  cpus: reading.cpus,
+});
+
+// The processes every run involves besides its own: the servers on this machine (when they run elsewhere, they read 0).
+const serverGroups = () => [processGroups.executable('PostgreSQL', 'postgres'), processGroups.executable('Redis', 'redis-server')];
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
@@ -71,13 +98,15 @@ async function runPipeline(count: number, warmup: number, concurrency: number, o
     await sendDeliveries(all.slice(0, warmup), { baseUrl: service.url, concurrency });
     await waitFor(async () => (await inquiries()) >= warmup && (await cardJobs()) >= warmup, 60_000, 'the warm-up inquiries');
 
+    const meter = startCpuMeter([processGroups.pid('service', service.pid), ...serverGroups(), processGroups.pid('load sender', process.pid)], { cpus: os.cpus().length });
     const started = performance.now();
     const sent = await sendDeliveries(all.slice(warmup), { baseUrl: service.url, concurrency });
     const acceptedMs = performance.now() - started;
     await waitFor(async () => (await inquiries()) >= warmup + count && (await cardJobs()) >= warmup + count, 300_000, 'every inquiry and card job');
     const elapsedMs = performance.now() - started;
+    const cpu = cpuCost(meter.stop(), count);
     if ((await inquiries()) !== warmup + count) throw new Error('the pipeline made more inquiries than comments were sent');
-    return { elapsedMs, perSecond: (count / elapsedMs) * 1000, webhooksAcceptedPerSecond: (count / acceptedMs) * 1000, refusals: sent.refusals };
+    return { elapsedMs, perSecond: (count / elapsedMs) * 1000, webhooksAcceptedPerSecond: (count / acceptedMs) * 1000, refusals: sent.refusals, cpu };
   } finally {
     await client.end();
     await notify.close();
@@ -126,6 +155,7 @@ async function runRawBullmq(count: number, warmup: number, concurrency: number, 
   try {
     await addAll(0, warmup);
     await waitFor(async () => (await completed()) >= warmup, 60_000, 'the raw warm-up jobs');
+    const meter = startCpuMeter([processGroups.pid('worker', child.pid!), ...serverGroups(), processGroups.pid('adder', process.pid)], { cpus: os.cpus().length });
     const started = performance.now();
     await addAll(warmup, warmup + count);
     // Completed jobs are capped at 10,000 by removeOnComplete; count what is left to do instead.
@@ -134,7 +164,7 @@ async function runRawBullmq(count: number, warmup: number, concurrency: number, 
       return Object.values(c).reduce((a, b) => a + b, 0) === 0;
     }, 300_000, 'every raw job');
     const elapsedMs = performance.now() - started;
-    return { elapsedMs, perSecond: (count / elapsedMs) * 1000 };
+    return { elapsedMs, perSecond: (count / elapsedMs) * 1000, cpu: cpuCost(meter.stop(), count) };
   } finally {
     child.kill('SIGTERM');
     await exited;
@@ -154,17 +184,35 @@ export async function benchIngestThroughput(options: IngestThroughputOptions = {
   log(`ingest throughput: the pipeline, ${count} signed webhooks…`);
   const pipeline = await runPipeline(count, warmup, concurrency, options);
   const ratio = pipeline.perSecond / raw.perSecond;
+  const { cpu: pipelineCpu, ...pipelineRest } = pipeline;
   return {
     count,
     concurrency,
-    pipeline: { ...pipeline, elapsedMs: round(pipeline.elapsedMs), perSecond: round(pipeline.perSecond), webhooksAcceptedPerSecond: round(pipeline.webhooksAcceptedPerSecond) },
+    pipeline: { ...pipelineRest, elapsedMs: round(pipeline.elapsedMs), perSecond: round(pipeline.perSecond), webhooksAcceptedPerSecond: round(pipeline.webhooksAcceptedPerSecond) },
     rawBullmq: { elapsedMs: round(raw.elapsedMs), perSecond: round(raw.perSecond) },
     ratio: round(ratio, 3),
+    cpu: { pipeline: pipelineCpu, rawBullmq: raw.cpu },
     figures: [
       { benchmark: 'ingest', measure: `pipeline: ${count} webhooks → inquiries → card jobs`, value: pipeline.perSecond, unit: 'inquiries/s', target: { op: '>=', value: 1000 } },
       { benchmark: 'ingest', measure: `raw BullMQ: ${count} jobs added and processed`, value: raw.perSecond, unit: 'jobs/s' },
       { benchmark: 'ingest', measure: 'pipeline / raw BullMQ', value: ratio, unit: '', target: { op: '>=', value: 0.5 } },
       { benchmark: 'ingest', measure: 'webhooks answered 200 (storing only)', value: pipeline.webhooksAcceptedPerSecond, unit: 'webhooks/s' },
+      ...cpuFigures('pipeline', 'inquiry', pipelineCpu),
+      ...cpuFigures('raw BullMQ', 'job', raw.cpu),
     ],
   };
+}
+
+/**
+ * Where the CPU of a run went, per inquiry or job: why the ratio is what it
+ * is. Both runs share the machine's cores, so a run whose items cost more CPU
+ * in all its processes together cannot go as fast once the cores are busy.
+ */
+function cpuFigures(run: string, item: string, cpu: CpuCost): Figure[] {
+  if (!cpu.available) return [];
+  return [
+    ...Object.entries(cpu.microsecondsPerItem).map(([name, us]): Figure => ({ benchmark: 'ingest', measure: `${run}: CPU per ${item}, ${name}`, value: us, unit: 'µs' })),
+    { benchmark: 'ingest', measure: `${run}: CPU per ${item}, whole machine`, value: cpu.machineMicrosecondsPerItem, unit: 'µs' },
+    { benchmark: 'ingest', measure: `${run}: cores busy (of ${cpu.cpus})`, value: cpu.busyCores, unit: 'cores', ...(cpu.stealCores >= 0.05 ? { note: `${cpu.stealCores} cores stolen by the hypervisor` } : {}) },
+  ];
 }
