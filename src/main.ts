@@ -138,6 +138,7 @@ export async function startService(options: StartOptions): Promise<RunningServic
         readiness: [
           { name: 'database', check: async () => void (await sql`select 1`.execute(database.db)) },
           { name: 'redis', check: async () => void (await connection.ping()) },
+          ...parts.flatMap((p) => p.readiness ?? []),
         ],
         routes: parts.flatMap((p) => p.routes ?? []),
       });

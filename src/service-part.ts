@@ -32,6 +32,11 @@ export interface ServicePart {
   workers?: Worker[];
   routes?: Array<(app: FastifyInstance) => void | Promise<void>>;
   scheduleHandlers?: ScheduleHandlers;
+  /**
+   * Checks `/readyz` runs besides the database and Redis: each throws, with
+   * a message for the operator (never a secret), while the part cannot work.
+   */
+  readiness?: Array<{ name: string; check: () => Promise<void> }>;
   start?: () => Promise<void>;
   close?: () => Promise<void>;
 }

@@ -10,6 +10,7 @@
  */
 import { configSecrets } from '../config.js';
 import { telegramWebhookRoutes } from '../http/webhooks/telegram.webhook.js';
+import { describeError } from '../observability/redact.js';
 import { renderReportForTelegram, renderStatsForTelegram } from '../reports/telegram-report.js';
 import { upsertSchedulers, type ScheduleHandlers } from '../queue/schedulers.js';
 import { createNotifyWorker } from '../queue/workers/notify.worker.js';
@@ -79,12 +80,20 @@ export function createTelegramPart(tuning: TelegramPartTuning = {}) {
       stats: (_args, locale) => renderStatsForTelegram(db, locale, config, now()),
     };
     const bot = createBot({ config, logger: log, db, producers, client, pacer, now, botUsername, reports });
+    // Set when the bot stops receiving updates for good (a revoked token): until a
+    // restart, /readyz answers 503 with the reason, so a probe or an operator sees
+    // it; webhooks are still stored and cards wait in the queue meanwhile.
+    let stoppedBecause: string | undefined;
+    const stopReceiving = (error: unknown, message: string) => {
+      stoppedBecause = `${message}: ${describeError(error, secrets)}`;
+      log.fatal({ err: error }, message);
+    };
     const { webhookUrl, webhookSecret } = config.telegram;
     const source = createUpdateSource({
       ...api,
       handler: (update) => bot.handleUpdate(update),
       mode: webhookUrl && webhookSecret ? { kind: 'webhook', url: webhookUrl, secret: webhookSecret } : { kind: 'polling', timeoutSeconds: tuning.pollTimeoutSeconds ?? 30 },
-      onFatalError: (error) => log.fatal({ err: error }, 'the bot stopped receiving updates; fix TELEGRAM_BOT_TOKEN and restart'),
+      onFatalError: (error) => stopReceiving(error, 'the bot stopped receiving updates; fix TELEGRAM_BOT_TOKEN and restart'),
     });
 
     const worker = createNotifyWorker({
@@ -145,7 +154,7 @@ export function createTelegramPart(tuning: TelegramPartTuning = {}) {
         const waitMs = Math.min(60_000, 2_000 * 2 ** Math.min(attempt, 5));
         log.warn({ err: error, waitMs }, 'Telegram is not reachable; the bot will try again (cards wait in the queue meanwhile)');
         retry = setTimeout(() => {
-          startReceiving(attempt + 1).catch((e: unknown) => log.fatal({ err: e }, 'the bot could not start; fix the cause and restart'));
+          startReceiving(attempt + 1).catch((e: unknown) => stopReceiving(e, 'the bot could not start; fix the cause and restart'));
         }, waitMs);
       }
     };
@@ -155,6 +164,14 @@ export function createTelegramPart(tuning: TelegramPartTuning = {}) {
       workers: [worker],
       routes: source.mode === 'webhook' ? [telegramWebhookRoutes(source)] : [],
       scheduleHandlers,
+      readiness: [
+        {
+          name: 'telegram',
+          check: async () => {
+            if (stoppedBecause) throw new Error(stoppedBecause);
+          },
+        },
+      ],
       start: async () => {
         await startReceiving(0);
         await upsertSchedulers(queues.schedule, [
