@@ -11,7 +11,6 @@
  * by a warm-up that is not counted.
  */
 import { spawn } from 'node:child_process';
-import os from 'node:os';
 import path from 'node:path';
 import { Queue } from 'bullmq';
 import pg from 'pg';
@@ -98,7 +97,7 @@ async function runPipeline(count: number, warmup: number, concurrency: number, o
     await sendDeliveries(all.slice(0, warmup), { baseUrl: service.url, concurrency });
     await waitFor(async () => (await inquiries()) >= warmup && (await cardJobs()) >= warmup, 60_000, 'the warm-up inquiries');
 
-    const meter = startCpuMeter([processGroups.pid('service', service.pid), ...serverGroups(), processGroups.pid('load sender', process.pid)], { cpus: os.cpus().length });
+    const meter = startCpuMeter([processGroups.pid('service', service.pid), ...serverGroups(), processGroups.pid('load sender', process.pid)]);
     const started = performance.now();
     const sent = await sendDeliveries(all.slice(warmup), { baseUrl: service.url, concurrency });
     const acceptedMs = performance.now() - started;
@@ -155,7 +154,7 @@ async function runRawBullmq(count: number, warmup: number, concurrency: number, 
   try {
     await addAll(0, warmup);
     await waitFor(async () => (await completed()) >= warmup, 60_000, 'the raw warm-up jobs');
-    const meter = startCpuMeter([processGroups.pid('worker', child.pid!), ...serverGroups(), processGroups.pid('adder', process.pid)], { cpus: os.cpus().length });
+    const meter = startCpuMeter([processGroups.pid('worker', child.pid!), ...serverGroups(), processGroups.pid('adder', process.pid)]);
     const started = performance.now();
     await addAll(warmup, warmup + count);
     // Completed jobs are capped at 10,000 by removeOnComplete; count what is left to do instead.

@@ -10,6 +10,7 @@
  * interval's worth).
  */
 import { readdirSync, readFileSync } from 'node:fs';
+import os from 'node:os';
 
 /** One process as `/proc/<pid>/stat` shows it. */
 export interface ProcessInfo {
@@ -109,7 +110,7 @@ export const processGroups = {
 };
 
 /** Starts measuring the groups' CPU (and the machine's) from now. */
-export function startCpuMeter(groups: ProcessGroup[], options: { intervalMs?: number; cpus: number }): CpuMeter {
+export function startCpuMeter(groups: ProcessGroup[], options: { intervalMs?: number } = {}): CpuMeter {
   const started = performance.now();
   const machineAtStart = readMachine();
   // Per pid: the group, its ticks at the start of the window (0 for one started later) and at its last reading.
@@ -143,7 +144,7 @@ export function startCpuMeter(groups: ProcessGroup[], options: { intervalMs?: nu
         seconds,
         machineBusySeconds: machine.busy / TICKS_PER_SECOND,
         stealSeconds: machine.steal / TICKS_PER_SECOND,
-        cpus: options.cpus,
+        cpus: os.cpus().length,
       };
     },
   };
