@@ -14,7 +14,7 @@
  *   503 and Facebook delivers again later. Processing happens in the ingest
  *   queue; if enqueueing fails the reconciler queues it later.
  */
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 import { isValidWebhookSignature, constantTimeEquals, webhookDedupKey } from '../../connectors/facebook/webhook-signature.js';
 import type { Db } from '../../db/create-db.js';
 import { insertInboundEvents, type NewInboundEvent } from '../../db/repositories/inbound-event.repository.js';
@@ -112,6 +112,12 @@ export function facebookWebhookRoutes(deps: FacebookWebhookDeps): (app: FastifyI
       },
     });
 
+    // Not stored: Facebook delivers again after a non-200.
+    const unavailable = (reply: FastifyReply, error: unknown) => {
+      log.error({ error: describeError(error, deps.secrets) }, 'could not store the webhook delivery; answered 503 so Facebook delivers it again');
+      return reply.code(503).send({ error: 'not stored, try again' });
+    };
+
     app.get(FACEBOOK_WEBHOOK_PATH, { logLevel: 'warn' }, async (req, reply) => {
       // The query carries the verify token: this route's requests are not logged (logLevel warn).
       const query = req.query as Record<string, string | undefined>;
@@ -142,14 +148,10 @@ export function facebookWebhookRoutes(deps: FacebookWebhookDeps): (app: FastifyI
       // parsing it here as well would cost a tenth of the intake. A body with more brackets
       // than the nesting allowed, or one whose value PostgreSQL refuses, takes the careful
       // way below; a database that cannot store anything gets its 503 at once.
-      const unavailable = (error: unknown) => {
-        log.error({ error: describeError(error, deps.secrets) }, 'could not store the webhook delivery; answered 503 so Facebook delivers it again');
-        return reply.code(503).send({ error: 'not stored, try again' });
-      };
       if (bracketCount(raw) <= MAX_NESTING) {
         const outcome = await store.submit({ platform: 'facebook', origin: 'webhook', dedupKey, json: raw.toString('utf8') }).catch((error: unknown) => ({ error }));
         if (!('error' in outcome)) stored = outcome;
-        else if (!refusedAsData(outcome.error)) return unavailable(outcome.error);
+        else if (!refusedAsData(outcome.error)) return unavailable(reply, outcome.error);
       }
       if (!stored) {
         let payload: unknown;
@@ -170,7 +172,7 @@ export function facebookWebhookRoutes(deps: FacebookWebhookDeps): (app: FastifyI
           if ('error' in outcome) throw outcome.error;
           stored = outcome;
         } catch (error) {
-          return unavailable(error);
+          return unavailable(reply, error);
         }
       }
       deps.metrics?.inboundReceived.inc({ platform: 'facebook', origin: 'webhook', duplicate: String(!stored.inserted) });
