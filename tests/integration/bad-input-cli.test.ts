@@ -7,11 +7,11 @@
  * mistake that slipped through would show as a wrong exit code, not a
  * connection error.
  */
-import { spawn } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { COMMANDS } from '../../src/cli.js';
+import { runCli } from '../support/run-cli.js';
 import { createTestDatabase, redisUrl, uniqueQueuePrefix, type TestDatabase } from '../support/test-env.js';
 
 const DIR = path.resolve('tests/fixtures/bad-input/cli');
@@ -37,24 +37,12 @@ afterAll(async () => {
   await tdb?.close();
 });
 
-function run(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const env = { PATH: process.env.PATH ?? '', DATABASE_URL: tdb.url, REDIS_URL: redisUrl(), QUEUE_PREFIX: uniqueQueuePrefix('badcli'), LOG_LEVEL: 'warn' };
-    const child = spawn(process.execPath, [path.resolve('bin/ardzagank.js'), ...args], { env, cwd: path.resolve('tests/fixtures/bad-input') });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`ardzagank ${args.join(' ')} did not exit within 30 s\n${stdout}\n${stderr}`));
-    }, 30_000);
-    child.on('exit', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
+const run = (args: string[]) =>
+  runCli(args, {
+    env: { DATABASE_URL: tdb.url, REDIS_URL: redisUrl(), QUEUE_PREFIX: uniqueQueuePrefix('badcli'), LOG_LEVEL: 'warn' },
+    cwd: path.resolve('tests/fixtures/bad-input'),
+    timeoutMs: 30_000,
   });
-}
 
 describe('bad command-line arguments', () => {
   it('has a corpus', () => expect(cases.length).toBeGreaterThanOrEqual(15));

@@ -5,11 +5,11 @@
  * says how to fix it. The compiled command, started with such an
  * environment, exits 2 with that message alone: no stack trace, no start.
  */
-import { spawn } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../../src/config.js';
+import { runCli } from '../support/run-cli.js';
 
 const DIR = path.resolve('tests/fixtures/bad-input/config');
 
@@ -34,23 +34,7 @@ function refusal(env: Record<string, string>): ConfigError {
   throw new Error('loadConfig accepted it');
 }
 
-function runCli(args: string[], env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [path.resolve('bin/ardzagank.js'), ...args], { env: { PATH: process.env.PATH ?? '', ...env }, cwd: path.resolve('tests/fixtures/bad-input') });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`ardzagank ${args.join(' ')} did not exit within 30 s\n${stdout}\n${stderr}`));
-    }, 30_000);
-    child.on('exit', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
+const runStart = (env: Record<string, string>) => runCli(['start'], { env, cwd: path.resolve('tests/fixtures/bad-input'), timeoutMs: 30_000 });
 
 describe('bad configuration', () => {
   it('has a corpus', () => expect(cases.length).toBeGreaterThanOrEqual(30));
@@ -75,7 +59,7 @@ describe('bad configuration', () => {
   it('the command refuses to start with one clear message and exit code 2, for each kind of mistake', async () => {
     for (const name of ['many-at-once.json', 'telegram-webhook-url-alone.json', 'timezone-unknown.json']) {
       const spec = cases.find((c) => c.file === name)!.spec;
-      const r = await runCli(['start'], spec.env);
+      const r = await runStart(spec.env);
       expect(r.code).toBe(2);
       expect(r.stdout).toBe('');
       expect(r.stderr).toMatch(/^Configuration is not valid \(\d+ problems?\):/);
