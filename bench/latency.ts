@@ -9,7 +9,7 @@
  * would only queue (a burst is the throughput benchmark's business). Both
  * ends are timed by this process's clock: the stand-in runs here.
  */
-import { FakeBotApi } from '../tests/fakes/bot-api.fake.js';
+import { FakeBotApi } from '../src/stand-ins/bot-api.stand-in.js';
 import { BENCH_REDIS_URL, benchQueuePrefix, benchRedis, createBenchDatabase, deleteQueuePrefix } from './support/bench-env.js';
 import { commentDelivery, loadServiceEnv, sendDeliveries } from './support/facebook-load.js';
 import { percentile, round, type Figure } from './support/figures.js';

@@ -6,7 +6,7 @@
  * the kernel's own high-water mark (VmHWM) is read at the end.
  */
 import pg from 'pg';
-import { FakeBotApi } from '../tests/fakes/bot-api.fake.js';
+import { FakeBotApi } from '../src/stand-ins/bot-api.stand-in.js';
 import { BENCH_REDIS_URL, benchQueuePrefix, benchRedis, createBenchDatabase, deleteQueuePrefix } from './support/bench-env.js';
 import { commentDelivery, loadServiceEnv, sendDeliveries } from './support/facebook-load.js';
 import { round, type Figure } from './support/figures.js';

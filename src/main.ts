@@ -18,11 +18,11 @@ import { QUEUE_NAMES } from './queue/jobs.js';
 import { closeQueues, createProducers, createQueues } from './queue/producers.js';
 import { checkRedis, createRedisConnection } from './queue/redis.js';
 import { createScheduleWorker, restoreSchedulers, upsertSchedulers, type ScheduleHandlers } from './queue/schedulers.js';
-import { digestPart } from './queue/workers/digest.worker.js';
+import { digestPart } from './reports/digest/digest.part.js';
 import { createIngestWorker } from './queue/workers/ingest.worker.js';
-import { facebookPart, facebookWebhooksPart } from './services/facebook-parts.js';
-import { createIngestDeps } from './services/ingest-deps.js';
-import { reconcile } from './services/reconciler.service.js';
+import { facebookPart, facebookWebhooksPart } from './connectors/facebook/facebook.part.js';
+import { createIngestDeps } from './inbox/ingest-deps.js';
+import { reconcile } from './inbox/reconcile.workflow.js';
 import type { PartFactory, ServiceContext, ServicePart } from './service-part.js';
 
 export type { PartFactory, ServiceContext, ServicePart } from './service-part.js';

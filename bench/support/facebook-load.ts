@@ -6,7 +6,7 @@
  */
 import { createHmac } from 'node:crypto';
 import { connect, type Socket } from 'node:net';
-import { feedCommentPayload } from '../../tests/fakes/facebook-webhook-payloads.js';
+import { feedCommentPayload } from '../../src/stand-ins/facebook-webhook-payloads.js';
 
 /** The Page the load is addressed to (any numeric id works: the parser reads it from the payload). */
 export const LOAD_PAGE_ID = '104857600000777';

@@ -10,7 +10,7 @@
 import type { TelegramMessage, TelegramUpdate, TelegramUser } from '../telegram/telegram-client.js';
 import { TelegramApiError, TelegramHttpError } from '../telegram/telegram-errors.js';
 import type { StaffRow } from '../db/schema.js';
-import { can, recordDenied, resolveStaff } from '../services/staff.service.js';
+import { can, recordDenied, resolveStaff } from '../inbox/staff.workflow.js';
 import type { BaseContext, BotDeps, CallbackContext, CallbackRoute, CommandContext, CommandRoute, Feature, MessageContext, ReplyRoute } from './bot-context.js';
 import { accessFeature } from './features/access.feature.js';
 import { answerFeature } from './features/answer.feature.js';

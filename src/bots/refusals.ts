@@ -1,6 +1,6 @@
 /** Turns a refused action into the notice the presser sees, recording real refusals. */
-import type { Refusal } from '../services/claim.service.js';
-import type { ComposeRefusal } from '../services/reply-compose.service.js';
+import type { Refusal } from '../inbox/claim.workflow.js';
+import type { ComposeRefusal } from '../inbox/compose-reply.workflow.js';
 import type { CallbackContext } from './bot-context.js';
 
 export async function explainRefusal(ctx: CallbackContext, refusal: Refusal | ComposeRefusal, action: string, inquiryId?: number): Promise<void> {

@@ -13,7 +13,7 @@ import {
   listBaselines,
   parseBaselineAssignment,
   setBaseline,
-} from '../services/baseline.service.js';
+} from '../reports/baseline.service.js';
 import type { BaselineMetric } from '../reports/report.model.js';
 import { UsageError, parseCommandArgs, type Command, type CommandIo } from './command.js';
 

@@ -7,7 +7,7 @@ import { parsePeriodSpec, PeriodSpecError, weekRange } from '../domain/periods.j
 import { createLogger } from '../observability/logger.js';
 import { htmlToPlainText } from '../reports/digest/digest.text.js';
 import { REPORT_LANGS, type ReportLang } from '../reports/i18n/index.js';
-import { createDigestService, type DigestTelegram } from '../services/digest.service.js';
+import { createDigestService, type DigestTelegram } from '../reports/digest/digest.service.js';
 import { createTelegramClient } from '../telegram/telegram-client.js';
 import { UsageError, parseCommandArgs, type Command } from './command.js';
 

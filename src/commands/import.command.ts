@@ -4,7 +4,7 @@ import { loadConfig } from '../config.js';
 import { openDatabase } from '../db/create-db.js';
 import { migrateToLatest } from '../db/migrate.js';
 import { createLogger } from '../observability/logger.js';
-import { importInquiriesCsv } from '../services/import.service.js';
+import { importInquiriesCsv } from '../inbox/import.workflow.js';
 import { UsageError, parseCommandArgs, type Command } from './command.js';
 
 const USAGE = `ardzagank import FILE.csv [--unanswered open|dismissed] [--dry-run]

@@ -12,7 +12,7 @@ import type { SourceRow } from '../db/schema.js';
 import { createLogger, type Logger } from '../observability/logger.js';
 import { jobId } from '../queue/jobs.js';
 import { closeQueues, createProducers, createQueues } from '../queue/producers.js';
-import { resumePausedSource } from '../services/facebook-source.service.js';
+import { resumePausedSource } from '../inbox/source-health.workflow.js';
 import { UsageError, type Command, type CommandIo } from './command.js';
 
 const USAGE = `ardzagank sources [list]

@@ -7,7 +7,7 @@ import { openDatabase } from '../db/create-db.js';
 import { migrateToLatest } from '../db/migrate.js';
 import type { Locale, StaffRole } from '../db/schema.js';
 import { createLogger, type Logger } from '../observability/logger.js';
-import { STAFF_ROLES, addStaff, listStaff, removeStaff, setStaffRole, type Actor } from '../services/staff.service.js';
+import { STAFF_ROLES, addStaff, listStaff, removeStaff, setStaffRole, type Actor } from '../inbox/staff.workflow.js';
 import { UsageError, type Command, type CommandIo } from './command.js';
 
 const USAGE = `ardzagank staff [list]

@@ -19,11 +19,11 @@ import { loadConfig, type Config } from '../config.js';
 import { localDateOf, monthRange, instantOfLocalTime } from '../domain/periods.js';
 import { startService, type RunningService } from '../main.js';
 import { createLogger, type Logger } from '../observability/logger.js';
-import { addStaff } from '../services/staff.service.js';
+import { addStaff } from '../inbox/staff.workflow.js';
 import type { TelegramUpdate } from '../telegram/telegram-client.js';
 import { DEMO_ADMIN_ID, DEMO_POSTS, DEMO_QUESTIONS, DEMO_STAFF, type DemoPerson, type DemoQuestion } from './demo-script.js';
-import type { GraphApiFake } from '../../tests/fakes/graph-api.fake.js';
-import type { FakeBotApi, SentMessage } from '../../tests/fakes/bot-api.fake.js';
+import type { GraphApiFake } from '../stand-ins/graph-api.stand-in.js';
+import type { FakeBotApi, SentMessage } from '../stand-ins/bot-api.stand-in.js';
 
 const PAGE_ID = '104857600000777';
 const PAGE_NAME = 'Համայնքապետարան';
@@ -116,9 +116,9 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
   const t = messagesFor('hy');
 
   // The stand-ins live with the tests; the build compiles them for the demo.
-  const { startGraphApiFake } = await import('../../tests/fakes/graph-api.fake.js');
-  const { FakeBotApi: BotApi } = await import('../../tests/fakes/bot-api.fake.js');
-  const { feedCommentPayload, messengerPayload: messengerWebhook, pagePostPayload } = await import('../../tests/fakes/facebook-webhook-payloads.js');
+  const { startGraphApiFake } = await import('../stand-ins/graph-api.stand-in.js');
+  const { FakeBotApi: BotApi } = await import('../stand-ins/bot-api.stand-in.js');
+  const { feedCommentPayload, messengerPayload: messengerWebhook, pagePostPayload } = await import('../stand-ins/facebook-webhook-payloads.js');
   const graph: GraphApiFake = await startGraphApiFake({ page: { id: PAGE_ID, name: PAGE_NAME, accessToken: PAGE_TOKEN }, now: clock.now });
   const bot: FakeBotApi = await BotApi.start({ now: () => clock.now().getTime(), bot: { first_name: 'Արձագանք', username: 'ardzagank_demo_bot' } });
   const dataDir = options.databaseUrl ? undefined : mkdtempSync(path.join(tmpdir(), 'ardzagank-demo-'));

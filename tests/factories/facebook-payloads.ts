@@ -1,2 +1,2 @@
 // The payload builders live with the fakes, which the demo uses too.
-export * from '../fakes/facebook-webhook-payloads.js';
+export * from '../../src/stand-ins/facebook-webhook-payloads.js';

@@ -8,10 +8,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.js';
 import { startService, type RunningService } from '../../src/main.js';
-import { createFacebookPart } from '../../src/services/facebook-parts.js';
+import { createFacebookPart } from '../../src/connectors/facebook/facebook.part.js';
 import { sendDeliveries } from '../../bench/support/facebook-load.js';
 import { insertPendingReply, insertStaff } from '../factories/facebook-fixtures.js';
-import { startGraphApiFake, type GraphApiFake } from '../fakes/graph-api.fake.js';
+import { startGraphApiFake, type GraphApiFake } from '../../src/stand-ins/graph-api.stand-in.js';
 import { createTestDatabase, createTestRedis, deletePrefix, redisUrl, silentLogger, uniqueQueuePrefix, type TestDatabase } from '../support/test-env.js';
 import { citizenComments, count, faultServiceEnv, PAGE_ID, SECRETS } from './support/fault-service.js';
 import { unleashGraphChaos } from './support/graph-chaos.js';

@@ -11,7 +11,7 @@ import { loadConfig } from '../../src/config.js';
 import { startService, type RunningService } from '../../src/main.js';
 import { facebookJson, sendDeliveries, signBody, type CommentLoadItem } from '../../bench/support/facebook-load.js';
 import { feedCommentPayload } from '../factories/facebook-payloads.js';
-import { FakeBotApi } from '../fakes/bot-api.fake.js';
+import { FakeBotApi } from '../../src/stand-ins/bot-api.stand-in.js';
 import { createTestDatabase, createTestRedis, deletePrefix, redisUrl, silentLogger, uniqueQueuePrefix, type TestDatabase } from '../support/test-env.js';
 import { citizenComments, count, faultServiceEnv, PAGE_ID, SECRETS, STAFF_CHAT_ID } from './support/fault-service.js';
 

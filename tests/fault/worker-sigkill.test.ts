@@ -10,7 +10,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sendDeliveries } from '../../bench/support/facebook-load.js';
 import { freePort, startServiceProcess, type ServiceProcess } from '../../bench/support/service-process.js';
-import { FakeBotApi } from '../fakes/bot-api.fake.js';
+import { FakeBotApi } from '../../src/stand-ins/bot-api.stand-in.js';
 import { createTestDatabase, createTestRedis, deletePrefix, redisUrl, uniqueQueuePrefix, type TestDatabase } from '../support/test-env.js';
 import { assertBuildIsFresh } from './support/built-service.js';
 import { cardsAtTelegram, citizenComments, count, faultServiceEnv, inquiryTally, STAFF_CHAT_ID } from './support/fault-service.js';

@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { facebookJson, hubSignature, TEST_APP_SECRET, TEST_PAGE_TOKEN, TEST_VERIFY_TOKEN } from '../factories/facebook-fixtures.js';
 import { feedCommentPayload, PAGE_ID } from '../factories/facebook-payloads.js';
 import { eventTypes, insertStaffMember, people } from '../factories/staff.factory.js';
-import { startGraphApiFake, type GraphApiFake } from '../fakes/graph-api.fake.js';
+import { startGraphApiFake, type GraphApiFake } from '../../src/stand-ins/graph-api.stand-in.js';
 import { STAFF_CHAT_ID, createTestClock, startBotHarness, type BotHarness } from '../support/bot-harness.js';
 
 const postedAt = new Date('2026-11-27T07:05:00Z'); // Friday 11:05 in Yerevan

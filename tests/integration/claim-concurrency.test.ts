@@ -7,7 +7,7 @@
 import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TelegramUpdate } from '../../src/telegram/telegram-client.js';
-import { claimInquiry } from '../../src/services/claim.service.js';
+import { claimInquiry } from '../../src/inbox/claim.workflow.js';
 import { insertStaffMember, insertTestInquiry, type Person } from '../factories/staff.factory.js';
 import { STAFF_CHAT_ID, startBotHarness, type BotHarness } from '../support/bot-harness.js';
 

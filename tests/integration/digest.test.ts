@@ -11,11 +11,11 @@ import { loadConfig, type Config } from '../../src/config.js';
 import { createMetrics } from '../../src/observability/metrics.js';
 import { QUEUE_NAMES } from '../../src/queue/jobs.js';
 import { createScheduleWorker } from '../../src/queue/schedulers.js';
-import { digestPart, dueAtOfJob, processDigestJob, scheduleDigest, type DigestPartContext } from '../../src/queue/workers/digest.worker.js';
+import { digestPart, dueAtOfJob, processDigestJob, scheduleDigest, type DigestPartContext } from '../../src/reports/digest/digest.part.js';
 import { CHART_HEIGHT, CHART_WIDTH } from '../../src/reports/renderers/chart.renderer.js';
-import { createDigestService, type DigestService } from '../../src/services/digest.service.js';
+import { createDigestService, type DigestService } from '../../src/reports/digest/digest.service.js';
 import { createTelegramClient } from '../../src/telegram/telegram-client.js';
-import { FAKE_BOT_TOKEN, FakeBotApi } from '../fakes/bot-api.fake.js';
+import { FAKE_BOT_TOKEN, FakeBotApi } from '../../src/stand-ins/bot-api.stand-in.js';
 import { insertInquiries, insertStaff } from '../factories/inquiry.factory.js';
 import { createTestDatabase, createTestRedis, deletePrefix, silentLogger, uniqueQueuePrefix, type TestDatabase } from '../support/test-env.js';
 

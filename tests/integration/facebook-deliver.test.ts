@@ -23,11 +23,11 @@ import { jobId } from '../../src/queue/jobs.js';
 import { closeQueues, createProducers, createQueues, type Producers, type Queues } from '../../src/queue/producers.js';
 import { createDeliverReplyWorker, type DeliverReplyWorkerDeps } from '../../src/queue/workers/deliver-reply.worker.js';
 import { processIngestJob, type IngestWorkerDeps } from '../../src/queue/workers/ingest.worker.js';
-import { ensureFacebookSource } from '../../src/services/facebook-source.service.js';
-import { createIngestDeps } from '../../src/services/ingest-deps.js';
+import { ensureFacebookSource } from '../../src/inbox/source-health.workflow.js';
+import { createIngestDeps } from '../../src/inbox/ingest-deps.js';
 import { insertPendingReply, insertStaff, TEST_APP_SECRET, TEST_PAGE_TOKEN } from '../factories/facebook-fixtures.js';
 import { feedCommentPayload, messengerPayload, PAGE_ID } from '../factories/facebook-payloads.js';
-import { startGraphApiFake, type GraphApiFake, type RecordedRequest } from '../fakes/graph-api.fake.js';
+import { startGraphApiFake, type GraphApiFake, type RecordedRequest } from '../../src/stand-ins/graph-api.stand-in.js';
 import {
   captureLogger,
   createTestDatabase,

@@ -17,12 +17,12 @@ import { createMetrics, type Metrics } from '../../src/observability/metrics.js'
 import { closeQueues, createProducers, createQueues, type Producers, type Queues } from '../../src/queue/producers.js';
 import { processIngestJob, type IngestWorkerDeps } from '../../src/queue/workers/ingest.worker.js';
 import { createSourcePollHandlers } from '../../src/queue/workers/source-poll.worker.js';
-import { pollSource, type SourcePollDeps } from '../../src/services/facebook-poll.service.js';
-import { ensureFacebookSource } from '../../src/services/facebook-source.service.js';
-import { createIngestDeps } from '../../src/services/ingest-deps.js';
+import { pollSource, type SourcePollDeps } from '../../src/inbox/poll-source.workflow.js';
+import { ensureFacebookSource } from '../../src/inbox/source-health.workflow.js';
+import { createIngestDeps } from '../../src/inbox/ingest-deps.js';
 import { TEST_PAGE_TOKEN } from '../factories/facebook-fixtures.js';
 import { messengerPayload, PAGE_ID } from '../factories/facebook-payloads.js';
-import { startGraphApiFake, type GraphApiFake } from '../fakes/graph-api.fake.js';
+import { startGraphApiFake, type GraphApiFake } from '../../src/stand-ins/graph-api.stand-in.js';
 import { captureLogger, createTestDatabase, createTestRedis, deletePrefix, uniqueQueuePrefix, type CapturedLogger, type TestDatabase } from '../support/test-env.js';
 
 const T0 = new Date('2026-11-28T10:00:00Z');

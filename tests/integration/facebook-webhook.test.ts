@@ -13,7 +13,7 @@ import { startService, type RunningService } from '../../src/main.js';
 import { createMetrics } from '../../src/observability/metrics.js';
 import { facebookJson, hubSignature, TEST_APP_SECRET, TEST_PAGE_TOKEN, TEST_VERIFY_TOKEN } from '../factories/facebook-fixtures.js';
 import { feedCommentPayload, PAGE_ID } from '../factories/facebook-payloads.js';
-import { startGraphApiFake, type GraphApiFake } from '../fakes/graph-api.fake.js';
+import { startGraphApiFake, type GraphApiFake } from '../../src/stand-ins/graph-api.stand-in.js';
 import { captureLogger, createTestDatabase, redisUrl, silentLogger, uniqueQueuePrefix, type CapturedLogger, type TestDatabase } from '../support/test-env.js';
 
 let tdb: TestDatabase;

@@ -9,7 +9,7 @@ import { createGraphClient, parseGraphTime, type GraphCallInfo, type GraphClient
 import { GraphApiError, GraphHttpError } from '../../src/connectors/facebook/graph-errors.js';
 import { createLogger } from '../../src/observability/logger.js';
 import { describeError } from '../../src/observability/redact.js';
-import { startGraphApiFake, type GraphApiFake } from '../fakes/graph-api.fake.js';
+import { startGraphApiFake, type GraphApiFake } from '../../src/stand-ins/graph-api.stand-in.js';
 
 const TOKEN = 'EAAGm0PX4ZCpsBAKZCtestPageToken7f3a9c2e51d84b06';
 const PAGE_ID = '104710000000001';

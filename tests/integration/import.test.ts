@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.js';
-import { importInquiriesCsv, parseImportTime } from '../../src/services/import.service.js';
+import { importInquiriesCsv, parseImportTime } from '../../src/inbox/import.workflow.js';
 import { insertStaff } from '../factories/inquiry.factory.js';
 import { createTestDatabase, type TestDatabase } from '../support/test-env.js';
 

@@ -8,9 +8,9 @@ import { createMetrics } from '../../src/observability/metrics.js';
 import { QUEUE_NAMES } from '../../src/queue/jobs.js';
 import { closeQueues, createProducers, createQueues, type Queues } from '../../src/queue/producers.js';
 import { createIngestWorker, processIngestJob, type IngestWorkerDeps } from '../../src/queue/workers/ingest.worker.js';
-import { createIngestDeps } from '../../src/services/ingest-deps.js';
-import { ingestInboundEvents } from '../../src/services/ingest.service.js';
-import { reconcile } from '../../src/services/reconciler.service.js';
+import { createIngestDeps } from '../../src/inbox/ingest-deps.js';
+import { ingestInboundEvents } from '../../src/inbox/ingest.workflow.js';
+import { reconcile } from '../../src/inbox/reconcile.workflow.js';
 import { feedCommentPayload, messengerPayload, PAGE_ID } from '../factories/facebook-payloads.js';
 import { createTestDatabase, createTestRedis, deletePrefix, silentLogger, uniqueQueuePrefix, type TestDatabase } from '../support/test-env.js';
 

@@ -16,7 +16,7 @@ import {
   listBaselines,
   parseBaselineAssignment,
   setBaseline,
-} from '../../src/services/baseline.service.js';
+} from '../../src/reports/baseline.service.js';
 import { insertInquiries, insertMany } from '../factories/inquiry.factory.js';
 import { createTestDatabase, type TestDatabase } from '../support/test-env.js';
 

@@ -17,7 +17,7 @@ import {
 } from '../../src/telegram/telegram-client.js';
 import { TelegramApiError, TelegramHttpError } from '../../src/telegram/telegram-errors.js';
 import { CallbackDataError, callbackData, escapeHtml } from '../../src/telegram/telegram-text.js';
-import { FakeBotApi } from '../fakes/bot-api.fake.js';
+import { FakeBotApi } from '../../src/stand-ins/bot-api.stand-in.js';
 
 const STAFF_CHAT = -1001234567890;
 const AGENT = { id: 501, first_name: 'Անի', username: 'ani_cityhall' };

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sendDeliveries } from '../../bench/support/facebook-load.js';
 import { loadConfig } from '../../src/config.js';
 import { startService, type RunningService } from '../../src/main.js';
-import { FakeBotApi } from '../fakes/bot-api.fake.js';
+import { FakeBotApi } from '../../src/stand-ins/bot-api.stand-in.js';
 import { citizenComments, count, faultServiceEnv, STAFF_CHAT_ID } from '../fault/support/fault-service.js';
 import { createTestDatabase, createTestRedis, deletePrefix, redisUrl, silentLogger, uniqueQueuePrefix, type TestDatabase } from '../support/test-env.js';
 

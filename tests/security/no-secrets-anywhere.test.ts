@@ -14,11 +14,11 @@ import { sql } from 'kysely';
 import { configSecrets, loadConfig } from '../../src/config.js';
 import { createLogger } from '../../src/observability/logger.js';
 import { startService, type RunningService } from '../../src/main.js';
-import { createFacebookPart } from '../../src/services/facebook-parts.js';
+import { createFacebookPart } from '../../src/connectors/facebook/facebook.part.js';
 import { sendDeliveries } from '../../bench/support/facebook-load.js';
 import { insertPendingReply, insertStaff } from '../factories/facebook-fixtures.js';
-import { FakeBotApi } from '../fakes/bot-api.fake.js';
-import { startGraphApiFake, type GraphApiFake, type RecordedRequest } from '../fakes/graph-api.fake.js';
+import { FakeBotApi } from '../../src/stand-ins/bot-api.stand-in.js';
+import { startGraphApiFake, type GraphApiFake, type RecordedRequest } from '../../src/stand-ins/graph-api.stand-in.js';
 import { createTestDatabase, createTestRedis, deletePrefix, redisUrl, uniqueQueuePrefix, type TestDatabase } from '../support/test-env.js';
 import { citizenComments, count, faultServiceEnv, PAGE_ID, SECRETS } from '../fault/support/fault-service.js';
 

@@ -9,7 +9,7 @@ import {
   telegramTextLength,
   truncateForTelegram,
 } from '../../src/telegram/telegram-text.js';
-import { parseTelegramHtml } from '../fakes/bot-api.fake.js';
+import { parseTelegramHtml } from '../../src/stand-ins/bot-api.stand-in.js';
 
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 const graphemes = (text: string): string[] => [...new Intl.Segmenter(undefined, { granularity: 'grapheme' }).segment(text)].map((s) => s.segment);

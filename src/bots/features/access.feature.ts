@@ -9,8 +9,8 @@ import type { CallbackContext, Feature } from '../bot-context.js';
 import { cb, idFrom } from '../callbacks.js';
 import { localeFromTelegram } from '../i18n/index.js';
 import type { StaffRole } from '../../db/schema.js';
-import { createNotices } from '../../services/staff-notice.service.js';
-import { adminTelegramIds, decideAccess, listStaff, requestAccess } from '../../services/staff.service.js';
+import { createNotices } from '../../inbox/staff-notices.workflow.js';
+import { adminTelegramIds, decideAccess, listStaff, requestAccess } from '../../inbox/staff.workflow.js';
 import { showWhole } from './lists.feature.js';
 
 const GRANTABLE: readonly StaffRole[] = ['agent', 'supervisor'];

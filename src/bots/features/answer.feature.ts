@@ -14,7 +14,7 @@ import { renderNotice } from '../notices.js';
 import { renderPreview, type PreviewStatus } from '../previews.js';
 import { explainRefusal } from '../refusals.js';
 import type { InquiryRow, ReplyDraftRow, StaffRow } from '../../db/schema.js';
-import { findCardByMessage } from '../../services/card.service.js';
+import { findCardByMessage } from '../cards/card.service.js';
 import {
   cancelDraft,
   confirmDraft,
@@ -24,9 +24,9 @@ import {
   retryReply,
   reviewDraft,
   setDraftPreview,
-} from '../../services/reply-compose.service.js';
-import { createNotices, findNoticeByMessage, findPrompt, recordPrompt, type NewNotice } from '../../services/staff-notice.service.js';
-import { can, listSupervisors } from '../../services/staff.service.js';
+} from '../../inbox/compose-reply.workflow.js';
+import { createNotices, findNoticeByMessage, findPrompt, recordPrompt, type NewNotice } from '../../inbox/staff-notices.workflow.js';
+import { can, listSupervisors } from '../../inbox/staff.workflow.js';
 import { TelegramApiError } from '../../telegram/telegram-errors.js';
 import { escapeHtml } from '../../telegram/telegram-text.js';
 

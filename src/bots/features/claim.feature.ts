@@ -1,16 +1,16 @@
 /**
  * Claim, release and (for supervisors) reassign, from the card's buttons.
- * The claim itself is atomic (see `claim.service.ts`); the others who press
+ * The claim itself is atomic (see `inbox/claim.workflow.ts`); the others who press
  * at the same time are told who has it.
  */
 import { idFrom, cb } from '../callbacks.js';
 import type { Feature } from '../bot-context.js';
-import { reassignMenu } from '../cards.js';
-import { menuLocale, refreshAfter, showMenu } from '../card-menu.js';
+import { reassignMenu } from '../cards/card-render.js';
+import { menuLocale, refreshAfter, showMenu } from '../cards/card-menu.js';
 import { explainRefusal } from '../refusals.js';
-import { claimInquiry, reassignInquiry, releaseInquiry } from '../../services/claim.service.js';
-import { createNotices } from '../../services/staff-notice.service.js';
-import { listAssignableStaff } from '../../services/staff.service.js';
+import { claimInquiry, reassignInquiry, releaseInquiry } from '../../inbox/claim.workflow.js';
+import { createNotices } from '../../inbox/staff-notices.workflow.js';
+import { listAssignableStaff } from '../../inbox/staff.workflow.js';
 
 export const claimFeature: Feature = {
   callbacks: [

@@ -4,13 +4,13 @@
  */
 import { CARD_DISMISS_REASONS, idFrom, cb } from '../callbacks.js';
 import type { CallbackContext, Feature } from '../bot-context.js';
-import { dismissMenu } from '../cards.js';
-import { menuLocale, refreshAfter, showMenu } from '../card-menu.js';
+import { dismissMenu } from '../cards/card-render.js';
+import { menuLocale, refreshAfter, showMenu } from '../cards/card-menu.js';
 import { renderNotice } from '../notices.js';
 import { explainRefusal } from '../refusals.js';
-import { loadSummaryItems, makeCard, openInquiriesAmong } from '../../services/card.service.js';
-import { dismissInquiry } from '../../services/claim.service.js';
-import { findNotice, findNoticeByMessage } from '../../services/staff-notice.service.js';
+import { loadSummaryItems, makeCard, openInquiriesAmong } from '../cards/card.service.js';
+import { dismissInquiry } from '../../inbox/claim.workflow.js';
+import { findNotice, findNoticeByMessage } from '../../inbox/staff-notices.workflow.js';
 import type { TelegramNoticeRow } from '../../db/schema.js';
 
 /** Shows a summary again as it is now (items made cards or closed lose their buttons). */

@@ -2,7 +2,7 @@
 import type { Feature } from '../bot-context.js';
 import { cb } from '../callbacks.js';
 import { isLocale, LOCALES, messagesFor } from '../i18n/index.js';
-import { setStaffLanguage } from '../../services/staff.service.js';
+import { setStaffLanguage } from '../../inbox/staff.workflow.js';
 
 export const helpFeature: Feature = {
   commands: {

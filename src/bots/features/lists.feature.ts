@@ -8,7 +8,7 @@ import type { CommandContext, Feature } from '../bot-context.js';
 import { formatDuration, formatTime, type Messages } from '../i18n/index.js';
 import { messageLink } from '../links.js';
 import type { InquiryRow } from '../../db/schema.js';
-import { findCards } from '../../services/card.service.js';
+import { findCards } from '../cards/card.service.js';
 import { TELEGRAM_MESSAGE_MAX, escapeHtml, truncateForTelegram } from '../../telegram/telegram-text.js';
 
 const LIST_LIMIT = 25;

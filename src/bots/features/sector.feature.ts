@@ -1,10 +1,10 @@
 /** The sector of an inquiry: a menu of the city's sectors in place of the card's buttons. */
 import { idFrom, cb } from '../callbacks.js';
 import type { Feature } from '../bot-context.js';
-import { sectorMenu } from '../cards.js';
-import { menuLocale, refreshAfter, showMenu } from '../card-menu.js';
+import { sectorMenu } from '../cards/card-render.js';
+import { menuLocale, refreshAfter, showMenu } from '../cards/card-menu.js';
 import { explainRefusal } from '../refusals.js';
-import { setInquirySector } from '../../services/claim.service.js';
+import { setInquirySector } from '../../inbox/claim.workflow.js';
 
 export const sectorFeature: Feature = {
   callbacks: [

@@ -22,7 +22,7 @@ import type { Logger } from '../../observability/logger.js';
 import type { Metrics } from '../../observability/metrics.js';
 import { describeError } from '../../observability/redact.js';
 import type { Producers } from '../../queue/producers.js';
-import { createMicroBatcher } from '../../services/micro-batcher.js';
+import { createMicroBatcher } from '../../lib/micro-batcher.js';
 
 export const FACEBOOK_WEBHOOK_PATH = '/webhooks/facebook';
 

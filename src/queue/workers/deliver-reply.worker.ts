@@ -1,6 +1,6 @@
 /**
  * `reply.deliver` (deliver queue): publishes a staff reply through its
- * platform's connector, exactly once (see `services/reply-delivery.service.ts`).
+ * platform's connector, exactly once (see `inbox/deliver-reply.workflow.ts`).
  *
  * How outcomes become queue behaviour:
  * - sent, failed, not pending: done (a permanent failure is recorded in
@@ -20,7 +20,7 @@ import { DelayedError, UnrecoverableError, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from '../../observability/logger.js';
 import type { Metrics } from '../../observability/metrics.js';
-import { deliverReply, type DeliveryOutcome, type ReplyDeliveryDeps } from '../../services/reply-delivery.service.js';
+import { deliverReply, type DeliveryOutcome, type ReplyDeliveryDeps } from '../../inbox/deliver-reply.workflow.js';
 import { QUEUE_NAMES, type JobPayloads } from '../jobs.js';
 import { createQueueWorker } from '../worker-factory.js';
 

@@ -10,8 +10,8 @@ import { markInboundFailed } from '../../db/repositories/inbound-event.repositor
 import type { Logger } from '../../observability/logger.js';
 import type { Metrics } from '../../observability/metrics.js';
 import { describeError } from '../../observability/redact.js';
-import { ingestInboundEvents, type BatchIngestOutcome, type IngestDeps, type IngestResult } from '../../services/ingest.service.js';
-import { createMicroBatcher } from '../../services/micro-batcher.js';
+import { ingestInboundEvents, type BatchIngestOutcome, type IngestDeps, type IngestResult } from '../../inbox/ingest.workflow.js';
+import { createMicroBatcher } from '../../lib/micro-batcher.js';
 import { QUEUE_NAMES, type JobPayloads } from '../jobs.js';
 import type { Producers } from '../producers.js';
 import { createQueueWorker } from '../worker-factory.js';

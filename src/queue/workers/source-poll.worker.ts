@@ -5,7 +5,7 @@
  */
 import type { Job } from 'bullmq';
 import type { Logger } from '../../observability/logger.js';
-import { pollSource, type PollOutcome, type SourcePollDeps } from '../../services/facebook-poll.service.js';
+import { pollSource, type PollOutcome, type SourcePollDeps } from '../../inbox/poll-source.workflow.js';
 import { jobId, type JobPayloads } from '../jobs.js';
 import type { ScheduleHandlers, SchedulerSpec } from '../schedulers.js';
 

@@ -7,8 +7,8 @@
  */
 import type { Db } from '../../../src/db/create-db.js';
 import { commentDelivery, LOAD_PAGE_ID, LOAD_SECRETS, type CommentLoadItem } from '../../../bench/support/facebook-load.js';
-import type { FakeBotApi } from '../../fakes/bot-api.fake.js';
-import type { GraphApiFake } from '../../fakes/graph-api.fake.js';
+import type { FakeBotApi } from '../../../src/stand-ins/bot-api.stand-in.js';
+import type { GraphApiFake } from '../../../src/stand-ins/graph-api.stand-in.js';
 
 export const STAFF_CHAT_ID = -1001000000077;
 export const PAGE_ID = LOAD_PAGE_ID;

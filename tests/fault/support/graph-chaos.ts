@@ -6,7 +6,7 @@
  * look-up before posting again keeps replies single. Draws come from a seeded
  * generator.
  */
-import type { GraphApiFake, RecordedRequest } from '../../fakes/graph-api.fake.js';
+import type { GraphApiFake, RecordedRequest } from '../../../src/stand-ins/graph-api.stand-in.js';
 
 /** mulberry32: small, seeded, good enough to spread failures. */
 export function seededRandom(seed: number): () => number {

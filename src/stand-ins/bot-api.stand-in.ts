@@ -31,7 +31,7 @@ import type {
   TelegramMessage,
   TelegramUpdate,
   TelegramUser,
-} from '../../src/telegram/telegram-client.js';
+} from '../telegram/telegram-client.js';
 
 /** A token of the right shape (bot id, colon, 35 characters), used unless a test sets its own. */
 export const FAKE_BOT_TOKEN = '7000000001:AAEardzagankStandInToken_0123456789';

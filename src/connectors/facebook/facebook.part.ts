@@ -11,16 +11,16 @@
  *   `GET|POST /webhooks/facebook`.
  *
  */
-import { configSecrets } from '../config.js';
-import { createFacebookConnector } from '../connectors/facebook/facebook.connector.js';
-import { createGraphClient } from '../connectors/facebook/graph-client.js';
-import { facebookWebhookRoutes } from '../http/webhooks/facebook.webhook.js';
-import { jobId } from '../queue/jobs.js';
-import { upsertSchedulers } from '../queue/schedulers.js';
-import { createDeliverReplyWorker, type DeliverReplyWorkerDeps } from '../queue/workers/deliver-reply.worker.js';
-import { createSourcePollHandlers, sourcePollScheduler } from '../queue/workers/source-poll.worker.js';
-import { ensureFacebookSource } from './facebook-source.service.js';
-import type { ServiceContext, ServicePart } from '../service-part.js';
+import { configSecrets } from '../../config.js';
+import { createFacebookConnector } from './facebook.connector.js';
+import { createGraphClient } from './graph-client.js';
+import { facebookWebhookRoutes } from '../../http/webhooks/facebook.webhook.js';
+import { jobId } from '../../queue/jobs.js';
+import { upsertSchedulers } from '../../queue/schedulers.js';
+import { createDeliverReplyWorker, type DeliverReplyWorkerDeps } from '../../queue/workers/deliver-reply.worker.js';
+import { createSourcePollHandlers, sourcePollScheduler } from '../../queue/workers/source-poll.worker.js';
+import { ensureFacebookSource } from '../../inbox/source-health.workflow.js';
+import type { ServiceContext, ServicePart } from '../../service-part.js';
 
 /** What a Facebook part needs from the service. */
 export type FacebookPartContext = ServiceContext;

@@ -21,8 +21,8 @@ import type { Db } from '../db/create-db.js';
 import { insertEvent } from '../db/repositories/event.repository.js';
 import { createBusinessClock, type BusinessClock } from '../domain/business-time.js';
 import { createHolidayCalendar } from '../domain/holidays.js';
-import { createNotices, findUnsentNoticeIds } from './staff-notice.service.js';
-import { listSupervisors } from './staff.service.js';
+import { createNotices, findUnsentNoticeIds } from './staff-notices.workflow.js';
+import { listSupervisors } from './staff.workflow.js';
 
 export interface ReminderDeps {
   db: Db;

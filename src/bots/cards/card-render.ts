@@ -6,13 +6,13 @@
  * tells the card worker whether an edit would change anything.
  */
 import { createHash } from 'node:crypto';
-import type { InlineKeyboardButton, InlineKeyboardMarkup } from '../telegram/telegram-client.js';
-import { TELEGRAM_MESSAGE_MAX, escapeHtml, truncateForTelegram } from '../telegram/telegram-text.js';
-import type { Locale } from '../db/schema.js';
-import type { CardView, SectorNames } from '../services/card.service.js';
-import { CARD_DISMISS_REASONS, cb } from './callbacks.js';
-import { formatDuration, formatTime, messagesFor, type Messages } from './i18n/index.js';
-import { facebookPostUrl, startLink } from './links.js';
+import type { InlineKeyboardButton, InlineKeyboardMarkup } from '../../telegram/telegram-client.js';
+import { TELEGRAM_MESSAGE_MAX, escapeHtml, truncateForTelegram } from '../../telegram/telegram-text.js';
+import type { Locale } from '../../db/schema.js';
+import type { CardView, SectorNames } from './card.service.js';
+import { CARD_DISMISS_REASONS, cb } from '../callbacks.js';
+import { formatDuration, formatTime, messagesFor, type Messages } from '../i18n/index.js';
+import { facebookPostUrl, startLink } from '../links.js';
 
 /** Visible characters of citizen text on a card; the rest is behind the "whole text" link. */
 export const CARD_TEXT_BUDGET = 1500;

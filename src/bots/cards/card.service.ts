@@ -5,11 +5,11 @@
  * never send the same card and edits of one inquiry apply in order.
  */
 import { sql } from 'kysely';
-import type { Db } from '../db/create-db.js';
-import { insertEvent } from '../db/repositories/event.repository.js';
-import type { InquiryRow, ReplyStatus, ReplyVisibility, TelegramCardRow } from '../db/schema.js';
-import { isOpen } from '../domain/inquiry.js';
-import { isLowPriorityText } from '../domain/sectors.js';
+import type { Db } from '../../db/create-db.js';
+import { insertEvent } from '../../db/repositories/event.repository.js';
+import type { InquiryRow, ReplyStatus, ReplyVisibility, TelegramCardRow } from '../../db/schema.js';
+import { isOpen } from '../../domain/inquiry.js';
+import { isLowPriorityText } from '../../domain/sectors.js';
 
 export interface SectorNames {
   code: string;

@@ -12,7 +12,7 @@ import { insertEvent } from '../db/repositories/event.repository.js';
 import { lockInquiry } from '../db/repositories/inquiry.repository.js';
 import type { InquiryRow, StaffRow } from '../db/schema.js';
 import { DISMISS_REASONS, isOpen, type DismissReason } from '../domain/inquiry.js';
-import { can, findStaffById } from './staff.service.js';
+import { can, findStaffById } from './staff.workflow.js';
 
 /** Why an action was not done. `denied` is a refusal by role or ownership. */
 export type Refusal =

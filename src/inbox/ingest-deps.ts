@@ -10,7 +10,7 @@ import { createBusinessClock } from '../domain/business-time.js';
 import { createHolidayCalendar } from '../domain/holidays.js';
 import { isLowPriorityText, suggestSector, type SectorRule } from '../domain/sectors.js';
 import type { Logger } from '../observability/logger.js';
-import type { IngestDeps } from './ingest.service.js';
+import type { IngestDeps } from './ingest.workflow.js';
 
 const RULES_TTL_MS = 60_000;
 

@@ -4,13 +4,13 @@
  * A card whose buttons were replaced is marked dirty (its rendered hash is
  * cleared), so the next `card.update` edits it even if the state is the same.
  */
-import type { InlineKeyboardMarkup } from '../telegram/telegram-client.js';
-import { TelegramApiError } from '../telegram/telegram-errors.js';
-import { findCard, findCardByMessage, loadSummaryItems, recordCardRendered } from '../services/card.service.js';
-import { findNoticeByMessage } from '../services/staff-notice.service.js';
-import type { CallbackContext } from './bot-context.js';
-import { messageLink } from './links.js';
-import { renderNotice } from './notices.js';
+import type { InlineKeyboardMarkup } from '../../telegram/telegram-client.js';
+import { TelegramApiError } from '../../telegram/telegram-errors.js';
+import { findCard, findCardByMessage, loadSummaryItems, recordCardRendered } from './card.service.js';
+import { findNoticeByMessage } from '../../inbox/staff-notices.workflow.js';
+import type { CallbackContext } from '../bot-context.js';
+import { messageLink } from '../links.js';
+import { renderNotice } from '../notices.js';
 
 /** Replaces the buttons of the pressed message with a menu. */
 export async function showMenu(ctx: CallbackContext, inquiryId: number, menu: InlineKeyboardMarkup): Promise<void> {

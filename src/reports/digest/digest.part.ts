@@ -8,10 +8,10 @@ import type { Job, Queue } from 'bullmq';
 import { configSecrets, type Config } from '../../config.js';
 import type { OpenedDatabase } from '../../db/create-db.js';
 import type { Logger } from '../../observability/logger.js';
-import { createDigestService, type DigestRunResult, type DigestService } from '../../services/digest.service.js';
+import { createDigestService, type DigestRunResult, type DigestService } from './digest.service.js';
 import { createTelegramClient } from '../../telegram/telegram-client.js';
-import { jobId, type JobPayloads } from '../jobs.js';
-import { upsertSchedulers, type ScheduleHandlers } from '../schedulers.js';
+import { jobId, type JobPayloads } from '../../queue/jobs.js';
+import { upsertSchedulers, type ScheduleHandlers } from '../../queue/schedulers.js';
 
 /** When a `digest.send` job was due: its payload, else its scheduler's fire time. */
 export function dueAtOfJob(job: Pick<Job, 'data' | 'opts' | 'timestamp'>): Date {

@@ -34,7 +34,7 @@ import { isOpen } from '../domain/inquiry.js';
 import type { Logger } from '../observability/logger.js';
 import { scrubSecrets } from '../observability/redact.js';
 import type { Producers } from '../queue/producers.js';
-import { pauseSourceForDeadCredentials, throttleSourceUntil } from './facebook-source.service.js';
+import { pauseSourceForDeadCredentials, throttleSourceUntil } from './source-health.workflow.js';
 
 /** How far back from `in_flight_at` a found reply still counts as ours (clock skew between us and the platform). */
 const LOOKUP_SKEW_MS = 5 * 60_000;

@@ -10,8 +10,8 @@
 import type { Db } from '../db/create-db.js';
 import type { BaselineRow } from '../db/schema.js';
 import { localDateOf, parsePeriodSpec, PeriodSpecError } from '../domain/periods.js';
-import { parseCsv } from '../reports/csv.js';
-import { BASELINE_METRICS, type BaselineMetric } from '../reports/report.model.js';
+import { parseCsv } from './csv.js';
+import { BASELINE_METRICS, type BaselineMetric } from './report.model.js';
 
 /** A baseline could not be stored; the message says why and what to do. */
 export class BaselineError extends Error {

@@ -20,7 +20,7 @@ import type { Logger } from '../observability/logger.js';
 import type { Metrics } from '../observability/metrics.js';
 import { describeError, scrubSecrets } from '../observability/redact.js';
 import type { Producers } from '../queue/producers.js';
-import { pauseSourceForDeadCredentials, throttleSourceUntil } from './facebook-source.service.js';
+import { pauseSourceForDeadCredentials, throttleSourceUntil } from './source-health.workflow.js';
 
 export interface SourcePollDeps {
   db: Db;

@@ -22,16 +22,16 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as delay } from 'node:timers/promises';
 import { CronExpressionParser } from 'cron-parser';
-import type { Config } from '../config.js';
-import type { Db } from '../db/create-db.js';
-import type { Logger } from '../observability/logger.js';
-import { scrubSecrets } from '../observability/redact.js';
-import { buildDigestData, digestWeekFor, type DigestData } from '../reports/digest/digest.data.js';
-import { chartWeeksOf, digestCaption, renderDigestHtml } from '../reports/digest/digest.text.js';
-import { catalogFor, type ReportLang } from '../reports/i18n/index.js';
-import { renderWeeklyChart } from '../reports/renderers/chart.renderer.js';
-import type { Period } from '../domain/periods.js';
-import { TelegramApiError, TelegramHttpError } from '../telegram/telegram-errors.js';
+import type { Config } from '../../config.js';
+import type { Db } from '../../db/create-db.js';
+import type { Logger } from '../../observability/logger.js';
+import { scrubSecrets } from '../../observability/redact.js';
+import { buildDigestData, digestWeekFor, type DigestData } from './digest.data.js';
+import { chartWeeksOf, digestCaption, renderDigestHtml } from './digest.text.js';
+import { catalogFor, type ReportLang } from '../i18n/index.js';
+import { renderWeeklyChart } from '../renderers/chart.renderer.js';
+import type { Period } from '../../domain/periods.js';
+import { TelegramApiError, TelegramHttpError } from '../../telegram/telegram-errors.js';
 
 /** A claim older than this with nothing recorded is taken over (its process died). */
 export const STALE_CLAIM_MS = 10 * 60_000;

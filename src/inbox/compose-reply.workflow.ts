@@ -12,7 +12,7 @@ import { insertEvent } from '../db/repositories/event.repository.js';
 import { lockInquiry } from '../db/repositories/inquiry.repository.js';
 import type { InquiryRow, ReplyDraftRow, ReplyRow, ReplyVisibility, StaffRow } from '../db/schema.js';
 import { isOpen } from '../domain/inquiry.js';
-import { can, findStaffById } from './staff.service.js';
+import { can, findStaffById } from './staff.workflow.js';
 
 /** How an answer to this inquiry can be published. */
 export function allowedVisibilities(inquiry: Pick<InquiryRow, 'platform' | 'kind'>): ReplyVisibility[] {
