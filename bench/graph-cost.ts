@@ -13,6 +13,8 @@ import { createLogger } from '../src/observability/logger.js';
 import { closeQueues, createProducers, createQueues } from '../src/queue/producers.js';
 import { ensureFacebookSource } from '../src/inbox/source-health.workflow.js';
 import { pollSource, type PollOutcome } from '../src/inbox/poll-source.workflow.js';
+import { createConnectorRegistry } from '../src/connectors/registry.js';
+import { facebookModuleOf } from '../src/connectors/facebook/facebook.module.js';
 import { startGraphApiFake } from '../src/stand-ins/graph-api.stand-in.js';
 import { benchQueuePrefix, benchRedis, createBenchDatabase, deleteQueuePrefix } from './support/bench-env.js';
 import { LOAD_PAGE_ID, LOAD_SECRETS } from './support/facebook-load.js';
@@ -47,7 +49,7 @@ export async function benchGraphCost(options: { posts?: number; newComments?: nu
     const client = createGraphClient({ baseUrl: graph.url, version: 'v24.0', accessToken: LOAD_SECRETS.pageToken, logger, onCall: () => calls++ });
     const connector = createFacebookConnector({ graph: client, pageId: LOAD_PAGE_ID, lookbackDays: 14, logger });
     const source = await ensureFacebookSource(opened.db, LOAD_PAGE_ID);
-    const deps = { db: opened.db, producers: createProducers(queues), logger, now: () => clock, connectors: { facebook: connector } };
+    const deps = { db: opened.db, producers: createProducers(queues), logger, now: () => clock, registry: createConnectorRegistry([facebookModuleOf({ sourceId: source.id, connector })]) };
     const poll = async (): Promise<{ calls: number; requests: number; outcome: PollOutcome }> => {
       const [c, r] = [calls, graph.requests.length];
       const outcome = await pollSource(deps, source.id);

@@ -1,8 +1,11 @@
 /**
  * Composition root: config → database (migrated) → Redis and queues →
- * workers and schedulers → HTTP. The parts that are configured run; for each
- * part that is off, one line says which variable turns it on. `close()` stops
- * everything in reverse order (SIGTERM/SIGINT call it).
+ * connector registry (one module per platform) and parts (Telegram bot,
+ * digest) → ONE worker per queue over its handler table → HTTP → schedulers.
+ * The parts that are configured run; for each part that is off, one line
+ * says which variable turns it on. A queue whose worker runs must have a
+ * handler for every one of its jobs, or the service does not start.
+ * `close()` stops everything in reverse order (SIGTERM/SIGINT call it).
  */
 import type { FastifyInstance } from 'fastify';
 import { sql } from 'kysely';
@@ -10,22 +13,33 @@ import { telegramPart } from './bots/telegram.part.js';
 import { configSecrets, type Config } from './config.js';
 import { openDatabase } from './db/create-db.js';
 import { migrateToLatest } from './db/migrate.js';
+import { buildConnectorRegistry, DEFAULT_CONNECTORS, type ConnectorFactory } from './connectors/registry.js';
 import { countInquiriesByStatus } from './db/repositories/inquiry.repository.js';
 import { createHttpServer } from './http/server.js';
 import { createLogger, type Logger } from './observability/logger.js';
 import { createMetrics, registerStateGauges } from './observability/metrics.js';
-import { QUEUE_NAMES } from './queue/jobs.js';
+import { reconcile } from './inbox/reconcile.workflow.js';
+import { createIngestDeps } from './inbox/ingest-deps.js';
+import { assertCompleteTable, type JobHandler, type JobHandlers } from './queue/handlers.js';
+import { jobsOf, QUEUE_NAMES, type JobName } from './queue/jobs.js';
 import { closeQueues, createProducers, createQueues } from './queue/producers.js';
 import { checkRedis, createRedisConnection } from './queue/redis.js';
-import { createScheduleWorker, restoreSchedulers, upsertSchedulers, type ScheduleHandlers } from './queue/schedulers.js';
-import { digestPart } from './reports/digest/digest.part.js';
+import { restoreSchedulers, upsertSchedulers } from './queue/schedulers.js';
+import { createDeliverReplyWorker, type DeliverReplyWorkerDeps } from './queue/workers/deliver-reply.worker.js';
 import { createIngestWorker } from './queue/workers/ingest.worker.js';
-import { facebookPart, facebookWebhooksPart } from './connectors/facebook/facebook.part.js';
-import { createIngestDeps } from './inbox/ingest-deps.js';
-import { reconcile } from './inbox/reconcile.workflow.js';
-import type { PartFactory, ServiceContext, ServicePart } from './service-part.js';
+import { createScheduleWorker } from './queue/workers/schedule.worker.js';
+import { createSourcePollHandlers } from './queue/workers/source-poll.worker.js';
+import { createQueueWorker } from './queue/worker-factory.js';
+import { digestPart } from './reports/digest/digest.part.js';
+import type { PartFactory, ServiceContext, ServicePart, WorkerSettings } from './service-part.js';
 
 export type { PartFactory, ServiceContext, ServicePart } from './service-part.js';
+
+/** Tuning of the delivery and polling workflows that tests (and only tests) change; times in milliseconds. */
+export interface WorkflowTuning {
+  delivery?: Pick<DeliverReplyWorkerDeps, 'retryDelayMs' | 'parkDelayMs' | 'slowDownMs' | 'maxAttempts' | 'maxRateLimitMs' | 'highUsagePercent'>;
+  pollSlowDownMs?: number;
+}
 
 export interface StartOptions {
   config: Config;
@@ -33,6 +47,11 @@ export interface StartOptions {
   now?: () => Date;
   /** Extra parts (tests, demo). */
   parts?: PartFactory[];
+  /** The parts that exist (default {@link DEFAULT_PARTS}; tests replace them). */
+  defaultParts?: PartFactory[];
+  /** The platforms (default `DEFAULT_CONNECTORS`; tests add or tune them). */
+  connectors?: ConnectorFactory[];
+  tuning?: WorkflowTuning;
   /** Listen on HTTP (default true). */
   http?: boolean;
   /** Reconcile interval (default 5 minutes). */
@@ -47,8 +66,16 @@ export interface RunningService {
   close(): Promise<void>;
 }
 
-/** The parts that exist; each says when it is off. */
-export const DEFAULT_PARTS: PartFactory[] = [facebookPart, facebookWebhooksPart, telegramPart, digestPart];
+/** The parts that exist besides the platforms; each says when it is off. */
+export const DEFAULT_PARTS: PartFactory[] = [telegramPart, digestPart];
+
+/** A handler for the job of a part that is off: its scheduled runs are skipped with the part's off line. */
+function offHandler(off: string): JobHandler<JobName> {
+  return async (_job, log) => {
+    log.debug(off);
+    return { skipped: off };
+  };
+}
 
 export async function startService(options: StartOptions): Promise<RunningService> {
   const { config } = options;
@@ -94,6 +121,58 @@ export async function startService(options: StartOptions): Promise<RunningServic
       inquiriesByStatus: () => countInquiriesByStatus(database.db),
     });
 
+    const registry = await buildConnectorRegistry(ctx, options.connectors ?? DEFAULT_CONNECTORS);
+    for (const module of registry.modules) {
+      for (const line of module.off ?? []) logger.info(line);
+      if (module.close) closers.push({ name: `${module.platform} connector`, close: module.close });
+    }
+
+    const parts: ServicePart[] = [];
+    const handlers: JobHandlers = {};
+    const settings: Partial<Record<keyof typeof QUEUE_NAMES, WorkerSettings>> = {};
+    const addHandlers = (more: JobHandlers, owner: string) => {
+      for (const name of Object.keys(more) as JobName[]) {
+        if (handlers[name]) throw new Error(`Two parts handle the job "${name}" (the second is ${owner}): keep one.`);
+      }
+      Object.assign(handlers, more);
+    };
+    for (const factory of [...(options.defaultParts ?? DEFAULT_PARTS), ...(options.parts ?? [])]) {
+      const part = await factory(ctx);
+      if ('off' in part) {
+        logger.info(part.off);
+        addHandlers(Object.fromEntries((factory.jobs ?? []).map((name) => [name, offHandler(part.off)])), 'an off part');
+        continue;
+      }
+      parts.push(part);
+      addHandlers(part.handlers ?? {}, part.name);
+      Object.assign(settings, part.workers ?? {});
+      if (part.close) closers.push({ name: part.name, close: part.close });
+    }
+
+    const secretsOf = secrets;
+    const tuning = options.tuning ?? {};
+    const cardsOn = jobsOf('notify').some((name) => handlers[name] !== undefined);
+    const runReconcile = () => reconcile({ db: database.db, queues, logger, metrics, cards: cardsOn, replies: registry.publishes });
+    addHandlers(
+      {
+        'reconcile.run': async () => runReconcile(),
+        ...createSourcePollHandlers({
+          db: database.db,
+          producers,
+          logger,
+          metrics,
+          now,
+          registry,
+          secrets: secretsOf,
+          ...(tuning.pollSlowDownMs === undefined ? {} : { slowDownMs: tuning.pollSlowDownMs }),
+        }),
+      },
+      'the core',
+    );
+
+    // One worker per queue, each over a complete handler table (checked before anything runs).
+    const scheduleHandlers = assertCompleteTable('schedule', handlers);
+    const notifyHandlers = cardsOn ? assertCompleteTable('notify', handlers) : undefined;
     const ingestWorker = createIngestWorker({
       db: database.db,
       producers,
@@ -102,28 +181,27 @@ export async function startService(options: StartOptions): Promise<RunningServic
       connection,
       prefix: config.queuePrefix,
       secrets,
-      ingest: createIngestDeps({ db: database.db, config, logger, now }),
+      ingest: createIngestDeps({ db: database.db, config, logger, now, registry }),
     });
     closers.push({ name: 'ingest worker', close: () => ingestWorker.close() });
-
-    const parts: ServicePart[] = [];
-    for (const factory of [...DEFAULT_PARTS, ...(options.parts ?? [])]) {
-      const part = await factory(ctx);
-      if ('off' in part) {
-        logger.info(part.off);
-        continue;
-      }
-      parts.push(part);
-      for (const w of part.workers ?? []) closers.push({ name: `${part.name} worker`, close: () => w.close() });
-      if (part.close) closers.push({ name: part.name, close: part.close });
+    const deliverWorker = createDeliverReplyWorker({
+      db: database.db,
+      producers,
+      logger,
+      metrics,
+      connection,
+      prefix: config.queuePrefix,
+      now,
+      registry,
+      secrets,
+      ...tuning.delivery,
+    });
+    closers.push({ name: 'deliver worker', close: () => deliverWorker.close() });
+    if (notifyHandlers) {
+      const notifyWorker = createQueueWorker({ queue: QUEUE_NAMES.notify, handlers: notifyHandlers, connection, prefix: config.queuePrefix, logger, metrics, ...settings.notify });
+      closers.push({ name: 'notify worker', close: () => notifyWorker.close() });
     }
-
-    const cardsOn = parts.some((p) => p.name === 'telegram');
-    const repliesOn = parts.some((p) => p.name === 'facebook');
-    const runReconcile = () => reconcile({ db: database.db, queues, logger, metrics, cards: cardsOn, replies: repliesOn });
-    const handlers: ScheduleHandlers = { 'reconcile.run': async () => runReconcile() };
-    for (const part of parts) Object.assign(handlers, part.scheduleHandlers ?? {});
-    const scheduleWorker = createScheduleWorker({ connection, prefix: config.queuePrefix, logger, metrics, handlers });
+    const scheduleWorker = createScheduleWorker({ connection, prefix: config.queuePrefix, logger, metrics, handlers: scheduleHandlers });
     closers.push({ name: 'schedule worker', close: () => scheduleWorker.close() });
     await upsertSchedulers(queues.schedule, [
       { id: 'reconcile', repeat: { every: options.reconcileEveryMs ?? 5 * 60_000 }, job: { name: 'reconcile.run', data: { reason: 'schedule' } } },
@@ -140,12 +218,13 @@ export async function startService(options: StartOptions): Promise<RunningServic
           { name: 'redis', check: async () => void (await connection.ping()) },
           ...parts.flatMap((p) => p.readiness ?? []),
         ],
-        routes: parts.flatMap((p) => p.routes ?? []),
+        routes: [...registry.modules.flatMap((m) => m.routes ?? []), ...parts.flatMap((p) => p.routes ?? [])],
       });
       closers.push({ name: 'http', close: () => http!.close() });
       address = await http.listen({ host: config.http.host, port: config.http.port });
     }
 
+    for (const module of registry.modules) await module.start?.();
     for (const part of parts) await part.start?.();
     // Anything left pending by a crash or an emptied Redis is queued again now.
     await runReconcile();
@@ -169,7 +248,11 @@ export async function startService(options: StartOptions): Promise<RunningServic
     watchdog.unref();
     closers.push({ name: 'schedule watchdog', close: async () => clearInterval(watchdog) });
     logger.info(
-      { address, parts: ['database', 'queues', 'http', ...parts.map((p) => p.name)], queues: Object.values(QUEUE_NAMES) },
+      {
+        address,
+        parts: ['database', 'queues', 'http', ...registry.modules.filter((m) => m.account).map((m) => m.platform), ...parts.map((p) => p.name)],
+        queues: Object.values(QUEUE_NAMES),
+      },
       'ardzagank is running',
     );
     return { ctx, http, address, close: closeAll };

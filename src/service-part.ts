@@ -1,17 +1,18 @@
 /**
  * The contract between the composition root (`main.ts`) and the parts it
- * runs (Facebook connector, Telegram bot, weekly digest…). Parts import this
- * module, never `main.ts`.
+ * runs (the Telegram bot, the weekly digest…; platforms are connector
+ * modules, `connectors/registry.ts`). Parts import this module, never `main.ts`.
  */
-import type { Worker } from 'bullmq';
+import type { WorkerOptions } from 'bullmq';
 import type { FastifyInstance } from 'fastify';
 import type { Redis } from 'ioredis';
 import type { Config } from './config.js';
 import type { OpenedDatabase } from './db/create-db.js';
 import type { Logger } from './observability/logger.js';
 import type { Metrics } from './observability/metrics.js';
+import type { JobHandlers } from './queue/handlers.js';
+import type { JobName, QueueName } from './queue/jobs.js';
 import type { Producers, Queues } from './queue/producers.js';
-import type { ScheduleHandlers } from './queue/schedulers.js';
 
 /** What every part gets to build itself. */
 export interface ServiceContext {
@@ -26,12 +27,24 @@ export interface ServiceContext {
   now: () => Date;
 }
 
+/** Settings of a queue's one worker. */
+export interface WorkerSettings {
+  concurrency?: number;
+  limiter?: WorkerOptions['limiter'];
+}
+
 /** A running part of the service. */
 export interface ServicePart {
   name: string;
-  workers?: Worker[];
+  /**
+   * The jobs this part runs. The service runs one worker per queue over the
+   * handlers of all parts; a queue's worker starts only with a handler for
+   * every job of that queue (the notify queue runs only when a part handles it).
+   */
+  handlers?: JobHandlers;
+  /** Settings of the worker of a queue this part's handlers fill (the notify queue's pace). */
+  workers?: Partial<Record<QueueName, WorkerSettings>>;
   routes?: Array<(app: FastifyInstance) => void | Promise<void>>;
-  scheduleHandlers?: ScheduleHandlers;
   /**
    * Checks `/readyz` runs besides the database and Redis: each throws, with
    * a message for the operator (never a secret), while the part cannot work.
@@ -41,5 +54,17 @@ export interface ServicePart {
   close?: () => Promise<void>;
 }
 
-/** A part factory returns the part, or one line saying it is off and which variable turns it on. */
-export type PartFactory = (ctx: ServiceContext) => Promise<ServicePart | { off: string }>;
+/** A part that is off: one line saying which variable turns it on. */
+export interface OffPart {
+  off: string;
+}
+
+/** A part factory returns the part, or says it is off. */
+export interface PartFactory {
+  (ctx: ServiceContext): Promise<ServicePart | OffPart>;
+  /**
+   * The scheduled jobs the part runs. While it is off, their runs (scheduled
+   * by an earlier start) are skipped with its off line.
+   */
+  readonly jobs?: readonly JobName[];
+}

@@ -12,14 +12,16 @@ import { configSecrets } from '../config.js';
 import { telegramWebhookRoutes } from '../http/webhooks/telegram.webhook.js';
 import { describeError } from '../observability/redact.js';
 import { renderReportForTelegram, renderStatsForTelegram } from '../reports/telegram-report.js';
-import { upsertSchedulers, type ScheduleHandlers } from '../queue/schedulers.js';
-import { createNotifyWorker } from '../queue/workers/notify.worker.js';
+import type { JobHandlers } from '../queue/handlers.js';
+import type { JobName } from '../queue/jobs.js';
+import { upsertSchedulers } from '../queue/schedulers.js';
+import { createNotifyHandlers, notifyWorkerSettings } from '../queue/workers/notify.worker.js';
 import { takeUnsummarisedLowPriority } from './cards/card.service.js';
 import { checkReminders } from '../inbox/reminders.workflow.js';
 import { createNotices } from '../inbox/staff-notices.workflow.js';
 import { createTelegramClient, createUpdateSource, type BotCommand, type TelegramBotUser } from '../telegram/telegram-client.js';
 import { TelegramHttpError } from '../telegram/telegram-errors.js';
-import type { ServiceContext, ServicePart } from '../service-part.js';
+import type { OffPart, PartFactory, ServiceContext, ServicePart } from '../service-part.js';
 import type { BotReports } from './bot-context.js';
 import { createBot } from './create-bot.js';
 import { createGroupPacer } from './group-pacer.js';
@@ -44,13 +46,16 @@ export interface TelegramPartTuning {
   reports?: BotReports;
 }
 
+/** The scheduled jobs of the Telegram part (skipped while it is off). */
+const SCHEDULED: readonly JobName[] = ['reminders.check', 'lowpriority.summary'];
+
 /** Items per low-priority summary message. */
 const SUMMARY_ITEMS = 30;
 
 const MENU: ReadonlyArray<'queue' | 'mine' | 'find' | 'report' | 'stats' | 'help' | 'lang'> = ['queue', 'mine', 'find', 'report', 'stats', 'help', 'lang'];
 
-export function createTelegramPart(tuning: TelegramPartTuning = {}) {
-  return async (ctx: TelegramPartContext): Promise<TelegramPart | { off: string }> => {
+export function createTelegramPart(tuning: TelegramPartTuning = {}): PartFactory {
+  const factory = async (ctx: TelegramPartContext): Promise<TelegramPart | OffPart> => {
     const { config, logger, metrics, database, queues, producers, connection, now } = ctx;
     const { botToken, staffChatId } = config.telegram;
     if (!botToken) return { off: 'Telegram bot is off: set TELEGRAM_BOT_TOKEN (and TELEGRAM_STAFF_CHAT_ID) to turn it on.' };
@@ -96,24 +101,8 @@ export function createTelegramPart(tuning: TelegramPartTuning = {}) {
       onFatalError: (error) => stopReceiving(error, 'the bot stopped receiving updates; fix TELEGRAM_BOT_TOKEN and restart'),
     });
 
-    const worker = createNotifyWorker({
-      db,
-      config,
-      logger: log,
-      metrics,
-      connection,
-      prefix: config.queuePrefix,
-      queue: queues.notify,
-      client: raw,
-      pacer,
-      producers,
-      now,
-      botUsername,
-      messagesPerSecond: config.telegram.messagesPerSecond,
-      ...(tuning.notifyConcurrency === undefined ? {} : { concurrency: tuning.notifyConcurrency }),
-    });
-
-    const scheduleHandlers: ScheduleHandlers = {
+    const handlers: JobHandlers = {
+      ...createNotifyHandlers({ db, config, logger: log, metrics, queue: queues.notify, client: raw, pacer, producers, now, botUsername }),
       'reminders.check': async () => {
         const result = await checkReminders({ db, config, now });
         await producers.sendNotices(result.noticeIds);
@@ -161,9 +150,14 @@ export function createTelegramPart(tuning: TelegramPartTuning = {}) {
 
     return {
       name: 'telegram',
-      workers: [worker],
+      handlers,
+      workers: {
+        notify: notifyWorkerSettings({
+          messagesPerSecond: config.telegram.messagesPerSecond,
+          ...(tuning.notifyConcurrency === undefined ? {} : { concurrency: tuning.notifyConcurrency }),
+        }),
+      },
       routes: source.mode === 'webhook' ? [telegramWebhookRoutes(source)] : [],
-      scheduleHandlers,
       readiness: [
         {
           name: 'telegram',
@@ -190,6 +184,7 @@ export function createTelegramPart(tuning: TelegramPartTuning = {}) {
       },
     };
   };
+  return Object.assign(factory, { jobs: SCHEDULED });
 }
 
 /** The Telegram part with production settings. */

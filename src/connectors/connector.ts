@@ -1,10 +1,17 @@
 /**
- * The one interface every platform connector implements (Facebook Page now;
- * Instagram and the Telegram channel discussion later): parse what the
- * platform sends, pull what is new, publish a staff reply. Connectors do
- * platform I/O and classify the platform's errors; the services around them
- * own the database, the queues and the decisions (retry, slow down, pause).
+ * What every platform (Facebook Page now; Instagram and the Telegram channel
+ * discussion later) gives the service, in two layers:
+ *
+ * - {@link ConnectorModule}: the platform as the service knows it, built from
+ *   configuration by `registry.ts`: how its stored payloads read (pure, there
+ *   whether or not an account is configured), its webhook routes, and its
+ *   connected account, if any.
+ * - {@link Connector}: one connected account's platform I/O: pull what is
+ *   new, publish a staff reply, classify the platform's errors. The
+ *   workflows around it (`inbox/`) own the database, the queues and the
+ *   decisions (retry, slow down, pause).
  */
+import type { FastifyInstance } from 'fastify';
 import type { InquiryKind, Platform, ReplyChannel, ReplyVisibility } from '../db/schema.js';
 import type { InboundItem } from '../domain/inquiry.js';
 
@@ -73,11 +80,9 @@ export interface PullResult {
   cursor: Record<string, unknown>;
 }
 
-/** A platform connector. */
+/** One connected account's platform I/O. */
 export interface Connector {
   readonly platform: Platform;
-  /** A stored webhook or poll payload → items for ingest. Pure; throws for a payload that can never be parsed. */
-  parse(payload: unknown): InboundItem[];
   /** What is new since `cursor` (a source's stored cursor, `{}` at first). */
   pull(cursor: Record<string, unknown>, now: Date): Promise<PullResult>;
   /** How a reply to `target` goes out, or why it cannot (decided without calling the platform). */
@@ -93,4 +98,30 @@ export interface Connector {
    * (0-100; undefined when unknown) and how long it says to wait, in ms.
    */
   usage(): { percent: number; regainAccessInMs: number } | undefined;
+}
+
+/** A connected account: its `sources` row and the connector that speaks for it. */
+export interface ConnectedAccount {
+  sourceId: number;
+  connector: Connector;
+}
+
+/** A platform as the service runs it (see the file's header). */
+export interface ConnectorModule {
+  readonly platform: Platform;
+  /**
+   * A stored webhook or poll payload → items for ingest. Pure, and there
+   * whether or not an account is configured (webhooks may be stored first);
+   * throws `PayloadError` for a payload that can never be parsed.
+   */
+  parse(payload: unknown): InboundItem[];
+  /** The connected account, when the platform is configured. */
+  account?: ConnectedAccount;
+  /** HTTP routes of the platform (its webhook endpoint), when configured. */
+  routes?: Array<(app: FastifyInstance) => void | Promise<void>>;
+  /** Lines for the log: which parts of the platform are off and which variable turns each on. */
+  off?: string[];
+  /** Runs once the service's queues and workers are up (poll schedulers, warnings about a paused source). */
+  start?: () => Promise<void>;
+  close?: () => Promise<void>;
 }

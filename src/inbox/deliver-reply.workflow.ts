@@ -24,12 +24,13 @@
  * delayed retry.
  */
 import { sql } from 'kysely';
-import type { Connector, PublishedReply, ReplyPlan } from '../connectors/connector.js';
+import type { PublishedReply, ReplyPlan } from '../connectors/connector.js';
+import type { ConnectorRegistry } from '../connectors/registry.js';
 import type { Db } from '../db/create-db.js';
 import { insertEvent } from '../db/repositories/event.repository.js';
 import { lockInquiry, updateInquiry } from '../db/repositories/inquiry.repository.js';
 import { findSourceById } from '../db/repositories/source.repository.js';
-import type { InquiryRow, Platform, ReplyRow, SourceRow } from '../db/schema.js';
+import type { InquiryRow, ReplyRow, SourceRow } from '../db/schema.js';
 import { isOpen } from '../domain/inquiry.js';
 import type { Logger } from '../observability/logger.js';
 import { scrubSecrets } from '../observability/redact.js';
@@ -44,10 +45,8 @@ export interface ReplyDeliveryDeps {
   producers: Pick<Producers, 'replyResult' | 'adminAlert'>;
   logger: Logger;
   now: () => Date;
-  /** The connector that publishes on each platform. */
-  connectors: Partial<Record<Platform, Connector>>;
-  /** The source of each platform's inquiries that do not name one (one connected account per platform). */
-  sourceIds: Partial<Record<Platform, number>>;
+  /** Finds the connected account that publishes for an inquiry's platform and source. */
+  registry: Pick<ConnectorRegistry, 'route'>;
   /** Attempts that reach the platform before a transient failure becomes permanent; default 8. */
   maxAttempts?: number;
   /** How long to slow down when the platform throttles without saying for how long; default 60 s. */
@@ -88,12 +87,12 @@ export async function deliverReply(deps: ReplyDeliveryDeps, replyId: number): Pr
   if (reply.status !== 'pending') return { status: 'not_pending' };
   const log = deps.logger.child({ replyId, inquiryId: inquiry.id });
 
-  const connector = deps.connectors[inquiry.platform];
-  if (!connector) {
+  const account = deps.registry.route(inquiry.platform, inquiry.sourceId);
+  if (!account) {
     return fail(deps, reply, `Replies to ${inquiry.platform} cannot be published: that connector is not configured. Answer on ${inquiry.platform} itself.`, false);
   }
-  const sourceId = inquiry.sourceId ?? deps.sourceIds[inquiry.platform];
-  const source: SourceRow | undefined = sourceId === undefined ? undefined : await findSourceById(deps.db, sourceId);
+  const { connector } = account;
+  const source: SourceRow | undefined = await findSourceById(deps.db, inquiry.sourceId ?? account.sourceId);
   if (source && !source.enabled) {
     log.info({ sourceId: source.id }, 'the source is paused; the reply waits until it is resumed');
     return { status: 'parked' };

@@ -4,7 +4,7 @@
  * detection and the SLA due time in business or wall-clock time.
  */
 import type { Config } from '../config.js';
-import { parseInbound } from '../connectors/registry.js';
+import type { ConnectorRegistry } from '../connectors/registry.js';
 import type { Db } from '../db/create-db.js';
 import { createBusinessClock } from '../domain/business-time.js';
 import { createHolidayCalendar } from '../domain/holidays.js';
@@ -18,6 +18,8 @@ export interface CreateIngestDepsOptions {
   db: Db;
   config: Pick<Config, 'timezone' | 'businessHours' | 'holidays' | 'sla'>;
   logger: Logger;
+  /** Parses each stored payload with its platform's connector module. */
+  registry: Pick<ConnectorRegistry, 'parse'>;
   now?: () => Date;
 }
 
@@ -46,7 +48,7 @@ export function createIngestDeps(options: CreateIngestDepsOptions): IngestDeps {
     db: options.db,
     logger: options.logger,
     now,
-    parseInbound,
+    parseInbound: (platform, payload) => options.registry.parse(platform, payload),
     suggestSector: async (trx, text) => suggestSector(text, await rules(trx))?.code,
     isLowPriority: isLowPriorityText,
     slaDueAt: (postedAt) =>

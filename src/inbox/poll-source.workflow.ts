@@ -11,11 +11,10 @@
  * failure leaves the cursor where it was (the next poll reads the same
  * window) and is rethrown for the queue to log and retry.
  */
-import type { Connector } from '../connectors/connector.js';
+import type { ConnectorRegistry } from '../connectors/registry.js';
 import type { Db } from '../db/create-db.js';
 import { insertInboundEvent } from '../db/repositories/inbound-event.repository.js';
 import { findSourceById, lockSource, recordPollFailure, recordPollSuccess } from '../db/repositories/source.repository.js';
-import type { Platform } from '../db/schema.js';
 import type { Logger } from '../observability/logger.js';
 import type { Metrics } from '../observability/metrics.js';
 import { describeError, scrubSecrets } from '../observability/redact.js';
@@ -28,8 +27,8 @@ export interface SourcePollDeps {
   logger: Logger;
   metrics?: Pick<Metrics, 'inboundReceived'>;
   now: () => Date;
-  /** The connector of each platform that can be polled. */
-  connectors: Partial<Record<Platform, Connector>>;
+  /** Finds the connected account that polls a source. */
+  registry: Pick<ConnectorRegistry, 'route'>;
   /** How long to wait after a "slow down" that does not say how long; default 5 minutes. */
   slowDownMs?: number;
   /** Usage (percent of the platform's quota) from which polls are spaced out; default 90. */
@@ -48,7 +47,7 @@ export type PollOutcome =
 export async function pollSource(deps: SourcePollDeps, sourceId: number): Promise<PollOutcome> {
   const source = await findSourceById(deps.db, sourceId);
   if (!source) return { status: 'skipped', reason: 'missing' };
-  const connector = deps.connectors[source.platform];
+  const connector = deps.registry.route(source.platform, source.id)?.connector;
   if (!connector) return { status: 'skipped', reason: 'no_connector' };
   if (!source.enabled) return { status: 'skipped', reason: 'paused' };
   const now = deps.now();

@@ -51,7 +51,7 @@ export interface JobPayloads {
 export type JobName = keyof JobPayloads;
 
 /** Which queue each job goes to. */
-export const JOB_QUEUE: { [N in JobName]: QueueName } = {
+export const JOB_QUEUE = {
   'inquiry.ingest': QUEUE_NAMES.ingest,
   'card.send': QUEUE_NAMES.notify,
   'card.update': QUEUE_NAMES.notify,
@@ -64,7 +64,15 @@ export const JOB_QUEUE: { [N in JobName]: QueueName } = {
   'reminders.check': QUEUE_NAMES.schedule,
   'lowpriority.summary': QUEUE_NAMES.schedule,
   'digest.send': QUEUE_NAMES.schedule,
-};
+} as const satisfies { [N in JobName]: QueueName };
+
+/** The jobs of queue `Q`. */
+export type JobsOf<Q extends QueueName> = { [N in JobName]: (typeof JOB_QUEUE)[N] extends Q ? N : never }[JobName];
+
+/** Every job name of queue `queue`, in the order of {@link JOB_QUEUE}. */
+export function jobsOf<Q extends QueueName>(queue: Q): Array<JobsOf<Q>> {
+  return (Object.keys(JOB_QUEUE) as JobName[]).filter((name): name is JobsOf<Q> => JOB_QUEUE[name] === queue);
+}
 
 /**
  * BullMQ priority of new cards: jobs without a priority run first, so edits

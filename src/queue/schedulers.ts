@@ -1,17 +1,10 @@
 /**
  * Scheduled work (reconciler, pollers, reminders, digest) runs as BullMQ job
- * schedulers on the `schedule` queue; one worker dispatches by job name.
+ * schedulers on the `schedule` queue (its one worker: `workers/schedule.worker.ts`).
  * Upserting a scheduler is idempotent, so every instance may do it at start.
  */
-import type { Job, Queue, Worker } from 'bullmq';
-import type { Redis } from 'ioredis';
-import type { Logger } from '../observability/logger.js';
-import type { Metrics } from '../observability/metrics.js';
-import { QUEUE_NAMES } from './jobs.js';
-import { createQueueWorker } from './worker-factory.js';
-
-/** Handlers by job name; data is the scheduler's template data. */
-export type ScheduleHandlers = Record<string, (job: Job, log: Logger) => Promise<unknown>>;
+import type { Queue } from 'bullmq';
+import { jobId, type JobPayloads } from './jobs.js';
 
 export interface SchedulerSpec {
   id: string;
@@ -49,29 +42,8 @@ export async function restoreSchedulers(queue: Queue): Promise<string[]> {
   return missing.map((s) => s.id);
 }
 
-export interface ScheduleWorkerOptions {
-  connection: Redis;
-  prefix: string;
-  logger: Logger;
-  metrics: Metrics;
-  handlers: ScheduleHandlers;
-}
-
-export function createScheduleWorker(options: ScheduleWorkerOptions): Worker {
-  return createQueueWorker({
-    queue: QUEUE_NAMES.schedule,
-    connection: options.connection,
-    prefix: options.prefix,
-    logger: options.logger,
-    metrics: options.metrics,
-    concurrency: 2,
-    process: async (job, log) => {
-      const handler = options.handlers[job.name];
-      if (!handler) {
-        log.warn('no handler for this scheduled job (its part is off); skipped');
-        return { skipped: true };
-      }
-      return handler(job, log);
-    },
-  });
+/** The job scheduler that polls `sourceId` every `everyMinutes`. */
+export function sourcePollScheduler(sourceId: number, everyMinutes: number): SchedulerSpec {
+  const data: JobPayloads['source.poll'] = { sourceId };
+  return { id: jobId.sourcePollScheduler(sourceId), repeat: { every: everyMinutes * 60_000 }, job: { name: 'source.poll', data } };
 }

@@ -1,16 +1,19 @@
 /**
- * One place that turns a processor into a BullMQ worker with the service's
- * conventions: a child logger per job, metrics, and errors logged once with
- * what happens next (retry or final).
+ * One place that turns a queue's handler table into its BullMQ worker with
+ * the service's conventions: a child logger per job, metrics, and errors
+ * logged once with what happens next (retry or final).
  */
-import { Worker, type Job, type WorkerOptions } from 'bullmq';
+import { UnrecoverableError, Worker, type Job, type WorkerOptions } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from '../observability/logger.js';
 import type { Metrics } from '../observability/metrics.js';
-import type { QueueName } from './jobs.js';
+import type { JobHandler, JobHandlers } from './handlers.js';
+import type { JobName, QueueName } from './jobs.js';
 
-export interface CreateWorkerOptions<T> {
+export interface CreateWorkerOptions {
   queue: QueueName;
+  /** The queue's handlers by job name (main.ts checks the table is complete before it starts). */
+  handlers: JobHandlers;
   connection: Redis;
   prefix: string;
   logger: Logger;
@@ -19,18 +22,20 @@ export interface CreateWorkerOptions<T> {
   limiter?: WorkerOptions['limiter'];
   /** Start paused until `run()`/`resume()` (tests). Default false. */
   autorun?: boolean;
-  process: (job: Job<T>, log: Logger) => Promise<unknown>;
 }
 
-export function createQueueWorker<T>(options: CreateWorkerOptions<T>): Worker<T> {
+export function createQueueWorker(options: CreateWorkerOptions): Worker {
   const { queue, metrics } = options;
-  const worker = new Worker<T>(
+  const worker: Worker = new Worker(
     queue,
-    async (job) => {
+    async (job: Job) => {
       const log = options.logger.child({ queue, job: job.name, jobId: job.id, attempt: job.attemptsMade + 1 });
+      const handler = options.handlers[job.name as JobName] as JobHandler<JobName> | undefined;
+      // Only a job added by another version of the service can get here: main.ts refuses to start with a table that misses one.
+      if (!handler) throw new UnrecoverableError(`the ${queue} queue has no handler for job "${job.name}"`);
       const end = metrics.jobDuration.startTimer({ queue, name: job.name });
       try {
-        const result = await options.process(job, log);
+        const result = await handler(job as Job<never, unknown, JobName>, log, worker);
         metrics.jobsProcessed.inc({ queue, name: job.name });
         return result;
       } finally {

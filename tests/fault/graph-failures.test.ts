@@ -8,7 +8,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.js';
 import { startService, type RunningService } from '../../src/main.js';
-import { createFacebookPart } from '../../src/connectors/facebook/facebook.part.js';
+import { createFacebookModule } from '../../src/connectors/facebook/facebook.module.js';
 import { sendDeliveries } from '../../bench/support/facebook-load.js';
 import { insertPendingReply, insertStaff } from '../factories/facebook-fixtures.js';
 import { startGraphApiFake, type GraphApiFake } from '../../src/stand-ins/graph-api.stand-in.js';
@@ -39,15 +39,13 @@ describe('Graph API with 30 % of calls failing', () => {
   it('publishes every reply exactly once', async () => {
     const config = loadConfig({ env: { ...faultServiceEnv({ databaseUrl: tdb.url, redisUrl: redisUrl(), prefix }), GRAPH_API_URL: graph.url } });
     // The production Facebook part, with its deadlines and waits shortened.
-    const tunedFacebook = createFacebookPart({
-      graphTimeoutMs: 300,
-      delivery: { retryDelayMs: () => 30, slowDownMs: 150, maxRateLimitMs: 500, parkDelayMs: 500 },
-    });
+    const tunedFacebook = createFacebookModule({ graphTimeoutMs: 300 });
     service = await startService({
       config,
       logger: silentLogger(),
       reconcileEveryMs: 2_000,
-      parts: [(ctx) => tunedFacebook({ ...ctx, config: { ...ctx.config, facebook: { ...ctx.config.facebook, pageId: PAGE_ID, pageAccessToken: SECRETS.pageToken } } })],
+      connectors: [(ctx) => tunedFacebook({ ...ctx, config: { ...ctx.config, facebook: { ...ctx.config.facebook, pageId: PAGE_ID, pageAccessToken: SECRETS.pageToken } } })],
+      tuning: { delivery: { retryDelayMs: () => 30, slowDownMs: 150, maxRateLimitMs: 500, parkDelayMs: 500 } },
     });
 
     const comments = citizenComments(REPLIES, 'g3', graph);

@@ -10,7 +10,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { loadConfig, type Config } from '../../src/config.js';
 import { createMetrics } from '../../src/observability/metrics.js';
 import { QUEUE_NAMES } from '../../src/queue/jobs.js';
-import { createScheduleWorker } from '../../src/queue/schedulers.js';
+import { createScheduleWorker } from '../../src/queue/workers/schedule.worker.js';
 import { digestPart, dueAtOfJob, processDigestJob, scheduleDigest, type DigestPartContext } from '../../src/reports/digest/digest.part.js';
 import { CHART_HEIGHT, CHART_WIDTH } from '../../src/reports/renderers/chart.renderer.js';
 import { createDigestService, type DigestService } from '../../src/reports/digest/digest.service.js';

@@ -13,6 +13,8 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { runSourcesCommand } from '../../src/commands/sources.command.js';
 import { loadConfig } from '../../src/config.js';
 import type { Connector } from '../../src/connectors/connector.js';
+import { createConnectorRegistry } from '../../src/connectors/registry.js';
+import { facebookModuleOf } from '../../src/connectors/facebook/facebook.module.js';
 import { createFacebookConnector } from '../../src/connectors/facebook/facebook.connector.js';
 import { createGraphClient, type GraphCallInfo } from '../../src/connectors/facebook/graph-client.js';
 import { insertInboundEvent } from '../../src/db/repositories/inbound-event.repository.js';
@@ -101,7 +103,7 @@ beforeEach(async () => {
     metrics: createMetrics({ defaultMetrics: false }),
     connection: redis,
     prefix,
-    ingest: createIngestDeps({ db: tdb.db, config, logger: captured.logger, now: () => clock }),
+    ingest: createIngestDeps({ db: tdb.db, config, logger: captured.logger, now: () => clock, registry: createConnectorRegistry([facebookModuleOf()]) }),
   };
   workers = [];
   return async () => {
@@ -129,8 +131,7 @@ function startWorker(overrides: Partial<DeliverReplyWorkerDeps> = {}): Worker {
     connection: redis,
     prefix,
     now: () => clock,
-    connectors: { facebook: connector },
-    sourceIds: { facebook: source.id },
+    registry: createConnectorRegistry([facebookModuleOf({ sourceId: source.id, connector })]),
     secrets: [TEST_PAGE_TOKEN, TEST_APP_SECRET],
     retryDelayMs: () => 50,
     parkDelayMs: 60_000,
@@ -233,7 +234,7 @@ describe('public replies to comments, exactly once', () => {
       },
     };
     const replyId = await insertPendingReply(tdb.db, { inquiryId: inquiry.id, staffId, text });
-    startWorker({ connectors: { facebook: racing } });
+    startWorker({ registry: createConnectorRegistry([facebookModuleOf({ sourceId: source.id, connector: racing })]) });
     await producers.deliverReply(replyId);
 
     const sent = await settled(replyId);

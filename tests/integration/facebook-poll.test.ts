@@ -8,6 +8,8 @@
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.js';
+import { createConnectorRegistry } from '../../src/connectors/registry.js';
+import { facebookModuleOf } from '../../src/connectors/facebook/facebook.module.js';
 import { createFacebookConnector } from '../../src/connectors/facebook/facebook.connector.js';
 import { createGraphClient } from '../../src/connectors/facebook/graph-client.js';
 import { insertInboundEvent } from '../../src/db/repositories/inbound-event.repository.js';
@@ -76,7 +78,7 @@ beforeEach(async () => {
   });
   const connector = createFacebookConnector({ graph, pageId: PAGE_ID, lookbackDays: 14, logger: captured.logger });
   source = await ensureFacebookSource(tdb.db, PAGE_ID);
-  deps = { db: tdb.db, producers, logger: captured.logger, metrics, now: () => clock, connectors: { facebook: connector }, secrets: [TEST_PAGE_TOKEN] };
+  deps = { db: tdb.db, producers, logger: captured.logger, metrics, now: () => clock, registry: createConnectorRegistry([facebookModuleOf({ sourceId: source.id, connector })]), secrets: [TEST_PAGE_TOKEN] };
   ingestDeps = {
     db: tdb.db,
     producers,
@@ -84,7 +86,7 @@ beforeEach(async () => {
     metrics,
     connection: redis,
     prefix,
-    ingest: createIngestDeps({ db: tdb.db, config, logger: captured.logger, now: () => clock }),
+    ingest: createIngestDeps({ db: tdb.db, config, logger: captured.logger, now: () => clock, registry: createConnectorRegistry([facebookModuleOf()]) }),
   };
   return async () => {
     for (const line of captured.lines()) expect(line).not.toContain(TEST_PAGE_TOKEN);

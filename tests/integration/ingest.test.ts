@@ -3,6 +3,8 @@ import { Queue, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.js';
+import { facebookModuleOf } from '../../src/connectors/facebook/facebook.module.js';
+import { createConnectorRegistry } from '../../src/connectors/registry.js';
 import { insertInboundEvent } from '../../src/db/repositories/inbound-event.repository.js';
 import { createMetrics } from '../../src/observability/metrics.js';
 import { QUEUE_NAMES } from '../../src/queue/jobs.js';
@@ -42,7 +44,7 @@ beforeEach(async () => {
     metrics: createMetrics({ defaultMetrics: false }),
     connection: redis,
     prefix,
-    ingest: createIngestDeps({ db: tdb.db, config, logger }),
+    ingest: createIngestDeps({ db: tdb.db, config, logger, registry: createConnectorRegistry([facebookModuleOf()]) }),
   };
   return async () => {
     await closeQueues(queues);

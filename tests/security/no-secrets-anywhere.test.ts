@@ -14,7 +14,7 @@ import { sql } from 'kysely';
 import { configSecrets, loadConfig } from '../../src/config.js';
 import { createLogger } from '../../src/observability/logger.js';
 import { startService, type RunningService } from '../../src/main.js';
-import { createFacebookPart } from '../../src/connectors/facebook/facebook.part.js';
+import { createFacebookModule } from '../../src/connectors/facebook/facebook.module.js';
 import { sendDeliveries } from '../../bench/support/facebook-load.js';
 import { insertPendingReply, insertStaff } from '../factories/facebook-fixtures.js';
 import { FakeBotApi } from '../../src/stand-ins/bot-api.stand-in.js';
@@ -86,12 +86,13 @@ describe('secrets in a run where every outside call fails', () => {
     // The logger as `ardzagank start` builds it, writing into memory.
     const logger = createLogger({ level: 'debug', secrets: configSecrets(full), destination: { write: (line: string) => lines.push(line) } });
     const { FACEBOOK_PAGE_ID: _p, FACEBOOK_PAGE_ACCESS_TOKEN: _t, ...withoutPage } = env;
-    const tuned = createFacebookPart({ graphTimeoutMs: 300, delivery: { retryDelayMs: () => 30, slowDownMs: 150, maxRateLimitMs: 500, parkDelayMs: 60_000 }, pollSlowDownMs: 150 });
+    const tuned = createFacebookModule({ graphTimeoutMs: 300 });
     service = await startService({
       config: loadConfig({ env: withoutPage }),
       logger,
       reconcileEveryMs: 1_000,
-      parts: [(ctx) => tuned({ ...ctx, config: { ...ctx.config, facebook: full.facebook } })],
+      connectors: [(ctx) => tuned({ ...ctx, config: { ...ctx.config, facebook: full.facebook } })],
+      tuning: { delivery: { retryDelayMs: () => 30, slowDownMs: 150, maxRateLimitMs: 500, parkDelayMs: 60_000 }, pollSlowDownMs: 150 },
     });
     const base = service.address!;
 

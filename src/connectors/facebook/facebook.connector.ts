@@ -12,12 +12,10 @@
  * on one post, over 25 new messages in one conversation).
  */
 import type { ReplyVisibility } from '../../db/schema.js';
-import type { InboundItem } from '../../domain/inquiry.js';
 import type { Logger } from '../../observability/logger.js';
 import type { Connector, ErrorVerdict, PlanResult, PublishedReply, PullResult, ReplyPlan, ReplyTarget } from '../connector.js';
 import { MESSAGE_FIELDS, parseGraphTime, type GraphClient, type GraphMessage } from './graph-client.js';
 import { GraphApiError, GraphHttpError } from './graph-errors.js';
-import { parseFacebookInbound } from './inbound-parser.js';
 import { pollBatchKey, pollItemKey, pollItemTime, type FacebookPollPayload, type PollItem } from './poll-payload.js';
 
 const HOUR_MS = 60 * 60 * 1000;
@@ -106,10 +104,6 @@ export function createFacebookConnector(options: FacebookConnectorOptions): Conn
   return {
     platform: 'facebook',
     pageId,
-
-    parse(payload: unknown): InboundItem[] {
-      return parseFacebookInbound(payload);
-    },
 
     async pull(rawCursor, now): Promise<PullResult> {
       const cursor = readCursor(rawCursor);

@@ -6,11 +6,10 @@
  */
 import { z } from 'zod';
 import type { InboundItem } from '../../domain/inquiry.js';
+import { PayloadError } from '../payload-error.js';
 
 /** The payload is not a Page webhook at all; retrying will not help. */
-export class WebhookPayloadError extends Error {
-  override name = 'WebhookPayloadError';
-}
+export class WebhookPayloadError extends PayloadError {}
 
 const from = z.object({ id: z.string(), name: z.string().optional() }).partial({ name: true });
 

@@ -20,11 +20,15 @@ import { DelayedError, UnrecoverableError, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from '../../observability/logger.js';
 import type { Metrics } from '../../observability/metrics.js';
+import type { ConnectorRegistry } from '../../connectors/registry.js';
 import { deliverReply, type DeliveryOutcome, type ReplyDeliveryDeps } from '../../inbox/deliver-reply.workflow.js';
+import type { HandlerTable } from '../handlers.js';
 import { QUEUE_NAMES, type JobPayloads } from '../jobs.js';
 import { createQueueWorker } from '../worker-factory.js';
 
 export interface DeliverReplyWorkerDeps extends ReplyDeliveryDeps {
+  /** Every platform's connected account: replies are routed by their inquiry's platform and source. */
+  registry: Pick<ConnectorRegistry, 'route' | 'modules'>;
   metrics: Metrics;
   connection: Redis;
   prefix: string;
@@ -53,8 +57,8 @@ export async function processDeliverReplyJob(
   const maxRateLimitMs = deps.maxRateLimitMs ?? 60 * 60_000;
   switch (outcome.status) {
     case 'sent': {
-      const usage = Object.values(deps.connectors)
-        .map((c) => c?.usage())
+      const usage = deps.registry.modules
+        .map((m) => m.account?.connector.usage())
         .reduce<{ percent: number; regainAccessInMs: number } | undefined>((a, b) => (b && (!a || b.percent > a.percent) ? b : a), undefined);
       if (usage && usage.percent >= (deps.highUsagePercent ?? 90)) {
         const ms = Math.min(Math.max(usage.regainAccessInMs, deps.slowDownMs ?? 60_000), maxRateLimitMs);
@@ -86,10 +90,20 @@ export async function processDeliverReplyJob(
   }
 }
 
-export function createDeliverReplyWorker(deps: DeliverReplyWorkerDeps): Worker<JobPayloads['reply.deliver']> {
-  // The processor needs its own worker for rate limits; it only runs after the constructor returned.
-  const self: Worker<JobPayloads['reply.deliver']> = createQueueWorker<JobPayloads['reply.deliver']>({
+/**
+ * The deliver queue's one worker: every platform's replies, each published
+ * by the connected account its inquiry's platform and source route to.
+ */
+export function createDeliverReplyWorker(deps: DeliverReplyWorkerDeps): Worker {
+  const handlers: HandlerTable<'deliver'> = {
+    'reply.deliver': async (job, log, worker) => {
+      const outcome = await processDeliverReplyJob(deps, worker, job, log.child({ replyId: job.data.replyId }));
+      return { status: outcome.status };
+    },
+  };
+  return createQueueWorker({
     queue: QUEUE_NAMES.deliver,
+    handlers,
     connection: deps.connection,
     prefix: deps.prefix,
     logger: deps.logger,
@@ -99,10 +113,5 @@ export function createDeliverReplyWorker(deps: DeliverReplyWorkerDeps): Worker<J
     // A queue rate limit (Worker.RateLimitError) only holds when a limiter is set; this one is
     // also a sane ceiling for publishing as one Page.
     limiter: { max: 10, duration: 1_000 },
-    process: async (job, log) => {
-      const outcome = await processDeliverReplyJob(deps, self, job, log.child({ replyId: job.data.replyId }));
-      return { status: outcome.status };
-    },
   });
-  return self;
 }

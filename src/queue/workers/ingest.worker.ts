@@ -4,6 +4,7 @@
  * Postgres); anything else is retried with backoff.
  */
 import { UnrecoverableError, type Worker } from 'bullmq';
+import { PayloadError } from '../../connectors/payload-error.js';
 import type { Redis } from 'ioredis';
 import type { Db } from '../../db/create-db.js';
 import { markInboundFailed } from '../../db/repositories/inbound-event.repository.js';
@@ -12,6 +13,7 @@ import type { Metrics } from '../../observability/metrics.js';
 import { describeError } from '../../observability/redact.js';
 import { ingestInboundEvents, type BatchIngestOutcome, type IngestDeps, type IngestResult } from '../../inbox/ingest.workflow.js';
 import { createMicroBatcher } from '../../lib/micro-batcher.js';
+import type { HandlerTable } from '../handlers.js';
 import { QUEUE_NAMES, type JobPayloads } from '../jobs.js';
 import type { Producers } from '../producers.js';
 import { createQueueWorker } from '../worker-factory.js';
@@ -24,8 +26,6 @@ export interface IngestWorkerDeps {
   connection: Redis;
   prefix: string;
   ingest: IngestDeps;
-  /** Errors of these names are permanent: the payload can never be processed. */
-  isPermanent?: (error: unknown) => boolean;
   secrets?: readonly string[];
   /** Jobs taken at once; they are processed in batches (default 64). */
   concurrency?: number;
@@ -34,7 +34,8 @@ export interface IngestWorkerDeps {
   autorun?: boolean;
 }
 
-const defaultIsPermanent = (error: unknown) => error instanceof Error && (error.name === 'WebhookPayloadError' || error.name === 'UnknownPlatformError');
+/** A payload that can never be parsed fails for good; anything else may work on a retry. */
+const isPermanent = (error: unknown) => error instanceof PayloadError;
 
 /** Processes one job; exported for tests that drive it without a worker. */
 export async function processIngestJob(deps: IngestWorkerDeps, data: JobPayloads['inquiry.ingest'], log: Logger): Promise<IngestResult> {
@@ -54,7 +55,6 @@ const alreadyProcessed: IngestResult = { status: 'already_processed', cardInquir
  * back the others, and what still fails is retried by the queue.
  */
 export async function processIngestBatch(deps: IngestWorkerDeps, ids: number[], log: Logger): Promise<Array<PromiseSettledResult<IngestResult>>> {
-  const isPermanent = deps.isPermanent ?? defaultIsPermanent;
   const unique = [...new Set(ids)];
   let outcomes: Map<number, BatchIngestOutcome>;
   try {
@@ -93,7 +93,8 @@ export async function processIngestBatch(deps: IngestWorkerDeps, ids: number[], 
   return ids.map((id, index) => (ids.indexOf(id) === index ? settled.get(id)! : { status: 'fulfilled', value: alreadyProcessed }));
 }
 
-export function createIngestWorker(deps: IngestWorkerDeps): Worker<JobPayloads['inquiry.ingest']> {
+/** The ingest queue's one worker. */
+export function createIngestWorker(deps: IngestWorkerDeps): Worker {
   // Jobs taken together share one transaction and one enqueue of their cards.
   // One transaction at a time: jobs fetched meanwhile make the next batch
   // larger, which costs less per event than two smaller ones side by side.
@@ -102,15 +103,8 @@ export function createIngestWorker(deps: IngestWorkerDeps): Worker<JobPayloads['
     maxInFlight: 1,
     run: (ids) => processIngestBatch(deps, ids, deps.logger),
   });
-  return createQueueWorker<JobPayloads['inquiry.ingest']>({
-    queue: QUEUE_NAMES.ingest,
-    connection: deps.connection,
-    prefix: deps.prefix,
-    logger: deps.logger,
-    metrics: deps.metrics,
-    concurrency: deps.concurrency ?? 64,
-    autorun: deps.autorun ?? true,
-    process: async (job, log) => {
+  const handlers: HandlerTable<'ingest'> = {
+    'inquiry.ingest': async (job, log) => {
       const ids = job.data.inboundEventIds ?? [job.data.inboundEventId];
       const outcomes = await Promise.all(ids.map((id) => batcher.submit(id)));
       const failed = outcomes.filter((o): o is PromiseRejectedResult => o.status === 'rejected');
@@ -123,5 +117,15 @@ export function createIngestWorker(deps: IngestWorkerDeps): Worker<JobPayloads['
       if (processed.length > 0) log.debug({ events: ids.length, items: processed.reduce((n, r) => n + r.items, 0), newInquiries: processed.flatMap((r) => r.cardInquiryIds) }, 'inbound events ingested');
       return { status: ids.length === 1 ? results[0]!.status : `${processed.length} of ${ids.length} processed`, cards: processed.reduce((n, r) => n + r.cardInquiryIds.length, 0) };
     },
+  };
+  return createQueueWorker({
+    queue: QUEUE_NAMES.ingest,
+    handlers,
+    connection: deps.connection,
+    prefix: deps.prefix,
+    logger: deps.logger,
+    metrics: deps.metrics,
+    concurrency: deps.concurrency ?? 64,
+    autorun: deps.autorun ?? true,
   });
 }

@@ -26,7 +26,6 @@
  * never wait behind a burst of new cards.
  */
 import { UnrecoverableError, Worker, type Job, type Queue } from 'bullmq';
-import type { Redis } from 'ioredis';
 import type { Config } from '../../config.js';
 import type { Db } from '../../db/create-db.js';
 import type { Locale, TelegramNoticeRow } from '../../db/schema.js';
@@ -43,17 +42,15 @@ import { createNotices, lockNotice, recordNoticeFailed, recordNoticeSent, type N
 import { adminTelegramIds } from '../../inbox/staff.workflow.js';
 import type { TelegramClient } from '../../telegram/telegram-client.js';
 import { TelegramApiError } from '../../telegram/telegram-errors.js';
-import { QUEUE_NAMES, type JobPayloads } from '../jobs.js';
+import type { HandlerTable, JobHandler } from '../handlers.js';
+import type { JobPayloads, JobsOf } from '../jobs.js';
 import type { Producers } from '../producers.js';
-import { createQueueWorker } from '../worker-factory.js';
 
 export interface NotifyWorkerDeps {
   db: Db;
   config: Pick<Config, 'telegram' | 'timezone' | 'locale'>;
   logger: Logger;
   metrics: Metrics;
-  connection: Redis;
-  prefix: string;
   /** The notify queue itself, to pause it when Telegram or the group's pace says so. */
   queue: Queue;
   client: TelegramClient;
@@ -62,15 +59,13 @@ export interface NotifyWorkerDeps {
   now: () => Date;
   /** The bot's username (for links to the whole text); resolved once. */
   botUsername: () => Promise<string | undefined>;
-  concurrency?: number;
 }
-
-type NotifyJob = Job<JobPayloads['card.send'] | JobPayloads['card.update'] | JobPayloads['notice.send'] | JobPayloads['reply.result'] | JobPayloads['admin.alert']>;
 
 /** Private notices that go to the staff group (with a mention) when the person's private chat is closed to the bot. */
 const GROUP_FALLBACK: ReadonlySet<NoticeKind> = new Set(['reminder.claimed', 'sla.escalation', 'reply.result', 'reassigned', 'approval.result']);
 
-export function createNotifyProcessor(deps: NotifyWorkerDeps) {
+/** The notify queue's handler table. */
+export function createNotifyHandlers(deps: NotifyWorkerDeps): HandlerTable<'notify'> {
   const { db, config, client, pacer, producers } = deps;
   const staffChatId = config.telegram.staffChatId;
 
@@ -250,56 +245,44 @@ export function createNotifyProcessor(deps: NotifyWorkerDeps) {
     return `${admins.length} admin(s)`;
   }
 
-  return async (job: NotifyJob, log: Logger): Promise<unknown> => {
-    try {
-      switch (job.name) {
-        case 'card.send':
-          return await sendCard((job.data as JobPayloads['card.send']).inquiryId, log);
-        case 'card.update':
-          return await updateCard((job.data as JobPayloads['card.update']).inquiryId, log);
-        case 'notice.send':
-          return await sendNotice((job.data as JobPayloads['notice.send']).noticeId, log);
-        case 'reply.result':
-          return await replyResult((job.data as JobPayloads['reply.result']).replyId);
-        case 'admin.alert':
-          return await adminAlert(job, job.data as JobPayloads['admin.alert']);
-        default:
-          throw new UnrecoverableError(`the notify queue has no handler for job "${job.name}"`);
-      }
-    } catch (error) {
-      if (error instanceof TelegramApiError) {
-        if (error.isRateLimit()) {
-          count(error.method, 'rate_limited');
-          const waitMs = (error.retryAfterSeconds ?? 1) * 1000;
-          log.info({ waitMs }, 'Telegram asked to slow down; the notify queue waits and the job is kept');
-          await deps.queue.rateLimit(waitMs);
-          throw Worker.RateLimitError();
+  /** Telegram's refusals become queue behaviour: a 429 waits `retry_after` and keeps the job; the rest say what to do. */
+  const translated =
+    <N extends JobsOf<'notify'>>(run: JobHandler<N>): JobHandler<N> =>
+    async (job, log, worker) => {
+      try {
+        return await run(job, log, worker);
+      } catch (error) {
+        if (error instanceof TelegramApiError) {
+          if (error.isRateLimit()) {
+            count(error.method, 'rate_limited');
+            const waitMs = (error.retryAfterSeconds ?? 1) * 1000;
+            log.info({ waitMs }, 'Telegram asked to slow down; the notify queue waits and the job is kept');
+            await deps.queue.rateLimit(waitMs);
+            throw Worker.RateLimitError();
+          }
+          count(error.method, String(error.code));
+          if (error.migrateToChatId !== undefined) {
+            throw new UnrecoverableError(
+              `The staff group became a supergroup: set TELEGRAM_STAFF_CHAT_ID=${error.migrateToChatId} and restart. (${error.message})`,
+            );
+          }
+          if (error.isForbidden()) throw new UnrecoverableError(`${error.message} Add the bot to the staff group again, or check TELEGRAM_STAFF_CHAT_ID.`);
+          if (error.isBadRequest() && !error.isMessageNotFound()) throw new UnrecoverableError(error.message);
         }
-        count(error.method, String(error.code));
-        if (error.migrateToChatId !== undefined) {
-          throw new UnrecoverableError(
-            `The staff group became a supergroup: set TELEGRAM_STAFF_CHAT_ID=${error.migrateToChatId} and restart. (${error.message})`,
-          );
-        }
-        if (error.isForbidden()) throw new UnrecoverableError(`${error.message} Add the bot to the staff group again, or check TELEGRAM_STAFF_CHAT_ID.`);
-        if (error.isBadRequest() && !error.isMessageNotFound()) throw new UnrecoverableError(error.message);
+        throw error;
       }
-      throw error;
-    }
+    };
+
+  return {
+    'card.send': translated(async (job, log) => sendCard(job.data.inquiryId, log)),
+    'card.update': translated(async (job, log) => updateCard(job.data.inquiryId, log)),
+    'notice.send': translated(async (job, log) => sendNotice(job.data.noticeId, log)),
+    'reply.result': translated(async (job) => replyResult(job.data.replyId)),
+    'admin.alert': translated(async (job) => adminAlert(job, job.data)),
   };
 }
 
-
-export function createNotifyWorker(deps: NotifyWorkerDeps & { messagesPerSecond: number }): Worker {
-  const process = createNotifyProcessor(deps);
-  return createQueueWorker<NotifyJob['data']>({
-    queue: QUEUE_NAMES.notify,
-    connection: deps.connection,
-    prefix: deps.prefix,
-    logger: deps.logger,
-    metrics: deps.metrics,
-    concurrency: deps.concurrency ?? 4,
-    limiter: { max: deps.messagesPerSecond, duration: 1000 },
-    process: (job, log) => process(job as NotifyJob, log),
-  });
+/** Settings of the notify queue's one worker: Telegram's overall pace. */
+export function notifyWorkerSettings(options: { messagesPerSecond: number; concurrency?: number }) {
+  return { concurrency: options.concurrency ?? 4, limiter: { max: options.messagesPerSecond, duration: 1000 } };
 }

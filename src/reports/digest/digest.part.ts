@@ -11,7 +11,9 @@ import type { Logger } from '../../observability/logger.js';
 import { createDigestService, type DigestRunResult, type DigestService } from './digest.service.js';
 import { createTelegramClient } from '../../telegram/telegram-client.js';
 import { jobId, type JobPayloads } from '../../queue/jobs.js';
-import { upsertSchedulers, type ScheduleHandlers } from '../../queue/schedulers.js';
+import type { JobHandlers } from '../../queue/handlers.js';
+import { upsertSchedulers } from '../../queue/schedulers.js';
+import type { OffPart, ServicePart } from '../../service-part.js';
 
 /** When a `digest.send` job was due: its payload, else its scheduler's fire time. */
 export function dueAtOfJob(job: Pick<Job, 'data' | 'opts' | 'timestamp'>): Date {
@@ -54,16 +56,19 @@ export interface DigestPartContext {
  * The digest part for `DEFAULT_PARTS`: off without TELEGRAM_BOT_TOKEN (it is
  * sent by the bot), otherwise the scheduler, its handler and the catch-up.
  */
-export async function digestPart(ctx: DigestPartContext) {
+async function buildDigestPart(ctx: DigestPartContext): Promise<ServicePart | OffPart> {
   const { config } = ctx;
   if (!config.telegram.botToken) return { off: 'Weekly digest is off: it is sent by the Telegram bot (set TELEGRAM_BOT_TOKEN).' };
   const logger = ctx.logger.child({ part: 'digest' });
   const telegram = createTelegramClient({ token: config.telegram.botToken, apiRoot: config.telegram.apiRoot, logger, secrets: configSecrets(config) });
   const service = createDigestService({ db: ctx.database.db, config, telegram, logger, now: ctx.now, secrets: configSecrets(config) });
-  const scheduleHandlers: ScheduleHandlers = { 'digest.send': (job, log) => processDigestJob(service, job, log) };
+  const handlers: JobHandlers = { 'digest.send': (job, log) => processDigestJob(service, job, log) };
   return {
     name: 'digest',
-    scheduleHandlers,
+    handlers,
     start: () => scheduleDigest(ctx.queues.schedule, service, config, logger),
   };
 }
+
+/** The digest part (its scheduled job: `digest.send`). */
+export const digestPart = Object.assign(buildDigestPart, { jobs: ['digest.send'] as const });
