@@ -16,7 +16,7 @@ import type { InboundItem } from '../../domain/inquiry.js';
 import type { Logger } from '../../observability/logger.js';
 import type { Connector, ErrorVerdict, PlanResult, PublishedReply, PullResult, ReplyPlan, ReplyTarget } from '../connector.js';
 import { MESSAGE_FIELDS, parseGraphTime, type GraphClient, type GraphMessage } from './graph-client.js';
-import { GraphApiError, GraphHttpError } from './graph-errors.js';
+import { GraphApiError, GraphHttpError } from '../meta/graph-errors.js';
 import { parseFacebookInbound } from './inbound-parser.js';
 import { pollBatchKey, pollItemKey, pollItemTime, type FacebookPollPayload, type PollItem } from './poll-payload.js';
 
