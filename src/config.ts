@@ -8,6 +8,8 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
+import type { BusinessHours } from './domain/business-time.js';
+import { LOCALES, type Locale } from './domain/locale.js';
 
 /** Thrown by {@link loadConfig}; `problems` holds one line per bad variable. */
 export class ConfigError extends Error {
@@ -34,13 +36,6 @@ export function parseDurationMinutes(text: string): number | undefined {
 }
 
 const DAY_NAMES = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'] as const;
-
-/** Business hours: which weekdays (0 = Sunday) and the minutes of the day they span. */
-export interface BusinessHours {
-  days: number[];
-  startMinute: number;
-  endMinute: number;
-}
 
 /** Parses `Mon-Fri 09:00-18:00` (also `Mon,Wed,Fri 10:00-17:30`). */
 export function parseBusinessHours(text: string): BusinessHours | undefined {
@@ -253,7 +248,7 @@ const envSchema = z
       .default('0 9 * * 1')
       .refine(isValidCron, { message: 'is not a cron expression (five fields, for example "0 9 * * 1")' }),
     DIGEST_CHAT_IDS: intList('Telegram chat ids'),
-    LOCALE: z.enum(['hy', 'en', 'ru']).default('hy'),
+    LOCALE: z.enum(LOCALES).default('hy'),
   });
 
 /**
@@ -318,7 +313,7 @@ export interface Config {
   holidays: string[];
   sla: { firstResponseMinutes: number; clock: 'business' | 'wall' };
   digest: { cron: string; chatIds: number[] };
-  locale: 'hy' | 'en' | 'ru';
+  locale: Locale;
   /** The staff's workflow in Telegram: approvals, reminders, low-priority summaries. */
   workflow: {
     /** Answers of agents wait for a supervisor's approval before they are published. */

@@ -6,7 +6,8 @@
  */
 import type { Config } from '../config.js';
 import type { Db } from '../db/create-db.js';
-import type { Locale, StaffRow } from '../db/schema.js';
+import type { StaffRow } from '../db/schema.js';
+import type { Locale } from '../domain/locale.js';
 import type { Logger } from '../observability/logger.js';
 import type { Producers } from '../queue/producers.js';
 import type { Permission } from '../inbox/staff.workflow.js';

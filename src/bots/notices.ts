@@ -5,7 +5,8 @@
  */
 import type { InlineKeyboardButton, InlineKeyboardMarkup } from '../telegram/telegram-client.js';
 import { TELEGRAM_MESSAGE_MAX, truncateForTelegram } from '../telegram/telegram-text.js';
-import type { InquiryRow, Locale, StaffRole, TelegramNoticeRow } from '../db/schema.js';
+import type { InquiryRow, StaffRole, TelegramNoticeRow } from '../db/schema.js';
+import type { Locale } from '../domain/locale.js';
 import type { SummaryItemRow } from './cards/card.service.js';
 import { payloadNumber, payloadString } from '../inbox/staff-notices.workflow.js';
 import { cb } from './callbacks.js';

@@ -6,7 +6,8 @@
  */
 import type { InlineKeyboardButton, InlineKeyboardMarkup } from '../telegram/telegram-client.js';
 import { TELEGRAM_MESSAGE_MAX, telegramTextLength } from '../telegram/telegram-text.js';
-import type { InquiryRow, Locale, ReplyDraftRow } from '../db/schema.js';
+import type { InquiryRow, ReplyDraftRow } from '../db/schema.js';
+import type { Locale } from '../domain/locale.js';
 import { allowedVisibilities } from '../inbox/compose-reply.workflow.js';
 import { VISIBILITY_CODE, cb } from './callbacks.js';
 import { messagesFor } from './i18n/index.js';

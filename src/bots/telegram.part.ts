@@ -19,7 +19,8 @@ import { createNotifyHandlers, notifyWorkerSettings } from '../queue/workers/not
 import { takeUnsummarisedLowPriority } from './cards/card.service.js';
 import { checkReminders } from '../inbox/reminders.workflow.js';
 import { createNotices } from '../inbox/staff-notices.workflow.js';
-import { createTelegramClient, createUpdateSource, type BotCommand, type TelegramBotUser } from '../telegram/telegram-client.js';
+import { createTelegramClient, type BotCommand, type TelegramBotUser } from '../telegram/telegram-client.js';
+import { createUpdateSource } from '../telegram/update-source.js';
 import { TelegramHttpError } from '../telegram/telegram-errors.js';
 import type { OffPart, PartFactory, ServiceContext, ServicePart } from '../service-part.js';
 import type { BotReports } from './bot-context.js';

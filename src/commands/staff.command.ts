@@ -5,7 +5,8 @@
 import { loadConfig, type Config } from '../config.js';
 import { openDatabase } from '../db/create-db.js';
 import { migrateToLatest } from '../db/migrate.js';
-import type { Locale, StaffRole } from '../db/schema.js';
+import type { StaffRole } from '../db/schema.js';
+import type { Locale } from '../domain/locale.js';
 import { createLogger, type Logger } from '../observability/logger.js';
 import { STAFF_ROLES, addStaff, listStaff, removeStaff, setStaffRole, type Actor } from '../inbox/staff.workflow.js';
 import { UsageError, type Command, type CommandIo } from './command.js';

@@ -4,6 +4,12 @@
  * the snake_case columns of the migrations.
  */
 import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
+import type { AnsweredVia, InquiryKind, InquiryStatus, Platform } from '../domain/inquiry.js';
+import type { Locale } from '../domain/locale.js';
+import type { ReplyChannel, ReplyVisibility } from '../domain/reply.js';
+
+// The domain owns these; re-exported for modules that still import them from here (new code imports them from domain/).
+export type { AnsweredVia, InquiryKind, InquiryStatus, Locale, Platform, ReplyChannel, ReplyVisibility };
 
 /** A timestamptz: read as Date, written as Date or ISO string. */
 export type Timestamp = ColumnType<Date, Date | string, Date | string>;
@@ -12,16 +18,9 @@ export type TimestampDefault = ColumnType<Date, Date | string | undefined, Date 
 /** jsonb: read as the parsed value, written as a JSON string (`JSON.stringify`). */
 type Json<T> = ColumnType<T, string, string>;
 
-export type Platform = 'facebook' | 'instagram' | 'telegram';
-export type InquiryKind = 'comment' | 'message' | 'mention';
-export type InquiryStatus = 'new' | 'claimed' | 'answered' | 'dismissed' | 'closed';
-export type AnsweredVia = 'telegram' | 'native';
 export type StaffRole = 'agent' | 'supervisor' | 'head' | 'admin';
-export type Locale = 'hy' | 'en' | 'ru';
 export type ReplyStatus = 'pending' | 'sent' | 'failed';
-export type ReplyVisibility = 'public' | 'private';
 export type InboundStatus = 'pending' | 'processed' | 'failed';
-export type ReplyChannel = 'comment_reply' | 'private_reply' | 'messenger';
 
 export interface SourceTable {
   id: Generated<number>;

@@ -14,9 +14,15 @@
  * local day, and every operation walks days, never minutes: a span of five
  * years is some 1,800 cheap steps.
  */
-import type { BusinessHours } from '../config.js';
 import type { HolidayCalendar } from './holidays.js';
 import { instantOfLocalTime, localDateOf } from './periods.js';
+
+/** Business hours: which weekdays (0 = Sunday) and the minutes of the local day they span (`BUSINESS_HOURS`). */
+export interface BusinessHours {
+  days: number[];
+  startMinute: number;
+  endMinute: number;
+}
 
 /** What {@link createBusinessClock} needs. */
 export interface BusinessClockOptions {

@@ -2,9 +2,18 @@
  * Inquiry states and the items connectors hand to the ingest step.
  * Pure: no I/O, nothing from the app.
  */
-import type { AnsweredVia, InquiryKind, InquiryStatus, Platform } from '../db/schema.js';
 
-export type { AnsweredVia, InquiryKind, InquiryStatus, Platform };
+/** Where a citizen wrote. */
+export type Platform = 'facebook' | 'instagram' | 'telegram';
+
+/** A comment under a post, a private message, or a mention of the page. */
+export type InquiryKind = 'comment' | 'message' | 'mention';
+
+/** Where an inquiry is in its life; see {@link canTransition}. */
+export type InquiryStatus = 'new' | 'claimed' | 'answered' | 'dismissed' | 'closed';
+
+/** How an inquiry was answered: from Telegram through Ardzagank, or by the page on the platform itself. */
+export type AnsweredVia = 'telegram' | 'native';
 
 /** Allowed status changes (DESIGN.md, Domain). */
 const TRANSITIONS: Record<InquiryStatus, readonly InquiryStatus[]> = {

@@ -14,9 +14,6 @@
  * of a word — see {@link SectorKeywords} for the notation.
  */
 
-/** The three languages of names and keywords. */
-export type SectorLanguage = 'hy' | 'en' | 'ru';
-
 /**
  * Keywords of a sector per language. The language is for the people who
  * edit them; matching uses all of them on any text.

@@ -9,7 +9,7 @@
  */
 import { sql, type QueryResult, type RawBuilder } from 'kysely';
 import type { Db } from '../db/create-db.js';
-import type { Platform } from '../db/schema.js';
+import type { Platform } from '../domain/inquiry.js';
 import type { ReportConfig } from './report-config.js';
 
 /** A period as instants, `[from, to)`. */

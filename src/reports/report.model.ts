@@ -19,7 +19,7 @@
  * cannot be computed (no inquiries, a period known only from entered
  * baselines) is `null`.
  */
-import type { Platform } from '../db/schema.js';
+import type { Platform } from '../domain/inquiry.js';
 
 /** Counts and rates of one slice of a period (a platform, a sector). */
 export interface BreakdownFigures {

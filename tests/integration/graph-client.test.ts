@@ -5,8 +5,9 @@
  * the access token never shows up in an error or a log line.
  */
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { createGraphClient, parseGraphTime, type GraphCallInfo, type GraphClient, type GraphClientOptions } from '../../src/connectors/facebook/graph-client.js';
-import { GraphApiError, GraphHttpError } from '../../src/connectors/facebook/graph-errors.js';
+import { createGraphClient, parseGraphTime, type GraphClient } from '../../src/connectors/facebook/graph-client.js';
+import { GraphApiError, GraphHttpError } from '../../src/connectors/meta/graph-errors.js';
+import type { GraphCallInfo, GraphTransportOptions } from '../../src/connectors/meta/graph-transport.js';
 import { createLogger } from '../../src/observability/logger.js';
 import { describeError } from '../../src/observability/redact.js';
 import { startGraphApiFake, type GraphApiFake } from '../../src/stand-ins/graph-api.stand-in.js';
@@ -44,7 +45,7 @@ afterEach(() => {
  * A client whose logger does NOT know the token, so the test proves that the
  * client itself keeps the token out of what it logs.
  */
-function client(overrides: Partial<GraphClientOptions> = {}): GraphClient {
+function client(overrides: Partial<GraphTransportOptions> = {}): GraphClient {
   const logger = createLogger({ level: 'debug', destination: { write: (line: string) => logLines.push(line) } });
   return createGraphClient({
     baseUrl: fake.url,

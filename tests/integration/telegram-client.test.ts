@@ -7,14 +7,8 @@ import { createServer as createHttpServer } from 'node:http';
 import { createServer } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createLogger, type Logger } from '../../src/observability/logger.js';
-import {
-  createTelegramClient,
-  createUpdateSource,
-  verifyWebhookSecret,
-  type TelegramClient,
-  type TelegramUpdate,
-  type UpdateSource,
-} from '../../src/telegram/telegram-client.js';
+import { createTelegramClient, type TelegramClient, type TelegramUpdate } from '../../src/telegram/telegram-client.js';
+import { createUpdateSource, verifyWebhookSecret, type UpdateSource } from '../../src/telegram/update-source.js';
 import { TelegramApiError, TelegramHttpError } from '../../src/telegram/telegram-errors.js';
 import { CallbackDataError, callbackData, escapeHtml } from '../../src/telegram/telegram-text.js';
 import { FakeBotApi } from '../../src/stand-ins/bot-api.stand-in.js';

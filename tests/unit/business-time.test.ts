@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { BusinessHours } from '../../src/config.js';
-import { createBusinessClock } from '../../src/domain/business-time.js';
+import { createBusinessClock, type BusinessHours } from '../../src/domain/business-time.js';
 import { createHolidayCalendar } from '../../src/domain/holidays.js';
 
 const MON_FRI_9_18: BusinessHours = { days: [1, 2, 3, 4, 5], startMinute: 9 * 60, endMinute: 18 * 60 };

@@ -3,7 +3,7 @@
  * comes from a catalog; each person reads their own language (`staff.language`),
  * the staff group reads `LOCALE`.
  */
-import type { Locale } from '../../db/schema.js';
+import { isLocale, type Locale } from '../../domain/locale.js';
 import { en } from './en.js';
 import { hy } from './hy.js';
 import type { Messages } from './messages.js';
@@ -11,17 +11,12 @@ import { ru } from './ru.js';
 
 export type { Messages } from './messages.js';
 export type { Locale };
-
-export const LOCALES: readonly Locale[] = ['hy', 'en', 'ru'];
+export { isLocale, LOCALES } from '../../domain/locale.js';
 
 const CATALOGS: Record<Locale, Messages> = { hy, en, ru };
 
 export function messagesFor(locale: Locale): Messages {
   return CATALOGS[locale];
-}
-
-export function isLocale(value: unknown): value is Locale {
-  return value === 'hy' || value === 'en' || value === 'ru';
 }
 
 /** The language a Telegram client reports (`language_code`, e.g. `ru`, `hy-AM`), if we speak it. */

@@ -4,8 +4,9 @@
  * (names, citizen and staff texts, reasons) is passed raw and escaped by the
  * catalog, so a caller cannot forget it.
  */
-import type { InquiryKind, Platform, ReplyVisibility, StaffRole } from '../../db/schema.js';
-import type { DismissReason } from '../../domain/inquiry.js';
+import type { StaffRole } from '../../db/schema.js';
+import type { DismissReason, InquiryKind, Platform } from '../../domain/inquiry.js';
+import type { ReplyVisibility } from '../../domain/reply.js';
 
 export type { DismissReason };
 

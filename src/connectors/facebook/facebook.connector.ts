@@ -15,7 +15,7 @@ import type { ReplyVisibility } from '../../db/schema.js';
 import type { Logger } from '../../observability/logger.js';
 import type { Connector, ErrorVerdict, PlanResult, PublishedReply, PullResult, ReplyPlan, ReplyTarget } from '../connector.js';
 import { MESSAGE_FIELDS, parseGraphTime, type GraphClient, type GraphMessage } from './graph-client.js';
-import { GraphApiError, GraphHttpError } from './graph-errors.js';
+import { GraphApiError, GraphHttpError } from '../meta/graph-errors.js';
 import { pollBatchKey, pollItemKey, pollItemTime, type FacebookPollPayload, type PollItem } from './poll-payload.js';
 
 const HOUR_MS = 60 * 60 * 1000;

@@ -15,7 +15,7 @@
  *   queue; if enqueueing fails the reconciler queues it later.
  */
 import type { FastifyInstance, FastifyReply } from 'fastify';
-import { isValidWebhookSignature, constantTimeEquals, webhookDedupKey } from '../../connectors/facebook/webhook-signature.js';
+import { isValidWebhookSignature, constantTimeEquals, webhookDedupKey } from '../../connectors/meta/webhook-signature.js';
 import type { Db } from '../../db/create-db.js';
 import { insertInboundEvents, type NewInboundEvent } from '../../db/repositories/inbound-event.repository.js';
 import type { Logger } from '../../observability/logger.js';

@@ -7,7 +7,7 @@
  * update again. 401 wrong secret, 400 not an update, 503 not listening yet.
  */
 import type { FastifyInstance } from 'fastify';
-import type { UpdateSource } from '../../telegram/telegram-client.js';
+import type { UpdateSource } from '../../telegram/update-source.js';
 
 export const TELEGRAM_WEBHOOK_PATH = '/webhooks/telegram';
 

@@ -5,7 +5,7 @@
  * for the chart.
  */
 import type { Db } from '../../db/create-db.js';
-import type { Platform } from '../../db/schema.js';
+import type { Platform } from '../../domain/inquiry.js';
 import { localDateOf, monthRange, weekRange, type Period } from '../../domain/periods.js';
 import { compareFigures, computePeriodFigures } from '../period-report.js';
 import type { ReportConfig } from '../report-config.js';

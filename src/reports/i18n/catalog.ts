@@ -2,10 +2,12 @@
  * The texts of reports and of the weekly digest, one catalog per language
  * (hy.ts, en.ts, ru.ts). Functions take already formatted values.
  */
-import type { Platform } from '../../db/schema.js';
+import type { Platform } from '../../domain/inquiry.js';
+import { LOCALES, type Locale } from '../../domain/locale.js';
 
-export type ReportLang = 'hy' | 'en' | 'ru';
-export const REPORT_LANGS: readonly ReportLang[] = ['hy', 'en', 'ru'];
+/** Reports speak every language of the bot. */
+export type ReportLang = Locale;
+export const REPORT_LANGS: readonly ReportLang[] = LOCALES;
 
 export interface ReportCatalog {
   lang: ReportLang;

@@ -1,5 +1,6 @@
 /**
- * Checks of Facebook's webhook requests: the `X-Hub-Signature-256` header
+ * Checks of Meta's webhook requests (a Facebook Page's, and Instagram's,
+ * signed the same way): the `X-Hub-Signature-256` header
  * (`sha256=` + hex HMAC-SHA256 of the raw request bytes with the app secret)
  * and the verify token of the subscription handshake. Both compare in
  * constant time. The signature is over the bytes as sent: a body parsed and

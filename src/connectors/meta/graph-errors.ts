@@ -1,6 +1,7 @@
 /**
- * Errors of the Graph API client, split the way grammY splits them
- * (`GrammyError` vs `HttpError`):
+ * Errors of the Graph API transport (`graph-transport.ts`), shared by the
+ * Meta connectors, split the way grammY splits them (`GrammyError` vs
+ * `HttpError`):
  *
  * - {@link GraphApiError}: Facebook answered with its error envelope
  *   (`{"error":{"message","type","code","error_subcode","fbtrace_id"}}`) and
@@ -13,7 +14,7 @@
  *   effect, so a retried publish can post twice.
  *
  * Messages never contain the access token: the Graph SDK puts it in request
- * URLs and error objects, so every text here is built by the client from
+ * URLs and error objects, so every text here is built by the transport from
  * scrubbed parts, and `cause` is a scrubbed copy without the SDK's request
  * objects.
  */
@@ -46,10 +47,10 @@ export interface GraphUsage {
 }
 
 /** Error codes that mean "too many calls, slow down" (app, user, Page, action-specific). */
-export const RATE_LIMIT_CODES: ReadonlySet<number> = new Set([4, 17, 32, 613]);
+const RATE_LIMIT_CODES: ReadonlySet<number> = new Set([4, 17, 32, 613]);
 
 /** Business use case rate limit codes (80000 ads insights, 80001 pages, … 80014). */
-export const BUSINESS_USE_CASE_RATE_LIMIT_CODES = { min: 80000, max: 80014 } as const;
+const BUSINESS_USE_CASE_RATE_LIMIT_CODES = { min: 80000, max: 80014 } as const;
 
 /**
  * Subcodes of code 10 that mean the Messenger (or Instagram) window is
@@ -57,40 +58,28 @@ export const BUSINESS_USE_CASE_RATE_LIMIT_CODES = { min: 80000, max: 80014 } as 
  * 2018065 (the old "page_messaging_subscriptions" variant), 2534022 (the
  * Instagram variant).
  */
-export const OUTSIDE_WINDOW_SUBCODES: ReadonlySet<number> = new Set([2018278, 2018065, 2534022]);
+const OUTSIDE_WINDOW_SUBCODES: ReadonlySet<number> = new Set([2018278, 2018065, 2534022]);
 
 /** `(#10900) Activity already replied to`: a comment gets at most one private reply. */
-export const ALREADY_REPLIED_CODE = 10900;
+const ALREADY_REPLIED_CODE = 10900;
 
 /**
  * `(#10903) This user can't reply to this activity`: a private reply is no
  * longer possible (the comment is older than 7 days, or the person cannot
  * receive messages from the Page).
  */
-export const PRIVATE_REPLY_UNAVAILABLE_CODE = 10903;
-
-/** The fields of Graph's error envelope, as sent on the wire. */
-export interface GraphErrorBody {
-  message?: string;
-  type?: string;
-  code?: number;
-  error_subcode?: number;
-  is_transient?: boolean;
-  error_user_title?: string;
-  error_user_msg?: string;
-  fbtrace_id?: string;
-}
+const PRIVATE_REPLY_UNAVAILABLE_CODE = 10903;
 
 /** Where a failed call went; never the full URL (it carries the token). */
-export interface GraphCallContext {
+interface GraphCallContext {
   /** HTTP method: GET or POST. */
   method: string;
   /** The path with ids replaced, e.g. `{id}/comments`; safe as a metric label. */
   endpoint: string;
 }
 
-/** Details of a refusal, as the client extracted them (already scrubbed). */
-export interface GraphApiErrorDetails extends GraphCallContext {
+/** Details of a refusal, as the transport extracted them (already scrubbed). */
+interface GraphApiErrorDetails extends GraphCallContext {
   httpStatus: number;
   code: number;
   subcode: number | undefined;
@@ -225,17 +214,17 @@ export class GraphApiError extends Error {
   }
 }
 
-/** Details of a transport failure, as the client extracted them (already scrubbed). */
-export interface GraphHttpErrorDetails extends GraphCallContext {
+/** Details of a transport failure, as the transport extracted them (already scrubbed). */
+interface GraphHttpErrorDetails extends GraphCallContext {
   /** What went wrong, e.g. `connect ECONNREFUSED 127.0.0.1:443` or `HTTP 502 without a Graph error body`. */
   detail: string;
   /** HTTP status when a response arrived without the Graph envelope. */
   httpStatus?: number;
   /** Node/axios error code, e.g. `ECONNREFUSED`, `ECONNRESET`, `ERR_BAD_RESPONSE`. */
   transportCode?: string;
-  /** True when the client's own deadline expired. */
+  /** True when the transport's own deadline expired. */
   timedOut?: boolean;
-  /** Milliseconds the client waited before giving up (with `timedOut`). */
+  /** Milliseconds the transport waited before giving up (with `timedOut`). */
   timeoutMs?: number;
   /** `x-fb-trace-id` of the response, when one arrived. */
   fbtraceId?: string;
@@ -256,7 +245,7 @@ export class GraphHttpError extends Error {
   readonly httpStatus: number | undefined;
   /** Node/axios error code such as `ECONNREFUSED`; undefined when not known. */
   readonly transportCode: string | undefined;
-  /** True when the client's deadline expired before an answer arrived. */
+  /** True when the transport's deadline expired before an answer arrived. */
   readonly timedOut: boolean;
   /** `x-fb-trace-id` of the response, when one arrived. */
   readonly fbtraceId: string | undefined;
