@@ -6,14 +6,14 @@
 import type { InlineKeyboardButton, InlineKeyboardMarkup } from '../telegram/telegram-client.js';
 import { TELEGRAM_MESSAGE_MAX, truncateForTelegram } from '../telegram/telegram-text.js';
 import type { InquiryRow, StaffRole, TelegramNoticeRow } from '../db/schema.js';
+import type { SummaryItem } from '../db/repositories/low-priority.repository.js';
 import type { Locale } from '../domain/locale.js';
-import type { SummaryItemRow } from './cards/card.service.js';
 import { payloadNumber, payloadString } from '../inbox/staff-notices.workflow.js';
 import { cb } from './callbacks.js';
 import { formatDuration, messagesFor } from './i18n/index.js';
 
-/** Still waiting (a button to make it a card), already a card, or closed. */
-export type SummaryItem = SummaryItemRow;
+/** An item of a low-priority summary: still waiting (a button to make it a card), already a card, or closed. */
+export type { SummaryItem };
 
 export interface NoticeContext {
   locale: Locale;

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { CARD_TEXT_BUDGET, renderCard } from '../../src/bots/cards/card-render.js';
 import type { InquiryRow } from '../../src/db/schema.js';
-import type { CardView } from '../../src/bots/cards/card.service.js';
+import type { CardView } from '../../src/db/repositories/card-view.repository.js';
 import { telegramTextLength } from '../../src/telegram/telegram-text.js';
 
 const now = new Date('2026-11-28T12:00:00Z');

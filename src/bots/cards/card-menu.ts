@@ -6,8 +6,10 @@
  */
 import type { InlineKeyboardMarkup } from '../../telegram/telegram-client.js';
 import { TelegramApiError } from '../../telegram/telegram-errors.js';
-import { findCard, findCardByMessage, loadSummaryItems, recordCardRendered } from './card.service.js';
-import { findNoticeByMessage } from '../../inbox/staff-notices.workflow.js';
+import { findInquiryById } from '../../db/repositories/inquiry.repository.js';
+import { findCardByInquiryId, findCardByMessage, updateCardRenderedHash } from '../../db/repositories/telegram-card.repository.js';
+import { findNoticeByMessage } from '../../db/repositories/telegram-notice.repository.js';
+import { loadSummaryItems } from './card.service.js';
 import type { CallbackContext } from '../bot-context.js';
 import { messageLink } from '../links.js';
 import { renderNotice } from '../notices.js';
@@ -17,7 +19,7 @@ export async function showMenu(ctx: CallbackContext, inquiryId: number, menu: In
   const msg = ctx.message;
   if (!msg) return;
   const card = await findCardByMessage(ctx.deps.db, msg.chatId, msg.messageId);
-  if (card && card.inquiryId === inquiryId) await recordCardRendered(ctx.deps.db, inquiryId, null);
+  if (card && card.inquiryId === inquiryId) await updateCardRenderedHash(ctx.deps.db, inquiryId, null);
   await ctx.deps.client.editMessageReplyMarkup(msg.chatId, msg.messageId, menu);
 }
 
@@ -31,7 +33,7 @@ export async function refreshAfter(ctx: CallbackContext, inquiryId: number): Pro
   if (msg) {
     const card = await findCardByMessage(ctx.deps.db, msg.chatId, msg.messageId);
     if (card) {
-      if (card.inquiryId === inquiryId) await recordCardRendered(ctx.deps.db, inquiryId, null);
+      if (card.inquiryId === inquiryId) await updateCardRenderedHash(ctx.deps.db, inquiryId, null);
     } else {
       await restoreNoticeButtons(ctx, msg.chatId, msg.messageId);
     }
@@ -42,10 +44,10 @@ export async function refreshAfter(ctx: CallbackContext, inquiryId: number): Pro
 async function restoreNoticeButtons(ctx: CallbackContext, chatId: number, messageId: number): Promise<void> {
   const notice = await findNoticeByMessage(ctx.deps.db, chatId, messageId);
   if (!notice) return;
-  const inquiry = notice.inquiryId === null ? undefined : await ctx.deps.db.selectFrom('inquiries').selectAll().where('id', '=', notice.inquiryId).executeTakeFirst();
+  const inquiry = notice.inquiryId === null ? undefined : await findInquiryById(ctx.deps.db, notice.inquiryId);
   const locale = chatId > 0 ? ctx.locale : ctx.deps.config.locale;
   const items = notice.kind === 'lowpriority.summary' ? await loadSummaryItems(ctx.deps.db, notice.payload.inquiryIds) : undefined;
-  const card = notice.inquiryId === null ? undefined : await findCard(ctx.deps.db, notice.inquiryId);
+  const card = notice.inquiryId === null ? undefined : await findCardByInquiryId(ctx.deps.db, notice.inquiryId);
   const cardLink = card ? messageLink(card.chatId, card.messageId) : undefined;
   const rendered = renderNotice(notice, { locale, inquiry, cardLink, ...(items ? { items } : {}) });
   try {

@@ -9,7 +9,7 @@ import { createHash } from 'node:crypto';
 import type { InlineKeyboardButton, InlineKeyboardMarkup } from '../../telegram/telegram-client.js';
 import { TELEGRAM_MESSAGE_MAX, escapeHtml, truncateForTelegram } from '../../telegram/telegram-text.js';
 import type { Locale } from '../../db/schema.js';
-import type { CardView, SectorNames } from './card.service.js';
+import type { CardView, SectorNames } from '../../db/repositories/card-view.repository.js';
 import { CARD_DISMISS_REASONS, cb } from '../callbacks.js';
 import { formatDuration, formatTime, messagesFor, type Messages } from '../i18n/index.js';
 import { facebookPostUrl, startLink } from '../links.js';

@@ -7,14 +7,13 @@
 import type { CommandContext, Feature } from '../bot-context.js';
 import { formatDuration, formatTime, type Messages } from '../i18n/index.js';
 import { messageLink } from '../links.js';
-import type { InquiryRow } from '../../db/schema.js';
-import { findCards } from '../cards/card.service.js';
+import { findInquiryById, findInquiryMessages } from '../../db/repositories/inquiry.repository.js';
+import { findClaimedPage, findMatchingPage, findQueuePage, type InquiryListPage } from '../../db/repositories/inquiry-list.repository.js';
+import { findCardsByInquiryIds } from '../../db/repositories/telegram-card.repository.js';
 import { TELEGRAM_MESSAGE_MAX, escapeHtml, truncateForTelegram } from '../../telegram/telegram-text.js';
 
 const LIST_LIMIT = 25;
 const LINE_TEXT = 80;
-
-type ListRow = Pick<InquiryRow, 'id' | 'status' | 'postedAt' | 'authorName' | 'text' | 'claimedBy'> & { claimantName: string | null };
 
 function short(text: string, max: number): string {
   const flat = text.replace(/\s+/g, ' ').trim();
@@ -22,9 +21,10 @@ function short(text: string, max: number): string {
   return chars.length > max ? `${chars.slice(0, max).join('')}…` : flat;
 }
 
-async function renderList(ctx: CommandContext, rows: ListRow[], total: number, title: string, withStatus: boolean): Promise<string> {
+async function renderList(ctx: CommandContext, page: InquiryListPage, title: string, withStatus: boolean): Promise<string> {
   const t: Messages = ctx.t;
-  const cards = await findCards(ctx.deps.db, rows.map((r) => r.id));
+  const { items: rows, total } = page;
+  const cards = await findCardsByInquiryIds(ctx.deps.db, rows.map((r) => r.id));
   const lines = [title, ''];
   for (const r of rows) {
     const card = cards.get(r.id);
@@ -38,19 +38,6 @@ async function renderList(ctx: CommandContext, rows: ListRow[], total: number, t
   }
   if (total > rows.length) lines.push('', t.listMore(total - rows.length));
   return truncateForTelegram(lines.join('\n'), TELEGRAM_MESSAGE_MAX);
-}
-
-/** How many rows a list query matches (without its limit). */
-async function countOf(query: ReturnType<typeof listQuery>): Promise<number> {
-  const row = await query.clearSelect().select((eb) => eb.fn.countAll<number>().as('total')).executeTakeFirstOrThrow();
-  return Number(row.total);
-}
-
-function listQuery(ctx: CommandContext) {
-  return ctx.deps.db
-    .selectFrom('inquiries')
-    .leftJoin('staff', 'staff.id', 'inquiries.claimedBy')
-    .select(['inquiries.id', 'inquiries.status', 'inquiries.postedAt', 'inquiries.authorName', 'inquiries.text', 'inquiries.claimedBy', 'staff.name as claimantName']);
 }
 
 /** Splits plain text into pieces of at most `max` characters, at line or word ends where possible. */
@@ -70,13 +57,13 @@ export function splitText(text: string, max: number): string[] {
 
 /** Shows the whole text of an inquiry to a staff member, in as many messages as it takes. */
 export async function showWhole(ctx: CommandContext, inquiryId: number): Promise<void> {
-  const inquiry = await ctx.deps.db.selectFrom('inquiries').selectAll().where('id', '=', inquiryId).executeTakeFirst();
+  const inquiry = await findInquiryById(ctx.deps.db, inquiryId);
   if (!inquiry) {
     await ctx.deny('view', 'no such inquiry', { inquiryId });
     await ctx.reply(escapeHtml(ctx.t.toastStale));
     return;
   }
-  const messages = await ctx.deps.db.selectFrom('inquiryMessages').select(['text', 'postedAt']).where('inquiryId', '=', inquiryId).orderBy('postedAt').orderBy('id').execute();
+  const messages = await findInquiryMessages(ctx.deps.db, inquiryId);
   const texts = (messages.length > 0 ? messages : [{ text: inquiry.text, postedAt: inquiry.postedAt }]).map(
     (m) => `${formatTime(m.postedAt, ctx.deps.config.timezone, ctx.now)}\n${m.text}`,
   );
@@ -93,27 +80,23 @@ export const listsFeature: Feature = {
     queue: {
       access: 'staff',
       async run(ctx) {
-        const base = listQuery(ctx).where('inquiries.status', 'in', ['new', 'claimed']).where('inquiries.lowPriority', '=', false);
-        const rows = await base.orderBy('inquiries.postedAt').orderBy('inquiries.id').limit(LIST_LIMIT).execute();
-        if (rows.length === 0) {
+        const page = await findQueuePage(ctx.deps.db, LIST_LIMIT);
+        if (page.items.length === 0) {
           await ctx.reply(ctx.t.queueEmpty);
           return;
         }
-        const total = await countOf(base);
-        await ctx.reply(await renderList(ctx, rows, total, ctx.t.queueTitle(total), false));
+        await ctx.reply(await renderList(ctx, page, ctx.t.queueTitle(page.total), false));
       },
     },
     mine: {
       access: 'handle',
       async run(ctx) {
-        const base = listQuery(ctx).where('inquiries.status', '=', 'claimed').where('inquiries.claimedBy', '=', ctx.staff!.id);
-        const rows = await base.orderBy('inquiries.postedAt').orderBy('inquiries.id').limit(LIST_LIMIT).execute();
-        if (rows.length === 0) {
+        const page = await findClaimedPage(ctx.deps.db, ctx.staff!.id, LIST_LIMIT);
+        if (page.items.length === 0) {
           await ctx.reply(ctx.t.mineEmpty);
           return;
         }
-        const total = await countOf(base);
-        await ctx.reply(await renderList(ctx, rows, total, ctx.t.mineTitle(total), false));
+        await ctx.reply(await renderList(ctx, page, ctx.t.mineTitle(page.total), false));
       },
     },
     find: {
@@ -124,22 +107,12 @@ export const listsFeature: Feature = {
           await ctx.reply(ctx.t.findUsage);
           return;
         }
-        const pattern = `%${query.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-        const matching = listQuery(ctx).where((eb) =>
-          eb.or([
-            eb('inquiries.text', 'ilike', pattern),
-            eb('inquiries.authorName', 'ilike', pattern),
-            eb.exists(eb.selectFrom('inquiryMessages').select('inquiryMessages.id').whereRef('inquiryMessages.inquiryId', '=', 'inquiries.id').where('inquiryMessages.text', 'ilike', pattern)),
-            ...(/^#?\d+$/.test(query) ? [eb('inquiries.id', '=', Number(query.replace('#', '')))] : []),
-          ]),
-        );
-        const rows = await matching.orderBy('inquiries.postedAt', 'desc').orderBy('inquiries.id', 'desc').limit(LIST_LIMIT).execute();
-        if (rows.length === 0) {
+        const page = await findMatchingPage(ctx.deps.db, query, LIST_LIMIT);
+        if (page.items.length === 0) {
           await ctx.reply(ctx.t.findEmpty(query));
           return;
         }
-        const total = await countOf(matching);
-        await ctx.reply(await renderList(ctx, rows, total, ctx.t.findTitle(query, total), true));
+        await ctx.reply(await renderList(ctx, page, ctx.t.findTitle(query, page.total), true));
       },
     },
   },

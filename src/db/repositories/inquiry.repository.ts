@@ -125,3 +125,8 @@ export async function countInquiriesByStatus(db: Executor): Promise<Record<strin
     .execute();
   return Object.fromEntries(rows.map((r) => [r.status, Number(r.count)]));
 }
+
+/** Every citizen message of an inquiry, oldest first. */
+export async function findInquiryMessages(db: Executor, inquiryId: number): Promise<Array<{ text: string; postedAt: Date }>> {
+  return db.selectFrom('inquiryMessages').select(['text', 'postedAt']).where('inquiryId', '=', inquiryId).orderBy('postedAt').orderBy('id').execute();
+}

@@ -37,9 +37,19 @@ import { mention, messageLink } from '../../bots/links.js';
 import { renderNotice, type NoticeContext } from '../../bots/notices.js';
 import type { Logger } from '../../observability/logger.js';
 import type { Metrics } from '../../observability/metrics.js';
-import { findCard, loadCardView, loadSummaryItems, promoteIfSubstantial, recordCardRendered, recordCardSent, withCardLock } from '../../bots/cards/card.service.js';
-import { createNotices, lockNotice, recordNoticeFailed, recordNoticeSent, type NoticeKind } from '../../inbox/staff-notices.workflow.js';
-import { adminTelegramIds } from '../../inbox/staff.workflow.js';
+import { loadSummaryItems, promoteIfSubstantial, recordCardSent, withCardLock } from '../../bots/cards/card.service.js';
+import { findCardView } from '../../db/repositories/card-view.repository.js';
+import { findInquiryById } from '../../db/repositories/inquiry.repository.js';
+import { findCardByInquiryId, updateCardRenderedHash } from '../../db/repositories/telegram-card.repository.js';
+import {
+  findNoticeById,
+  findReplyResultRecipient,
+  lockNotice,
+  updateNoticeFailed,
+  updateNoticeSent,
+} from '../../db/repositories/telegram-notice.repository.js';
+import { createNotices, type NoticeKind } from '../../inbox/staff-notices.workflow.js';
+import { adminTelegramIds, findStaffByTelegramId, findStaffRequest } from '../../inbox/staff.workflow.js';
 import type { TelegramClient } from '../../telegram/telegram-client.js';
 import { TelegramApiError } from '../../telegram/telegram-errors.js';
 import type { HandlerTable, JobHandler } from '../handlers.js';
@@ -77,13 +87,13 @@ export function createNotifyHandlers(deps: NotifyWorkerDeps): HandlerTable<'noti
   async function sendCard(inquiryId: number, log: Logger): Promise<string> {
     if (staffChatId === undefined) throw new UnrecoverableError('TELEGRAM_STAFF_CHAT_ID is not set: cards have nowhere to go');
     // Checked first without the lock, so a duplicate job takes no slot of the group's pace.
-    if ((await findCard(db, inquiryId))?.messageId) return 'already sent';
-    if (!needsCard(await db.selectFrom('inquiries').select(['status', 'lowPriority']).where('id', '=', inquiryId).executeTakeFirst())) return 'not needed';
+    if ((await findCardByInquiryId(db, inquiryId))?.messageId) return 'already sent';
+    if (!needsCard(await findInquiryById(db, inquiryId))) return 'not needed';
     // The group's pace is waited out here, before any lock is taken (a few seconds at most).
     await pacer.take(staffChatId);
     return withCardLock(db, inquiryId, { chatId: staffChatId, create: true }, async (trx, card) => {
       if (card?.messageId) return 'already sent';
-      const view = await loadCardView(trx, inquiryId);
+      const view = await findCardView(trx, inquiryId);
       if (!view) return 'no such inquiry';
       if (!isOpen(view.inquiry.status) || view.inquiry.lowPriority) return 'not needed';
       const rendered = renderCard(view, { locale: config.locale, timezone: config.timezone, now: deps.now(), botUsername: await deps.botUsername() });
@@ -96,13 +106,13 @@ export function createNotifyHandlers(deps: NotifyWorkerDeps): HandlerTable<'noti
   }
 
   async function render(trx: Db, inquiryId: number) {
-    const view = await loadCardView(trx, inquiryId);
+    const view = await findCardView(trx, inquiryId);
     return view && renderCard(view, { locale: config.locale, timezone: config.timezone, now: deps.now(), botUsername: await deps.botUsername() });
   }
 
   async function updateCard(inquiryId: number, log: Logger): Promise<string> {
     // An edit that changes nothing is found without the lock and takes no slot of the group's pace.
-    const current = await findCard(db, inquiryId);
+    const current = await findCardByInquiryId(db, inquiryId);
     if (current?.messageId) {
       const rendered = await render(db, inquiryId);
       if (!rendered || rendered.hash === current.renderedHash) return 'unchanged';
@@ -117,7 +127,7 @@ export function createNotifyHandlers(deps: NotifyWorkerDeps): HandlerTable<'noti
       try {
         const result = await client.editMessageText(card.chatId, card.messageId, rendered.html, { replyMarkup: rendered.keyboard, disableLinkPreview: true });
         count('editMessageText', result.modified ? 'ok' : 'not_modified');
-        await recordCardRendered(trx, inquiryId, rendered.hash);
+        await updateCardRenderedHash(trx, inquiryId, rendered.hash);
         return 'edited';
       } catch (error) {
         if (!(error instanceof TelegramApiError && error.isMessageNotFound())) throw error;
@@ -140,15 +150,15 @@ export function createNotifyHandlers(deps: NotifyWorkerDeps): HandlerTable<'noti
   // (the embedded database has one connection; `db` here would wait for it forever).
   async function localeOf(trx: Db, chatId: number): Promise<Locale> {
     if (chatId <= 0) return config.locale;
-    const staff = await trx.selectFrom('staff').select('language').where('telegramUserId', '=', chatId).executeTakeFirst();
+    const staff = await findStaffByTelegramId(trx, chatId);
     if (staff) return staff.language;
-    const request = await trx.selectFrom('staffRequests').select('language').where('telegramUserId', '=', chatId).executeTakeFirst();
+    const request = await findStaffRequest(trx, chatId);
     return request && isLocale(request.language) ? request.language : config.locale;
   }
 
   async function noticeContext(trx: Db, notice: TelegramNoticeRow): Promise<NoticeContext> {
-    const inquiry = notice.inquiryId === null ? undefined : await trx.selectFrom('inquiries').selectAll().where('id', '=', notice.inquiryId).executeTakeFirst();
-    const card = notice.inquiryId === null ? undefined : await findCard(trx, notice.inquiryId);
+    const inquiry = notice.inquiryId === null ? undefined : await findInquiryById(trx, notice.inquiryId);
+    const card = notice.inquiryId === null ? undefined : await findCardByInquiryId(trx, notice.inquiryId);
     const ctx: NoticeContext = { locale: await localeOf(trx, notice.chatId), inquiry, cardLink: card ? messageLink(card.chatId, card.messageId) : undefined };
     const addresseeId = notice.payload.addresseeId;
     const addresseeName = notice.payload.addresseeName;
@@ -159,7 +169,7 @@ export function createNotifyHandlers(deps: NotifyWorkerDeps): HandlerTable<'noti
 
   async function sendNotice(noticeId: number, log: Logger): Promise<string> {
     const fallbacks: number[] = [];
-    const pending = await db.selectFrom('telegramNotices').select(['chatId', 'messageId', 'failure']).where('id', '=', noticeId).executeTakeFirst();
+    const pending = await findNoticeById(db, noticeId);
     if (!pending || pending.messageId !== null || pending.failure !== null) return 'nothing to send';
     await pacer.take(pending.chatId);
     const outcome = await db.transaction().execute(async (trx) => {
@@ -175,16 +185,16 @@ export function createNotifyHandlers(deps: NotifyWorkerDeps): HandlerTable<'noti
           ...(notice.replyToMessageId !== null ? { replyToMessageId: notice.replyToMessageId } : {}),
         });
         count('sendMessage', 'ok');
-        await recordNoticeSent(trx, notice.id, message.message_id, deps.now());
+        await updateNoticeSent(trx, notice.id, message.message_id, deps.now());
         return 'sent';
       } catch (error) {
         const closed = error instanceof TelegramApiError && (error.isForbidden() || (error.isBadRequest() && error.description.toLowerCase().includes('chat not found')));
         if (!closed) throw error;
         count('sendMessage', 'forbidden');
-        await recordNoticeFailed(trx, notice.id, error.description);
+        await updateNoticeFailed(trx, notice.id, error.description);
         if (notice.chatId > 0 && staffChatId !== undefined && GROUP_FALLBACK.has(notice.kind as NoticeKind)) {
-          const who = await trx.selectFrom('staff').select('name').where('telegramUserId', '=', notice.chatId).executeTakeFirst();
-          const card = notice.inquiryId === null ? undefined : await findCard(trx, notice.inquiryId);
+          const who = await findStaffByTelegramId(trx, notice.chatId);
+          const card = notice.inquiryId === null ? undefined : await findCardByInquiryId(trx, notice.inquiryId);
           fallbacks.push(
             ...(await createNotices(trx, [
               {
@@ -207,22 +217,17 @@ export function createNotifyHandlers(deps: NotifyWorkerDeps): HandlerTable<'noti
   }
 
   async function replyResult(replyId: number): Promise<string> {
-    const reply = await db
-      .selectFrom('replies')
-      .leftJoin('staff', 'staff.id', 'replies.staffId')
-      .select(['replies.id', 'replies.inquiryId', 'replies.status', 'replies.failureReason', 'staff.telegramUserId'])
-      .where('replies.id', '=', replyId)
-      .executeTakeFirst();
+    const reply = await findReplyResultRecipient(db, replyId);
     if (!reply) return 'no such reply';
     await producers.updateCards([reply.inquiryId]);
-    if (reply.status === 'pending' || reply.telegramUserId === null) return 'card refreshed';
+    if (reply.status === 'pending' || reply.authorTelegramUserId === null) return 'card refreshed';
     const ids = await createNotices(db, [
       {
-        key: `reply-result-${reply.id}`,
+        key: `reply-result-${reply.replyId}`,
         kind: 'reply.result',
-        chatId: reply.telegramUserId,
+        chatId: reply.authorTelegramUserId,
         inquiryId: reply.inquiryId,
-        payload: { replyId: reply.id, status: reply.status, reason: reply.failureReason },
+        payload: { replyId: reply.replyId, status: reply.status, reason: reply.failureReason },
       },
     ]);
     await producers.sendNotices(ids);
