@@ -50,6 +50,12 @@ describe('a burst of new inquiries', () => {
     await burst(harness, 200, '1');
 
     await expect.poll(() => harness.fake.sent(STAFF_CHAT_ID).length, { timeout: 25_000, interval: 100 }).toBe(200);
+    // Telegram has the 200th card a moment before its job commits the card row: read the rows once the queue is idle.
+    const busy = async () => {
+      const c = await harness.service.ctx.queues.notify.getJobCounts('waiting', 'active', 'delayed', 'prioritized');
+      return c.waiting! + c.active! + c.delayed! + c.prioritized!;
+    };
+    await expect.poll(busy, { timeout: 10_000, interval: 50 }).toBe(0);
     const inquiries = await harness.tdb.db.selectFrom('inquiries').select('id').execute();
     expect(inquiries).toHaveLength(200);
     const cards = await cardsInGroup(harness);
