@@ -78,9 +78,18 @@ export function parseCsv(text: string): CsvRecord[] {
   return records;
 }
 
-/** One CSV field, quoted when needed. */
+/** What a spreadsheet would take for the start of a formula (OWASP, CSV injection). */
+const FORMULA_START = /^[=+\-@\t\r]/;
+
+/**
+ * One CSV field, quoted when needed. A text that a spreadsheet would run as
+ * a formula (a staff name or a citizen's text starting with `=`, `+`, `-`,
+ * `@`, a tab or a carriage return) gets a leading `'` and quotes, as OWASP
+ * recommends; numbers are written as they are.
+ */
 export function csvField(value: string | number | boolean | null | undefined): string {
   if (value === null || value === undefined) return '';
+  if (typeof value === 'string' && FORMULA_START.test(value)) return `"'${value.replace(/"/g, '""')}"`;
   const text = String(value);
   return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
