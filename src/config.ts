@@ -125,6 +125,35 @@ const duration = (fallback: string) =>
       return minutes;
     });
 
+/**
+ * A duration counted on the SLA clock: minutes as written, and the number
+ * of days when it was written in days (on the business clock a day is a
+ * business day, see {@link onSlaClock}).
+ */
+const clockDuration = (fallback: string) =>
+  z
+    .string()
+    .trim()
+    .default(fallback)
+    .transform((v, ctx) => {
+      const minutes = parseDurationMinutes(v);
+      if (minutes === undefined || minutes <= 0) {
+        ctx.addIssue({ code: 'custom', message: `"${v}" is not a duration; write it like 90m, 4h or 2d` });
+        return z.NEVER;
+      }
+      const days = /d$/i.test(v) ? Number(DURATION_RE.exec(v)![1]) : undefined;
+      return { minutes, days };
+    });
+
+/**
+ * Minutes of a duration on the SLA clock: on the business clock `2d` is two
+ * business days (each as long as the configured working day), not 48 hours
+ * of business time; on the wall clock a day is 24 hours.
+ */
+function onSlaClock(d: { minutes: number; days: number | undefined }, clock: 'business' | 'wall', hours: BusinessHours): number {
+  return clock === 'business' && d.days !== undefined ? Math.round(d.days * (hours.endMinute - hours.startMinute)) : d.minutes;
+}
+
 const positiveInt = (fallback: number, what: string) =>
   z
     .string()
@@ -175,8 +204,8 @@ const envSchema = z
     TELEGRAM_GROUP_MESSAGES_PER_MINUTE: positiveInt(20, 'messages a minute into the staff group (Telegram allows about 20)'),
     TELEGRAM_MESSAGES_PER_SECOND: positiveInt(30, 'messages a second to all chats together (Telegram allows about 30)'),
     REQUIRE_APPROVAL: bool,
-    REMIND_UNCLAIMED_AFTER: duration('30m'),
-    REMIND_CLAIMED_AFTER: duration('2h'),
+    REMIND_UNCLAIMED_AFTER: clockDuration('30m'),
+    REMIND_CLAIMED_AFTER: clockDuration('2h'),
     LOW_PRIORITY_SUMMARY_EVERY: duration('1h'),
 
     FACEBOOK_PAGE_ID: optionalText.refine((v) => v === undefined || /^\d+$/.test(v), { message: 'must be the numeric Page id' }),
@@ -240,7 +269,7 @@ const envSchema = z
         }
         return days;
       }),
-    SLA_FIRST_RESPONSE: duration('8h'),
+    SLA_FIRST_RESPONSE: clockDuration('8h'),
     SLA_CLOCK: z.enum(['business', 'wall']).default('business'),
     DIGEST_CRON: z
       .string()
@@ -385,13 +414,13 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
     timezone: e.TIMEZONE,
     businessHours: e.BUSINESS_HOURS,
     holidays: e.HOLIDAYS,
-    sla: { firstResponseMinutes: e.SLA_FIRST_RESPONSE, clock: e.SLA_CLOCK },
+    sla: { firstResponseMinutes: onSlaClock(e.SLA_FIRST_RESPONSE, e.SLA_CLOCK, e.BUSINESS_HOURS), clock: e.SLA_CLOCK },
     digest: { cron: e.DIGEST_CRON, chatIds: e.DIGEST_CHAT_IDS },
     locale: e.LOCALE,
     workflow: {
       requireApproval: e.REQUIRE_APPROVAL,
-      remindUnclaimedMinutes: e.REMIND_UNCLAIMED_AFTER,
-      remindClaimedMinutes: e.REMIND_CLAIMED_AFTER,
+      remindUnclaimedMinutes: onSlaClock(e.REMIND_UNCLAIMED_AFTER, e.SLA_CLOCK, e.BUSINESS_HOURS),
+      remindClaimedMinutes: onSlaClock(e.REMIND_CLAIMED_AFTER, e.SLA_CLOCK, e.BUSINESS_HOURS),
       lowPrioritySummaryMinutes: e.LOW_PRIORITY_SUMMARY_EVERY,
     },
   };
