@@ -9,7 +9,7 @@ import type { Db } from '../db/create-db.js';
 import type { Locale, StaffRow } from '../db/schema.js';
 import type { Logger } from '../observability/logger.js';
 import type { Producers } from '../queue/producers.js';
-import type { Permission } from '../inbox/staff.workflow.js';
+import type { Permission } from '../domain/staff.js';
 import type {
   SendMessageOptions,
   TelegramCallbackQuery,

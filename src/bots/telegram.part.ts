@@ -115,8 +115,7 @@ export function createTelegramPart(tuning: TelegramPartTuning = {}) {
 
     const scheduleHandlers: ScheduleHandlers = {
       'reminders.check': async () => {
-        const result = await checkReminders({ db, config, now });
-        await producers.sendNotices(result.noticeIds);
+        const result = await checkReminders({ db, producers, config, now });
         return { unclaimed: result.unclaimed, claimed: result.claimed, escalated: result.escalated, notices: result.noticeIds.length };
       },
       'lowpriority.summary': async () => {
