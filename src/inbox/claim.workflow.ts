@@ -8,12 +8,13 @@
  * (`… where status = 'new'`), so of any number of simultaneous claims
  * exactly one wins.
  */
+import type { Transaction } from 'kysely';
 import type { Db } from '../db/create-db.js';
 import { insertEvent } from '../db/repositories/event.repository.js';
 import { findInquiryById, lockInquiry, updateInquiry, updateInquiryIfNew } from '../db/repositories/inquiry.repository.js';
 import { findActiveSector, listActiveSectors } from '../db/repositories/sector.repository.js';
 import { findStaffById } from '../db/repositories/staff.repository.js';
-import type { InquiryRow, StaffRow } from '../db/schema.js';
+import type { Database, InquiryRow, StaffRow } from '../db/schema.js';
 import { DISMISS_REASONS, canTransition, isOpen, type DismissReason } from '../domain/inquiry.js';
 import type { Sector } from '../domain/sectors.js';
 import { can } from '../domain/staff.js';
@@ -92,7 +93,7 @@ export async function releaseInquiry(deps: StaffActionDeps, input: ActionInput):
 }
 
 /** Whether an inquiry exists and is open (before a menu of choices for it is shown). */
-export async function findOpenInquiry(db: Db, inquiryId: number): Promise<Outcome> {
+export async function checkOpen(db: Db, inquiryId: number): Promise<Outcome> {
   const inquiry = await findInquiryById(db, inquiryId);
   if (!inquiry) return { ok: false, reason: 'missing' };
   if (!isOpen(inquiry.status)) return { ok: false, reason: 'closed', inquiry };
@@ -101,7 +102,7 @@ export async function findOpenInquiry(db: Db, inquiryId: number): Promise<Outcom
 
 /** Who an open inquiry can be given to: everyone who takes inquiries, except its current claimant. */
 export async function reassignChoices(db: Db, inquiryId: number): Promise<Outcome<{ people: StaffRow[] }>> {
-  const open = await findOpenInquiry(db, inquiryId);
+  const open = await checkOpen(db, inquiryId);
   if (!open.ok) return open;
   const people = (await listAssignableStaff(db)).filter((s) => s.id !== open.inquiry.claimedBy);
   return { ok: true, inquiry: open.inquiry, people };
@@ -115,24 +116,7 @@ export async function reassignInquiry(deps: StaffActionDeps, input: ActionInput 
   const { staff, now } = input;
   if (!can(staff, 'supervise')) return { ok: false, reason: 'denied', inquiry: undefined, why: `role ${staff.role} cannot reassign` };
   const { outcome, noticeIds } = await deps.db.transaction().execute(async (trx) => {
-    const done = await (async (): Promise<Outcome<{ assignee: StaffRow }>> => {
-      const inquiry = await lockInquiry(trx, input.inquiryId);
-      if (!inquiry) return { ok: false, reason: 'missing' };
-      if (!isOpen(inquiry.status)) return { ok: false, reason: 'closed', inquiry };
-      const assignee = await findStaffById(trx, input.toStaffId);
-      if (!assignee || !can(assignee, 'handle')) return { ok: false, reason: 'invalid', why: 'the chosen person cannot take inquiries' };
-      if (inquiry.claimedBy === assignee.id) return { ok: true, inquiry, assignee };
-      const row = await updateInquiry(trx, inquiry.id, { status: 'claimed', claimedBy: assignee.id, claimedAt: inquiry.claimedAt ?? now });
-      await insertEvent(trx, {
-        type: 'reassigned',
-        inquiryId: inquiry.id,
-        actorKind: 'staff',
-        actorStaffId: staff.id,
-        occurredAt: now,
-        payload: { from: inquiry.claimedBy, to: assignee.id },
-      });
-      return { ok: true, inquiry: row, assignee };
-    })();
+    const done = await reassignLocked(trx, input);
     if (!done.ok || done.assignee.id === staff.id) return { outcome: done, noticeIds: [] };
     const ids = await createNotices(trx, [
       {
@@ -148,6 +132,26 @@ export async function reassignInquiry(deps: StaffActionDeps, input: ActionInput 
   await refreshCard(deps, outcome);
   await deps.producers.sendNotices(noticeIds);
   return outcome;
+}
+
+async function reassignLocked(trx: Transaction<Database>, input: ActionInput & { toStaffId: number }): Promise<Outcome<{ assignee: StaffRow }>> {
+  const { staff, now } = input;
+  const inquiry = await lockInquiry(trx, input.inquiryId);
+  if (!inquiry) return { ok: false, reason: 'missing' };
+  if (!isOpen(inquiry.status)) return { ok: false, reason: 'closed', inquiry };
+  const assignee = await findStaffById(trx, input.toStaffId);
+  if (!assignee || !can(assignee, 'handle')) return { ok: false, reason: 'invalid', why: 'the chosen person cannot take inquiries' };
+  if (inquiry.claimedBy === assignee.id) return { ok: true, inquiry, assignee };
+  const row = await updateInquiry(trx, inquiry.id, { status: 'claimed', claimedBy: assignee.id, claimedAt: inquiry.claimedAt ?? now });
+  await insertEvent(trx, {
+    type: 'reassigned',
+    inquiryId: inquiry.id,
+    actorKind: 'staff',
+    actorStaffId: staff.id,
+    occurredAt: now,
+    payload: { from: inquiry.claimedBy, to: assignee.id },
+  });
+  return { ok: true, inquiry: row, assignee };
 }
 
 export function isDismissReason(value: string): value is DismissReason {

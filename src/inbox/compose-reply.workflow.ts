@@ -187,8 +187,8 @@ export async function confirmDraft(deps: ComposeDeps, input: { draftId: number; 
   });
   if (outcome.ok) {
     if (outcome.kind === 'reply') await deps.producers.deliverReply(outcome.reply.id);
-    else await deps.producers.sendNotices(noticeIds);
     await deps.producers.updateCards([outcome.inquiry.id]);
+    await deps.producers.sendNotices(noticeIds);
   }
   return outcome;
 }
@@ -230,9 +230,9 @@ export async function reviewDraft(
     const inquiry = await lockInquiry(trx, draft.inquiryId);
     if (!inquiry) return { outcome: { ok: false, reason: 'missing' }, noticeIds: [] };
     const author = await findStaffById(trx, draft.staffId);
-    const tellAuthor = (payload: Record<string, unknown>) =>
+    const tell = (to: StaffRow, payload: Record<string, unknown>) =>
       createNotices(trx, [
-        { key: `approval-result-${draft.id}`, kind: 'approval.result', chatId: author!.telegramUserId, inquiryId: inquiry.id, payload: { draftId: draft.id, ...payload, byName: reviewer.name } },
+        { key: `approval-result-${draft.id}`, kind: 'approval.result', chatId: to.telegramUserId, inquiryId: inquiry.id, payload: { draftId: draft.id, ...payload, byName: reviewer.name } },
       ]);
     if (!decision.approve) {
       const returned = await updateReplyDraft(trx, draft.id, { status: 'returned', reviewerId: reviewer.id, reviewComment: decision.comment, updatedAt: now });
@@ -244,25 +244,20 @@ export async function reviewDraft(
         occurredAt: now,
         payload: { draftId: draft.id, comment: decision.comment },
       });
-      const noticeIds = author ? await tellAuthor({ approved: false, comment: decision.comment }) : [];
+      const noticeIds = author ? await tell(author, { approved: false, comment: decision.comment }) : [];
       return { outcome: { ok: true, draft: returned, inquiry, reply: undefined, author }, noticeIds };
     }
     if (!isOpen(inquiry.status)) return { outcome: { ok: false, reason: 'closed' }, noticeIds: [] };
     const reply = await insertReplyOfDraft(trx, draft, draft.visibility ?? allowedVisibilities(inquiry)[0]!, reviewer, now, { approvedBy: reviewer.id });
     const approved = await updateReplyDraft(trx, draft.id, { status: 'confirmed', reviewerId: reviewer.id, replyId: reply.id, updatedAt: now });
     await insertEvent(trx, { type: 'answer_approved', inquiryId: draft.inquiryId, actorKind: 'staff', actorStaffId: reviewer.id, occurredAt: now, payload: { draftId: draft.id, replyId: reply.id } });
-    const noticeIds = author && author.id !== reviewer.id ? await tellAuthor({ approved: true }) : [];
+    const noticeIds = author && author.id !== reviewer.id ? await tell(author, { approved: true }) : [];
     return { outcome: { ok: true, draft: approved, inquiry, reply, author }, noticeIds };
   });
   if (outcome.ok) {
-    if (outcome.reply) {
-      await deps.producers.deliverReply(outcome.reply.id);
-      await deps.producers.updateCards([outcome.inquiry.id]);
-      await deps.producers.sendNotices(noticeIds);
-    } else {
-      await deps.producers.sendNotices(noticeIds);
-      await deps.producers.updateCards([outcome.inquiry.id]);
-    }
+    if (outcome.reply) await deps.producers.deliverReply(outcome.reply.id);
+    await deps.producers.updateCards([outcome.inquiry.id]);
+    await deps.producers.sendNotices(noticeIds);
   }
   return outcome;
 }

@@ -9,7 +9,7 @@ import { menuLocale, refreshAfter, showMenu } from '../cards/card-menu.js';
 import { renderNotice } from '../notices.js';
 import { explainRefusal } from '../refusals.js';
 import { loadSummaryItems, makeCard, openInquiriesAmong } from '../cards/card.service.js';
-import { dismissInquiry, findOpenInquiry } from '../../inbox/claim.workflow.js';
+import { checkOpen, dismissInquiry } from '../../inbox/claim.workflow.js';
 import { findNotice, findNoticeByMessage } from '../../inbox/staff-notices.workflow.js';
 import type { TelegramNoticeRow } from '../../db/schema.js';
 
@@ -35,7 +35,7 @@ export const dismissFeature: Feature = {
       async run(ctx, values) {
         const id = idFrom(values.id);
         if (id === undefined) return explainRefusal(ctx, { ok: false, reason: 'missing' }, 'dismiss');
-        const open = await findOpenInquiry(ctx.deps.db, id);
+        const open = await checkOpen(ctx.deps.db, id);
         if (!open.ok) return explainRefusal(ctx, open, 'dismiss', id);
         await showMenu(ctx, id, dismissMenu(id, menuLocale(ctx)));
         await ctx.answer(ctx.t.chooseDismissReason(id));

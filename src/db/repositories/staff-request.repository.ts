@@ -3,10 +3,6 @@ import type { Database, StaffRequestRow, StaffRequestTable } from '../schema.js'
 
 type Executor = Kysely<Database>;
 
-export async function findStaffRequest(db: Executor, telegramUserId: number): Promise<StaffRequestRow | undefined> {
-  return db.selectFrom('staffRequests').selectAll().where('telegramUserId', '=', telegramUserId).executeTakeFirst();
-}
-
 /** Locks the access request of a Telegram user for this transaction (the first decision wins). */
 export async function lockStaffRequest(trx: Transaction<Database>, telegramUserId: number): Promise<StaffRequestRow | undefined> {
   return trx.selectFrom('staffRequests').selectAll().where('telegramUserId', '=', telegramUserId).forUpdate().executeTakeFirst();

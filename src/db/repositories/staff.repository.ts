@@ -1,6 +1,5 @@
 import { sql, type Insertable, type Kysely, type Transaction, type Updateable } from 'kysely';
 import type { StaffRole } from '../../domain/staff.js';
-import { NotFoundError } from '../errors.js';
 import type { Database, StaffRow, StaffTable } from '../schema.js';
 
 type Executor = Kysely<Database>;
@@ -9,12 +8,6 @@ export type StaffUpdate = Updateable<StaffTable>;
 
 export async function findStaffById(db: Executor, id: number): Promise<StaffRow | undefined> {
   return db.selectFrom('staff').selectAll().where('id', '=', id).executeTakeFirst();
-}
-
-export async function getStaffById(db: Executor, id: number): Promise<StaffRow> {
-  const row = await findStaffById(db, id);
-  if (!row) throw new NotFoundError('staff member', id);
-  return row;
 }
 
 export async function findStaffByTelegramId(db: Executor, telegramUserId: number): Promise<StaffRow | undefined> {
