@@ -10,7 +10,7 @@ import type { StaffRow } from '../db/schema.js';
 import type { Locale } from '../domain/locale.js';
 import type { Logger } from '../observability/logger.js';
 import type { Producers } from '../queue/producers.js';
-import type { Permission } from '../inbox/staff.workflow.js';
+import type { Permission } from '../domain/staff.js';
 import type {
   SendMessageOptions,
   TelegramCallbackQuery,

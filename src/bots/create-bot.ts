@@ -10,7 +10,8 @@
 import type { TelegramMessage, TelegramUpdate, TelegramUser } from '../telegram/telegram-client.js';
 import { TelegramApiError, TelegramHttpError } from '../telegram/telegram-errors.js';
 import type { StaffRow } from '../db/schema.js';
-import { can, recordDenied, resolveStaff } from '../inbox/staff.workflow.js';
+import { can } from '../domain/staff.js';
+import { recordDenied, resolveStaff } from '../inbox/staff.workflow.js';
 import type { BaseContext, BotDeps, CallbackContext, CallbackRoute, CommandContext, CommandRoute, Feature, MessageContext, ReplyRoute } from './bot-context.js';
 import { accessFeature } from './features/access.feature.js';
 import { answerFeature } from './features/answer.feature.js';

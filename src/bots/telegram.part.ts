@@ -105,8 +105,7 @@ export function createTelegramPart(tuning: TelegramPartTuning = {}): PartFactory
     const handlers: JobHandlers = {
       ...createNotifyHandlers({ db, config, logger: log, metrics, queue: queues.notify, client: raw, pacer, producers, now, botUsername }),
       'reminders.check': async () => {
-        const result = await checkReminders({ db, config, now });
-        await producers.sendNotices(result.noticeIds);
+        const result = await checkReminders({ db, producers, config, now });
         return { unclaimed: result.unclaimed, claimed: result.claimed, escalated: result.escalated, notices: result.noticeIds.length };
       },
       'lowpriority.summary': async () => {

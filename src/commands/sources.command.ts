@@ -7,6 +7,7 @@ import { loadConfig, type Config } from '../config.js';
 import { openDatabase } from '../db/create-db.js';
 import { migrateToLatest } from '../db/migrate.js';
 import { insertEvent } from '../db/repositories/event.repository.js';
+import { findPendingReplyIdsOfSource } from '../db/repositories/reply.repository.js';
 import { getSourceById, listSources, pauseSource } from '../db/repositories/source.repository.js';
 import type { SourceRow } from '../db/schema.js';
 import { createLogger, type Logger } from '../observability/logger.js';
@@ -83,15 +84,7 @@ export async function runSourcesCommand(args: string[], io: CommandIo, options: 
       io.out(`Source ${source.id} (${source.name}) is not paused; nothing to do.`);
       return 0;
     }
-    const waiting = await db
-      .selectFrom('replies')
-      .innerJoin('inquiries', 'inquiries.id', 'replies.inquiryId')
-      .select('replies.id')
-      .where('replies.status', '=', 'pending')
-      .where('inquiries.platform', '=', source.platform)
-      .where((eb) => eb.or([eb('inquiries.sourceId', '=', source.id), eb('inquiries.sourceId', 'is', null)]))
-      .orderBy('replies.id')
-      .execute();
+    const waiting = await findPendingReplyIdsOfSource(db, source);
     io.out(`Source ${source.id} (${source.name}) is resumed.`);
     try {
       await checkRedis(config.redisUrl);
@@ -103,7 +96,7 @@ export async function runSourcesCommand(args: string[], io: CommandIo, options: 
     const queues = createQueues({ connection, prefix: config.queuePrefix });
     try {
       const producers = createProducers(queues);
-      for (const { id: replyId } of waiting) {
+      for (const replyId of waiting) {
         // Replies of a paused source wait as delayed jobs: run them now.
         const job = await queues.deliver.getJob(jobId.replyDeliver(replyId));
         if (!job) await producers.deliverReply(replyId);

@@ -5,10 +5,10 @@
 import { loadConfig, type Config } from '../config.js';
 import { openDatabase } from '../db/create-db.js';
 import { migrateToLatest } from '../db/migrate.js';
-import type { StaffRole } from '../db/schema.js';
 import type { Locale } from '../domain/locale.js';
+import { STAFF_ROLES, type StaffRole } from '../domain/staff.js';
 import { createLogger, type Logger } from '../observability/logger.js';
-import { STAFF_ROLES, addStaff, listStaff, removeStaff, setStaffRole, type Actor } from '../inbox/staff.workflow.js';
+import { addStaff, listStaff, removeStaff, setStaffRole, type Actor } from '../inbox/staff.workflow.js';
 import { UsageError, type Command, type CommandIo } from './command.js';
 
 const USAGE = `ardzagank staff [list]

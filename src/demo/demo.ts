@@ -15,7 +15,10 @@ import path from 'node:path';
 import { Redis } from 'ioredis';
 import { messagesFor } from '../bots/i18n/index.js';
 import { cb } from '../bots/callbacks.js';
+import { findCardByInquiryId } from '../db/repositories/telegram-card.repository.js';
 import { loadConfig, type Config } from '../config.js';
+import { findInquiryById, findInquiryByItemExternalId } from '../db/repositories/inquiry.repository.js';
+import { findLatestReplyOfInquiry } from '../db/repositories/reply.repository.js';
 import { localDateOf, monthRange, instantOfLocalTime } from '../domain/periods.js';
 import { startService, type RunningService } from '../main.js';
 import { createLogger, type Logger } from '../observability/logger.js';
@@ -188,7 +191,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
     const person = (p: DemoPerson) => ({ id: p.id, first_name: p.firstName, last_name: p.lastName, language_code: 'hy' });
     const cardOf = async (inquiryId: number, until?: (m: SentMessage) => boolean): Promise<SentMessage> =>
       waitFor(`the card of #${inquiryId}`, async () => {
-        const row = await db.selectFrom('telegramCards').select(['chatId', 'messageId']).where('inquiryId', '=', inquiryId).executeTakeFirst();
+        const row = await findCardByInquiryId(db, inquiryId);
         const card = row?.messageId ? bot.sent(row.chatId).find((m) => m.messageId === row.messageId) : undefined;
         return card && (!until || until(card)) ? card : undefined;
       });
@@ -203,7 +206,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
       );
     };
     const inquiryIdOf = (externalId: string) =>
-      waitFor(`the inquiry of ${externalId}`, async () => (await db.selectFrom('inquiryMessages').select('inquiryId').where('externalId', '=', externalId).executeTakeFirst())?.inquiryId);
+      waitFor(`the inquiry of ${externalId}`, async () => (await findInquiryByItemExternalId(db, 'facebook', externalId))?.id);
     const localTime = (day: number, hhmm: string) => {
       const [h, m] = hhmm.split(':').map(Number) as [number, number];
       return instantOfLocalTime(`${month}-${String(day).padStart(2, '0')}`, timezone, h * 60 + m);
@@ -286,7 +289,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
             const preview = await waitFor('the preview of the answer', () => bot.sent(STAFF_CHAT_ID).slice(before).find((m) => m.text.includes(o.answer.slice(0, 20))));
             await press(who, preview, { text: q.channel === 'comment' ? t.btnPublishPublic : t.btnSendMessage });
             await waitFor(`the answer to #${ref.inquiryId} to be published`, async () => {
-              const row = await db.selectFrom('replies').select(['status', 'failureReason']).where('inquiryId', '=', ref.inquiryId!).orderBy('id', 'desc').executeTakeFirst();
+              const row = await findLatestReplyOfInquiry(db, ref.inquiryId!);
               if (row?.status === 'failed') throw new Error(`demo: the answer to #${ref.inquiryId} failed: ${row.failureReason}`);
               return row?.status === 'sent';
             });
@@ -309,7 +312,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
               const message = graph.addMessage({ psid: ref.psid!, text: o.answer, from: 'page', created_time: answerAt });
               await postWebhook(messengerWebhook({ pageId: PAGE_ID, mid: message.id, senderId: ref.psid!, text: o.answer, at: answerAt, echo: true }));
             }
-            await waitFor(`#${ref.inquiryId} to be answered natively`, async () => (await db.selectFrom('inquiries').select('answeredVia').where('id', '=', ref.inquiryId!).executeTakeFirst())?.answeredVia === 'native');
+            await waitFor(`#${ref.inquiryId} to be answered natively`, async () => (await findInquiryById(db, ref.inquiryId!))?.answeredVia === 'native');
             counts.answeredNatively++;
             out(`${label(answerAt)}  #${ref.inquiryId} answered by the Page on Facebook directly in ${formatMinutes(o.answerAfterMin)}; counted as a native answer.`);
           },

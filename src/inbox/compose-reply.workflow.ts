@@ -1,18 +1,44 @@
 /**
- * Composing an answer from Telegram: the staff member's text becomes a draft,
- * shown back as it will be published; confirming it (or a supervisor's
- * approval, with `REQUIRE_APPROVAL`) turns it into a `replies` row with
- * status `pending`, which the `reply.deliver` worker publishes. Every step is
- * one transaction with its event; a draft is confirmed at most once however
+ * Composing an answer: the staff member's text becomes a draft, shown back
+ * as it will be published; confirming it (or a supervisor's approval, with
+ * `REQUIRE_APPROVAL`) turns it into a `replies` row with status `pending`,
+ * which the `reply.deliver` worker publishes. Every step is one transaction
+ * with its event, and queues what follows only after its commit (the reply
+ * to publish, the card to refresh, the notices to send), so the bot and a
+ * web page get the same effects; a draft is confirmed at most once however
  * often its button is pressed.
  */
-import { sql } from 'kysely';
+import type { Config } from '../config.js';
 import type { Db } from '../db/create-db.js';
 import { insertEvent } from '../db/repositories/event.repository.js';
-import { lockInquiry } from '../db/repositories/inquiry.repository.js';
+import { findInquiryById, getInquiryById, lockInquiry, updateInquiry } from '../db/repositories/inquiry.repository.js';
+import {
+  findReplyDraftById,
+  findReplyDraftByPreview,
+  insertReplyDraft,
+  lockReplyDraft,
+  updateReplyDraft,
+  updateUnconfirmedReplyDrafts,
+} from '../db/repositories/reply-draft.repository.js';
+import { findLiveReplyAfter, findReplyById, insertReply } from '../db/repositories/reply.repository.js';
+import { findStaffById } from '../db/repositories/staff.repository.js';
 import type { InquiryRow, ReplyDraftRow, ReplyRow, ReplyVisibility, StaffRow } from '../db/schema.js';
 import { isOpen } from '../domain/inquiry.js';
-import { can, findStaffById } from './staff.workflow.js';
+import { can } from '../domain/staff.js';
+import type { Producers } from '../queue/producers.js';
+import { createNotices, type NewNotice } from './staff-notices.workflow.js';
+import { listSupervisors } from './staff.workflow.js';
+
+/** What composing needs: the database, the queues for what follows, and whether answers wait for approval. */
+export interface ComposeDeps {
+  db: Db;
+  producers: Pick<Producers, 'updateCards' | 'deliverReply' | 'sendNotices'>;
+  config: {
+    workflow: Pick<Config['workflow'], 'requireApproval'>;
+    /** Approval requests go to the staff group when there is no supervisor. */
+    telegram: Pick<Config['telegram'], 'staffChatId'>;
+  };
+}
 
 /** How an answer to this inquiry can be published. */
 export function allowedVisibilities(inquiry: Pick<InquiryRow, 'platform' | 'kind'>): ReplyVisibility[] {
@@ -44,7 +70,7 @@ async function checkAnswerer(db: Db, inquiry: InquiryRow | undefined, staff: Sta
 
 /** Whether `staff` may answer (for the answer button, before any text is written). */
 export async function mayAnswer(db: Db, inquiryId: number, staff: StaffRow): Promise<{ ok: true; inquiry: InquiryRow } | ComposeRefusal> {
-  const inquiry = await db.selectFrom('inquiries').selectAll().where('id', '=', inquiryId).executeTakeFirst();
+  const inquiry = await findInquiryById(db, inquiryId);
   const refusal = await checkAnswerer(db, inquiry, staff);
   return refusal ?? { ok: true, inquiry: inquiry! };
 }
@@ -53,58 +79,50 @@ export type DraftOutcome = { ok: true; draft: ReplyDraftRow; inquiry: InquiryRow
 
 /**
  * Stores what the staff member wrote as a draft. An unclaimed inquiry is
- * claimed by them on the way (one event each); an earlier unconfirmed draft
- * of theirs for the same inquiry is cancelled.
+ * claimed by them on the way (one event each; its card is refreshed); an
+ * earlier unconfirmed draft of theirs for the same inquiry is cancelled.
  */
-export async function createDraft(db: Db, input: { inquiryId: number; staff: StaffRow; text: string; now: Date }): Promise<DraftOutcome> {
+export async function createDraft(deps: ComposeDeps, input: { inquiryId: number; staff: StaffRow; text: string; now: Date }): Promise<DraftOutcome> {
   const { staff, now } = input;
-  return db.transaction().execute(async (trx): Promise<DraftOutcome> => {
+  const outcome = await deps.db.transaction().execute(async (trx): Promise<DraftOutcome> => {
     let inquiry = await lockInquiry(trx, input.inquiryId);
     const refusal = await checkAnswerer(trx, inquiry, staff);
     if (refusal) return refusal;
     let claimed = false;
     if (inquiry!.status === 'new') {
-      inquiry = await trx
-        .updateTable('inquiries')
-        .set({ status: 'claimed', claimedBy: staff.id, claimedAt: now, updatedAt: sql<Date>`now()` })
-        .where('id', '=', inquiry!.id)
-        .returningAll()
-        .executeTakeFirstOrThrow();
+      inquiry = await updateInquiry(trx, inquiry!.id, { status: 'claimed', claimedBy: staff.id, claimedAt: now });
       await insertEvent(trx, { type: 'claimed', inquiryId: inquiry.id, actorKind: 'staff', actorStaffId: staff.id, occurredAt: now, payload: { byAnswering: true } });
       claimed = true;
     }
-    await trx
-      .updateTable('replyDrafts')
-      .set({ status: 'cancelled', updatedAt: now })
-      .where('inquiryId', '=', inquiry!.id)
-      .where('staffId', '=', staff.id)
-      .where('status', 'in', ['draft', 'returned'])
-      .execute();
+    await updateUnconfirmedReplyDrafts(trx, inquiry!.id, staff.id, { status: 'cancelled', updatedAt: now });
     const visibilities = allowedVisibilities(inquiry!);
-    const draft = await trx
-      .insertInto('replyDrafts')
-      .values({
-        inquiryId: inquiry!.id,
-        staffId: staff.id,
-        text: input.text,
-        visibility: visibilities.length === 1 ? visibilities[0]! : null,
-        createdAt: now,
-        updatedAt: now,
-      })
-      .returningAll()
-      .executeTakeFirstOrThrow();
+    const draft = await insertReplyDraft(trx, {
+      inquiryId: inquiry!.id,
+      staffId: staff.id,
+      text: input.text,
+      visibility: visibilities.length === 1 ? visibilities[0]! : null,
+      createdAt: now,
+      updatedAt: now,
+    });
     await insertEvent(trx, { type: 'answer_drafted', inquiryId: inquiry!.id, actorKind: 'staff', actorStaffId: staff.id, occurredAt: now, payload: { draftId: draft.id } });
     return { ok: true, draft, inquiry: inquiry!, claimed };
   });
+  if (outcome.ok && outcome.claimed) await deps.producers.updateCards([outcome.inquiry.id]);
+  return outcome;
 }
 
 /** Remembers where the preview of a draft is, so it can be edited later. */
 export async function setDraftPreview(db: Db, draftId: number, chatId: number, messageId: number): Promise<void> {
-  await db.updateTable('replyDrafts').set({ chatId, previewMessageId: messageId }).where('id', '=', draftId).execute();
+  await updateReplyDraft(db, draftId, { chatId, previewMessageId: messageId });
 }
 
 export async function findDraft(db: Db, draftId: number): Promise<ReplyDraftRow | undefined> {
-  return db.selectFrom('replyDrafts').selectAll().where('id', '=', draftId).executeTakeFirst();
+  return findReplyDraftById(db, draftId);
+}
+
+/** The draft shown as the preview `messageId` in `chatId` (a new text in reply to it replaces it). */
+export async function findDraftByPreview(db: Db, chatId: number, messageId: number): Promise<ReplyDraftRow | undefined> {
+  return findReplyDraftByPreview(db, chatId, messageId);
 }
 
 export type ConfirmOutcome =
@@ -112,12 +130,8 @@ export type ConfirmOutcome =
   | { ok: true; kind: 'submitted'; draft: ReplyDraftRow; inquiry: InquiryRow }
   | ComposeRefusal;
 
-async function insertReply(trx: Db, draft: ReplyDraftRow, visibility: ReplyVisibility, actor: StaffRow, now: Date, extra: Record<string, unknown>): Promise<ReplyRow> {
-  const reply = await trx
-    .insertInto('replies')
-    .values({ inquiryId: draft.inquiryId, staffId: draft.staffId, visibility, text: draft.text, createdAt: now, updatedAt: now })
-    .returningAll()
-    .executeTakeFirstOrThrow();
+async function insertReplyOfDraft(trx: Db, draft: ReplyDraftRow, visibility: ReplyVisibility, actor: StaffRow, now: Date, extra: Record<string, unknown>): Promise<ReplyRow> {
+  const reply = await insertReply(trx, { inquiryId: draft.inquiryId, staffId: draft.staffId, visibility, text: draft.text, createdAt: now, updatedAt: now });
   await insertEvent(trx, {
     type: 'reply_created',
     inquiryId: draft.inquiryId,
@@ -129,56 +143,66 @@ async function insertReply(trx: Db, draft: ReplyDraftRow, visibility: ReplyVisib
   return reply;
 }
 
+/** Who is asked to approve an answer: every supervisor but its author, else the staff group. */
+async function approvalRequests(deps: ComposeDeps, trx: Db, draft: ReplyDraftRow, author: StaffRow): Promise<NewNotice[]> {
+  const supervisors = (await listSupervisors(trx)).filter((s) => s.id !== author.id);
+  const group = deps.config.telegram.staffChatId;
+  const recipients =
+    supervisors.length > 0 ? supervisors.map((s) => ({ chatId: s.telegramUserId, key: `to-${s.id}` })) : group === undefined ? [] : [{ chatId: group, key: 'group' }];
+  return recipients.map((r) => ({
+    key: `approval-${draft.id}-${r.key}`,
+    kind: 'approval.request',
+    chatId: r.chatId,
+    inquiryId: draft.inquiryId,
+    payload: { draftId: draft.id, authorName: author.name, text: draft.text },
+  }));
+}
+
 /**
- * The author confirms a draft with a visibility. With `requireApproval` and
- * an author who is not a supervisor it goes to the supervisors; otherwise it
- * becomes a pending reply. The caller enqueues `reply.deliver` for it.
+ * The author confirms a draft with a visibility. With `REQUIRE_APPROVAL` and
+ * an author who is not a supervisor it goes to the supervisors (an
+ * `approval.request` notice each); otherwise it becomes a pending reply,
+ * queued for `reply.deliver`. Either way the card is refreshed.
  */
-export async function confirmDraft(
-  db: Db,
-  input: { draftId: number; staff: StaffRow; visibility: ReplyVisibility; requireApproval: boolean; now: Date },
-): Promise<ConfirmOutcome> {
+export async function confirmDraft(deps: ComposeDeps, input: { draftId: number; staff: StaffRow; visibility: ReplyVisibility; now: Date }): Promise<ConfirmOutcome> {
   const { staff, now, visibility } = input;
-  return db.transaction().execute(async (trx): Promise<ConfirmOutcome> => {
-    const draft = await trx.selectFrom('replyDrafts').selectAll().where('id', '=', input.draftId).forUpdate().executeTakeFirst();
-    if (!draft) return { ok: false, reason: 'missing' };
-    if (draft.staffId !== staff.id) return { ok: false, reason: 'denied', why: 'only the author can confirm a draft' };
-    if (draft.status !== 'draft') return { ok: false, reason: 'stale', draft };
+  const { outcome, noticeIds } = await deps.db.transaction().execute(async (trx): Promise<{ outcome: ConfirmOutcome; noticeIds: number[] }> => {
+    const draft = await lockReplyDraft(trx, input.draftId);
+    if (!draft) return { outcome: { ok: false, reason: 'missing' }, noticeIds: [] };
+    if (draft.staffId !== staff.id) return { outcome: { ok: false, reason: 'denied', why: 'only the author can confirm a draft' }, noticeIds: [] };
+    if (draft.status !== 'draft') return { outcome: { ok: false, reason: 'stale', draft }, noticeIds: [] };
     const inquiry = await lockInquiry(trx, draft.inquiryId);
     const refusal = await checkAnswerer(trx, inquiry, staff);
-    if (refusal) return refusal;
-    if (!allowedVisibilities(inquiry!).includes(visibility)) return { ok: false, reason: 'denied', why: `a ${visibility} answer is not possible here` };
-    if (input.requireApproval && !can(staff, 'supervise')) {
-      const submitted = await trx
-        .updateTable('replyDrafts')
-        .set({ status: 'awaiting_approval', visibility, updatedAt: now })
-        .where('id', '=', draft.id)
-        .returningAll()
-        .executeTakeFirstOrThrow();
+    if (refusal) return { outcome: refusal, noticeIds: [] };
+    if (!allowedVisibilities(inquiry!).includes(visibility)) return { outcome: { ok: false, reason: 'denied', why: `a ${visibility} answer is not possible here` }, noticeIds: [] };
+    if (deps.config.workflow.requireApproval && !can(staff, 'supervise')) {
+      const submitted = await updateReplyDraft(trx, draft.id, { status: 'awaiting_approval', visibility, updatedAt: now });
       await insertEvent(trx, { type: 'answer_submitted', inquiryId: draft.inquiryId, actorKind: 'staff', actorStaffId: staff.id, occurredAt: now, payload: { draftId: draft.id, visibility } });
-      return { ok: true, kind: 'submitted', draft: submitted, inquiry: inquiry! };
+      const noticeIds = await createNotices(trx, await approvalRequests(deps, trx, submitted, staff));
+      return { outcome: { ok: true, kind: 'submitted', draft: submitted, inquiry: inquiry! }, noticeIds };
     }
-    const reply = await insertReply(trx, draft, visibility, staff, now, {});
-    const confirmed = await trx
-      .updateTable('replyDrafts')
-      .set({ status: 'confirmed', visibility, replyId: reply.id, updatedAt: now })
-      .where('id', '=', draft.id)
-      .returningAll()
-      .executeTakeFirstOrThrow();
-    return { ok: true, kind: 'reply', reply, draft: confirmed, inquiry: inquiry! };
+    const reply = await insertReplyOfDraft(trx, draft, visibility, staff, now, {});
+    const confirmed = await updateReplyDraft(trx, draft.id, { status: 'confirmed', visibility, replyId: reply.id, updatedAt: now });
+    return { outcome: { ok: true, kind: 'reply', reply, draft: confirmed, inquiry: inquiry! }, noticeIds: [] };
   });
+  if (outcome.ok) {
+    if (outcome.kind === 'reply') await deps.producers.deliverReply(outcome.reply.id);
+    await deps.producers.updateCards([outcome.inquiry.id]);
+    await deps.producers.sendNotices(noticeIds);
+  }
+  return outcome;
 }
 
 /** The author drops a draft they have not confirmed. */
-export async function cancelDraft(db: Db, input: { draftId: number; staff: StaffRow; now: Date }): Promise<{ ok: true; draft: ReplyDraftRow } | ComposeRefusal> {
+export async function cancelDraft(db: Db, input: { draftId: number; staff: StaffRow; now: Date }): Promise<{ ok: true; draft: ReplyDraftRow; inquiry: InquiryRow } | ComposeRefusal> {
   return db.transaction().execute(async (trx) => {
-    const draft = await trx.selectFrom('replyDrafts').selectAll().where('id', '=', input.draftId).forUpdate().executeTakeFirst();
+    const draft = await lockReplyDraft(trx, input.draftId);
     if (!draft) return { ok: false as const, reason: 'missing' as const };
     if (draft.staffId !== input.staff.id) return { ok: false as const, reason: 'denied' as const, why: 'only the author can cancel a draft' };
     if (draft.status !== 'draft') return { ok: false as const, reason: 'stale' as const, draft };
-    const row = await trx.updateTable('replyDrafts').set({ status: 'cancelled', updatedAt: input.now }).where('id', '=', draft.id).returningAll().executeTakeFirstOrThrow();
+    const row = await updateReplyDraft(trx, draft.id, { status: 'cancelled', updatedAt: input.now });
     await insertEvent(trx, { type: 'answer_cancelled', inquiryId: draft.inquiryId, actorKind: 'staff', actorStaffId: input.staff.id, occurredAt: input.now, payload: { draftId: draft.id } });
-    return { ok: true as const, draft: row };
+    return { ok: true as const, draft: row, inquiry: await getInquiryById(trx, draft.inquiryId) };
   });
 }
 
@@ -188,28 +212,30 @@ export type ReviewOutcome =
 
 /**
  * A supervisor approves an answer waiting for approval (it becomes a pending
- * reply by its author) or sends it back with a comment. The first decision wins.
+ * reply by its author, queued for `reply.deliver`) or sends it back with a
+ * comment. The first decision wins. The author is told (an
+ * `approval.result` notice; not when they approved their own answer) and
+ * the card is refreshed.
  */
 export async function reviewDraft(
-  db: Db,
+  deps: ComposeDeps,
   input: { draftId: number; reviewer: StaffRow; decision: { approve: true } | { approve: false; comment: string }; now: Date },
 ): Promise<ReviewOutcome> {
   const { reviewer, now, decision } = input;
   if (!can(reviewer, 'supervise')) return { ok: false, reason: 'denied', why: `role ${reviewer.role} cannot approve answers` };
-  return db.transaction().execute(async (trx): Promise<ReviewOutcome> => {
-    const draft = await trx.selectFrom('replyDrafts').selectAll().where('id', '=', input.draftId).forUpdate().executeTakeFirst();
-    if (!draft) return { ok: false, reason: 'missing' };
-    if (draft.status !== 'awaiting_approval') return { ok: false, reason: 'stale', draft };
+  const { outcome, noticeIds } = await deps.db.transaction().execute(async (trx): Promise<{ outcome: ReviewOutcome; noticeIds: number[] }> => {
+    const draft = await lockReplyDraft(trx, input.draftId);
+    if (!draft) return { outcome: { ok: false, reason: 'missing' }, noticeIds: [] };
+    if (draft.status !== 'awaiting_approval') return { outcome: { ok: false, reason: 'stale', draft }, noticeIds: [] };
     const inquiry = await lockInquiry(trx, draft.inquiryId);
-    if (!inquiry) return { ok: false, reason: 'missing' };
+    if (!inquiry) return { outcome: { ok: false, reason: 'missing' }, noticeIds: [] };
     const author = await findStaffById(trx, draft.staffId);
+    const tell = (to: StaffRow, payload: Record<string, unknown>) =>
+      createNotices(trx, [
+        { key: `approval-result-${draft.id}`, kind: 'approval.result', chatId: to.telegramUserId, inquiryId: inquiry.id, payload: { draftId: draft.id, ...payload, byName: reviewer.name } },
+      ]);
     if (!decision.approve) {
-      const returned = await trx
-        .updateTable('replyDrafts')
-        .set({ status: 'returned', reviewerId: reviewer.id, reviewComment: decision.comment, updatedAt: now })
-        .where('id', '=', draft.id)
-        .returningAll()
-        .executeTakeFirstOrThrow();
+      const returned = await updateReplyDraft(trx, draft.id, { status: 'returned', reviewerId: reviewer.id, reviewComment: decision.comment, updatedAt: now });
       await insertEvent(trx, {
         type: 'answer_returned',
         inquiryId: draft.inquiryId,
@@ -218,65 +244,45 @@ export async function reviewDraft(
         occurredAt: now,
         payload: { draftId: draft.id, comment: decision.comment },
       });
-      return { ok: true, draft: returned, inquiry, reply: undefined, author };
+      const noticeIds = author ? await tell(author, { approved: false, comment: decision.comment }) : [];
+      return { outcome: { ok: true, draft: returned, inquiry, reply: undefined, author }, noticeIds };
     }
-    if (!isOpen(inquiry.status)) return { ok: false, reason: 'closed' };
-    const reply = await insertReply(trx, draft, draft.visibility ?? allowedVisibilities(inquiry)[0]!, reviewer, now, { approvedBy: reviewer.id });
-    const approved = await trx
-      .updateTable('replyDrafts')
-      .set({ status: 'confirmed', reviewerId: reviewer.id, replyId: reply.id, updatedAt: now })
-      .where('id', '=', draft.id)
-      .returningAll()
-      .executeTakeFirstOrThrow();
+    if (!isOpen(inquiry.status)) return { outcome: { ok: false, reason: 'closed' }, noticeIds: [] };
+    const reply = await insertReplyOfDraft(trx, draft, draft.visibility ?? allowedVisibilities(inquiry)[0]!, reviewer, now, { approvedBy: reviewer.id });
+    const approved = await updateReplyDraft(trx, draft.id, { status: 'confirmed', reviewerId: reviewer.id, replyId: reply.id, updatedAt: now });
     await insertEvent(trx, { type: 'answer_approved', inquiryId: draft.inquiryId, actorKind: 'staff', actorStaffId: reviewer.id, occurredAt: now, payload: { draftId: draft.id, replyId: reply.id } });
-    return { ok: true, draft: approved, inquiry, reply, author };
+    const noticeIds = author && author.id !== reviewer.id ? await tell(author, { approved: true }) : [];
+    return { outcome: { ok: true, draft: approved, inquiry, reply, author }, noticeIds };
   });
-}
-
-/** The draft of an inquiry waiting for approval, if any (shown on the card). */
-export async function findDraftAwaitingApproval(db: Db, inquiryId: number): Promise<ReplyDraftRow | undefined> {
-  return db
-    .selectFrom('replyDrafts')
-    .selectAll()
-    .where('inquiryId', '=', inquiryId)
-    .where('status', '=', 'awaiting_approval')
-    .orderBy('id', 'desc')
-    .limit(1)
-    .executeTakeFirst();
+  if (outcome.ok) {
+    if (outcome.reply) await deps.producers.deliverReply(outcome.reply.id);
+    await deps.producers.updateCards([outcome.inquiry.id]);
+    await deps.producers.sendNotices(noticeIds);
+  }
+  return outcome;
 }
 
 export type RetryOutcome = { ok: true; reply: ReplyRow; inquiry: InquiryRow; already: boolean } | ComposeRefusal;
 
 /**
  * Publishes the text of a failed reply again, as a new pending reply (the
- * failed one stays as the record of what happened). Pressing the button
- * again while that one is pending or sent changes nothing.
+ * failed one stays as the record of what happened), queued for
+ * `reply.deliver`. Pressing the button again while that one is pending or
+ * sent changes nothing (the card is refreshed either way).
  */
-export async function retryReply(db: Db, input: { replyId: number; staff: StaffRow; now: Date }): Promise<RetryOutcome> {
+export async function retryReply(deps: ComposeDeps, input: { replyId: number; staff: StaffRow; now: Date }): Promise<RetryOutcome> {
   const { staff, now } = input;
-  return db.transaction().execute(async (trx): Promise<RetryOutcome> => {
-    const failed = await trx.selectFrom('replies').selectAll().where('id', '=', input.replyId).executeTakeFirst();
+  const outcome = await deps.db.transaction().execute(async (trx): Promise<RetryOutcome> => {
+    const failed = await findReplyById(trx, input.replyId);
     if (!failed) return { ok: false, reason: 'missing' };
     const inquiry = await lockInquiry(trx, failed.inquiryId);
     if (!inquiry) return { ok: false, reason: 'missing' };
     if (failed.staffId !== staff.id && !can(staff, 'supervise')) return { ok: false, reason: 'denied', why: 'only the author or a supervisor can retry' };
-    const newer = await trx
-      .selectFrom('replies')
-      .selectAll()
-      .where('inquiryId', '=', failed.inquiryId)
-      .where('id', '>', failed.id)
-      .where('status', 'in', ['pending', 'sent'])
-      .orderBy('id', 'desc')
-      .limit(1)
-      .executeTakeFirst();
+    const newer = await findLiveReplyAfter(trx, failed.inquiryId, failed.id);
     if (newer) return { ok: true, reply: newer, inquiry, already: true };
     if (failed.status !== 'failed') return { ok: false, reason: 'stale', draft: undefined };
     if (!isOpen(inquiry.status)) return { ok: false, reason: 'closed' };
-    const reply = await trx
-      .insertInto('replies')
-      .values({ inquiryId: failed.inquiryId, staffId: failed.staffId, visibility: failed.visibility, text: failed.text, createdAt: now, updatedAt: now })
-      .returningAll()
-      .executeTakeFirstOrThrow();
+    const reply = await insertReply(trx, { inquiryId: failed.inquiryId, staffId: failed.staffId, visibility: failed.visibility, text: failed.text, createdAt: now, updatedAt: now });
     await insertEvent(trx, {
       type: 'reply_retried',
       inquiryId: failed.inquiryId,
@@ -287,4 +293,9 @@ export async function retryReply(db: Db, input: { replyId: number; staff: StaffR
     });
     return { ok: true, reply, inquiry, already: false };
   });
+  if (outcome.ok) {
+    if (!outcome.already) await deps.producers.deliverReply(outcome.reply.id);
+    await deps.producers.updateCards([outcome.inquiry.id]);
+  }
+  return outcome;
 }

@@ -23,6 +23,10 @@
  */
 import { createHash } from 'node:crypto';
 import type { Db } from '../db/create-db.js';
+import { insertEvents, type NewEvent } from '../db/repositories/event.repository.js';
+import { insertInquiriesIfNew, insertInquiryMessages } from '../db/repositories/inquiry.repository.js';
+import { listSectors } from '../db/repositories/sector.repository.js';
+import { listAllStaffById } from '../db/repositories/staff.repository.js';
 import type { AnsweredVia, InquiryKind, Platform } from '../db/schema.js';
 import { createBusinessClock } from '../domain/business-time.js';
 import { createHolidayCalendar } from '../domain/holidays.js';
@@ -113,13 +117,10 @@ export function parseImportTime(text: string, timezone: string): Date | undefine
 }
 
 async function lookups(db: Db) {
-  const [sectors, staff] = await Promise.all([
-    db.selectFrom('sectors').select(['code', 'nameHy', 'nameEn', 'nameRu']).execute(),
-    db.selectFrom('staff').select(['id', 'name', 'username', 'telegramUserId']).execute(),
-  ]);
+  const [sectors, staff] = await Promise.all([listSectors(db), listAllStaffById(db)]);
   const norm = (s: string) => s.trim().toLowerCase().normalize('NFKC');
   const sectorByKey = new Map<string, string>();
-  for (const s of sectors) for (const k of [s.code, s.nameHy, s.nameEn, s.nameRu]) sectorByKey.set(norm(k), s.code);
+  for (const s of sectors) for (const k of [s.code, s.names.hy, s.names.en, s.names.ru]) sectorByKey.set(norm(k), s.code);
   const staffByKey = new Map<string, number>();
   for (const s of staff) {
     staffByKey.set(norm(s.name), s.id);
@@ -272,52 +273,47 @@ export async function importInquiriesCsv(db: Db, text: string, options: ImportOp
   for (let i = 0; i < rows.length; i += BATCH) {
     const batch = rows.slice(i, i + BATCH);
     imported += await db.transaction().execute(async (trx) => {
-      const inserted = await trx
-        .insertInto('inquiries')
-        .values(
-          batch.map((r) => {
-            const dismissed = r.dismissed || (!r.answeredAt && options.unanswered === 'dismissed');
-            return {
-              platform: r.platform,
-              kind: r.kind,
-              externalId: r.externalId,
-              threadId: null,
-              parentId: null,
-              authorId: null,
-              authorName: r.author,
-              text: r.text,
-              permalink: r.permalink,
-              postedAt: r.postedAt,
-              lastCitizenAt: r.postedAt,
-              status: dismissed ? ('dismissed' as const) : r.answeredAt ? ('answered' as const) : ('new' as const),
-              dismissReason: dismissed ? (r.dismissed ? 'not_inquiry' : 'handled_offline') : null,
-              sectorCode: r.sector,
-              firstResponseAt: r.answeredAt,
-              answeredVia: r.answeredVia,
-              answeredBy: r.staffId,
-              slaDueAt: slaDueAt(r.postedAt),
-            };
-          }),
-        )
-        .onConflict((oc) => oc.columns(['platform', 'externalId']).doNothing())
-        .returning(['id', 'platform', 'externalId', 'postedAt', 'firstResponseAt', 'answeredVia', 'answeredBy', 'status'])
-        .execute();
+      const inserted = await insertInquiriesIfNew(
+        trx,
+        batch.map((r) => {
+          const dismissed = r.dismissed || (!r.answeredAt && options.unanswered === 'dismissed');
+          return {
+            platform: r.platform,
+            kind: r.kind,
+            externalId: r.externalId,
+            threadId: null,
+            parentId: null,
+            authorId: null,
+            authorName: r.author,
+            text: r.text,
+            permalink: r.permalink,
+            postedAt: r.postedAt,
+            lastCitizenAt: r.postedAt,
+            status: dismissed ? ('dismissed' as const) : r.answeredAt ? ('answered' as const) : ('new' as const),
+            dismissReason: dismissed ? (r.dismissed ? 'not_inquiry' : 'handled_offline') : null,
+            sectorCode: r.sector,
+            firstResponseAt: r.answeredAt,
+            answeredVia: r.answeredVia,
+            answeredBy: r.staffId,
+            slaDueAt: slaDueAt(r.postedAt),
+          };
+        }),
+      );
       if (inserted.length === 0) return 0;
       const byKey = new Map(batch.map((r) => [`${r.platform}|${r.externalId}`, r]));
-      await trx
-        .insertInto('inquiryMessages')
-        .values(inserted.map((q) => ({ inquiryId: q.id, platform: q.platform, externalId: q.externalId, authorId: null, text: byKey.get(`${q.platform}|${q.externalId}`)!.text, postedAt: q.postedAt })))
-        .onConflict((oc) => oc.columns(['platform', 'externalId']).doNothing())
-        .execute();
-      const events = inserted.flatMap((q) => {
+      await insertInquiryMessages(
+        trx,
+        inserted.map((q) => ({ inquiryId: q.id, platform: q.platform, externalId: q.externalId, authorId: null, text: byKey.get(`${q.platform}|${q.externalId}`)!.text, postedAt: q.postedAt })),
+      );
+      const events = inserted.flatMap((q): NewEvent[] => {
         const row = byKey.get(`${q.platform}|${q.externalId}`)!;
-        const list = [
+        const list: NewEvent[] = [
           {
             type: 'ingested',
             inquiryId: q.id,
             actorKind: 'system',
             occurredAt: q.postedAt,
-            payload: JSON.stringify({ origin: 'import', source: options.source ?? null, line: row.line, platform: q.platform, externalId: q.externalId, postedAt: q.postedAt.toISOString() }),
+            payload: { origin: 'import', source: options.source ?? null, line: row.line, platform: q.platform, externalId: q.externalId, postedAt: q.postedAt.toISOString() },
           },
         ];
         if (q.firstResponseAt) {
@@ -326,18 +322,15 @@ export async function importInquiriesCsv(db: Db, text: string, options: ImportOp
             inquiryId: q.id,
             actorKind: q.answeredVia === 'native' && !q.answeredBy ? 'page' : 'staff',
             occurredAt: q.firstResponseAt,
-            payload: JSON.stringify({ via: q.answeredVia, at: q.firstResponseAt.toISOString(), origin: 'import', staffId: q.answeredBy }),
+            payload: { via: q.answeredVia, at: q.firstResponseAt.toISOString(), origin: 'import', staffId: q.answeredBy },
           });
         }
         if (q.status === 'dismissed') {
-          list.push({ type: 'dismissed', inquiryId: q.id, actorKind: 'system', occurredAt: q.postedAt, payload: JSON.stringify({ origin: 'import', reason: row.dismissed ? 'not_inquiry' : 'handled_offline' }) });
+          list.push({ type: 'dismissed', inquiryId: q.id, actorKind: 'system', occurredAt: q.postedAt, payload: { origin: 'import', reason: row.dismissed ? 'not_inquiry' : 'handled_offline' } });
         }
         return list;
       });
-      await trx
-        .insertInto('events')
-        .values(events.map((e) => ({ ...e, actorKind: e.actorKind as 'system' | 'staff' | 'page', actorStaffId: null })))
-        .execute();
+      await insertEvents(trx, events);
       return inserted.length;
     });
     options.onProgress?.(Math.min(i + BATCH, rows.length), rows.length);

@@ -13,19 +13,23 @@
  * default), so nobody is reminded at night for an inquiry that came in at
  * night. Each reminder is a notice with a key per threshold and inquiry, so
  * there is one per threshold per inquiry, never a stream; each is an event.
- * The clock is injected (`now`), so tests freeze it.
+ * The notices are queued (`notice.send`) after the commit, with any stored
+ * earlier whose job was lost. The clock is injected (`now`), so tests freeze it.
  */
-import { sql } from 'kysely';
 import type { Config } from '../config.js';
 import type { Db } from '../db/create-db.js';
+import { lockAdvisory } from '../db/repositories/advisory-lock.repository.js';
 import { insertEvent } from '../db/repositories/event.repository.js';
+import { findClaimedToRemind, findOverdueToEscalate, findUnclaimedToRemind } from '../db/repositories/inquiry.repository.js';
 import { createBusinessClock, type BusinessClock } from '../domain/business-time.js';
 import { createHolidayCalendar } from '../domain/holidays.js';
+import type { Producers } from '../queue/producers.js';
 import { createNotices, findUnsentNoticeIds } from './staff-notices.workflow.js';
 import { listSupervisors } from './staff.workflow.js';
 
 export interface ReminderDeps {
   db: Db;
+  producers: Pick<Producers, 'sendNotices'>;
   config: Pick<Config, 'telegram' | 'workflow' | 'sla' | 'timezone' | 'businessHours' | 'holidays'>;
   now: () => Date;
 }
@@ -34,7 +38,7 @@ export interface ReminderResult {
   unclaimed: number;
   claimed: number;
   escalated: number;
-  /** New notices plus unsent ones whose job was lost: enqueue `notice.send` for them. */
+  /** New notices plus unsent ones whose job was lost; `notice.send` is queued for each after the commit. */
   noticeIds: number[];
 }
 
@@ -58,20 +62,10 @@ export async function checkReminders(deps: ReminderDeps): Promise<ReminderResult
 
   const result = await db.transaction().execute(async (trx) => {
     // One run at a time across instances; a second one waits and finds nothing left to do.
-    await sql`select pg_advisory_xact_lock(hashtextextended('ardzagank:reminders', 0))`.execute(trx);
+    await lockAdvisory(trx, 'ardzagank:reminders');
     const out: ReminderResult = { unclaimed: 0, claimed: 0, escalated: 0, noticeIds: [] };
 
-    const unclaimed = await trx
-      .selectFrom('inquiries')
-      .innerJoin('telegramCards', 'telegramCards.inquiryId', 'inquiries.id')
-      .select(['inquiries.id', 'telegramCards.chatId', 'telegramCards.messageId', 'telegramCards.sentAt'])
-      .where('inquiries.status', '=', 'new')
-      .where('telegramCards.messageId', 'is not', null)
-      .where('telegramCards.sentAt', '<=', before(remindUnclaimedMinutes))
-      .where((eb) => eb.not(eb.exists(eb.selectFrom('telegramNotices').select('telegramNotices.id').where('telegramNotices.key', '=', sql<string>`'remind-unclaimed-' || inquiries.id`))))
-      .orderBy('inquiries.id')
-      .limit(BATCH)
-      .execute();
+    const unclaimed = await findUnclaimedToRemind(trx, before(remindUnclaimedMinutes), BATCH);
     for (const row of unclaimed) {
       const waited = elapsed(row.sentAt!, now);
       if (waited < remindUnclaimedMinutes) continue;
@@ -91,21 +85,7 @@ export async function checkReminders(deps: ReminderDeps): Promise<ReminderResult
       out.noticeIds.push(...ids);
     }
 
-    const claimed = await trx
-      .selectFrom('inquiries')
-      .innerJoin('staff', 'staff.id', 'inquiries.claimedBy')
-      .select(['inquiries.id', 'inquiries.claimedAt', 'staff.id as staffId', 'staff.telegramUserId'])
-      .where('inquiries.status', '=', 'claimed')
-      .where('inquiries.claimedAt', '<=', before(remindClaimedMinutes))
-      .where((eb) => eb.not(eb.exists(eb.selectFrom('telegramNotices').select('telegramNotices.id').where('telegramNotices.key', '=', sql<string>`'remind-claimed-' || inquiries.id`))))
-      // An answer on its way or waiting for approval is not "unanswered".
-      .where((eb) => eb.not(eb.exists(eb.selectFrom('replies').select('replies.id').whereRef('replies.inquiryId', '=', 'inquiries.id').where('replies.status', 'in', ['pending', 'sent']))))
-      .where((eb) =>
-        eb.not(eb.exists(eb.selectFrom('replyDrafts').select('replyDrafts.id').whereRef('replyDrafts.inquiryId', '=', 'inquiries.id').where('replyDrafts.status', '=', 'awaiting_approval'))),
-      )
-      .orderBy('inquiries.id')
-      .limit(BATCH)
-      .execute();
+    const claimed = await findClaimedToRemind(trx, before(remindClaimedMinutes), BATCH);
     for (const row of claimed) {
       const waited = elapsed(row.claimedAt!, now);
       if (waited < remindClaimedMinutes) continue;
@@ -124,17 +104,7 @@ export async function checkReminders(deps: ReminderDeps): Promise<ReminderResult
       out.noticeIds.push(...ids);
     }
 
-    const overdue = await trx
-      .selectFrom('inquiries')
-      .leftJoin('staff', 'staff.id', 'inquiries.claimedBy')
-      .select(['inquiries.id', 'inquiries.slaDueAt', 'staff.name as claimantName'])
-      .where('inquiries.status', 'in', ['new', 'claimed'])
-      .where('inquiries.lowPriority', '=', false)
-      .where('inquiries.slaDueAt', '<=', now)
-      .where((eb) => eb.not(eb.exists(eb.selectFrom('events').select('events.id').whereRef('events.inquiryId', '=', 'inquiries.id').where('events.type', '=', 'escalated'))))
-      .orderBy('inquiries.id')
-      .limit(BATCH)
-      .execute();
+    const overdue = await findOverdueToEscalate(trx, now, BATCH);
     if (overdue.length > 0) {
       const supervisors = await listSupervisors(trx);
       const staffChatId = config.telegram.staffChatId;
@@ -160,5 +130,6 @@ export async function checkReminders(deps: ReminderDeps): Promise<ReminderResult
   // Notices whose job was lost (Redis emptied, a crash between commit and enqueue).
   const lost = await findUnsentNoticeIds(db, new Date(Date.now() - LOST_NOTICE_AFTER_MS), BATCH);
   result.noticeIds = [...new Set([...result.noticeIds, ...lost])];
+  await deps.producers.sendNotices(result.noticeIds);
   return result;
 }

@@ -1,38 +1,34 @@
 /**
- * The staff: who may do what, access requests from Telegram, and the changes
- * admins make (from the bot or `ardzagank staff`). Every change is an event
- * with its actor. Admins listed in `TELEGRAM_ADMIN_IDS` are always active
- * staff with the role `admin`.
+ * The staff: access requests from Telegram, and the changes admins make
+ * (from the bot or `ardzagank staff`). Every change is an event with its
+ * actor. Admins listed in `TELEGRAM_ADMIN_IDS` are always active staff with
+ * the role `admin`. What each role may do is `can()` in `domain/staff.ts`.
  */
-import { sql } from 'kysely';
+import type { Config } from '../config.js';
 import type { Db } from '../db/create-db.js';
 import { insertEvent } from '../db/repositories/event.repository.js';
-import type { Locale, StaffRequestRow, StaffRole, StaffRow } from '../db/schema.js';
+import { insertStaffRequest, lockStaffRequest, updateStaffRequest } from '../db/repositories/staff-request.repository.js';
+import {
+  findStaffById,
+  findStaffByTelegramId,
+  listActiveStaffWithRoles,
+  listStaff as listStaffRows,
+  lockStaffByTelegramId,
+  updateStaff,
+  upsertStaff,
+} from '../db/repositories/staff.repository.js';
+import type { Locale, StaffRequestRow, StaffRow } from '../db/schema.js';
+import { rolesThat, type StaffRole } from '../domain/staff.js';
+import type { Producers } from '../queue/producers.js';
+import { createNotices } from './staff-notices.workflow.js';
 
 type Executor = Db;
 
-export const STAFF_ROLES: readonly StaffRole[] = ['agent', 'supervisor', 'head', 'admin'];
-
-/** What a role allows. */
-export type Permission =
-  /** claim, answer, dismiss, tag a sector */
-  | 'handle'
-  /** reassign, release or answer someone else's inquiry, approve answers */
-  | 'supervise'
-  /** approve access requests, list the staff */
-  | 'manage_staff'
-  /** /report and /stats */
-  | 'reports';
-
-const PERMISSIONS: Record<StaffRole, readonly Permission[]> = {
-  agent: ['handle', 'reports'],
-  supervisor: ['handle', 'supervise', 'reports'],
-  head: ['reports'],
-  admin: ['handle', 'supervise', 'manage_staff', 'reports'],
-};
-
-export function can(staff: Pick<StaffRow, 'role' | 'active'>, permission: Permission): boolean {
-  return staff.active && PERMISSIONS[staff.role].includes(permission);
+/** What the access workflows need: they store notices for the people concerned and queue them after the commit. */
+export interface AccessDeps {
+  db: Db;
+  producers: Pick<Producers, 'sendNotices'>;
+  config: { telegram: Pick<Config['telegram'], 'adminIds'> };
 }
 
 /** Who did something: a staff member, or the system (CLI, schedules). */
@@ -60,14 +56,6 @@ export function displayName(person: TelegramPerson): string {
   return [person.first_name, person.last_name].filter(Boolean).join(' ').trim() || `id ${person.id}`;
 }
 
-export async function findStaffByTelegramId(db: Executor, telegramUserId: number): Promise<StaffRow | undefined> {
-  return db.selectFrom('staff').selectAll().where('telegramUserId', '=', telegramUserId).executeTakeFirst();
-}
-
-export async function findStaffById(db: Executor, id: number): Promise<StaffRow | undefined> {
-  return db.selectFrom('staff').selectAll().where('id', '=', id).executeTakeFirst();
-}
-
 /**
  * The active staff member behind a Telegram user, or undefined. Admins of
  * `TELEGRAM_ADMIN_IDS` are added (or made active admins again) on their
@@ -83,12 +71,11 @@ export async function resolveStaff(
   const username = person.username ?? null;
   if (options.adminIds.includes(person.id) && (!existing || !existing.active || existing.role !== 'admin')) {
     return db.transaction().execute(async (trx) => {
-      const row = await trx
-        .insertInto('staff')
-        .values({ telegramUserId: person.id, name, username, role: 'admin', language: existing?.language ?? options.defaultLocale, active: true })
-        .onConflict((oc) => oc.column('telegramUserId').doUpdateSet({ role: 'admin', active: true, updatedAt: sql<Date>`now()` }))
-        .returningAll()
-        .executeTakeFirstOrThrow();
+      const row = await upsertStaff(
+        trx,
+        { telegramUserId: person.id, name, username, role: 'admin', language: existing?.language ?? options.defaultLocale, active: true },
+        { role: 'admin', active: true },
+      );
       await insertEvent(trx, {
         type: existing ? 'staff_role_set' : 'staff_added',
         actorKind: 'system',
@@ -98,31 +85,28 @@ export async function resolveStaff(
     });
   }
   if (!existing || !existing.active) return undefined;
-  if (existing.name !== name || existing.username !== username) {
-    return db.updateTable('staff').set({ name, username, updatedAt: sql<Date>`now()` }).where('id', '=', existing.id).returningAll().executeTakeFirstOrThrow();
-  }
+  if (existing.name !== name || existing.username !== username) return updateStaff(db, existing.id, { name, username });
   return existing;
 }
 
+/** Everyone, active first, by name (`/staff`, `ardzagank staff list`). */
 export async function listStaff(db: Executor, options: { activeOnly?: boolean } = {}): Promise<StaffRow[]> {
-  let q = db.selectFrom('staff').selectAll();
-  if (options.activeOnly) q = q.where('active', '=', true);
-  return q.orderBy('active', 'desc').orderBy('name').execute();
+  return listStaffRows(db, options);
 }
 
-/** Active staff who may be given an inquiry (agents, supervisors, admins). */
+/** Active staff who may be given an inquiry (the roles that handle inquiries), by name. */
 export async function listAssignableStaff(db: Executor): Promise<StaffRow[]> {
-  return db.selectFrom('staff').selectAll().where('active', '=', true).where('role', 'in', ['agent', 'supervisor', 'admin']).orderBy('name').execute();
+  return listActiveStaffWithRoles(db, rolesThat('handle'), 'name');
 }
 
 /** Active supervisors and admins (staff rows), who approve answers and get escalations. */
 export async function listSupervisors(db: Executor): Promise<StaffRow[]> {
-  return db.selectFrom('staff').selectAll().where('active', '=', true).where('role', 'in', ['supervisor', 'admin']).orderBy('id').execute();
+  return listActiveStaffWithRoles(db, rolesThat('supervise'), 'id');
 }
 
-/** Telegram ids of every admin: `TELEGRAM_ADMIN_IDS` and active staff with the role admin. */
+/** Telegram ids of every admin: `TELEGRAM_ADMIN_IDS` and active staff who manage the staff. */
 export async function adminTelegramIds(db: Executor, configured: readonly number[]): Promise<number[]> {
-  const rows = await db.selectFrom('staff').select('telegramUserId').where('active', '=', true).where('role', '=', 'admin').execute();
+  const rows = await listActiveStaffWithRoles(db, rolesThat('manage_staff'), 'id');
   return [...new Set([...configured, ...rows.map((r) => r.telegramUserId)])];
 }
 
@@ -137,29 +121,25 @@ export interface StaffInput {
 /** Adds a staff member, or makes an existing one active with this role and name. */
 export async function addStaff(db: Db, input: StaffInput, actor: Actor): Promise<StaffRow> {
   return db.transaction().execute(async (trx) => {
-    const before = await trx.selectFrom('staff').selectAll().where('telegramUserId', '=', input.telegramUserId).forUpdate().executeTakeFirst();
-    const row = await trx
-      .insertInto('staff')
-      .values({
+    const before = await lockStaffByTelegramId(trx, input.telegramUserId);
+    const row = await upsertStaff(
+      trx,
+      {
         telegramUserId: input.telegramUserId,
         name: input.name,
         username: input.username ?? null,
         role: input.role,
         ...(input.language ? { language: input.language } : {}),
         active: true,
-      })
-      .onConflict((oc) =>
-        oc.column('telegramUserId').doUpdateSet({
-          name: input.name,
-          role: input.role,
-          active: true,
-          ...(input.username !== undefined ? { username: input.username } : {}),
-          ...(input.language ? { language: input.language } : {}),
-          updatedAt: sql<Date>`now()`,
-        }),
-      )
-      .returningAll()
-      .executeTakeFirstOrThrow();
+      },
+      {
+        name: input.name,
+        role: input.role,
+        active: true,
+        ...(input.username !== undefined ? { username: input.username } : {}),
+        ...(input.language ? { language: input.language } : {}),
+      },
+    );
     await insertEvent(trx, {
       type: 'staff_added',
       ...eventActor(actor),
@@ -172,10 +152,10 @@ export async function addStaff(db: Db, input: StaffInput, actor: Actor): Promise
 /** Deactivates a staff member (rows stay: events and reports refer to them). Undefined when unknown. */
 export async function removeStaff(db: Db, telegramUserId: number, actor: Actor): Promise<StaffRow | undefined> {
   return db.transaction().execute(async (trx) => {
-    const before = await trx.selectFrom('staff').selectAll().where('telegramUserId', '=', telegramUserId).forUpdate().executeTakeFirst();
+    const before = await lockStaffByTelegramId(trx, telegramUserId);
     if (!before) return undefined;
     if (!before.active) return before;
-    const row = await trx.updateTable('staff').set({ active: false, updatedAt: sql<Date>`now()` }).where('id', '=', before.id).returningAll().executeTakeFirstOrThrow();
+    const row = await updateStaff(trx, before.id, { active: false });
     await insertEvent(trx, { type: 'staff_removed', ...eventActor(actor), payload: { staffId: row.id, telegramUserId, via: actor.via } });
     return row;
   });
@@ -184,10 +164,10 @@ export async function removeStaff(db: Db, telegramUserId: number, actor: Actor):
 /** Changes a staff member's role. Undefined when unknown. */
 export async function setStaffRole(db: Db, telegramUserId: number, role: StaffRole, actor: Actor): Promise<StaffRow | undefined> {
   return db.transaction().execute(async (trx) => {
-    const before = await trx.selectFrom('staff').selectAll().where('telegramUserId', '=', telegramUserId).forUpdate().executeTakeFirst();
+    const before = await lockStaffByTelegramId(trx, telegramUserId);
     if (!before) return undefined;
     if (before.role === role) return before;
-    const row = await trx.updateTable('staff').set({ role, updatedAt: sql<Date>`now()` }).where('id', '=', before.id).returningAll().executeTakeFirstOrThrow();
+    const row = await updateStaff(trx, before.id, { role });
     await insertEvent(trx, { type: 'staff_role_set', ...eventActor(actor), payload: { staffId: row.id, telegramUserId, from: before.role, to: role, via: actor.via } });
     return row;
   });
@@ -195,7 +175,7 @@ export async function setStaffRole(db: Db, telegramUserId: number, role: StaffRo
 
 export async function setStaffLanguage(db: Db, staff: StaffRow, language: Locale): Promise<StaffRow> {
   return db.transaction().execute(async (trx) => {
-    const row = await trx.updateTable('staff').set({ language, updatedAt: sql<Date>`now()` }).where('id', '=', staff.id).returningAll().executeTakeFirstOrThrow();
+    const row = await updateStaff(trx, staff.id, { language });
     await insertEvent(trx, { type: 'language_set', actorKind: 'staff', actorStaffId: staff.id, payload: { from: staff.language, to: language } });
     return row;
   });
@@ -207,51 +187,64 @@ export type AccessRequestOutcome =
 
 /**
  * Someone who is not staff wrote /start. A first request (or a new one after
- * an approval was later revoked) is stored and reported as `requested`, so
+ * an approval was later revoked) is stored and reported as `requested`, and
+ * every admin gets an `access.request` notice (queued after the commit), so
  * the admins are asked once; a pending or rejected one is left as it is.
  */
-export async function requestAccess(db: Db, person: TelegramPerson, language: Locale, now: Date): Promise<AccessRequestOutcome> {
-  return db.transaction().execute(async (trx) => {
-    const existing = await trx.selectFrom('staffRequests').selectAll().where('telegramUserId', '=', person.id).forUpdate().executeTakeFirst();
-    if (existing && existing.status !== 'approved') return { status: existing.status, request: existing };
+export async function requestAccess(deps: AccessDeps, person: TelegramPerson, language: Locale, now: Date): Promise<AccessRequestOutcome> {
+  const { outcome, noticeIds } = await deps.db.transaction().execute(async (trx) => {
+    const existing = await lockStaffRequest(trx, person.id);
+    if (existing && existing.status !== 'approved') return { outcome: { status: existing.status, request: existing }, noticeIds: [] };
     const values = { name: displayName(person), username: person.username ?? null, language, status: 'pending' as const, requestedAt: now, decidedBy: null, decidedAt: null };
-    const request = existing
-      ? await trx.updateTable('staffRequests').set(values).where('telegramUserId', '=', person.id).returningAll().executeTakeFirstOrThrow()
-      : await trx.insertInto('staffRequests').values({ telegramUserId: person.id, ...values }).returningAll().executeTakeFirstOrThrow();
+    const request = existing ? await updateStaffRequest(trx, person.id, values) : await insertStaffRequest(trx, { telegramUserId: person.id, ...values });
     await insertEvent(trx, {
       type: 'access_requested',
       actorKind: 'system',
       occurredAt: now,
       payload: { telegramUserId: person.id, name: request.name, username: request.username },
     });
-    return { status: 'requested', request };
+    const admins = await adminTelegramIds(trx, deps.config.telegram.adminIds);
+    const stamp = request.requestedAt.getTime();
+    const noticeIds = await createNotices(
+      trx,
+      admins.map((chatId) => ({
+        key: `access-request-${person.id}-${stamp}-to-${chatId}`,
+        kind: 'access.request' as const,
+        chatId,
+        payload: { telegramUserId: person.id, name: request.name, username: request.username },
+      })),
+    );
+    return { outcome: { status: 'requested' as const, request }, noticeIds };
   });
+  await deps.producers.sendNotices(noticeIds);
+  return outcome;
 }
 
 export type AccessDecision =
   | { ok: true; request: StaffRequestRow; staff: StaffRow | undefined }
-  | { ok: false; reason: 'missing' | 'decided'; request: StaffRequestRow | undefined };
+  | { ok: false; reason: 'missing'; request: undefined }
+  /** Another admin decided first: who, and the role they granted (null: rejected, or the person is no longer staff). */
+  | { ok: false; reason: 'decided'; request: StaffRequestRow; decidedBy: StaffRow | undefined; grantedRole: StaffRole | null };
 
-/** An admin approves (with a role) or rejects a pending request; the first decision wins. */
-export async function decideAccess(db: Db, telegramUserId: number, role: StaffRole | null, admin: StaffRow, now: Date): Promise<AccessDecision> {
-  return db.transaction().execute(async (trx) => {
-    const request = await trx.selectFrom('staffRequests').selectAll().where('telegramUserId', '=', telegramUserId).forUpdate().executeTakeFirst();
-    if (!request) return { ok: false, reason: 'missing', request };
-    if (request.status !== 'pending') return { ok: false, reason: 'decided', request };
-    const decided = await trx
-      .updateTable('staffRequests')
-      .set({ status: role ? 'approved' : 'rejected', decidedBy: admin.id, decidedAt: now })
-      .where('telegramUserId', '=', telegramUserId)
-      .returningAll()
-      .executeTakeFirstOrThrow();
+/**
+ * An admin approves (with a role) or rejects a pending request; the first
+ * decision wins. The person is told the decision (an `access.result`
+ * notice, queued after the commit).
+ */
+export async function decideAccess(deps: AccessDeps, telegramUserId: number, role: StaffRole | null, admin: StaffRow, now: Date): Promise<AccessDecision> {
+  const { db } = deps;
+  const decision = await db.transaction().execute(async (trx) => {
+    const request = await lockStaffRequest(trx, telegramUserId);
+    if (!request) return { ok: false as const, reason: 'missing' as const, request };
+    if (request.status !== 'pending') return { ok: false as const, reason: 'decided' as const, request };
+    const decided = await updateStaffRequest(trx, telegramUserId, { status: role ? 'approved' : 'rejected', decidedBy: admin.id, decidedAt: now });
     let staff: StaffRow | undefined;
     if (role) {
-      staff = await trx
-        .insertInto('staff')
-        .values({ telegramUserId, name: request.name, username: request.username, role, language: request.language, active: true })
-        .onConflict((oc) => oc.column('telegramUserId').doUpdateSet({ role, active: true, name: request.name, updatedAt: sql<Date>`now()` }))
-        .returningAll()
-        .executeTakeFirstOrThrow();
+      staff = await upsertStaff(
+        trx,
+        { telegramUserId, name: request.name, username: request.username, role, language: request.language, active: true },
+        { role, active: true, name: request.name },
+      );
       await insertEvent(trx, { type: 'staff_added', actorKind: 'staff', actorStaffId: admin.id, occurredAt: now, payload: { staffId: staff.id, telegramUserId, role, via: 'telegram' } });
     }
     await insertEvent(trx, {
@@ -261,12 +254,20 @@ export async function decideAccess(db: Db, telegramUserId: number, role: StaffRo
       occurredAt: now,
       payload: { telegramUserId, ...(role ? { role } : {}) },
     });
-    return { ok: true, request: decided, staff };
+    const noticeIds = await createNotices(trx, [
+      { key: `access-result-${telegramUserId}-${decided.requestedAt.getTime()}`, kind: 'access.result', chatId: telegramUserId, payload: { role } },
+    ]);
+    return { ok: true as const, request: decided, staff, noticeIds };
   });
-}
-
-export async function findStaffRequest(db: Executor, telegramUserId: number): Promise<StaffRequestRow | undefined> {
-  return db.selectFrom('staffRequests').selectAll().where('telegramUserId', '=', telegramUserId).executeTakeFirst();
+  if (decision.ok) {
+    await deps.producers.sendNotices(decision.noticeIds);
+    return { ok: true, request: decision.request, staff: decision.staff };
+  }
+  if (decision.reason === 'missing') return { ok: false, reason: 'missing', request: undefined };
+  const { request } = decision;
+  const decidedBy = request.decidedBy === null ? undefined : await findStaffById(db, request.decidedBy);
+  const granted = request.status === 'approved' ? await findStaffByTelegramId(db, telegramUserId) : undefined;
+  return { ok: false, reason: 'decided', request, decidedBy, grantedRole: granted?.role ?? null };
 }
 
 /**

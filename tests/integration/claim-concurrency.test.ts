@@ -76,7 +76,7 @@ describe('50 simultaneous claims', () => {
     const inquiry = await insertTestInquiry(h.tdb.db, { postedAt: new Date('2026-11-28T08:05:00Z') });
     const staff = await h.tdb.db.selectFrom('staff').selectAll().where('role', '=', 'agent').orderBy('id').limit(50).execute();
     const now = new Date('2026-11-28T09:00:00Z');
-    const outcomes = await Promise.all(staff.map((s) => claimInquiry(h.tdb.db, { inquiryId: inquiry.id, staff: s, now })));
+    const outcomes = await Promise.all(staff.map((s) => claimInquiry({ db: h.tdb.db, producers: h.service.ctx.producers }, { inquiryId: inquiry.id, staff: s, now })));
     const won = outcomes.filter((o) => o.ok);
     expect(won).toHaveLength(1);
     const holder = won[0]!.inquiry.claimedBy;

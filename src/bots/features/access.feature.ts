@@ -8,12 +8,9 @@
 import type { CallbackContext, Feature } from '../bot-context.js';
 import { cb, idFrom } from '../callbacks.js';
 import { localeFromTelegram } from '../i18n/index.js';
-import type { StaffRole } from '../../db/schema.js';
-import { createNotices } from '../../inbox/staff-notices.workflow.js';
-import { adminTelegramIds, decideAccess, listStaff, requestAccess } from '../../inbox/staff.workflow.js';
+import { GRANTABLE_ROLES, type StaffRole } from '../../domain/staff.js';
+import { decideAccess, listStaff, requestAccess } from '../../inbox/staff.workflow.js';
 import { showWhole } from './lists.feature.js';
-
-const GRANTABLE: readonly StaffRole[] = ['agent', 'supervisor'];
 
 export const accessFeature: Feature = {
   commands: {
@@ -29,7 +26,7 @@ export const accessFeature: Feature = {
         if (!ctx.isPrivate) return;
         if (ctx.args !== '') await ctx.deny('view', 'not staff', { payload: ctx.args.slice(0, 40) });
         const language = localeFromTelegram(ctx.person.language_code) ?? ctx.deps.config.locale;
-        const outcome = await requestAccess(ctx.deps.db, ctx.person, language, ctx.now);
+        const outcome = await requestAccess(ctx.deps, ctx.person, language, ctx.now);
         if (outcome.status === 'pending') {
           await ctx.reply(ctx.t.accessPending);
           return;
@@ -38,18 +35,6 @@ export const accessFeature: Feature = {
           await ctx.reply(ctx.t.accessRejectedBefore);
           return;
         }
-        const admins = await adminTelegramIds(ctx.deps.db, ctx.deps.config.telegram.adminIds);
-        const stamp = outcome.request.requestedAt.getTime();
-        const ids = await createNotices(
-          ctx.deps.db,
-          admins.map((chatId) => ({
-            key: `access-request-${ctx.person.id}-${stamp}-to-${chatId}`,
-            kind: 'access.request' as const,
-            chatId,
-            payload: { telegramUserId: ctx.person.id, name: outcome.request.name, username: outcome.request.username },
-          })),
-        );
-        await ctx.deps.producers.sendNotices(ids);
         await ctx.reply(ctx.t.accessRequested);
       },
     },
@@ -68,7 +53,7 @@ export const accessFeature: Feature = {
       permission: 'manage_staff',
       async run(ctx, values) {
         const user = idFrom(values.user);
-        const role = GRANTABLE.find((r) => r === values.role);
+        const role = GRANTABLE_ROLES.find((r) => r === values.role);
         if (user === undefined || role === undefined) {
           await ctx.deny('grant_access', 'malformed button', { data: 'data' in ctx.query ? ctx.query.data : null });
           return ctx.answer(ctx.t.toastStale);
@@ -92,32 +77,20 @@ export const accessFeature: Feature = {
 };
 
 async function decide(ctx: CallbackContext, telegramUserId: number, role: StaffRole | null): Promise<void> {
-  const outcome = await decideAccess(ctx.deps.db, telegramUserId, role, ctx.staff!, ctx.now);
+  const outcome = await decideAccess(ctx.deps, telegramUserId, role, ctx.staff!, ctx.now);
   if (!outcome.ok) {
     if (outcome.reason === 'missing') {
       await ctx.deny('decide_access', 'no such request', { telegramUserId });
       return ctx.answer(ctx.t.toastStale);
     }
     // Another admin decided first: this message shows their decision.
-    const request = outcome.request!;
-    const decider = request.decidedBy === null ? undefined : await ctx.deps.db.selectFrom('staff').select('name').where('id', '=', request.decidedBy).executeTakeFirst();
-    const staff = request.status === 'approved' ? await ctx.deps.db.selectFrom('staff').select('role').where('telegramUserId', '=', telegramUserId).executeTakeFirst() : undefined;
     if (ctx.message) {
-      await ctx.deps.client.editMessageText(ctx.message.chatId, ctx.message.messageId, ctx.t.accessDecided(request.name, staff?.role ?? null, decider?.name ?? '—'));
+      await ctx.deps.client.editMessageText(ctx.message.chatId, ctx.message.messageId, ctx.t.accessDecided(outcome.request.name, outcome.grantedRole, outcome.decidedBy?.name ?? '—'));
     }
     return ctx.answer(ctx.t.toastStale);
   }
   if (ctx.message) {
     await ctx.deps.client.editMessageText(ctx.message.chatId, ctx.message.messageId, ctx.t.accessDecided(outcome.request.name, role, ctx.staff!.name));
   }
-  const ids = await createNotices(ctx.deps.db, [
-    {
-      key: `access-result-${telegramUserId}-${outcome.request.requestedAt.getTime()}`,
-      kind: 'access.result',
-      chatId: telegramUserId,
-      payload: { role },
-    },
-  ]);
-  await ctx.deps.producers.sendNotices(ids);
   await ctx.answer(ctx.t.toastDone);
 }

@@ -14,19 +14,20 @@ import { renderNotice } from '../notices.js';
 import { renderPreview, type PreviewStatus } from '../previews.js';
 import { explainRefusal } from '../refusals.js';
 import type { InquiryRow, ReplyDraftRow, StaffRow } from '../../db/schema.js';
+import { can } from '../../domain/staff.js';
 import { findCardByMessage } from '../cards/card.service.js';
 import {
   cancelDraft,
   confirmDraft,
   createDraft,
   findDraft,
+  findDraftByPreview,
   mayAnswer,
   retryReply,
   reviewDraft,
   setDraftPreview,
 } from '../../inbox/compose-reply.workflow.js';
-import { createNotices, findNoticeByMessage, findPrompt, recordPrompt, type NewNotice } from '../../inbox/staff-notices.workflow.js';
-import { can, listSupervisors } from '../../inbox/staff.workflow.js';
+import { findNoticeByMessage, findPrompt, recordPrompt } from '../../inbox/staff-notices.workflow.js';
 import { TelegramApiError } from '../../telegram/telegram-errors.js';
 import { escapeHtml } from '../../telegram/telegram-text.js';
 
@@ -85,7 +86,7 @@ async function compose(ctx: MessageContext, inquiryId: number): Promise<void> {
     await ctx.reply(ctx.t.answerEmpty);
     return;
   }
-  const outcome = await createDraft(ctx.deps.db, { inquiryId, staff, text, now: ctx.now });
+  const outcome = await createDraft(ctx.deps, { inquiryId, staff, text, now: ctx.now });
   if (!outcome.ok) {
     switch (outcome.reason) {
       case 'taken':
@@ -109,7 +110,6 @@ async function compose(ctx: MessageContext, inquiryId: number): Promise<void> {
   const preview = renderPreview(outcome.draft, outcome.inquiry, locale, { needsApproval: needsApproval(ctx, staff) });
   const message = await ctx.reply(preview.html, { replyMarkup: preview.keyboard });
   await setDraftPreview(ctx.deps.db, outcome.draft.id, ctx.chatId, message.message_id);
-  if (outcome.claimed) await ctx.deps.producers.updateCards([inquiryId]);
 }
 
 /** A supervisor's comment on an answer sent back. */
@@ -119,25 +119,12 @@ async function returnWithComment(ctx: MessageContext, draftId: number): Promise<
     await ctx.reply(ctx.t.answerEmpty);
     return;
   }
-  const outcome = await reviewDraft(ctx.deps.db, { draftId, reviewer: ctx.staff!, decision: { approve: false, comment }, now: ctx.now });
+  const outcome = await reviewDraft(ctx.deps, { draftId, reviewer: ctx.staff!, decision: { approve: false, comment }, now: ctx.now });
   if (!outcome.ok) {
     if (outcome.reason === 'denied') await ctx.deny('send_back', outcome.why, { draftId });
     await ctx.reply(escapeHtml(outcome.reason === 'denied' ? ctx.t.toastNotAllowed : ctx.t.toastStale));
     return;
   }
-  if (outcome.author) {
-    const ids = await createNotices(ctx.deps.db, [
-      {
-        key: `approval-result-${draftId}`,
-        kind: 'approval.result',
-        chatId: outcome.author.telegramUserId,
-        inquiryId: outcome.inquiry.id,
-        payload: { draftId, approved: false, byName: ctx.staff!.name, comment },
-      },
-    ]);
-    await ctx.deps.producers.sendNotices(ids);
-  }
-  await ctx.deps.producers.updateCards([outcome.inquiry.id]);
   await ctx.reply(ctx.t.returnedDone);
 }
 
@@ -166,20 +153,13 @@ async function onReply(ctx: MessageContext, repliedTo: { message_id: number }): 
     await compose(ctx, notice.inquiryId);
     return true;
   }
-  const draft = await db.selectFrom('replyDrafts').select('inquiryId').where('chatId', '=', ctx.chatId).where('previewMessageId', '=', repliedTo.message_id).executeTakeFirst();
+  const draft = await findDraftByPreview(db, ctx.chatId, repliedTo.message_id);
   if (draft) {
     // A new text in reply to a preview replaces the draft.
     await compose(ctx, draft.inquiryId);
     return true;
   }
   return false;
-}
-
-async function approvalRecipients(ctx: CallbackContext, author: StaffRow): Promise<Array<{ chatId: number; key: string }>> {
-  const supervisors = (await listSupervisors(ctx.deps.db)).filter((s) => s.id !== author.id);
-  if (supervisors.length > 0) return supervisors.map((s) => ({ chatId: s.telegramUserId, key: `to-${s.id}` }));
-  const group = ctx.deps.config.telegram.staffChatId;
-  return group === undefined ? [] : [{ chatId: group, key: 'group' }];
 }
 
 export const answerFeature: Feature = {
@@ -208,8 +188,7 @@ export const answerFeature: Feature = {
         const draftId = idFrom(values.draft);
         const visibility = visibilityFromCode(values.visibility ?? '');
         if (draftId === undefined || visibility === undefined) return explainRefusal(ctx, { ok: false, reason: 'missing' }, 'publish');
-        const staff = ctx.staff!;
-        const outcome = await confirmDraft(ctx.deps.db, { draftId, staff, visibility, requireApproval: ctx.deps.config.workflow.requireApproval, now: ctx.now });
+        const outcome = await confirmDraft(ctx.deps, { draftId, staff: ctx.staff!, visibility, now: ctx.now });
         if (!outcome.ok) {
           if (outcome.reason === 'stale' && outcome.draft && (outcome.draft.status === 'confirmed' || outcome.draft.status === 'awaiting_approval')) {
             return ctx.answer(ctx.t.toastDone);
@@ -218,21 +197,9 @@ export const answerFeature: Feature = {
           return explainRefusal(ctx, outcome, 'publish');
         }
         if (outcome.kind === 'reply') {
-          await ctx.deps.producers.deliverReply(outcome.reply.id);
-          await ctx.deps.producers.updateCards([outcome.inquiry.id]);
           await settlePreview(ctx, outcome.draft, outcome.inquiry, 'sending');
           return ctx.answer(ctx.t.draftSending);
         }
-        const recipients = await approvalRecipients(ctx, staff);
-        const notices: NewNotice[] = recipients.map((r) => ({
-          key: `approval-${draftId}-${r.key}`,
-          kind: 'approval.request',
-          chatId: r.chatId,
-          inquiryId: outcome.inquiry.id,
-          payload: { draftId, authorName: staff.name, text: outcome.draft.text },
-        }));
-        await ctx.deps.producers.sendNotices(await createNotices(ctx.deps.db, notices));
-        await ctx.deps.producers.updateCards([outcome.inquiry.id]);
         await settlePreview(ctx, outcome.draft, outcome.inquiry, 'submitted');
         await ctx.answer(ctx.t.draftSubmitted);
       },
@@ -245,8 +212,7 @@ export const answerFeature: Feature = {
         if (draftId === undefined) return explainRefusal(ctx, { ok: false, reason: 'missing' }, 'cancel');
         const outcome = await cancelDraft(ctx.deps.db, { draftId, staff: ctx.staff!, now: ctx.now });
         if (!outcome.ok) return explainRefusal(ctx, outcome, 'cancel');
-        const inquiry = await ctx.deps.db.selectFrom('inquiries').select(['id', 'platform', 'kind']).where('id', '=', outcome.draft.inquiryId).executeTakeFirstOrThrow();
-        await settlePreview(ctx, outcome.draft, inquiry, 'cancelled');
+        await settlePreview(ctx, outcome.draft, outcome.inquiry, 'cancelled');
         await ctx.answer(ctx.t.draftCancelled);
       },
     },
@@ -256,22 +222,8 @@ export const answerFeature: Feature = {
       async run(ctx, values) {
         const draftId = idFrom(values.draft);
         if (draftId === undefined) return explainRefusal(ctx, { ok: false, reason: 'missing' }, 'approve');
-        const outcome = await reviewDraft(ctx.deps.db, { draftId, reviewer: ctx.staff!, decision: { approve: true }, now: ctx.now });
+        const outcome = await reviewDraft(ctx.deps, { draftId, reviewer: ctx.staff!, decision: { approve: true }, now: ctx.now });
         if (!outcome.ok) return explainRefusal(ctx, outcome, 'approve');
-        if (outcome.reply) await ctx.deps.producers.deliverReply(outcome.reply.id);
-        await ctx.deps.producers.updateCards([outcome.inquiry.id]);
-        if (outcome.author && outcome.author.id !== ctx.staff!.id) {
-          const ids = await createNotices(ctx.deps.db, [
-            {
-              key: `approval-result-${draftId}`,
-              kind: 'approval.result',
-              chatId: outcome.author.telegramUserId,
-              inquiryId: outcome.inquiry.id,
-              payload: { draftId, approved: true, byName: ctx.staff!.name },
-            },
-          ]);
-          await ctx.deps.producers.sendNotices(ids);
-        }
         await markApprovalDecided(ctx, true);
         await ctx.answer(ctx.t.toastDone);
       },
@@ -295,10 +247,8 @@ export const answerFeature: Feature = {
       async run(ctx, values) {
         const replyId = idFrom(values.reply);
         if (replyId === undefined) return explainRefusal(ctx, { ok: false, reason: 'missing' }, 'retry');
-        const outcome = await retryReply(ctx.deps.db, { replyId, staff: ctx.staff!, now: ctx.now });
+        const outcome = await retryReply(ctx.deps, { replyId, staff: ctx.staff!, now: ctx.now });
         if (!outcome.ok) return explainRefusal(ctx, outcome, 'retry');
-        if (!outcome.already) await ctx.deps.producers.deliverReply(outcome.reply.id);
-        await ctx.deps.producers.updateCards([outcome.inquiry.id]);
         await ctx.answer(ctx.t.toastRetrying);
       },
     },

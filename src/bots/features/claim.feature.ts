@@ -1,16 +1,15 @@
 /**
  * Claim, release and (for supervisors) reassign, from the card's buttons.
- * The claim itself is atomic (see `inbox/claim.workflow.ts`); the others who press
- * at the same time are told who has it.
+ * The claim itself is atomic, and each action refreshes the card and tells
+ * whom it concerns (see `inbox/claim.workflow.ts`); here the presser is
+ * answered, and the others who press at the same time are told who has it.
  */
 import { idFrom, cb } from '../callbacks.js';
 import type { Feature } from '../bot-context.js';
 import { reassignMenu } from '../cards/card-render.js';
 import { menuLocale, refreshAfter, showMenu } from '../cards/card-menu.js';
 import { explainRefusal } from '../refusals.js';
-import { claimInquiry, reassignInquiry, releaseInquiry } from '../../inbox/claim.workflow.js';
-import { createNotices } from '../../inbox/staff-notices.workflow.js';
-import { listAssignableStaff } from '../../inbox/staff.workflow.js';
+import { claimInquiry, reassignChoices, reassignInquiry, releaseInquiry } from '../../inbox/claim.workflow.js';
 
 export const claimFeature: Feature = {
   callbacks: [
@@ -20,7 +19,7 @@ export const claimFeature: Feature = {
       async run(ctx, values) {
         const id = idFrom(values.id);
         if (id === undefined) return explainRefusal(ctx, { ok: false, reason: 'missing' }, 'claim');
-        const outcome = await claimInquiry(ctx.deps.db, { inquiryId: id, staff: ctx.staff!, now: ctx.now });
+        const outcome = await claimInquiry(ctx.deps, { inquiryId: id, staff: ctx.staff!, now: ctx.now });
         if (!outcome.ok) return explainRefusal(ctx, outcome, 'claim', id);
         await refreshAfter(ctx, id);
         await ctx.answer(ctx.t.toastClaimed(id));
@@ -32,7 +31,7 @@ export const claimFeature: Feature = {
       async run(ctx, values) {
         const id = idFrom(values.id);
         if (id === undefined) return explainRefusal(ctx, { ok: false, reason: 'missing' }, 'release');
-        const outcome = await releaseInquiry(ctx.deps.db, { inquiryId: id, staff: ctx.staff!, now: ctx.now });
+        const outcome = await releaseInquiry(ctx.deps, { inquiryId: id, staff: ctx.staff!, now: ctx.now });
         if (!outcome.ok) {
           if (outcome.reason === 'denied') {
             await ctx.deny('release', outcome.why, { inquiryId: id });
@@ -50,12 +49,10 @@ export const claimFeature: Feature = {
       async run(ctx, values) {
         const id = idFrom(values.id);
         if (id === undefined) return explainRefusal(ctx, { ok: false, reason: 'missing' }, 'reassign');
-        const inquiry = await ctx.deps.db.selectFrom('inquiries').select(['id', 'status', 'claimedBy']).where('id', '=', id).executeTakeFirst();
-        if (!inquiry) return explainRefusal(ctx, { ok: false, reason: 'missing' }, 'reassign', id);
-        if (inquiry.status !== 'new' && inquiry.status !== 'claimed') return ctx.answer(ctx.t.toastNotOpen);
-        const people = (await listAssignableStaff(ctx.deps.db)).filter((s) => s.id !== inquiry.claimedBy);
-        if (people.length === 0) return ctx.answer(ctx.t.noAssignees, true);
-        await showMenu(ctx, id, reassignMenu(id, people, menuLocale(ctx)));
+        const choices = await reassignChoices(ctx.deps.db, id);
+        if (!choices.ok) return explainRefusal(ctx, choices, 'reassign', id);
+        if (choices.people.length === 0) return ctx.answer(ctx.t.noAssignees, true);
+        await showMenu(ctx, id, reassignMenu(id, choices.people, menuLocale(ctx)));
         await ctx.answer(ctx.t.chooseAssignee(id).replace(/<[^>]+>/g, ''));
       },
     },
@@ -66,21 +63,9 @@ export const claimFeature: Feature = {
         const id = idFrom(values.id);
         const to = idFrom(values.staff);
         if (id === undefined || to === undefined) return explainRefusal(ctx, { ok: false, reason: 'missing' }, 'reassign');
-        const outcome = await reassignInquiry(ctx.deps.db, { inquiryId: id, staff: ctx.staff!, toStaffId: to, now: ctx.now });
+        const outcome = await reassignInquiry(ctx.deps, { inquiryId: id, staff: ctx.staff!, toStaffId: to, now: ctx.now });
         if (!outcome.ok) return explainRefusal(ctx, outcome, 'reassign', id);
         await refreshAfter(ctx, id);
-        if (outcome.assignee.id !== ctx.staff!.id) {
-          const ids = await createNotices(ctx.deps.db, [
-            {
-              key: `reassigned-${id}-${outcome.assignee.id}-${ctx.now.getTime()}`,
-              kind: 'reassigned',
-              chatId: outcome.assignee.telegramUserId,
-              inquiryId: id,
-              payload: { byName: ctx.staff!.name },
-            },
-          ]);
-          await ctx.deps.producers.sendNotices(ids);
-        }
         await ctx.answer(ctx.t.toastReassigned(id, outcome.assignee.name));
       },
     },

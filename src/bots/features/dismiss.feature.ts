@@ -9,7 +9,7 @@ import { menuLocale, refreshAfter, showMenu } from '../cards/card-menu.js';
 import { renderNotice } from '../notices.js';
 import { explainRefusal } from '../refusals.js';
 import { loadSummaryItems, makeCard, openInquiriesAmong } from '../cards/card.service.js';
-import { dismissInquiry } from '../../inbox/claim.workflow.js';
+import { checkOpen, dismissInquiry } from '../../inbox/claim.workflow.js';
 import { findNotice, findNoticeByMessage } from '../../inbox/staff-notices.workflow.js';
 import type { TelegramNoticeRow } from '../../db/schema.js';
 
@@ -35,9 +35,8 @@ export const dismissFeature: Feature = {
       async run(ctx, values) {
         const id = idFrom(values.id);
         if (id === undefined) return explainRefusal(ctx, { ok: false, reason: 'missing' }, 'dismiss');
-        const inquiry = await ctx.deps.db.selectFrom('inquiries').select(['status']).where('id', '=', id).executeTakeFirst();
-        if (!inquiry) return explainRefusal(ctx, { ok: false, reason: 'missing' }, 'dismiss', id);
-        if (inquiry.status !== 'new' && inquiry.status !== 'claimed') return ctx.answer(ctx.t.toastNotOpen);
+        const open = await checkOpen(ctx.deps.db, id);
+        if (!open.ok) return explainRefusal(ctx, open, 'dismiss', id);
         await showMenu(ctx, id, dismissMenu(id, menuLocale(ctx)));
         await ctx.answer(ctx.t.chooseDismissReason(id));
       },
@@ -49,7 +48,7 @@ export const dismissFeature: Feature = {
         const id = idFrom(values.id);
         const reason = CARD_DISMISS_REASONS[Number(values.reason)];
         if (id === undefined || reason === undefined || !/^\d$/.test(values.reason ?? '')) return explainRefusal(ctx, { ok: false, reason: 'missing' }, 'dismiss');
-        const outcome = await dismissInquiry(ctx.deps.db, { inquiryId: id, staff: ctx.staff!, reason, now: ctx.now });
+        const outcome = await dismissInquiry(ctx.deps, { inquiryId: id, staff: ctx.staff!, reason, now: ctx.now });
         if (!outcome.ok) {
           await refreshAfter(ctx, id);
           return explainRefusal(ctx, outcome, 'dismiss', id);
@@ -83,7 +82,7 @@ export const dismissFeature: Feature = {
         const ids = Array.isArray(notice.payload.inquiryIds) ? notice.payload.inquiryIds.filter((v): v is number => typeof v === 'number') : [];
         const open = (await openInquiriesAmong(ctx.deps.db, ids)).filter((i) => i.lowPriority);
         for (const inquiry of open) {
-          await dismissInquiry(ctx.deps.db, { inquiryId: inquiry.id, staff: ctx.staff!, reason: 'not_inquiry', now: ctx.now });
+          await dismissInquiry(ctx.deps, { inquiryId: inquiry.id, staff: ctx.staff!, reason: 'not_inquiry', now: ctx.now });
         }
         await rerenderSummary(ctx, notice, ctx.staff!.name);
         await ctx.answer(ctx.t.toastDone);

@@ -4,7 +4,7 @@ import type { Feature } from '../bot-context.js';
 import { sectorMenu } from '../cards/card-render.js';
 import { menuLocale, refreshAfter, showMenu } from '../cards/card-menu.js';
 import { explainRefusal } from '../refusals.js';
-import { setInquirySector } from '../../inbox/claim.workflow.js';
+import { sectorChoices, setInquirySector } from '../../inbox/claim.workflow.js';
 
 export const sectorFeature: Feature = {
   callbacks: [
@@ -14,14 +14,9 @@ export const sectorFeature: Feature = {
       async run(ctx, values) {
         const id = idFrom(values.id);
         if (id === undefined) return explainRefusal(ctx, { ok: false, reason: 'missing' }, 'sector');
-        const exists = await ctx.deps.db.selectFrom('inquiries').select('id').where('id', '=', id).executeTakeFirst();
-        if (!exists) return explainRefusal(ctx, { ok: false, reason: 'missing' }, 'sector', id);
-        const sectors = await ctx.deps.db
-          .selectFrom('sectors')
-          .select(['code', 'nameHy as hy', 'nameEn as en', 'nameRu as ru'])
-          .where('active', '=', true)
-          .orderBy('position')
-          .execute();
+        const choices = await sectorChoices(ctx.deps.db, id);
+        if (!choices.ok) return explainRefusal(ctx, choices, 'sector', id);
+        const sectors = choices.sectors.map((s) => ({ code: s.code, ...s.names }));
         await showMenu(ctx, id, sectorMenu(id, sectors, menuLocale(ctx)));
         await ctx.answer(ctx.t.chooseSector(id));
       },
@@ -32,7 +27,7 @@ export const sectorFeature: Feature = {
       async run(ctx, values) {
         const id = idFrom(values.id);
         if (id === undefined || !/^[a-z][a-z0-9_]{0,40}$/.test(values.code ?? '')) return explainRefusal(ctx, { ok: false, reason: 'missing' }, 'sector');
-        const outcome = await setInquirySector(ctx.deps.db, { inquiryId: id, staff: ctx.staff!, sectorCode: values.code!, now: ctx.now });
+        const outcome = await setInquirySector(ctx.deps, { inquiryId: id, staff: ctx.staff!, sectorCode: values.code!, now: ctx.now });
         if (!outcome.ok) return explainRefusal(ctx, outcome, 'sector', id);
         await refreshAfter(ctx, id);
         await ctx.answer(ctx.t.toastSectorSet(outcome.sectorName[ctx.locale]));

@@ -1,4 +1,4 @@
-import { sql, type Kysely } from 'kysely';
+import { sql, type Kysely, type Transaction } from 'kysely';
 import { NotFoundError } from '../errors.js';
 import type { Database, InquiryRow, InquiryUpdate, NewInquiry, Platform } from '../schema.js';
 
@@ -15,7 +15,7 @@ export async function getInquiryById(db: Executor, id: number): Promise<InquiryR
 }
 
 /** Locks the inquiry for this transaction (claims, answers, edits). */
-export async function lockInquiry(trx: Executor, id: number): Promise<InquiryRow | undefined> {
+export async function lockInquiry(trx: Transaction<Database>, id: number): Promise<InquiryRow | undefined> {
   return trx.selectFrom('inquiries').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
 }
 
@@ -129,4 +129,113 @@ export async function countInquiriesByStatus(db: Executor): Promise<Record<strin
 /** Every citizen message of an inquiry, oldest first. */
 export async function findInquiryMessages(db: Executor, inquiryId: number): Promise<Array<{ text: string; postedAt: Date }>> {
   return db.selectFrom('inquiryMessages').select(['text', 'postedAt']).where('inquiryId', '=', inquiryId).orderBy('postedAt').orderBy('id').execute();
+}
+
+/**
+ * Changes an inquiry only while it is `new`: one conditional UPDATE, so of
+ * any number of simultaneous claims exactly one gets the row back.
+ */
+export async function updateInquiryIfNew(db: Executor, id: number, changes: InquiryUpdate): Promise<InquiryRow | undefined> {
+  return db
+    .updateTable('inquiries')
+    .set({ ...changes, updatedAt: sql<Date>`now()` })
+    .where('id', '=', id)
+    .where('status', '=', 'new')
+    .returningAll()
+    .executeTakeFirst();
+}
+
+/** Stores many inquiries at once; ones already stored (same platform and external id) are left as they are and not returned. */
+export async function insertInquiriesIfNew(
+  db: Executor,
+  inquiries: NewInquiry[],
+): Promise<Array<Pick<InquiryRow, 'id' | 'platform' | 'externalId' | 'postedAt' | 'firstResponseAt' | 'answeredVia' | 'answeredBy' | 'status'>>> {
+  if (inquiries.length === 0) return [];
+  return db
+    .insertInto('inquiries')
+    .values(inquiries)
+    .onConflict((oc) => oc.columns(['platform', 'externalId']).doNothing())
+    .returning(['id', 'platform', 'externalId', 'postedAt', 'firstResponseAt', 'answeredVia', 'answeredBy', 'status'])
+    .execute();
+}
+
+/** Records many citizen items at once; ones already stored are skipped. */
+export async function insertInquiryMessages(
+  db: Executor,
+  messages: Array<{ inquiryId: number; platform: Platform; externalId: string; authorId: string | null; text: string; postedAt: Date }>,
+): Promise<void> {
+  if (messages.length === 0) return;
+  await db
+    .insertInto('inquiryMessages')
+    .values(messages)
+    .onConflict((oc) => oc.columns(['platform', 'externalId']).doNothing())
+    .execute();
+}
+
+/**
+ * New inquiries whose card was sent before `sentBefore` and that have no
+ * notice keyed `remind-unclaimed-<id>` yet, oldest first.
+ */
+export async function findUnclaimedToRemind(
+  db: Executor,
+  sentBefore: Date,
+  limit: number,
+): Promise<Array<{ id: number; chatId: number; messageId: number | null; sentAt: Date | null }>> {
+  return db
+    .selectFrom('inquiries')
+    .innerJoin('telegramCards', 'telegramCards.inquiryId', 'inquiries.id')
+    .select(['inquiries.id', 'telegramCards.chatId', 'telegramCards.messageId', 'telegramCards.sentAt'])
+    .where('inquiries.status', '=', 'new')
+    .where('telegramCards.messageId', 'is not', null)
+    .where('telegramCards.sentAt', '<=', sentBefore)
+    .where((eb) => eb.not(eb.exists(eb.selectFrom('telegramNotices').select('telegramNotices.id').where('telegramNotices.key', '=', sql<string>`'remind-unclaimed-' || inquiries.id`))))
+    .orderBy('inquiries.id')
+    .limit(limit)
+    .execute();
+}
+
+/**
+ * Inquiries claimed before `claimedBefore` and still unanswered (no reply on
+ * its way or sent, none waiting for approval), with no notice keyed
+ * `remind-claimed-<id>` yet, oldest first, with their claimant.
+ */
+export async function findClaimedToRemind(
+  db: Executor,
+  claimedBefore: Date,
+  limit: number,
+): Promise<Array<{ id: number; claimedAt: Date | null; staffId: number; telegramUserId: number }>> {
+  return db
+    .selectFrom('inquiries')
+    .innerJoin('staff', 'staff.id', 'inquiries.claimedBy')
+    .select(['inquiries.id', 'inquiries.claimedAt', 'staff.id as staffId', 'staff.telegramUserId'])
+    .where('inquiries.status', '=', 'claimed')
+    .where('inquiries.claimedAt', '<=', claimedBefore)
+    .where((eb) => eb.not(eb.exists(eb.selectFrom('telegramNotices').select('telegramNotices.id').where('telegramNotices.key', '=', sql<string>`'remind-claimed-' || inquiries.id`))))
+    // An answer on its way or waiting for approval is not "unanswered".
+    .where((eb) => eb.not(eb.exists(eb.selectFrom('replies').select('replies.id').whereRef('replies.inquiryId', '=', 'inquiries.id').where('replies.status', 'in', ['pending', 'sent']))))
+    .where((eb) =>
+      eb.not(eb.exists(eb.selectFrom('replyDrafts').select('replyDrafts.id').whereRef('replyDrafts.inquiryId', '=', 'inquiries.id').where('replyDrafts.status', '=', 'awaiting_approval'))),
+    )
+    .orderBy('inquiries.id')
+    .limit(limit)
+    .execute();
+}
+
+/** Open inquiries (not low priority) past their first-response target and never escalated, oldest first, with their claimant's name. */
+export async function findOverdueToEscalate(
+  db: Executor,
+  now: Date,
+  limit: number,
+): Promise<Array<{ id: number; slaDueAt: Date | null; claimantName: string | null }>> {
+  return db
+    .selectFrom('inquiries')
+    .leftJoin('staff', 'staff.id', 'inquiries.claimedBy')
+    .select(['inquiries.id', 'inquiries.slaDueAt', 'staff.name as claimantName'])
+    .where('inquiries.status', 'in', ['new', 'claimed'])
+    .where('inquiries.lowPriority', '=', false)
+    .where('inquiries.slaDueAt', '<=', now)
+    .where((eb) => eb.not(eb.exists(eb.selectFrom('events').select('events.id').whereRef('events.inquiryId', '=', 'inquiries.id').where('events.type', '=', 'escalated'))))
+    .orderBy('inquiries.id')
+    .limit(limit)
+    .execute();
 }

@@ -49,7 +49,9 @@ import {
   updateNoticeSent,
 } from '../../db/repositories/telegram-notice.repository.js';
 import { createNotices, type NoticeKind } from '../../inbox/staff-notices.workflow.js';
-import { adminTelegramIds, findStaffByTelegramId, findStaffRequest } from '../../inbox/staff.workflow.js';
+import { findStaffRequest } from '../../db/repositories/staff-request.repository.js';
+import { findStaffByTelegramId } from '../../db/repositories/staff.repository.js';
+import { adminTelegramIds } from '../../inbox/staff.workflow.js';
 import type { TelegramClient } from '../../telegram/telegram-client.js';
 import { TelegramApiError } from '../../telegram/telegram-errors.js';
 import type { HandlerTable, JobHandler } from '../handlers.js';
