@@ -184,19 +184,24 @@ export async function startService(options: StartOptions): Promise<RunningServic
       ingest: createIngestDeps({ db: database.db, config, logger, now, registry }),
     });
     closers.push({ name: 'ingest worker', close: () => ingestWorker.close() });
-    const deliverWorker = createDeliverReplyWorker({
-      db: database.db,
-      producers,
-      logger,
-      metrics,
-      connection,
-      prefix: config.queuePrefix,
-      now,
-      registry,
-      secrets,
-      ...tuning.delivery,
-    });
-    closers.push({ name: 'deliver worker', close: () => deliverWorker.close() });
+    // Replies wait in the queue (and in Postgres) while no platform can publish, as cards wait while the bot is off.
+    if (registry.publishes) {
+      const deliverWorker = createDeliverReplyWorker({
+        db: database.db,
+        producers,
+        logger,
+        metrics,
+        connection,
+        prefix: config.queuePrefix,
+        now,
+        registry,
+        secrets,
+        ...tuning.delivery,
+      });
+      closers.push({ name: 'deliver worker', close: () => deliverWorker.close() });
+    } else {
+      logger.info('Publishing replies is off: no platform has a connected account (the lines above say which variables connect one); staff replies wait in the queue until one does.');
+    }
     if (notifyHandlers) {
       const notifyWorker = createQueueWorker({ queue: QUEUE_NAMES.notify, handlers: notifyHandlers, connection, prefix: config.queuePrefix, logger, metrics, ...settings.notify });
       closers.push({ name: 'notify worker', close: () => notifyWorker.close() });
