@@ -23,12 +23,21 @@
  * outcomes; the worker turns them into a queue rate limit, a parked job or a
  * delayed retry.
  */
-import { sql } from 'kysely';
 import type { PublishedReply, ReplyPlan } from '../connectors/connector.js';
 import type { ConnectorRegistry } from '../connectors/registry.js';
 import type { Db } from '../db/create-db.js';
 import { insertEvent } from '../db/repositories/event.repository.js';
-import { lockInquiry, updateInquiry } from '../db/repositories/inquiry.repository.js';
+import { NotFoundError } from '../db/errors.js';
+import { getInquiryById, lockInquiry, updateInquiry } from '../db/repositories/inquiry.repository.js';
+import {
+  clearReplyInFlight,
+  findReplyById,
+  lockReply,
+  markReplyFailed,
+  markReplyInFlight,
+  markReplySent,
+  updatePendingReplyAttempts,
+} from '../db/repositories/reply.repository.js';
 import { findSourceById } from '../db/repositories/source.repository.js';
 import type { InquiryRow, ReplyRow, SourceRow } from '../db/schema.js';
 import { isOpen } from '../domain/inquiry.js';
@@ -72,9 +81,9 @@ interface Loaded {
 }
 
 async function load(db: Db, replyId: number): Promise<Loaded | undefined> {
-  const reply = await db.selectFrom('replies').selectAll().where('id', '=', replyId).executeTakeFirst();
+  const reply = await findReplyById(db, replyId);
   if (!reply) return undefined;
-  const inquiry = await db.selectFrom('inquiries').selectAll().where('id', '=', reply.inquiryId).executeTakeFirstOrThrow();
+  const inquiry = await getInquiryById(db, reply.inquiryId);
   return { reply, inquiry };
 }
 
@@ -125,7 +134,7 @@ export async function deliverReply(deps: ReplyDeliveryDeps, replyId: number): Pr
     const verdict = connector.classifyError(error, fromPublish ? plan : undefined);
     const summary = scrub(verdict.summary);
     const settledNotPosted = async () => {
-      if (fromPublish) await clearInFlight(deps, reply.id);
+      if (fromPublish) await clearReplyInFlight(deps.db, reply.id);
     };
     switch (verdict.action) {
       case 'pause_source':
@@ -150,12 +159,7 @@ export async function deliverReply(deps: ReplyDeliveryDeps, replyId: number): Pr
         // Failed lookups count too, so a platform that never answers ends in a clear failure.
         const attempt = reply.attempts + 1;
         if (!verdict.outcomeUnknown) await settledNotPosted();
-        await deps.db
-          .updateTable('replies')
-          .set({ attempts: attempt, updatedAt: sql<Date>`now()` })
-          .where('id', '=', reply.id)
-          .where('status', '=', 'pending')
-          .execute();
+        await updatePendingReplyAttempts(deps.db, reply.id, attempt);
         if (attempt >= (deps.maxAttempts ?? 8)) {
           const platform = connector.platform === 'facebook' ? 'Facebook' : connector.platform;
           return fail(deps, reply, `Not sent: ${platform} did not accept it after ${attempt} attempts (last problem: ${summary}). Send the reply again later.`, false);
@@ -184,12 +188,7 @@ export async function deliverReply(deps: ReplyDeliveryDeps, replyId: number): Pr
     }
   }
 
-  await deps.db
-    .updateTable('replies')
-    .set({ inFlightAt: sql<Date>`coalesce(in_flight_at, ${now})`, channel: plan.channel, updatedAt: sql<Date>`now()` })
-    .where('id', '=', reply.id)
-    .where('status', '=', 'pending')
-    .execute();
+  await markReplyInFlight(deps.db, reply.id, now, plan.channel);
 
   let published: PublishedReply;
   try {
@@ -200,29 +199,13 @@ export async function deliverReply(deps: ReplyDeliveryDeps, replyId: number): Pr
   return succeed(deps, reply, plan, published.externalId, false);
 }
 
-async function clearInFlight(deps: ReplyDeliveryDeps, replyId: number): Promise<void> {
-  await deps.db.updateTable('replies').set({ inFlightAt: null, updatedAt: sql<Date>`now()` }).where('id', '=', replyId).where('status', '=', 'pending').execute();
-}
-
 async function succeed(deps: ReplyDeliveryDeps, reply: ReplyRow, plan: ReplyPlan, externalId: string, found: boolean): Promise<DeliveryOutcome> {
   const sentAt = deps.now();
   const recorded = await deps.db.transaction().execute(async (trx) => {
-    const current = await trx.selectFrom('replies').selectAll().where('id', '=', reply.id).forUpdate().executeTakeFirstOrThrow();
+    const current = await lockReply(trx, reply.id);
+    if (!current) throw new NotFoundError('reply', reply.id);
     if (current.status !== 'pending') return false;
-    await trx
-      .updateTable('replies')
-      .set({
-        status: 'sent',
-        externalId,
-        sentAt,
-        inFlightAt: null,
-        channel: plan.channel,
-        failureReason: null,
-        attempts: found ? current.attempts : current.attempts + 1,
-        updatedAt: sql<Date>`now()`,
-      })
-      .where('id', '=', reply.id)
-      .execute();
+    await markReplySent(trx, reply.id, { externalId, sentAt, channel: plan.channel, attempts: found ? current.attempts : current.attempts + 1 });
     const actor = current.staffId === null ? ({ actorKind: 'system' } as const) : ({ actorKind: 'staff', actorStaffId: current.staffId } as const);
     await insertEvent(trx, {
       type: 'reply_sent',
@@ -262,19 +245,7 @@ async function succeed(deps: ReplyDeliveryDeps, reply: ReplyRow, plan: ReplyPlan
 async function fail(deps: ReplyDeliveryDeps, reply: ReplyRow, reason: string, published: boolean): Promise<DeliveryOutcome> {
   const clean = scrubSecrets(reason, deps.secrets).slice(0, 2_000);
   const recorded = await deps.db.transaction().execute(async (trx) => {
-    const updated = await trx
-      .updateTable('replies')
-      .set({
-        status: 'failed',
-        failureReason: clean,
-        inFlightAt: null,
-        attempts: published ? sql<number>`attempts + 1` : sql<number>`attempts`,
-        updatedAt: sql<Date>`now()`,
-      })
-      .where('id', '=', reply.id)
-      .where('status', '=', 'pending')
-      .returning(['id', 'inquiryId'])
-      .executeTakeFirst();
+    const updated = await markReplyFailed(trx, reply.id, clean, published);
     if (!updated) return false;
     await insertEvent(trx, { type: 'reply_failed', inquiryId: updated.inquiryId, actorKind: 'system', payload: { replyId: updated.id, reason: clean } });
     return true;

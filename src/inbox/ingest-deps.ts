@@ -6,6 +6,7 @@
 import type { Config } from '../config.js';
 import type { ConnectorRegistry } from '../connectors/registry.js';
 import type { Db } from '../db/create-db.js';
+import { findActiveSectorRules } from '../db/repositories/sector.repository.js';
 import { createBusinessClock } from '../domain/business-time.js';
 import { createHolidayCalendar } from '../domain/holidays.js';
 import { isLowPriorityText, suggestSector, type SectorRule } from '../domain/sectors.js';
@@ -28,8 +29,7 @@ export function createSectorRulesCache(db: Db, now: () => Date = () => new Date(
   let cached: { at: number; rules: SectorRule[] } | undefined;
   return async (executor: Db = db): Promise<SectorRule[]> => {
     if (cached && now().getTime() - cached.at < RULES_TTL_MS) return cached.rules;
-    const rows = await executor.selectFrom('sectors').select(['code', 'position', 'keywords']).where('active', '=', true).orderBy('position').execute();
-    const rules: SectorRule[] = rows.map((r) => ({ code: r.code, position: r.position, keywords: r.keywords }));
+    const rules = await findActiveSectorRules(executor);
     cached = { at: now().getTime(), rules };
     return rules;
   };

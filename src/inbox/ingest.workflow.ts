@@ -6,13 +6,22 @@
  * commit with ids derived from the inquiry (and the reconciler covers a crash
  * between the commit and the enqueue).
  */
-import { sql } from 'kysely';
+import type { Transaction } from 'kysely';
 import type { Db } from '../db/create-db.js';
-import { bulkInsert, column } from '../db/repositories/bulk-insert.js';
-import { insertEvent, insertEvents, type NewEvent } from '../db/repositories/event.repository.js';
+import { hasNativeAnswerEvent, hasPagePostEvent, insertEvent, insertEvents, type NewEvent } from '../db/repositories/event.repository.js';
 import { returnInboundEvents, takeInboundEvents } from '../db/repositories/inbound-event.repository.js';
-import { findInquiryByItemExternalId, findOpenInquiryInThread, updateInquiry } from '../db/repositories/inquiry.repository.js';
-import type { InquiryRow, InquiryStatus, NewInquiry, Platform } from '../db/schema.js';
+import { getInquiryMessageByExternalId, insertInquiryMessages, updateInquiryMessageText } from '../db/repositories/inquiry-message.repository.js';
+import {
+  findInquiryByItemExternalId,
+  findOpenInquiryInThread,
+  findStoredItemsAndLatestInquiries,
+  insertInquiries,
+  lockCitizenThreads,
+  updateInquiry,
+  type CitizenThread,
+} from '../db/repositories/inquiry.repository.js';
+import { findInFlightReplyIdWithText, findReplyIdByExternalId } from '../db/repositories/reply.repository.js';
+import type { Database, InquiryRow, InquiryStatus, NewInquiry, Platform } from '../db/schema.js';
 import {
   isOpen,
   type CitizenItem,
@@ -24,7 +33,7 @@ import {
 } from '../domain/inquiry.js';
 import type { Logger } from '../observability/logger.js';
 
-type Trx = Db;
+type Trx = Transaction<Database>;
 
 /** What ingest needs; every part is passed in (tests inject the clock). */
 export interface IngestDeps {
@@ -155,41 +164,11 @@ interface ThreadInquiry {
 const threadKey = (item: CitizenItem) => (item.threadId && item.authorId ? `${item.platform}|${item.threadId}|${item.authorId}` : undefined);
 const itemKey = (platform: string, externalId: string) => `${platform}|${externalId}`;
 
-// New inquiries and their first messages are stored with one array per column (see bulk-insert.ts).
-const INQUIRY_COLUMNS = [
-  column<NewInquiry, 'text'>('platform', 'text', (i) => i.platform),
-  column<NewInquiry, 'text'>('kind', 'text', (i) => i.kind),
-  column<NewInquiry, 'text'>('external_id', 'text', (i) => i.externalId),
-  column<NewInquiry, 'text'>('thread_id', 'text', (i) => i.threadId ?? null),
-  column<NewInquiry, 'text'>('parent_id', 'text', (i) => i.parentId ?? null),
-  column<NewInquiry, 'text'>('author_id', 'text', (i) => i.authorId ?? null),
-  column<NewInquiry, 'text'>('author_name', 'text', (i) => i.authorName ?? null),
-  column<NewInquiry, 'text'>('text', 'text', (i) => i.text),
-  column<NewInquiry, 'text'>('permalink', 'text', (i) => i.permalink ?? null),
-  column<NewInquiry, 'timestamptz'>('posted_at', 'timestamptz', (i) => asDate(i.postedAt)),
-  column<NewInquiry, 'timestamptz'>('last_citizen_at', 'timestamptz', (i) => asDate(i.lastCitizenAt)),
-  column<NewInquiry, 'text'>('suggested_sector_code', 'text', (i) => i.suggestedSectorCode ?? null),
-  column<NewInquiry, 'timestamptz'>('sla_due_at', 'timestamptz', (i) => (i.slaDueAt ? asDate(i.slaDueAt) : null)),
-  column<NewInquiry, 'boolean'>('low_priority', 'boolean', (i) => i.lowPriority ?? false),
-  column<NewInquiry, 'bigint'>('previous_inquiry_id', 'bigint', (i) => i.previousInquiryId ?? null),
-];
-
 /** A citizen item to store as a message of its inquiry (whose id is known by the time it is written). */
 interface NewMessage {
   inquiry: ThreadInquiry;
   item: CitizenItem;
 }
-
-const MESSAGE_COLUMNS = [
-  column<NewMessage, 'bigint'>('inquiry_id', 'bigint', (m) => m.inquiry.id!),
-  column<NewMessage, 'text'>('platform', 'text', (m) => m.item.platform),
-  column<NewMessage, 'text'>('external_id', 'text', (m) => m.item.externalId),
-  column<NewMessage, 'text'>('author_id', 'text', (m) => m.item.authorId ?? null),
-  column<NewMessage, 'text'>('text', 'text', (m) => m.item.text),
-  column<NewMessage, 'timestamptz'>('posted_at', 'timestamptz', (m) => m.item.postedAt),
-];
-
-const asDate = (value: Date | string): Date => (value instanceof Date ? value : new Date(value));
 
 /**
  * Citizen comments and messages, in order, with a fixed number of statements
@@ -200,41 +179,22 @@ const asDate = (value: Date | string): Date => (value instanceof Date ? value : 
 async function applyCitizenItems(deps: IngestDeps, trx: Trx, entries: CitizenEntry[]): Promise<void> {
   if (entries.length === 0) return;
   // Serialise items of one citizen in one thread, so two of their messages
-  // processed at once cannot open two inquiries. Sorted: batches lock in one order.
-  const threads = new Map<string, { platform: string; threadId: string; authorId: string }>();
+  // processed at once cannot open two inquiries.
+  const threads = new Map<string, CitizenThread>();
   for (const { item } of entries) {
     const key = threadKey(item);
     if (key !== undefined) threads.set(key, { platform: item.platform, threadId: item.threadId!, authorId: item.authorId! });
   }
-  const keys = [...threads.keys()].sort();
-  if (keys.length > 0) await sql`select pg_advisory_xact_lock(hashtextextended(k, 0)) from unnest(${keys}::text[]) as k`.execute(trx);
+  await lockCitizenThreads(trx, [...threads.keys()]);
 
   // In one round trip: the items stored before, and the latest inquiry of
-  // each citizen in each thread (as findLatestInquiryInThread, for all at once).
-  const platforms = [...new Set(entries.map((e) => e.item.platform))];
-  const split = keys.map((k) => threads.get(k)!);
-  const { rows: found } = await sql<
-    | { known: true; platform: string; externalId: string }
-    | ({ known: false } & Pick<InquiryRow, 'id' | 'platform' | 'threadId' | 'authorId' | 'status' | 'postedAt' | 'lastCitizenAt'>)
-  >`
-    select true as known, m.platform, m.external_id, null::bigint as id, null::text as thread_id, null::text as author_id,
-      null::text as status, null::timestamptz as posted_at, null::timestamptz as last_citizen_at
-    from inquiry_messages m
-    where m.platform = any(${platforms}::text[]) and m.external_id = any(${entries.map((e) => e.item.externalId)}::text[])
-    union all
-    select false, i.platform, null, i.id, i.thread_id, i.author_id, i.status, i.posted_at, i.last_citizen_at
-    from unnest(${split.map((k) => k.platform)}::text[], ${split.map((k) => k.threadId)}::text[], ${split.map((k) => k.authorId)}::text[]) as k(platform, thread_id, author_id)
-    cross join lateral (
-      select * from inquiries
-      where platform = k.platform and thread_id = k.thread_id and author_id = k.author_id
-      order by posted_at desc, id desc
-      limit 1
-    ) as i`.execute(trx);
+  // each citizen in each thread.
+  const found = await findStoredItemsAndLatestInquiries(trx, entries.map((e) => e.item), [...threads.values()]);
   const known = new Set<string>();
   const latest = new Map<string, ThreadInquiry>();
-  for (const r of found) {
-    if (r.known) known.add(itemKey(r.platform, r.externalId));
-    else latest.set(`${r.platform}|${r.threadId}|${r.authorId}`, { id: r.id, status: r.status, postedAt: r.postedAt, lastCitizenAt: r.lastCitizenAt });
+  for (const r of found.storedItems) known.add(itemKey(r.platform, r.externalId));
+  for (const r of found.latestInquiries) {
+    latest.set(`${r.platform}|${r.threadId}|${r.authorId}`, { id: r.id, status: r.status, postedAt: r.postedAt, lastCitizenAt: r.lastCitizenAt });
   }
 
   let inserts: ThreadInquiry[] = [];
@@ -245,12 +205,7 @@ async function applyCitizenItems(deps: IngestDeps, trx: Trx, entries: CitizenEnt
 
   const write = async () => {
     if (inserts.length > 0) {
-      const { rows: stored } = await bulkInsert<NewInquiry, { id: number; platform: string; externalId: string }>(
-        'inquiries',
-        INQUIRY_COLUMNS,
-        inserts.map((i) => i.insert!),
-        sql`returning id, platform, external_id`,
-      ).execute(trx);
+      const stored = await insertInquiries(trx, inserts.map((i) => i.insert!));
       const ids = new Map(stored.map((r) => [itemKey(r.platform, r.externalId), r.id]));
       for (const inquiry of inserts) {
         inquiry.id = ids.get(itemKey(inquiry.insert!.platform, inquiry.insert!.externalId));
@@ -259,9 +214,17 @@ async function applyCitizenItems(deps: IngestDeps, trx: Trx, entries: CitizenEnt
         delete inquiry.insert;
       }
     }
-    if (messages.length > 0) {
-      await bulkInsert('inquiryMessages', MESSAGE_COLUMNS, messages, sql`on conflict (platform, external_id) do nothing`).execute(trx);
-    }
+    await insertInquiryMessages(
+      trx,
+      messages.map(({ inquiry, item }) => ({
+        inquiryId: inquiry.id!,
+        platform: item.platform,
+        externalId: item.externalId,
+        authorId: item.authorId,
+        text: item.text,
+        postedAt: item.postedAt,
+      })),
+    );
     for (const inquiry of touched) if (inquiry.id !== undefined) await updateInquiry(trx, inquiry.id, { lastCitizenAt: inquiry.lastCitizenAt });
     await insertEvents(
       trx,
@@ -345,14 +308,9 @@ async function applyCitizenItems(deps: IngestDeps, trx: Trx, entries: CitizenEnt
 async function applyEdit(trx: Trx, item: CitizenItemEdited, out: ItemOutcome): Promise<void> {
   const inquiry = await findInquiryByItemExternalId(trx, item.platform, item.externalId);
   if (!inquiry) return;
-  const message = await trx
-    .selectFrom('inquiryMessages')
-    .select(['id', 'text'])
-    .where('platform', '=', item.platform)
-    .where('externalId', '=', item.externalId)
-    .executeTakeFirstOrThrow();
+  const message = await getInquiryMessageByExternalId(trx, item.platform, item.externalId);
   if (message.text === item.text) return;
-  await trx.updateTable('inquiryMessages').set({ text: item.text }).where('id', '=', message.id).execute();
+  await updateInquiryMessageText(trx, message.id, item.text);
   if (inquiry.externalId === item.externalId) await updateInquiry(trx, inquiry.id, { text: item.text });
   // The event keeps the history: the text before and after.
   await insertEvent(trx, {
@@ -381,19 +339,11 @@ async function applyRemoval(deps: IngestDeps, trx: Trx, item: CitizenItemRemoved
 async function applyPageAnswer(trx: Trx, item: PageAnswer, out: ItemOutcome): Promise<void> {
   // Our own published replies come back through webhooks and polls too:
   // they were recorded when delivered and must not count as native.
-  const ours = await trx.selectFrom('replies').select('id').where('externalId', '=', item.externalId).executeTakeFirst();
-  if (ours) return;
+  if ((await findReplyIdByExternalId(trx, item.externalId)) !== undefined) return;
   // Our own reply can come back before the deliver worker has recorded its
   // external id: while a reply is in flight, a page answer with its text is it.
   if (item.text !== undefined && item.text.trim() !== '') {
-    const inFlight = await trx
-      .selectFrom('replies')
-      .select('id')
-      .where('status', '=', 'pending')
-      .where('inFlightAt', 'is not', null)
-      .where(sql<string>`btrim(text)`, '=', item.text.trim())
-      .executeTakeFirst();
-    if (inFlight) return;
+    if ((await findInFlightReplyIdWithText(trx, item.text.trim())) !== undefined) return;
   }
 
   let inquiry: InquiryRow | undefined;
@@ -401,14 +351,7 @@ async function applyPageAnswer(trx: Trx, item: PageAnswer, out: ItemOutcome): Pr
   if (!inquiry && item.threadId && item.recipientId) inquiry = await findOpenInquiryInThread(trx, item.platform, item.threadId, item.recipientId);
   if (!inquiry) return;
 
-  const known = await trx
-    .selectFrom('events')
-    .select('id')
-    .where('inquiryId', '=', inquiry.id)
-    .where('type', '=', 'native_answer')
-    .where(sql<string>`payload->>'externalId'`, '=', item.externalId)
-    .executeTakeFirst();
-  if (known) return;
+  if (await hasNativeAnswerEvent(trx, inquiry.id, item.externalId)) return;
   await insertEvent(trx, { type: 'native_answer', inquiryId: inquiry.id, actorKind: 'page', occurredAt: item.answeredAt, payload: { externalId: item.externalId } });
   if (!isOpen(inquiry.status) || inquiry.firstResponseAt) return;
   // A page answer older than the question (clock skew, reordered polls) is
@@ -425,13 +368,7 @@ async function applyPageAnswer(trx: Trx, item: PageAnswer, out: ItemOutcome): Pr
 }
 
 async function applyPagePost(trx: Trx, item: PagePost): Promise<void> {
-  const known = await trx
-    .selectFrom('events')
-    .select('id')
-    .where('type', '=', 'page_post')
-    .where(sql<string>`payload->>'externalId'`, '=', item.externalId)
-    .executeTakeFirst();
-  if (known) return;
+  if (await hasPagePostEvent(trx, item.externalId)) return;
   await insertEvent(trx, {
     type: 'page_post',
     actorKind: 'page',

@@ -37,3 +37,21 @@ export async function insertEvents(db: Executor, events: NewEvent[]): Promise<vo
 export async function findEventsForInquiry(db: Executor, inquiryId: number): Promise<EventRow[]> {
   return db.selectFrom('events').selectAll().where('inquiryId', '=', inquiryId).orderBy('id').execute();
 }
+
+/** Whether the page's answer `externalId` to this inquiry is recorded already (`native_answer`). */
+export async function hasNativeAnswerEvent(db: Executor, inquiryId: number, externalId: string): Promise<boolean> {
+  const row = await db
+    .selectFrom('events')
+    .select('id')
+    .where('inquiryId', '=', inquiryId)
+    .where('type', '=', 'native_answer')
+    .where(sql<string>`payload->>'externalId'`, '=', externalId)
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
+/** Whether the page's own post `externalId` is recorded already (`page_post`). */
+export async function hasPagePostEvent(db: Executor, externalId: string): Promise<boolean> {
+  const row = await db.selectFrom('events').select('id').where('type', '=', 'page_post').where(sql<string>`payload->>'externalId'`, '=', externalId).executeTakeFirst();
+  return row !== undefined;
+}

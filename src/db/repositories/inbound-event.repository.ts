@@ -1,4 +1,4 @@
-import { sql, type Kysely } from 'kysely';
+import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Database, InboundEventRow, Platform } from '../schema.js';
 import { bulkInsert, column } from './bulk-insert.js';
 
@@ -102,7 +102,7 @@ export interface TakenInboundEvent {
  * is handed back with {@link returnInboundEvents}. Ids that do not exist are
  * absent from the result.
  */
-export async function takeInboundEvents(trx: Executor, ids: number[], at: Date): Promise<TakenInboundEvent[]> {
+export async function takeInboundEvents(trx: Transaction<Database>, ids: number[], at: Date): Promise<TakenInboundEvent[]> {
   if (ids.length === 0) return [];
   const { rows } = await sql<TakenInboundEvent>`
     with locked as (
@@ -121,7 +121,7 @@ export async function takeInboundEvents(trx: Executor, ids: number[], at: Date):
 }
 
 /** Undoes {@link takeInboundEvents} for events of this transaction that could not be processed: pending again, as before. */
-export async function returnInboundEvents(trx: Executor, ids: number[]): Promise<void> {
+export async function returnInboundEvents(trx: Transaction<Database>, ids: number[]): Promise<void> {
   if (ids.length === 0) return;
   await trx
     .updateTable('inboundEvents')

@@ -1,6 +1,7 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
 import { NotFoundError } from '../errors.js';
 import type { Database, InquiryRow, InquiryUpdate, NewInquiry, Platform } from '../schema.js';
+import { bulkInsert, column } from './bulk-insert.js';
 
 type Executor = Kysely<Database>;
 
@@ -238,4 +239,110 @@ export async function findOverdueToEscalate(
     .orderBy('inquiries.id')
     .limit(limit)
     .execute();
+}
+
+/**
+ * Serialises, until this transaction ends, the work on each citizen thread
+ * (one key per citizen in a thread, `platform|threadId|authorId`), so two
+ * of their messages processed at once cannot open two inquiries. Taken in
+ * sorted order, so two batches never wait on each other in a circle.
+ */
+export async function lockCitizenThreads(trx: Transaction<Database>, keys: readonly string[]): Promise<void> {
+  if (keys.length === 0) return;
+  const sorted = [...keys].sort();
+  await sql`select pg_advisory_xact_lock(hashtextextended(k, 0)) from unnest(${sorted}::text[]) as k`.execute(trx);
+}
+
+/** A citizen thread: one author in one post or conversation. */
+export interface CitizenThread {
+  platform: Platform;
+  threadId: string;
+  authorId: string;
+}
+
+/** The latest inquiry of a citizen thread, as much of it as ingest needs. */
+export type LatestThreadInquiry = Pick<InquiryRow, 'id' | 'platform' | 'threadId' | 'authorId' | 'status' | 'postedAt' | 'lastCitizenAt'>;
+
+/** What {@link findStoredItemsAndLatestInquiries} found. */
+export interface StoredItemsAndLatestInquiries {
+  /**
+   * Messages stored before, matched by platform and external id separately:
+   * may hold more than the items asked about, so look each item up by both.
+   */
+  storedItems: Array<{ platform: Platform; externalId: string }>;
+  /** The latest inquiry of each thread that has one. */
+  latestInquiries: LatestThreadInquiry[];
+}
+
+/**
+ * In one round trip: which of `items` are stored already (as messages), and
+ * the latest inquiry of each thread (as {@link findLatestInquiryInThread},
+ * for all at once).
+ */
+export async function findStoredItemsAndLatestInquiries(
+  db: Executor,
+  items: ReadonlyArray<{ platform: Platform; externalId: string }>,
+  threads: readonly CitizenThread[],
+): Promise<StoredItemsAndLatestInquiries> {
+  const platforms = [...new Set(items.map((i) => i.platform))];
+  const { rows } = await sql<
+    { known: true; platform: Platform; externalId: string } | ({ known: false } & LatestThreadInquiry)
+  >`
+    select true as known, m.platform, m.external_id, null::bigint as id, null::text as thread_id, null::text as author_id,
+      null::text as status, null::timestamptz as posted_at, null::timestamptz as last_citizen_at
+    from inquiry_messages m
+    where m.platform = any(${platforms}::text[]) and m.external_id = any(${items.map((i) => i.externalId)}::text[])
+    union all
+    select false, i.platform, null, i.id, i.thread_id, i.author_id, i.status, i.posted_at, i.last_citizen_at
+    from unnest(${threads.map((k) => k.platform)}::text[], ${threads.map((k) => k.threadId)}::text[], ${threads.map((k) => k.authorId)}::text[]) as k(platform, thread_id, author_id)
+    cross join lateral (
+      select * from inquiries
+      where platform = k.platform and thread_id = k.thread_id and author_id = k.author_id
+      order by posted_at desc, id desc
+      limit 1
+    ) as i`.execute(db);
+  const found: StoredItemsAndLatestInquiries = { storedItems: [], latestInquiries: [] };
+  for (const r of rows) {
+    if (r.known) found.storedItems.push({ platform: r.platform, externalId: r.externalId });
+    else found.latestInquiries.push({ id: r.id, platform: r.platform, threadId: r.threadId, authorId: r.authorId, status: r.status, postedAt: r.postedAt, lastCitizenAt: r.lastCitizenAt });
+  }
+  return found;
+}
+
+const asDate = (value: Date | string): Date => (value instanceof Date ? value : new Date(value));
+
+// Stored with one array per column (see bulk-insert.ts): ingest's hot path.
+const INQUIRY_COLUMNS = [
+  column<NewInquiry, 'text'>('platform', 'text', (i) => i.platform),
+  column<NewInquiry, 'text'>('kind', 'text', (i) => i.kind),
+  column<NewInquiry, 'text'>('external_id', 'text', (i) => i.externalId),
+  column<NewInquiry, 'text'>('thread_id', 'text', (i) => i.threadId ?? null),
+  column<NewInquiry, 'text'>('parent_id', 'text', (i) => i.parentId ?? null),
+  column<NewInquiry, 'text'>('author_id', 'text', (i) => i.authorId ?? null),
+  column<NewInquiry, 'text'>('author_name', 'text', (i) => i.authorName ?? null),
+  column<NewInquiry, 'text'>('text', 'text', (i) => i.text),
+  column<NewInquiry, 'text'>('permalink', 'text', (i) => i.permalink ?? null),
+  column<NewInquiry, 'timestamptz'>('posted_at', 'timestamptz', (i) => asDate(i.postedAt)),
+  column<NewInquiry, 'timestamptz'>('last_citizen_at', 'timestamptz', (i) => asDate(i.lastCitizenAt)),
+  column<NewInquiry, 'text'>('suggested_sector_code', 'text', (i) => i.suggestedSectorCode ?? null),
+  column<NewInquiry, 'timestamptz'>('sla_due_at', 'timestamptz', (i) => (i.slaDueAt ? asDate(i.slaDueAt) : null)),
+  column<NewInquiry, 'boolean'>('low_priority', 'boolean', (i) => i.lowPriority ?? false),
+  column<NewInquiry, 'bigint'>('previous_inquiry_id', 'bigint', (i) => i.previousInquiryId ?? null),
+];
+
+/**
+ * Stores several new inquiries with one statement, in order; returns each
+ * one's id with its platform and external id (the columns the caller
+ * matches them by). Only the columns ingest sets are written; the others
+ * take their defaults.
+ */
+export async function insertInquiries(db: Executor, inquiries: readonly NewInquiry[]): Promise<Array<{ id: number; platform: Platform; externalId: string }>> {
+  if (inquiries.length === 0) return [];
+  const { rows } = await bulkInsert<NewInquiry, { id: number; platform: Platform; externalId: string }>(
+    'inquiries',
+    INQUIRY_COLUMNS,
+    inquiries,
+    sql`returning id, platform, external_id`,
+  ).execute(db);
+  return rows;
 }

@@ -1,5 +1,5 @@
-import type { Insertable, Kysely } from 'kysely';
-import type { Database, Platform, ReplyRow, ReplyTable } from '../schema.js';
+import { sql, type Insertable, type Kysely, type Transaction } from 'kysely';
+import type { Database, Platform, ReplyChannel, ReplyRow, ReplyTable } from '../schema.js';
 
 type Executor = Kysely<Database>;
 
@@ -57,4 +57,99 @@ export async function findPendingReplyIdsOfSource(db: Executor, source: { id: nu
     .orderBy('replies.id')
     .execute();
   return rows.map((r) => r.id);
+}
+
+/** Locks the reply for this transaction (recording its outcome). */
+export async function lockReply(trx: Transaction<Database>, id: number): Promise<ReplyRow | undefined> {
+  return trx.selectFrom('replies').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
+}
+
+/** The id of the reply published with this platform id, if it is one of ours. */
+export async function findReplyIdByExternalId(db: Executor, externalId: string): Promise<number | undefined> {
+  const row = await db.selectFrom('replies').select('id').where('externalId', '=', externalId).executeTakeFirst();
+  return row?.id;
+}
+
+/**
+ * A pending reply being published now (`in_flight_at` set) whose text,
+ * trimmed, is `trimmedText`: a page answer with that text is our own reply
+ * coming back before its external id was recorded.
+ */
+export async function findInFlightReplyIdWithText(db: Executor, trimmedText: string): Promise<number | undefined> {
+  const row = await db
+    .selectFrom('replies')
+    .select('id')
+    .where('status', '=', 'pending')
+    .where('inFlightAt', 'is not', null)
+    .where(sql<string>`btrim(text)`, '=', trimmedText)
+    .executeTakeFirst();
+  return row?.id;
+}
+
+/** A pending reply is about to go to the platform by `channel`: in flight since `at`, or since an earlier attempt that set it. */
+export async function markReplyInFlight(db: Executor, id: number, at: Date, channel: ReplyChannel): Promise<void> {
+  await db
+    .updateTable('replies')
+    .set({ inFlightAt: sql<Date>`coalesce(in_flight_at, ${at})`, channel, updatedAt: sql<Date>`now()` })
+    .where('id', '=', id)
+    .where('status', '=', 'pending')
+    .execute();
+}
+
+/** The platform clearly did not publish a pending reply: its outcome is known again. */
+export async function clearReplyInFlight(db: Executor, id: number): Promise<void> {
+  await db.updateTable('replies').set({ inFlightAt: null, updatedAt: sql<Date>`now()` }).where('id', '=', id).where('status', '=', 'pending').execute();
+}
+
+/** How many attempts of a pending reply reached the platform (a transient failure). */
+export async function updatePendingReplyAttempts(db: Executor, id: number, attempts: number): Promise<void> {
+  await db.updateTable('replies').set({ attempts, updatedAt: sql<Date>`now()` }).where('id', '=', id).where('status', '=', 'pending').execute();
+}
+
+/** The reply is published (the caller holds its lock and saw it pending). */
+export async function markReplySent(
+  trx: Executor,
+  id: number,
+  sent: { externalId: string; sentAt: Date; channel: ReplyChannel; attempts: number },
+): Promise<void> {
+  await trx
+    .updateTable('replies')
+    .set({
+      status: 'sent',
+      externalId: sent.externalId,
+      sentAt: sent.sentAt,
+      inFlightAt: null,
+      channel: sent.channel,
+      failureReason: null,
+      attempts: sent.attempts,
+      updatedAt: sql<Date>`now()`,
+    })
+    .where('id', '=', id)
+    .execute();
+}
+
+/**
+ * A pending reply will not be published: `failed` with `reason`;
+ * `countAttempt` when this attempt reached the platform. Returns its id and
+ * inquiry when this call failed it, undefined when it was no longer pending.
+ */
+export async function markReplyFailed(
+  db: Executor,
+  id: number,
+  reason: string,
+  countAttempt: boolean,
+): Promise<Pick<ReplyRow, 'id' | 'inquiryId'> | undefined> {
+  return db
+    .updateTable('replies')
+    .set({
+      status: 'failed',
+      failureReason: reason,
+      inFlightAt: null,
+      attempts: countAttempt ? sql<number>`attempts + 1` : sql<number>`attempts`,
+      updatedAt: sql<Date>`now()`,
+    })
+    .where('id', '=', id)
+    .where('status', '=', 'pending')
+    .returning(['id', 'inquiryId'])
+    .executeTakeFirst();
 }

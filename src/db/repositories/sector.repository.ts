@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import type { Sector } from '../../domain/sectors.js';
+import type { Sector, SectorRule } from '../../domain/sectors.js';
 import type { Database, SectorRow } from '../schema.js';
 
 type Executor = Kysely<Database>;
@@ -24,4 +24,11 @@ export async function listActiveSectors(db: Executor): Promise<Sector[]> {
 export async function listSectors(db: Executor): Promise<Sector[]> {
   const rows = await db.selectFrom('sectors').selectAll().orderBy('position').execute();
   return rows.map(sectorRowToSector);
+}
+
+
+/** The keyword rules of the active sectors, in their order (for suggesting a sector). */
+export async function findActiveSectorRules(db: Executor): Promise<SectorRule[]> {
+  const rows = await db.selectFrom('sectors').select(['code', 'position', 'keywords']).where('active', '=', true).orderBy('position').execute();
+  return rows.map((r) => ({ code: r.code, position: r.position, keywords: r.keywords }));
 }

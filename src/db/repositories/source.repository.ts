@@ -1,4 +1,4 @@
-import { sql, type Kysely } from 'kysely';
+import { sql, type Kysely, type Transaction } from 'kysely';
 import { NotFoundError } from '../errors.js';
 import type { Database, Platform, SourceRow } from '../schema.js';
 
@@ -40,7 +40,7 @@ export async function listSources(db: Executor): Promise<SourceRow[]> {
 }
 
 /** Locks the source for this transaction (cursor moves, pausing). */
-export async function lockSource(trx: Executor, id: number): Promise<SourceRow | undefined> {
+export async function lockSource(trx: Transaction<Database>, id: number): Promise<SourceRow | undefined> {
   return trx.selectFrom('sources').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
 }
 
@@ -76,7 +76,7 @@ export async function throttleSource(db: Executor, id: number, until: Date): Pro
 }
 
 /** A poll's results are committed: the cursor moves (inside the transaction that stored them). */
-export async function recordPollSuccess(trx: Executor, id: number, cursor: Record<string, unknown>, at: Date): Promise<void> {
+export async function recordPollSuccess(trx: Transaction<Database>, id: number, cursor: Record<string, unknown>, at: Date): Promise<void> {
   await trx
     .updateTable('sources')
     .set({ cursor: JSON.stringify(cursor), lastPolledAt: at, lastPollError: null, updatedAt: sql<Date>`now()` })
