@@ -24,7 +24,8 @@
 import { createHash } from 'node:crypto';
 import type { Db } from '../db/create-db.js';
 import { insertEvents, type NewEvent } from '../db/repositories/event.repository.js';
-import { insertInquiriesIfNew, insertInquiryMessages } from '../db/repositories/inquiry.repository.js';
+import { insertInquiriesIfNew } from '../db/repositories/inquiry.repository.js';
+import { insertInquiryMessages } from '../db/repositories/inquiry-message.repository.js';
 import { listSectors } from '../db/repositories/sector.repository.js';
 import { listAllStaffById } from '../db/repositories/staff.repository.js';
 import type { AnsweredVia, InquiryKind, Platform } from '../db/schema.js';

@@ -160,19 +160,6 @@ export async function insertInquiriesIfNew(
     .execute();
 }
 
-/** Records many citizen items at once; ones already stored are skipped. */
-export async function insertInquiryMessages(
-  db: Executor,
-  messages: Array<{ inquiryId: number; platform: Platform; externalId: string; authorId: string | null; text: string; postedAt: Date }>,
-): Promise<void> {
-  if (messages.length === 0) return;
-  await db
-    .insertInto('inquiryMessages')
-    .values(messages)
-    .onConflict((oc) => oc.columns(['platform', 'externalId']).doNothing())
-    .execute();
-}
-
 /**
  * New inquiries whose card was sent before `sentBefore` and that have no
  * notice keyed `remind-unclaimed-<id>` yet, oldest first.
