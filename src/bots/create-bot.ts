@@ -21,6 +21,7 @@ import { helpFeature } from './features/help.feature.js';
 import { listsFeature } from './features/lists.feature.js';
 import { reportFeature } from './features/report.feature.js';
 import { sectorFeature } from './features/sector.feature.js';
+import { onBotMembership } from './features/staff-group.feature.js';
 import { localeFromTelegram, messagesFor } from './i18n/index.js';
 
 export interface Bot {
@@ -205,6 +206,7 @@ export function createBot(deps: BotDeps): Bot {
       try {
         if ('message' in update && update.message) await onMessage(update.message, log);
         else if ('callback_query' in update && update.callback_query) await onCallback(update.callback_query, log);
+        else if ('my_chat_member' in update && update.my_chat_member) await onBotMembership(deps, update.my_chat_member, log);
         else return;
         recent.add(update.update_id);
         if (recent.size > RECENT_UPDATES) recent.delete(recent.values().next().value!);

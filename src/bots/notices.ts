@@ -102,9 +102,12 @@ export function renderNotice(notice: TelegramNoticeRow, ctx: NoticeContext): { h
       html = role ? t.accessApproved(role) : t.accessRejected;
       break;
     }
-    case 'admin.alert':
-      html = t.adminAlert(payloadString(p, 'message') ?? '');
+    case 'admin.alert': {
+      const kind = payloadString(p, 'alertKind');
+      const message = payloadString(p, 'message') ?? '';
+      html = kind === 'staff_group_removed' ? t.staffGroupRemoved(message) : kind === 'staff_group_back' ? t.staffGroupBack : t.adminAlert(message);
       break;
+    }
     case 'lowpriority.summary': {
       const items = ctx.items ?? [];
       const lines = [t.lowPrioritySummary(items.length), ''];

@@ -18,6 +18,7 @@ import { upsertSchedulers } from '../queue/schedulers.js';
 import { createNotifyHandlers, notifyWorkerSettings } from '../queue/workers/notify.worker.js';
 import { takeUnsummarisedLowPriority } from './cards/card.service.js';
 import { checkReminders } from '../inbox/reminders.workflow.js';
+import { staffGroupRemovedSince } from '../inbox/staff-group.workflow.js';
 import { createNotices } from '../inbox/staff-notices.workflow.js';
 import { createTelegramClient, type BotCommand, type TelegramBotUser } from '../telegram/telegram-client.js';
 import { createUpdateSource } from '../telegram/update-source.js';
@@ -43,6 +44,8 @@ export interface TelegramPartTuning {
   remindersEveryMs?: number;
   /** Concurrency of the notify worker (default 4). */
   notifyConcurrency?: number;
+  /** How long messages for the staff group wait while the bot is out of it (default 1 minute). */
+  staffGroupParkMs?: number;
   /** `/report` and `/stats` (default: the reports part's Telegram renderers). */
   reports?: BotReports;
 }
@@ -103,7 +106,19 @@ export function createTelegramPart(tuning: TelegramPartTuning = {}): PartFactory
     });
 
     const handlers: JobHandlers = {
-      ...createNotifyHandlers({ db, config, logger: log, metrics, queue: queues.notify, client: raw, pacer, producers, now, botUsername }),
+      ...createNotifyHandlers({
+        db,
+        config,
+        logger: log,
+        metrics,
+        queue: queues.notify,
+        client: raw,
+        pacer,
+        producers,
+        now,
+        botUsername,
+        ...(tuning.staffGroupParkMs === undefined ? {} : { parkMs: tuning.staffGroupParkMs }),
+      }),
       'reminders.check': async () => {
         const result = await checkReminders({ db, producers, config, now });
         return { unclaimed: result.unclaimed, claimed: result.claimed, escalated: result.escalated, notices: result.noticeIds.length };
@@ -163,6 +178,13 @@ export function createTelegramPart(tuning: TelegramPartTuning = {}): PartFactory
           name: 'telegram',
           check: async () => {
             if (stoppedBecause) throw new Error(stoppedBecause);
+            const removed = await staffGroupRemovedSince(db, staffChatId);
+            if (removed) {
+              throw new Error(
+                `the bot cannot write into the staff group ${staffChatId} since ${removed.since.toISOString()} (Telegram: ${removed.reason}): ` +
+                  'add the bot back to the group as an admin; cards wait meanwhile and go out when it is back',
+              );
+            }
           },
         },
       ],

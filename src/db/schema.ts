@@ -282,6 +282,14 @@ export interface BusinessCalendarStateTable {
   builtAt: TimestampDefault;
 }
 
+/** Whether the bot can write into a chat it serves (migration 2026_12_03_1050). */
+export interface TelegramChatAccessTable {
+  chatId: number;
+  status: 'member' | 'removed';
+  reason: string | null;
+  changedAt: TimestampDefault;
+}
+
 export interface Database {
   sources: SourceTable;
   staff: StaffTable;
@@ -296,6 +304,7 @@ export interface Database {
   replyDrafts: ReplyDraftTable;
   telegramPrompts: TelegramPromptTable;
   telegramNotices: TelegramNoticeTable;
+  telegramChatAccess: TelegramChatAccessTable;
   baselines: BaselineTable;
   digestDeliveries: DigestDeliveryTable;
   businessCalendar: BusinessCalendarTable;
@@ -316,5 +325,6 @@ export type StaffRequestRow = Selectable<StaffRequestTable>;
 export type ReplyDraftRow = Selectable<ReplyDraftTable>;
 export type TelegramPromptRow = Selectable<TelegramPromptTable>;
 export type TelegramNoticeRow = Selectable<TelegramNoticeTable>;
+export type TelegramChatAccessRow = Selectable<TelegramChatAccessTable>;
 export type BaselineRow = Selectable<BaselineTable>;
 export type DigestDeliveryRow = Selectable<DigestDeliveryTable>;

@@ -57,6 +57,8 @@ export interface Producers {
   adminAlert(alert: JobPayloads['admin.alert'], key: string): Promise<void>;
   /** Sends stored bot messages (`telegram_notices` rows). */
   sendNotices(noticeIds: number[]): Promise<void>;
+  /** Runs now the notify jobs parked while the staff group was out of reach (the bot is back). */
+  resendParkedNotifications(): Promise<void>;
 }
 
 export function createProducers(queues: Queues): Producers {
@@ -92,5 +94,7 @@ export function createProducers(queues: Queues): Producers {
     pollSource: (sourceId) => add('source.poll', { sourceId }, jobId.sourcePollNow(sourceId, new Date()), { attempts: 1 }),
     adminAlert: (alert, key) => add('admin.alert', alert, jobId.adminAlert(key.replace(/[^A-Za-z0-9_-]/g, '-'))),
     sendNotices: (ids) => addBulk('notice.send', ids.map((noticeId) => ({ data: { noticeId }, id: jobId.noticeSend(noticeId) }))),
+    // Delayed notify jobs are parked ones and retries waiting out their backoff; every notify job is idempotent, so running them now is harmless.
+    resendParkedNotifications: () => queues.notify.promoteJobs(),
   };
 }

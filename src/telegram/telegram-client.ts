@@ -30,6 +30,7 @@ export type {
   UserFromGetMe as TelegramBotUser,
   Chat as TelegramChat,
   CallbackQuery as TelegramCallbackQuery,
+  ChatMemberUpdated as TelegramChatMemberUpdated,
   InlineKeyboardMarkup,
   InlineKeyboardButton,
   ForceReply,

@@ -171,6 +171,9 @@ export const en: Messages = {
   chooseLanguage: '🌐 Choose your language',
   languageSet: '🌐 Language: English',
   adminAlert: (message) => `⚠️ <b>For the admins</b>\n\n${e(message)}`,
+  staffGroupRemoved: (reason) =>
+    `⚠️ <b>For the admins</b>\n\nThe bot can no longer post in the staff group (${e(reason)}). Add it back to the group as an admin: until then new questions get no cards; they wait and are posted when the bot is back.`,
+  staffGroupBack: '✅ <b>For the admins</b>\n\nThe bot is in the staff group again; the cards that waited are being posted.',
   lowPrioritySummary: (n) =>
     `🗂 <b>Low-priority reactions: ${n}</b>\nThanks, emoji, tags: they usually need no answer. If one of them is a question, turn it into a card.`,
   lowPriorityItem: (id, author, text) => `#${id} · ${author ? e(author) : 'Anonymous'} · “${e(text)}”`,

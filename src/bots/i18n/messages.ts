@@ -155,6 +155,10 @@ export interface Messages {
   chooseLanguage: string;
   languageSet: string;
   adminAlert(message: string): string;
+  /** To the admins: the bot can no longer write into the staff group (`reason`: what Telegram said, in English). */
+  staffGroupRemoved(reason: string): string;
+  /** To the admins: the bot is in the staff group again. */
+  staffGroupBack: string;
   lowPrioritySummary(count: number): string;
   lowPriorityItem(id: number, author: string | null, text: string): string;
   lowPriorityDismissedAll(by: string): string;

@@ -25,7 +25,7 @@
  * New cards have a lower priority than edits and notices, which therefore
  * never wait behind a burst of new cards.
  */
-import { UnrecoverableError, Worker, type Job, type Queue } from 'bullmq';
+import { DelayedError, UnrecoverableError, Worker, type Job, type Queue } from 'bullmq';
 import type { Config } from '../../config.js';
 import type { Db } from '../../db/create-db.js';
 import type { Locale, TelegramNoticeRow } from '../../db/schema.js';
@@ -51,6 +51,7 @@ import {
 import { createNotices, type NoticeKind } from '../../inbox/staff-notices.workflow.js';
 import { findStaffRequest } from '../../db/repositories/staff-request.repository.js';
 import { findStaffByTelegramId } from '../../db/repositories/staff.repository.js';
+import { recordStaffGroupBack, recordStaffGroupRemoved, staffGroupRemovedSince } from '../../inbox/staff-group.workflow.js';
 import { adminTelegramIds } from '../../inbox/staff.workflow.js';
 import type { TelegramClient } from '../../telegram/telegram-client.js';
 import { TelegramApiError } from '../../telegram/telegram-errors.js';
@@ -71,6 +72,19 @@ export interface NotifyWorkerDeps {
   now: () => Date;
   /** The bot's username (for links to the whole text); resolved once. */
   botUsername: () => Promise<string | undefined>;
+  /**
+   * How long a message for the staff group waits while the bot is out of the
+   * group before it is tried again (one probe per wait); default 1 minute.
+   */
+  parkMs?: number;
+}
+
+/** The bot was removed from the staff group a moment ago: the job waits instead of asking Telegram again. */
+class StaffGroupUnreachable extends Error {
+  constructor(reason: string) {
+    super(`the bot is not in the staff group (${reason})`);
+    this.name = this.constructor.name;
+  }
 }
 
 /** Private notices that go to the staff group (with a mention) when the person's private chat is closed to the bot. */
@@ -82,6 +96,24 @@ export function createNotifyHandlers(deps: NotifyWorkerDeps): HandlerTable<'noti
   const staffChatId = config.telegram.staffChatId;
 
   const count = (method: string, outcome: string) => deps.metrics.telegramCalls.inc({ method, outcome });
+  const parkMs = deps.parkMs ?? 60_000;
+  const groupDeps = { db, producers, logger: deps.logger };
+
+  /**
+   * Before writing into the staff group: throws {@link StaffGroupUnreachable}
+   * while the bot was removed from it less than `parkMs` ago; otherwise says
+   * whether this write is a probe (the group was lost: a success means it is back).
+   */
+  async function checkStaffGroup(chatId: number): Promise<boolean> {
+    if (chatId !== staffChatId) return false;
+    const removed = await staffGroupRemovedSince(db, chatId);
+    if (!removed) return false;
+    if (deps.now().getTime() - removed.since.getTime() < parkMs) throw new StaffGroupUnreachable(removed.reason);
+    return true;
+  }
+  const groupWorks = async (probe: boolean, chatId: number) => {
+    if (probe) await recordStaffGroupBack(groupDeps, { chatId, at: deps.now() });
+  };
 
   const needsCard = (inquiry: { status: string; lowPriority: boolean } | undefined) =>
     inquiry !== undefined && (inquiry.status === 'new' || inquiry.status === 'claimed') && !inquiry.lowPriority;
@@ -91,9 +123,10 @@ export function createNotifyHandlers(deps: NotifyWorkerDeps): HandlerTable<'noti
     // Checked first without the lock, so a duplicate job takes no slot of the group's pace.
     if ((await findCardByInquiryId(db, inquiryId))?.messageId) return 'already sent';
     if (!needsCard(await findInquiryById(db, inquiryId))) return 'not needed';
+    const probe = await checkStaffGroup(staffChatId);
     // The group's pace is waited out here, before any lock is taken (a few seconds at most).
     await pacer.take(staffChatId);
-    return withCardLock(db, inquiryId, { chatId: staffChatId, create: true }, async (trx, card) => {
+    const outcome = await withCardLock(db, inquiryId, { chatId: staffChatId, create: true }, async (trx, card) => {
       if (card?.messageId) return 'already sent';
       const view = await findCardView(trx, inquiryId);
       if (!view) return 'no such inquiry';
@@ -105,6 +138,8 @@ export function createNotifyHandlers(deps: NotifyWorkerDeps): HandlerTable<'noti
       log.debug({ inquiryId, messageId: message.message_id }, 'card sent');
       return 'sent';
     });
+    if (outcome === 'sent') await groupWorks(probe, staffChatId);
+    return outcome;
   }
 
   async function render(trx: Db, inquiryId: number) {
@@ -115,9 +150,11 @@ export function createNotifyHandlers(deps: NotifyWorkerDeps): HandlerTable<'noti
   async function updateCard(inquiryId: number, log: Logger): Promise<string> {
     // An edit that changes nothing is found without the lock and takes no slot of the group's pace.
     const current = await findCardByInquiryId(db, inquiryId);
+    let probe = false;
     if (current?.messageId) {
       const rendered = await render(db, inquiryId);
       if (!rendered || rendered.hash === current.renderedHash) return 'unchanged';
+      probe = await checkStaffGroup(current.chatId);
       await pacer.take(current.chatId);
     }
     const outcome = await withCardLock(db, inquiryId, { chatId: staffChatId ?? 0, create: false }, async (trx, card) => {
@@ -141,6 +178,7 @@ export function createNotifyHandlers(deps: NotifyWorkerDeps): HandlerTable<'noti
         return 'sent again';
       }
     });
+    if (outcome === 'edited' || outcome === 'sent again') await groupWorks(probe, current?.chatId ?? 0);
     if (outcome === 'no card' && (await promoteIfSubstantial(db, inquiryId, deps.now()))) {
       await producers.sendCard(inquiryId);
       return 'promoted to a card';
@@ -173,6 +211,7 @@ export function createNotifyHandlers(deps: NotifyWorkerDeps): HandlerTable<'noti
     const fallbacks: number[] = [];
     const pending = await findNoticeById(db, noticeId);
     if (!pending || pending.messageId !== null || pending.failure !== null) return 'nothing to send';
+    const probe = await checkStaffGroup(pending.chatId);
     await pacer.take(pending.chatId);
     const outcome = await db.transaction().execute(async (trx) => {
       const notice = await lockNotice(trx, noticeId);
@@ -191,7 +230,8 @@ export function createNotifyHandlers(deps: NotifyWorkerDeps): HandlerTable<'noti
         return 'sent';
       } catch (error) {
         const closed = error instanceof TelegramApiError && (error.isForbidden() || (error.isBadRequest() && error.description.toLowerCase().includes('chat not found')));
-        if (!closed) throw error;
+        // The staff group closed to the bot is not one person's closed chat: the notice waits for the bot to be back.
+        if (!closed || notice.chatId === staffChatId) throw error;
         count('sendMessage', 'forbidden');
         await updateNoticeFailed(trx, notice.id, error.description);
         if (notice.chatId > 0 && staffChatId !== undefined && GROUP_FALLBACK.has(notice.kind as NoticeKind)) {
@@ -215,6 +255,7 @@ export function createNotifyHandlers(deps: NotifyWorkerDeps): HandlerTable<'noti
       }
     });
     if (fallbacks.length > 0) await producers.sendNotices(fallbacks);
+    if (outcome === 'sent') await groupWorks(probe, pending.chatId);
     return outcome;
   }
 
@@ -259,6 +300,17 @@ export function createNotifyHandlers(deps: NotifyWorkerDeps): HandlerTable<'noti
       try {
         return await run(job, log, worker);
       } catch (error) {
+        // Only writes into the staff group get here with a 403 (a private chat closed to the bot is handled where it is sent).
+        const removed = error instanceof TelegramApiError && error.isForbidden() && staffChatId !== undefined;
+        if (removed || error instanceof StaffGroupUnreachable) {
+          if (removed) {
+            count(error.method, String(error.code));
+            await recordStaffGroupRemoved(groupDeps, { chatId: staffChatId, reason: error.description, at: deps.now() });
+          }
+          log.info({ waitMs: parkMs }, 'the bot is not in the staff group; this message waits until it is back');
+          await job.moveToDelayed(Date.now() + parkMs, job.token);
+          throw new DelayedError('the staff group is out of reach');
+        }
         if (error instanceof TelegramApiError) {
           if (error.isRateLimit()) {
             count(error.method, 'rate_limited');
@@ -273,7 +325,6 @@ export function createNotifyHandlers(deps: NotifyWorkerDeps): HandlerTable<'noti
               `The staff group became a supergroup: set TELEGRAM_STAFF_CHAT_ID=${error.migrateToChatId} and restart. (${error.message})`,
             );
           }
-          if (error.isForbidden()) throw new UnrecoverableError(`${error.message} Add the bot to the staff group again, or check TELEGRAM_STAFF_CHAT_ID.`);
           if (error.isBadRequest() && !error.isMessageNotFound()) throw new UnrecoverableError(error.message);
         }
         throw error;
