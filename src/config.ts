@@ -111,24 +111,10 @@ const bool = z
   .refine((v) => ['true', 'false', '1', '0', 'yes', 'no', ''].includes(v), { message: 'must be true or false' })
   .transform((v) => v === 'true' || v === '1' || v === 'yes');
 
-const duration = (fallback: string) =>
-  z
-    .string()
-    .trim()
-    .default(fallback)
-    .transform((v, ctx) => {
-      const minutes = parseDurationMinutes(v);
-      if (minutes === undefined || minutes <= 0) {
-        ctx.addIssue({ code: 'custom', message: `"${v}" is not a duration; write it like 90m, 4h or 2d` });
-        return z.NEVER;
-      }
-      return minutes;
-    });
-
 /**
- * A duration counted on the SLA clock: minutes as written, and the number
- * of days when it was written in days (on the business clock a day is a
- * business day, see {@link onSlaClock}).
+ * A duration (`90m`, `4h`, `2d`): its minutes, and the number of days when
+ * it was written in days (on the business clock a day is a business day,
+ * see {@link onSlaClock}).
  */
 const clockDuration = (fallback: string) =>
   z
@@ -144,6 +130,9 @@ const clockDuration = (fallback: string) =>
       const days = /d$/i.test(v) ? Number(DURATION_RE.exec(v)![1]) : undefined;
       return { minutes, days };
     });
+
+/** A duration in minutes (a day is 24 hours). */
+const duration = (fallback: string) => clockDuration(fallback).transform((d) => d.minutes);
 
 /**
  * Minutes of a duration on the SLA clock: on the business clock `2d` is two

@@ -173,31 +173,12 @@ export async function startService(options: StartOptions): Promise<RunningServic
     // One worker per queue, each over a complete handler table (checked before anything runs).
     const scheduleHandlers = assertCompleteTable('schedule', handlers);
     const notifyHandlers = cardsOn ? assertCompleteTable('notify', handlers) : undefined;
-    const ingestWorker = createIngestWorker({
-      db: database.db,
-      producers,
-      logger,
-      metrics,
-      connection,
-      prefix: config.queuePrefix,
-      secrets,
-      ingest: createIngestDeps({ db: database.db, config, logger, now, registry }),
-    });
+    const workerBase = { db: database.db, producers, logger, metrics, connection, prefix: config.queuePrefix, secrets };
+    const ingestWorker = createIngestWorker({ ...workerBase, ingest: createIngestDeps({ db: database.db, config, logger, now, registry }) });
     closers.push({ name: 'ingest worker', close: () => ingestWorker.close() });
     // Replies wait in the queue (and in Postgres) while no platform can publish, as cards wait while the bot is off.
     if (registry.publishes) {
-      const deliverWorker = createDeliverReplyWorker({
-        db: database.db,
-        producers,
-        logger,
-        metrics,
-        connection,
-        prefix: config.queuePrefix,
-        now,
-        registry,
-        secrets,
-        ...tuning.delivery,
-      });
+      const deliverWorker = createDeliverReplyWorker({ ...workerBase, now, registry, ...tuning.delivery });
       closers.push({ name: 'deliver worker', close: () => deliverWorker.close() });
     } else {
       logger.info('Publishing replies is off: no platform has a connected account (the lines above say which variables connect one); staff replies wait in the queue until one does.');
