@@ -63,7 +63,11 @@ export function productionNodeArgs(): string[] {
 }
 
 export interface StartServiceProcessOptions {
-  /** The service's environment (DATABASE_URL, REDIS_URL, QUEUE_PREFIX, …); HTTP_PORT is chosen here unless given. */
+  /**
+   * The service's environment (DATABASE_URL, REDIS_URL, QUEUE_PREFIX, …);
+   * HTTP_PORT is chosen here unless given (and chosen again if another
+   * program takes it before the service binds it).
+   */
   env: Record<string, string>;
   /** Give up waiting for `/readyz` after this long; default 60 s. */
   readyTimeoutMs?: number;
@@ -85,10 +89,21 @@ function readProcMemory(pid: number): { rss: number; peak: number } | undefined 
 
 /** Starts `node bin/ardzagank.js start` and waits until `/readyz` answers 200. */
 export async function startServiceProcess(options: StartServiceProcessOptions): Promise<ServiceProcess> {
+  if (options.env.HTTP_PORT !== undefined) return launch(options, options.env.HTTP_PORT);
+  // A port found free and closed again may be taken by another program before the service binds it.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await launch(options, String(await freePort()));
+    } catch (error) {
+      if (attempt >= 5 || (error as { code?: unknown }).code !== 'EADDRINUSE') throw error;
+    }
+  }
+}
+
+async function launch(options: StartServiceProcessOptions, port: string): Promise<ServiceProcess> {
   const root = repoRoot();
   const bin = path.join(root, 'bin', 'ardzagank.js');
   if (!existsSync(path.join(root, 'dist', 'src', 'cli.js'))) throw new Error('dist/src/cli.js is missing: run "npm run build" first');
-  const port = options.env.HTTP_PORT ?? String(await freePort());
   const env: Record<string, string> = {
     PATH: process.env.PATH ?? '',
     HTTP_HOST: '127.0.0.1',
@@ -105,13 +120,20 @@ export async function startServiceProcess(options: StartServiceProcessOptions): 
   child.stdout!.on('data', keep);
   child.stderr!.on('data', keep);
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code, signal) => resolve(code ?? (signal ? -1 : null))));
+  // 'close' comes once its output is read to the end too.
+  const closed = new Promise<void>((resolve) => child.once('close', () => resolve()));
   let gone = false;
   void exited.then(() => (gone = true));
   const url = `http://127.0.0.1:${port}`;
 
   const deadline = Date.now() + (options.readyTimeoutMs ?? 60_000);
   for (;;) {
-    if (gone) throw new Error(`the service exited before it was ready:\n${out.slice(-4000)}`);
+    if (gone) {
+      await closed;
+      const error = new Error(`the service exited before it was ready:\n${out.slice(-4000)}`);
+      if (/EADDRINUSE/.test(out)) Object.assign(error, { code: 'EADDRINUSE' });
+      throw error;
+    }
     try {
       const response = await fetch(`${url}/readyz`, { signal: AbortSignal.timeout(2_000) });
       if (response.status === 200) break;

@@ -9,8 +9,9 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sendDeliveries } from '../../bench/support/facebook-load.js';
-import { freePort, startServiceProcess, type ServiceProcess } from '../../bench/support/service-process.js';
+import { startServiceProcess, type ServiceProcess } from '../../bench/support/service-process.js';
 import { FakeBotApi } from '../../src/stand-ins/bot-api.stand-in.js';
+import { holdRefusedPort, type RefusedPort } from '../support/refused-port.js';
 import { createTestDatabase, createTestRedis, deletePrefix, redisUrl, uniqueQueuePrefix, type TestDatabase } from '../support/test-env.js';
 import { assertBuildIsFresh } from './support/built-service.js';
 import { cardsAtTelegram, citizenComments, count, faultServiceEnv, inquiryTally, STAFF_CHAT_ID } from './support/fault-service.js';
@@ -20,6 +21,7 @@ let tdb: TestDatabase;
 let bot: FakeBotApi;
 let prefix: string;
 const running: ServiceProcess[] = [];
+let between: RefusedPort | undefined;
 
 beforeAll(async () => {
   assertBuildIsFresh();
@@ -29,6 +31,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   for (const s of running) await s.kill();
+  await between?.close();
   await bot?.close();
   const redis = createTestRedis();
   await deletePrefix(redis, prefix).finally(() => redis.quit());
@@ -37,20 +40,25 @@ afterAll(async () => {
 
 describe('a worker process killed with SIGKILL', () => {
   it('in the middle of 2,000 inquiries: after restart each exists once, with one card in the group', async () => {
-    const port = await freePort();
-    const env = faultServiceEnv({ databaseUrl: tdb.url, redisUrl: redisUrl(), prefix, bot, port });
+    // No HTTP_PORT: each start takes a port of its own (a port freed by the kill could be taken by another program before the restart).
+    const { HTTP_PORT: _anyPort, ...env } = faultServiceEnv({ databaseUrl: tdb.url, redisUrl: redisUrl(), prefix, bot });
     running.push(await startServiceProcess({ env }));
+    // Between the kill and the restart, deliveries go to a port that stays refused, as the dead process's did.
+    between = await holdRefusedPort();
+    let target = running[0]!.url;
     const items = citizenComments(TOTAL, 'k');
-    const sending = sendDeliveries(items, { baseUrl: `http://127.0.0.1:${port}`, concurrency: 16, retryDelayMs: 50, giveUpAfterMs: 100_000 });
+    const sending = sendDeliveries(items, { baseUrl: () => target, concurrency: 16, retryDelayMs: 50, giveUpAfterMs: 100_000 });
 
     await expect.poll(() => count(tdb.db, 'inquiries'), { timeout: 60_000, interval: 10 }).toBeGreaterThanOrEqual(400);
     await running[0]!.kill();
+    target = between.url;
     // The group as it was when the process died (nothing can reach the stand-in until the restart).
     const lastMessageAtKill = Math.max(0, ...bot.sent(STAFF_CHAT_ID).map((m) => m.messageId));
     const atKill = await count(tdb.db, 'inquiries');
     expect(atKill).toBeLessThan(TOTAL);
 
     running.push(await startServiceProcess({ env }));
+    target = running[1]!.url;
     const sent = await sending;
     expect(sent.refusals.network ?? 0).toBeGreaterThan(0);
 

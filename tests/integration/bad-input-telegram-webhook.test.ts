@@ -9,9 +9,9 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort } from '../../bench/support/service-process.js';
 import { insertStaffMember, people } from '../factories/staff.factory.js';
 import { startBotHarness, type BotHarness } from '../support/bot-harness.js';
+import { startOnFreePort } from '../support/free-port.js';
 
 const DIR = path.resolve('tests/fixtures/bad-input/telegram-webhook');
 const SECRET = 'tg-Webhook_Secret-7f3a9c';
@@ -34,9 +34,10 @@ let h: BotHarness;
 let url: string;
 
 beforeAll(async () => {
-  const port = await freePort();
-  url = `http://127.0.0.1:${port}/webhooks/telegram`;
-  h = await startBotHarness({ http: true, env: { HTTP_PORT: String(port), TELEGRAM_WEBHOOK_URL: url, TELEGRAM_WEBHOOK_SECRET: SECRET } });
+  h = await startOnFreePort((port) => {
+    url = `http://127.0.0.1:${port}/webhooks/telegram`;
+    return startBotHarness({ http: true, env: { HTTP_PORT: String(port), TELEGRAM_WEBHOOK_URL: url, TELEGRAM_WEBHOOK_SECRET: SECRET } });
+  });
   await insertStaffMember(h.tdb.db, people.ani, 'agent');
 }, 60_000);
 

@@ -4,30 +4,23 @@
  * make exactly one claimant, and the 49 others are told who has it. Also
  * checks the webhook's secret-token header.
  */
-import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TelegramUpdate } from '../../src/telegram/telegram-client.js';
 import { claimInquiry } from '../../src/inbox/claim.workflow.js';
 import { insertStaffMember, insertTestInquiry, type Person } from '../factories/staff.factory.js';
 import { STAFF_CHAT_ID, startBotHarness, type BotHarness } from '../support/bot-harness.js';
+import { startOnFreePort } from '../support/free-port.js';
 
 const SECRET = 'claims_webhook_secret_1';
 let h: BotHarness;
 let hookUrl: string;
 const agents: Person[] = Array.from({ length: 50 }, (_, i) => ({ id: 8000 + i, first_name: `Աշխատակից${i + 1}`, last_name: 'Քաղաքապետարան' }));
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
-
 beforeAll(async () => {
-  const port = await freePort();
-  hookUrl = `http://127.0.0.1:${port}/webhooks/telegram`;
-  h = await startBotHarness({ http: true, env: { HTTP_PORT: String(port), TELEGRAM_WEBHOOK_URL: hookUrl, TELEGRAM_WEBHOOK_SECRET: SECRET } });
+  h = await startOnFreePort((port) => {
+    hookUrl = `http://127.0.0.1:${port}/webhooks/telegram`;
+    return startBotHarness({ http: true, env: { HTTP_PORT: String(port), TELEGRAM_WEBHOOK_URL: hookUrl, TELEGRAM_WEBHOOK_SECRET: SECRET } });
+  });
   for (const a of agents) await insertStaffMember(h.tdb.db, a, 'agent');
 });
 afterAll(async () => {

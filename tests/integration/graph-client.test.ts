@@ -11,6 +11,7 @@ import type { GraphCallInfo, GraphTransportOptions } from '../../src/connectors/
 import { createLogger } from '../../src/observability/logger.js';
 import { describeError } from '../../src/observability/redact.js';
 import { startGraphApiFake, type GraphApiFake } from '../../src/stand-ins/graph-api.stand-in.js';
+import { holdRefusedPort } from '../support/refused-port.js';
 
 const TOKEN = 'EAAGm0PX4ZCpsBAKZCtestPageToken7f3a9c2e51d84b06';
 const PAGE_ID = '104710000000001';
@@ -369,11 +370,9 @@ describe('transport failures (GraphHttpError)', () => {
   });
 
   it('a refused connection is a GraphHttpError with ECONNREFUSED', async () => {
-    const closed = await startGraphApiFake();
-    const url = closed.url;
-    await closed.close();
+    const refused = await holdRefusedPort();
 
-    const error = (await failure(client({ baseUrl: url }).getNode(PAGE_ID, ['id']))) as GraphHttpError;
+    const error = (await failure(client({ baseUrl: refused.url }).getNode(PAGE_ID, ['id'])).finally(() => refused.close())) as GraphHttpError;
 
     expect(error).toBeInstanceOf(GraphHttpError);
     expect(error.transportCode).toBe('ECONNREFUSED');

@@ -13,6 +13,7 @@ import { createServer as createHttpServer, type IncomingMessage, type ServerResp
 import { createServer as createNetServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { commentDelivery, sendDeliveries, type CommentLoadItem } from '../../bench/support/facebook-load.js';
+import { holdRefusedPort } from '../support/refused-port.js';
 
 interface Loopback {
   url: string;
@@ -288,18 +289,16 @@ describe('sendDeliveries', () => {
   });
 
   it('asks baseUrl on every attempt: a refused port counts as network, then the service at its new address takes the delivery', async () => {
-    const gone = await httpServer(() => {});
-    const deadPort = gone.port;
-    await gone.close();
-    servers.splice(servers.indexOf(gone), 1);
+    // Held for the whole test: a port merely closed could be handed to the next server, ours or another program's.
+    const gone = await holdRefusedPort();
     const server = await httpServer((_req, res) => res.writeHead(200).end());
     let calls = 0;
     const items = deliveries(8, 'mv');
     const result = await sendDeliveries(items, {
-      baseUrl: () => (calls++ < 10 ? `http://127.0.0.1:${deadPort}` : server.url),
+      baseUrl: () => (calls++ < 10 ? gone.url : server.url),
       concurrency: 2,
       retryDelayMs: 1,
-    });
+    }).finally(() => gone.close());
 
     expectAllAccepted(items, result.records);
     expect(result.refusals).toEqual({ network: 10 });

@@ -4,7 +4,6 @@
  * and how refusals and lost requests reach the caller.
  */
 import { createServer as createHttpServer } from 'node:http';
-import { createServer } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createLogger, type Logger } from '../../src/observability/logger.js';
 import { createTelegramClient, type TelegramClient, type TelegramUpdate } from '../../src/telegram/telegram-client.js';
@@ -12,6 +11,7 @@ import { createUpdateSource, verifyWebhookSecret, type UpdateSource } from '../.
 import { TelegramApiError, TelegramHttpError } from '../../src/telegram/telegram-errors.js';
 import { CallbackDataError, callbackData, escapeHtml } from '../../src/telegram/telegram-text.js';
 import { FakeBotApi } from '../../src/stand-ins/bot-api.stand-in.js';
+import { holdRefusedPort } from '../support/refused-port.js';
 
 const STAFF_CHAT = -1001234567890;
 const AGENT = { id: 501, first_name: 'Անի', username: 'ani_cityhall' };
@@ -30,14 +30,6 @@ async function rejection(promise: Promise<unknown>): Promise<unknown> {
   throw new Error('expected the call to fail');
 }
 
-/** A port nothing listens on. */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 /** The smallest header of a PNG that reports the given size. */
 function pngHeader(width: number, height: number): Buffer {
@@ -267,8 +259,9 @@ describe('refusals and lost requests', () => {
   });
 
   it('an unreachable API root is a TelegramHttpError without the token', async () => {
-    const unreachable = createTelegramClient({ token: fake.token, apiRoot: `http://127.0.0.1:${await closedPort()}`, logger });
-    const error = (await rejection(unreachable.sendMessage(STAFF_CHAT, 'x'))) as TelegramHttpError;
+    const refused = await holdRefusedPort();
+    const unreachable = createTelegramClient({ token: fake.token, apiRoot: refused.url, logger });
+    const error = (await rejection(unreachable.sendMessage(STAFF_CHAT, 'x')).finally(() => refused.close())) as TelegramHttpError;
     expect(error).toBeInstanceOf(TelegramHttpError);
     expect(error.message).toMatch(/ECONNREFUSED/);
     expect(`${error.message} ${String((error.cause as Error | undefined)?.message)}`).not.toContain(fake.token.split(':')[1]!);

@@ -133,9 +133,18 @@ export async function startBotHarness(options: BotHarnessOptions = {}): Promise<
     }, { timeout: 15_000, interval: 10 });
   };
 
+  let service: RunningService;
+  try {
+    service = await start();
+  } catch (error) {
+    // Nothing of this attempt stays open, so a caller may try again (another port, see free-port.ts).
+    await Promise.allSettled([fake.close(), deletePrefix(redis, prefix).finally(() => redis.quit()), tdb.close()]);
+    throw error;
+  }
+
   const harness: BotHarness = {
     fake,
-    service: await start(),
+    service,
     config,
     tdb,
     redis,

@@ -1,4 +1,5 @@
 /** The report catalogs by language. */
+import { isLocale } from '../../domain/locale.js';
 import type { ReportCatalog, ReportLang } from './catalog.js';
 import { en } from './en.js';
 import { hy } from './hy.js';
@@ -11,5 +12,5 @@ const CATALOGS: Record<ReportLang, ReportCatalog> = { hy, en, ru };
 
 /** The catalog of a language (Armenian for anything unknown). */
 export function catalogFor(lang: string | undefined): ReportCatalog {
-  return CATALOGS[(lang ?? 'hy') as ReportLang] ?? hy;
+  return isLocale(lang) ? CATALOGS[lang] : hy;
 }

@@ -1,7 +1,10 @@
 /**
  * Servers a fault test may break at will: a Redis and a PostgreSQL of its
- * own, on free loopback ports, in temporary folders, removed at the end. The
- * shared Redis and PostgreSQL of the machine are never touched.
+ * own, in temporary folders, removed at the end. The shared Redis and
+ * PostgreSQL of the machine are never touched. Redis listens on a free
+ * loopback port (another one if that port is taken before it binds it);
+ * PostgreSQL on a Unix socket in its folder only, so no other program can
+ * take its address while it restarts.
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
@@ -30,18 +33,47 @@ export interface PrivateRedis {
 
 /** A redis-server without persistence on a free port. */
 export async function startPrivateRedis(): Promise<PrivateRedis> {
-  const port = await freePort();
+  for (let attempt = 1; ; attempt++) {
+    const started = await startRedisOn(await freePort());
+    if (started) return started;
+    // It exited at once: another program took the port between freePort() and its bind.
+    if (attempt >= 5) throw new Error('the private redis-server exited at start, 5 times (ports taken?)');
+  }
+}
+
+/** Undefined when the server exits before answering (its port was taken). */
+async function startRedisOn(port: number): Promise<PrivateRedis | undefined> {
   const dir = mkdtempSync(path.join(tmpdir(), 'ardzagank-redis-'));
   const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir], { stdio: 'ignore' });
+  let gone = false;
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  void exited.then(() => (gone = true));
   const url = `redis://127.0.0.1:${port}`;
   const admin = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 1, retryStrategy: () => 100 });
   admin.on('error', () => undefined);
-  try {
-    await until(async () => (await admin.ping()) === 'PONG', 10_000, 'the private redis-server did not answer');
-  } catch (error) {
+  const abandon = async () => {
+    admin.disconnect();
     child.kill('SIGKILL');
-    throw error;
+    await exited;
+    rmSync(dir, { recursive: true, force: true });
+  };
+  // Ours answers with its own pid: a server someone else runs on this port does not count (nor wait us out).
+  const ours = () =>
+    Promise.race([
+      admin.info('server').then((info) => new RegExp(`^process_id:${child.pid}\\r?$`, 'm').test(info), () => false),
+      sleep(1_000).then(() => false),
+    ]);
+  const deadline = Date.now() + 10_000;
+  while (!(await ours())) {
+    if (gone) {
+      await abandon();
+      return undefined;
+    }
+    if (Date.now() > deadline) {
+      await abandon();
+      throw new Error('the private redis-server did not answer within 10000 ms');
+    }
+    await sleep(50);
   }
   return {
     url,
@@ -56,7 +88,7 @@ export async function startPrivateRedis(): Promise<PrivateRedis> {
 }
 
 export interface PrivatePostgres {
-  /** `postgres://postgres@127.0.0.1:<port>/postgres` */
+  /** `postgres://postgres@localhost:5432/postgres?host=<its folder>` (the Unix socket there). */
   adminUrl: string;
   databaseUrl(name: string): string;
   /** `pg_ctl restart -m fast`: every connection is cut, the server is back within a second or two. */
@@ -81,14 +113,16 @@ function serverUser(): { uid: number; gid: number } | undefined {
   return { uid, gid };
 }
 
-/** A throwaway cluster (initdb, pg_ctl) on a free loopback port. */
+/** A throwaway cluster (initdb, pg_ctl) listening on a Unix socket in its own folder only. */
 export async function startPrivatePostgres(): Promise<PrivatePostgres> {
   const bin = postgresBinDir();
   const user = serverUser();
   const dir = mkdtempSync(path.join(tmpdir(), 'ardzagank-pg-'));
   const data = path.join(dir, 'data');
   if (user) chownSync(dir, user.uid, user.gid);
-  const port = await freePort();
+  // No TCP: a loopback port freed by a restart could be taken by another program before the server is back.
+  // The port only names the socket file (.s.PGSQL.5432), which no one else can create in this folder.
+  const port = 5432;
   const run = (cmd: string, args: string[]) =>
     new Promise<void>((resolve, reject) => {
       const child: ChildProcess = spawn(path.join(bin, cmd), args, { stdio: ['ignore', 'ignore', 'pipe'], ...(user ? { uid: user.uid, gid: user.gid } : {}), cwd: dir });
@@ -98,8 +132,9 @@ export async function startPrivatePostgres(): Promise<PrivatePostgres> {
       child.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`${cmd} ${args.join(' ')} exited ${code}: ${err}`))));
     });
   await run('initdb', ['-D', data, '-A', 'trust', '-U', 'postgres', '-E', 'UTF8', '--no-sync', '--no-instructions']);
-  const options = `-c listen_addresses=127.0.0.1 -p ${port} -c unix_socket_directories=${dir} -c fsync=off -c max_connections=50`;
-  const adminUrl = `postgres://postgres@127.0.0.1:${port}/postgres`;
+  const options = `-c listen_addresses='' -p ${port} -c unix_socket_directories=${dir} -c fsync=off -c max_connections=50`;
+  const urlOf = (name: string) => `postgres://postgres@localhost:${port}/${name}?host=${encodeURIComponent(dir)}`;
+  const adminUrl = urlOf('postgres');
   const ready = () =>
     until(
       async () => {
@@ -124,7 +159,7 @@ export async function startPrivatePostgres(): Promise<PrivatePostgres> {
   await start();
   return {
     adminUrl,
-    databaseUrl: (name) => `postgres://postgres@127.0.0.1:${port}/${name}`,
+    databaseUrl: urlOf,
     restart: async () => {
       await stop();
       await start();
