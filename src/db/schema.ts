@@ -7,9 +7,10 @@ import type { ColumnType, Generated, Insertable, Selectable, Updateable } from '
 import type { AnsweredVia, InquiryKind, InquiryStatus, Platform } from '../domain/inquiry.js';
 import type { Locale } from '../domain/locale.js';
 import type { ReplyChannel, ReplyVisibility } from '../domain/reply.js';
+import type { StaffRole } from '../domain/staff.js';
 
 // The domain owns these; re-exported for modules that still import them from here (new code imports them from domain/).
-export type { AnsweredVia, InquiryKind, InquiryStatus, Locale, Platform, ReplyChannel, ReplyVisibility };
+export type { AnsweredVia, InquiryKind, InquiryStatus, Locale, Platform, ReplyChannel, ReplyVisibility, StaffRole };
 
 /** A timestamptz: read as Date, written as Date or ISO string. */
 export type Timestamp = ColumnType<Date, Date | string, Date | string>;
@@ -18,7 +19,6 @@ export type TimestampDefault = ColumnType<Date, Date | string | undefined, Date 
 /** jsonb: read as the parsed value, written as a JSON string (`JSON.stringify`). */
 type Json<T> = ColumnType<T, string, string>;
 
-export type StaffRole = 'agent' | 'supervisor' | 'head' | 'admin';
 export type ReplyStatus = 'pending' | 'sent' | 'failed';
 export type InboundStatus = 'pending' | 'processed' | 'failed';
 
