@@ -1,14 +1,18 @@
 /**
  * The preview of an answer: the text exactly as it will be published, where
- * and how, with the buttons to publish it (publicly or privately, where the
- * platform allows both), send it for approval, or cancel. After a choice the
+ * and how, its length against what each way of publishing takes, with the
+ * buttons to publish it (publicly or privately, where the platform allows
+ * both and the text fits), send it for approval, or cancel. An answer too
+ * long for every way gets no publish button, and says by how much to shorten
+ * it (a new text in reply to the preview replaces it). After a choice the
  * preview keeps the text and says what happened instead of the buttons.
  */
 import type { InlineKeyboardButton, InlineKeyboardMarkup } from '../telegram/telegram-client.js';
 import { TELEGRAM_MESSAGE_MAX, telegramTextLength } from '../telegram/telegram-text.js';
 import type { InquiryRow, ReplyDraftRow } from '../db/schema.js';
 import type { Locale } from '../domain/locale.js';
-import { allowedVisibilities } from '../inbox/compose-reply.workflow.js';
+import type { ReplyVisibility } from '../domain/reply.js';
+import { allowedVisibilities, answerLengths } from '../inbox/compose-reply.workflow.js';
 import { VISIBILITY_CODE, cb } from './callbacks.js';
 import { messagesFor } from './i18n/index.js';
 
@@ -24,11 +28,26 @@ export function renderPreview(
 ): { html: string; keyboard: InlineKeyboardMarkup | undefined } {
   const t = messagesFor(locale);
   const visibilities = allowedVisibilities(inquiry);
-  const canPrivate = visibilities.includes('private') && visibilities.includes('public');
+  const settled = options.status !== undefined;
+  const lengths = answerLengths(inquiry, draft.text);
+  const length = lengths[0]?.length ?? 0;
+  const fitting = lengths.filter((l) => l.fits).map((l) => l.visibility);
+  const limits: Partial<Record<ReplyVisibility, number>> = {};
+  for (const l of lengths) if (l.max !== undefined) limits[l.visibility] = l.max;
+  const canPrivate = visibilities.includes('private') && visibilities.includes('public') && (settled || fitting.includes('private'));
+  const ask = settled || fitting.length > 0;
   const build = (text: string) =>
-    visibilities.includes('public') ? t.previewPublic(inquiry.id, inquiry.platform, inquiry.kind, text, canPrivate) : t.previewMessage(inquiry.id, inquiry.platform, text);
+    visibilities.includes('public')
+      ? t.previewPublic(inquiry.id, inquiry.platform, inquiry.kind, text, canPrivate, ask)
+      : t.previewMessage(inquiry.id, inquiry.platform, text, ask);
   const tail: string[] = [];
-  if (options.needsApproval && !options.status) tail.push(t.previewNeedsApproval);
+  if (!settled) {
+    tail.push(t.previewLength(length, limits));
+    const longest = Math.max(...lengths.map((l) => l.max ?? Number.POSITIVE_INFINITY));
+    if (fitting.length === 0) tail.push(t.previewTooLong(length - longest));
+    else if (limits.private !== undefined && !fitting.includes('private') && visibilities.includes('private')) tail.push(t.previewTooLongPrivate(limits.private));
+  }
+  if (options.needsApproval && !settled && fitting.length > 0) tail.push(t.previewNeedsApproval);
   if (options.status === 'sending') tail.push(t.draftSending);
   if (options.status === 'submitted') tail.push(t.draftSubmitted);
   if (options.status === 'cancelled') tail.push(t.draftCancelled);
@@ -44,10 +63,10 @@ export function renderPreview(
   if (tail.length > 0) html += `\n\n${tail.join('\n')}`;
   if (options.status) return { html, keyboard: undefined };
   const rows: InlineKeyboardButton[][] = [];
-  if (visibilities.includes('public')) {
+  if (fitting.includes('public')) {
     rows.push([button(options.needsApproval ? t.btnSubmitPublic : t.btnPublishPublic, cb.publish.build({ draft: draft.id, visibility: VISIBILITY_CODE.public }))]);
   }
-  if (visibilities.includes('private')) {
+  if (fitting.includes('private')) {
     const label = options.needsApproval ? t.btnSubmitPrivate : canPrivate ? t.btnPublishPrivate : t.btnSendMessage;
     rows.push([button(label, cb.publish.build({ draft: draft.id, visibility: VISIBILITY_CODE.private }))]);
   }

@@ -45,6 +45,19 @@ export interface ReplyPlan {
   tag?: 'HUMAN_AGENT';
 }
 
+/**
+ * The length of a reply text as the platforms' limits are checked here: in
+ * UTF-16 code units, as JavaScript counts. Meta documents its limits in
+ * "characters" without saying which; Armenian, Cyrillic and Latin letters
+ * are one code point and one UTF-16 unit each, so for them every reading
+ * agrees (UTF-8 bytes aside: Meta counts characters, not bytes). A character
+ * outside the Basic Multilingual Plane (most emoji) counts two, the larger
+ * reading, so a text that fits here is never too long there.
+ */
+export function replyTextLength(text: string): number {
+  return text.length;
+}
+
 /** A plan, or why the reply cannot go out at all (a sentence for the staff member). */
 export type PlanResult = { ok: true; plan: ReplyPlan } | { ok: false; reason: string };
 
@@ -87,6 +100,12 @@ export interface Connector {
   pull(cursor: Record<string, unknown>, now: Date): Promise<PullResult>;
   /** How a reply to `target` goes out, or why it cannot (decided without calling the platform). */
   planReply(target: ReplyTarget, visibility: ReplyVisibility, now: Date): PlanResult;
+  /**
+   * The longest text `channel` takes, counted by {@link replyTextLength}.
+   * Delivery fails a longer reply without calling the platform; the preview
+   * shows the same limit (`reply-text-limits.ts`) before staff confirm.
+   */
+  maxTextLength(channel: ReplyChannel): number;
   /** Publishes; throws the platform's error (see {@link Connector.classifyError}). */
   publishReply(plan: ReplyPlan, text: string): Promise<PublishedReply>;
   /** The reply with this text the page published at or after `since`, if any (after an attempt of unknown outcome). */

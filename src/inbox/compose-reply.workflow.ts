@@ -7,12 +7,21 @@
  * to publish, the card to refresh, the notices to send), so the bot and a
  * web page get the same effects; a draft is confirmed at most once however
  * often its button is pressed.
+ *
+ * One answer in flight per inquiry: while a reply is pending, or a draft
+ * waits for approval, nobody starts or confirms another (checked under the
+ * inquiry's row lock; the database also holds one pending reply per
+ * inquiry), and whoever tries is told whose answer it is. An answer longer
+ * than its channel takes (`connectors/reply-text-limits.ts`) cannot be
+ * confirmed; the preview shows the count and the limit before.
  */
 import type { Config } from '../config.js';
+import { replyChannelFor, replyTextLength, replyTextLimit } from '../connectors/reply-text-limits.js';
 import type { Db } from '../db/create-db.js';
 import { insertEvent } from '../db/repositories/event.repository.js';
 import { findInquiryById, getInquiryById, lockInquiry, updateInquiry } from '../db/repositories/inquiry.repository.js';
 import {
+  findReplyDraftAwaitingApproval,
   findReplyDraftById,
   findReplyDraftByPreview,
   insertReplyDraft,
@@ -20,7 +29,7 @@ import {
   updateReplyDraft,
   updateUnconfirmedReplyDrafts,
 } from '../db/repositories/reply-draft.repository.js';
-import { findLiveReplyAfter, findReplyById, insertReply } from '../db/repositories/reply.repository.js';
+import { findLiveReplyAfter, findPendingReplyOfInquiry, findReplyById, insertReply } from '../db/repositories/reply.repository.js';
 import { findStaffById } from '../db/repositories/staff.repository.js';
 import type { InquiryRow, ReplyDraftRow, ReplyRow, ReplyVisibility, StaffRow } from '../db/schema.js';
 import { isOpen } from '../domain/inquiry.js';
@@ -47,16 +56,64 @@ export function allowedVisibilities(inquiry: Pick<InquiryRow, 'platform' | 'kind
   return ['public'];
 }
 
+/** The length of an answer against what one way of publishing it takes. */
+export interface AnswerLength {
+  visibility: ReplyVisibility;
+  /** UTF-16 code units, as the limits count (`replyTextLength`). */
+  length: number;
+  /** The platform's limit for this way; undefined when not known. */
+  max: number | undefined;
+  fits: boolean;
+}
+
+/** How `text` measures against each way an answer to this inquiry can be published. */
+export function answerLengths(inquiry: Pick<InquiryRow, 'platform' | 'kind'>, text: string): AnswerLength[] {
+  const length = replyTextLength(text);
+  return allowedVisibilities(inquiry).map((visibility) => {
+    const max = replyTextLimit(inquiry.platform, replyChannelFor(inquiry.kind, visibility));
+    return { visibility, length, max, fits: max === undefined || length <= max };
+  });
+}
+
 export type ComposeRefusal =
   | { ok: false; reason: 'missing' }
   | { ok: false; reason: 'closed' }
   | { ok: false; reason: 'taken'; holder: StaffRow | undefined }
+  /** Another answer is in flight: `author`'s reply is being sent, or waits for approval. */
+  | { ok: false; reason: 'answering'; author: StaffRow | undefined; awaitingApproval: boolean }
+  /** Longer than the chosen way of publishing takes. */
+  | { ok: false; reason: 'too_long'; length: number; max: number }
   | { ok: false; reason: 'denied'; why: string }
   | { ok: false; reason: 'stale'; draft: ReplyDraftRow | undefined };
 
 /**
+ * The answer in flight for an inquiry, as a refusal to start another: a
+ * pending reply, or (unless `approving` is that draft) a draft waiting for
+ * approval. Callers that change anything hold the inquiry's row lock, so two
+ * of them cannot both see none.
+ */
+async function answerInFlight(db: Db, inquiryId: number, approving?: number): Promise<ComposeRefusal | undefined> {
+  const pending = await findPendingReplyOfInquiry(db, inquiryId);
+  if (pending) {
+    return { ok: false, reason: 'answering', author: pending.staffId === null ? undefined : await findStaffById(db, pending.staffId), awaitingApproval: false };
+  }
+  const waiting = await findReplyDraftAwaitingApproval(db, inquiryId);
+  if (waiting && waiting.id !== approving) return { ok: false, reason: 'answering', author: await findStaffById(db, waiting.staffId), awaitingApproval: true };
+  return undefined;
+}
+
+/** Refuses an answer longer than `visibility` takes on the inquiry's platform. */
+function tooLong(inquiry: Pick<InquiryRow, 'platform' | 'kind'>, text: string, visibility: ReplyVisibility): ComposeRefusal | undefined {
+  const measured = answerLengths(inquiry, text).find((l) => l.visibility === visibility);
+  return measured && !measured.fits && measured.max !== undefined ? { ok: false, reason: 'too_long', length: measured.length, max: measured.max } : undefined;
+}
+
+/**
  * May `staff` answer this inquiry now? The claimant or a supervisor for a
- * claimed one; anyone who handles inquiries for a new one (they claim it).
+ * claimed one; anyone who handles inquiries for a new one (they claim it);
+ * nobody while another answer is in flight. The one rule behind the card's
+ * answer button, a reply to the card or to any message about the inquiry,
+ * and confirming a draft.
  */
 async function checkAnswerer(db: Db, inquiry: InquiryRow | undefined, staff: StaffRow): Promise<ComposeRefusal | undefined> {
   if (!inquiry) return { ok: false, reason: 'missing' };
@@ -65,7 +122,7 @@ async function checkAnswerer(db: Db, inquiry: InquiryRow | undefined, staff: Sta
   if (inquiry.status === 'claimed' && inquiry.claimedBy !== staff.id && !can(staff, 'supervise')) {
     return { ok: false, reason: 'taken', holder: inquiry.claimedBy === null ? undefined : await findStaffById(db, inquiry.claimedBy) };
   }
-  return undefined;
+  return answerInFlight(db, inquiry.id);
 }
 
 /** Whether `staff` may answer (for the answer button, before any text is written). */
@@ -175,6 +232,8 @@ export async function confirmDraft(deps: ComposeDeps, input: { draftId: number; 
     const refusal = await checkAnswerer(trx, inquiry, staff);
     if (refusal) return { outcome: refusal, noticeIds: [] };
     if (!allowedVisibilities(inquiry!).includes(visibility)) return { outcome: { ok: false, reason: 'denied', why: `a ${visibility} answer is not possible here` }, noticeIds: [] };
+    const long = tooLong(inquiry!, draft.text, visibility);
+    if (long) return { outcome: long, noticeIds: [] };
     if (deps.config.workflow.requireApproval && !can(staff, 'supervise')) {
       const submitted = await updateReplyDraft(trx, draft.id, { status: 'awaiting_approval', visibility, updatedAt: now });
       await insertEvent(trx, { type: 'answer_submitted', inquiryId: draft.inquiryId, actorKind: 'staff', actorStaffId: staff.id, occurredAt: now, payload: { draftId: draft.id, visibility } });
@@ -248,7 +307,10 @@ export async function reviewDraft(
       return { outcome: { ok: true, draft: returned, inquiry, reply: undefined, author }, noticeIds };
     }
     if (!isOpen(inquiry.status)) return { outcome: { ok: false, reason: 'closed' }, noticeIds: [] };
-    const reply = await insertReplyOfDraft(trx, draft, draft.visibility ?? allowedVisibilities(inquiry)[0]!, reviewer, now, { approvedBy: reviewer.id });
+    const visibility = draft.visibility ?? allowedVisibilities(inquiry)[0]!;
+    const refusal = (await answerInFlight(trx, inquiry.id, draft.id)) ?? tooLong(inquiry, draft.text, visibility);
+    if (refusal) return { outcome: refusal, noticeIds: [] };
+    const reply = await insertReplyOfDraft(trx, draft, visibility, reviewer, now, { approvedBy: reviewer.id });
     const approved = await updateReplyDraft(trx, draft.id, { status: 'confirmed', reviewerId: reviewer.id, replyId: reply.id, updatedAt: now });
     await insertEvent(trx, { type: 'answer_approved', inquiryId: draft.inquiryId, actorKind: 'staff', actorStaffId: reviewer.id, occurredAt: now, payload: { draftId: draft.id, replyId: reply.id } });
     const noticeIds = author && author.id !== reviewer.id ? await tell(author, { approved: true }) : [];

@@ -23,7 +23,7 @@
  * outcomes; the worker turns them into a queue rate limit, a parked job or a
  * delayed retry.
  */
-import type { PublishedReply, ReplyPlan } from '../connectors/connector.js';
+import { replyTextLength, type PublishedReply, type ReplyPlan } from '../connectors/connector.js';
 import type { ConnectorRegistry } from '../connectors/registry.js';
 import type { Db } from '../db/create-db.js';
 import { insertEvent } from '../db/repositories/event.repository.js';
@@ -123,6 +123,14 @@ export async function deliverReply(deps: ReplyDeliveryDeps, replyId: number): Pr
   );
   if (!planned.ok) return fail(deps, reply, planned.reason, false);
   const { plan } = planned;
+  // The preview refused it already; a reply that got past it is not sent to be refused there.
+  const length = replyTextLength(reply.text);
+  const maxLength = connector.maxTextLength(plan.channel);
+  if (length > maxLength) {
+    const platform = connector.platform === 'facebook' ? 'Facebook' : connector.platform;
+    const where = { comment_reply: 'a comment reply', private_reply: 'a private reply to a comment', messenger: 'a Messenger message' }[plan.channel];
+    return fail(deps, reply, `Not sent: the answer has ${length} characters, and ${platform} takes at most ${maxLength} in ${where}. Shorten it and send it again.`, false);
+  }
 
   /**
    * What an error means for this reply. `fromPublish`: the error came from the

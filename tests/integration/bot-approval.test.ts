@@ -29,7 +29,7 @@ describe('REQUIRE_APPROVAL', () => {
     // Replying to an unclaimed card claims it on the way.
     await h.write(people.ani, 'Վարձը չի թանկացել', { chat: STAFF_CHAT_ID, replyTo: card.messageId });
     const preview = h.fake.lastSent(STAFF_CHAT_ID)!;
-    expect(preview.text).toMatch(/Հրապարակե՞լ։\n\nՊատասխանը նախ կհաստատի բաժնի պետը։$/);
+    expect(preview.text).toMatch(/Հրապարակե՞լ։\n\nՆիշեր՝ 17 \(առավելագույնը՝ 8000 հանրային պատասխանում, 2000՝ անձնական նամակում\)\nՊատասխանը նախ կհաստատի բաժնի պետը։$/);
     expect(preview.buttons.map((r) => r.map((b) => b.text))).toEqual([['📨 Հաստատման (հանրային)'], ['📨 Հաստատման (անձնական)'], ['✖️ Չեղարկել']]);
     await h.card(inquiry.id, (c) => c.text.includes('🙋 Վերցրեց՝ Անի Պետրոսյան'));
     await h.press(people.ani, preview, { text: '📨 Հաստատման (հանրային)' });
@@ -94,6 +94,32 @@ describe('REQUIRE_APPROVAL', () => {
     expect(preview.buttons[0]![0]!.text).toBe('📢 Հրապարակել');
     await h.press(people.boss, preview, { text: '📢 Հրապարակել' });
     expect(await h.tdb.db.selectFrom('replies').select('status').where('inquiryId', '=', inquiry.id).execute()).toEqual([{ status: 'pending' }]);
+  });
+});
+
+describe('one answer at a time, with approval', () => {
+  it('while an answer awaits approval nobody starts another: not its author replying to her preview, not a supervisor replying to the card', async () => {
+    const inquiry = await insertTestInquiry(h.tdb.db, { postedAt: new Date('2026-11-28T08:45:00Z'), text: 'Ե՞րբ կբացվի նոր դպրոցը' });
+    await h.service.ctx.producers.sendCard(inquiry.id);
+    const card = await h.card(inquiry.id);
+    await h.write(people.ani, 'Սեպտեմբերին', { chat: STAFF_CHAT_ID, replyTo: card.messageId });
+    const preview = h.fake.lastSent(STAFF_CHAT_ID)!;
+    await h.press(people.ani, preview, { text: '📨 Հաստատման (հանրային)' });
+    const waiting = await h.card(inquiry.id, (c) => c.text.includes('📝 Պատասխանը սպասում է հաստատման (հեղինակ՝ Անի Պետրոսյան)'));
+    expect(waiting.buttons.flat().map((b) => b.text)).toEqual(['🏷 Ոլորտ']);
+
+    // A second version from the author would be a second answer for the supervisors to approve.
+    await h.write(people.ani, 'Սեպտեմբերի 1-ին', { chat: STAFF_CHAT_ID, replyTo: preview.messageId });
+    expect(h.fake.lastSent(STAFF_CHAT_ID)!.text).toBe('Ձեր պատասխանն այս հարցին արդեն սպասում է հաստատման');
+    // The card hides Answer, and a reply to it is refused the same way.
+    await h.write(people.boss, 'Ես կպատասխանեմ', { chat: STAFF_CHAT_ID, replyTo: waiting.messageId });
+    expect(h.fake.lastSent(STAFF_CHAT_ID)!.text).toBe('Այս հարցին արդեն պատասխանում է Անի Պետրոսյանը․ պատասխանը սպասում է հաստատման');
+    const drafts = await h.tdb.db.selectFrom('replyDrafts').select(['staffId', 'status']).where('inquiryId', '=', inquiry.id).execute();
+    expect(drafts.map((d) => d.status)).toEqual(['awaiting_approval']);
+
+    const request = await waitForPrivate(people.boss.id, (t) => t.startsWith(`📝 Պատասխան #${inquiry.id} հարցին`));
+    await h.press(people.boss, request, { text: '✅ Հաստատել' });
+    expect(await h.tdb.db.selectFrom('replies').select(['text', 'status']).where('inquiryId', '=', inquiry.id).execute()).toEqual([{ text: 'Սեպտեմբերին', status: 'pending' }]);
   });
 });
 

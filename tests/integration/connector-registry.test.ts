@@ -102,6 +102,7 @@ function testPlatformModule(api: TestPlatformStandIn): ConnectorFactory {
         };
       },
       planReply: (target) => ({ ok: true, plan: { channel: 'comment_reply', target: target.externalId } }),
+      maxTextLength: () => 1000,
       publishReply: async (plan: ReplyPlan, text: string): Promise<PublishedReply> => {
         const res = await fetch(`${api.url}/${ACCOUNT}/replies`, { method: 'POST', body: JSON.stringify({ to: plan.target, text }) });
         return { externalId: ((await res.json()) as { id: string }).id };

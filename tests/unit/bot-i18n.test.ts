@@ -1,9 +1,26 @@
 import { describe, expect, it } from 'vitest';
 import { en } from '../../src/bots/i18n/en.js';
+import { replyChannelFor, replyTextLength, replyTextLimit } from '../../src/connectors/reply-text-limits.js';
 import { hy, withArticle } from '../../src/bots/i18n/hy.js';
 import { formatDuration, formatTime, localeFromTelegram, messagesFor } from '../../src/bots/i18n/index.js';
 import type { Messages } from '../../src/bots/i18n/messages.js';
 import { ru } from '../../src/bots/i18n/ru.js';
+
+describe('the length of an answer, as the limits count it', () => {
+  it('counts UTF-16 code units: an Armenian letter is one, an emoji outside the BMP two (never less than Meta counts)', () => {
+    expect(replyTextLength('Ա'.repeat(2000))).toBe(2000);
+    expect(replyTextLength('Բարև ձեզ')).toBe(8);
+    expect(replyTextLength('Շնորհակալություն 🙏')).toBe(19);
+    expect(replyTextLength('Спасибо!')).toBe(8);
+  });
+
+  it('knows Facebook’s limits per channel, and which channel an answer takes', () => {
+    expect(replyTextLimit('facebook', replyChannelFor('message', 'private'))).toBe(2000);
+    expect(replyTextLimit('facebook', replyChannelFor('comment', 'private'))).toBe(2000);
+    expect(replyTextLimit('facebook', replyChannelFor('comment', 'public'))).toBe(8000);
+    expect(replyTextLimit('instagram', 'comment_reply')).toBeUndefined();
+  });
+});
 
 describe('durations as people write them', () => {
   it.each([
@@ -70,9 +87,37 @@ describe('the catalogs', () => {
   it('keep button notices within Telegram’s 200 characters', () => {
     const long = 'Ա'.repeat(60);
     for (const c of Object.values(catalogs)) {
-      for (const text of [c.toastTakenBy(long), c.toastNotStaff, c.toastOpenPrivateChat, c.toastReassigned(123456, long), c.toastDismissed(123456, c.dismissReason('handled_offline'))]) {
+      for (const text of [
+        c.toastTakenBy(long),
+        c.toastNotStaff,
+        c.toastOpenPrivateChat,
+        c.toastReassigned(123456, long),
+        c.toastDismissed(123456, c.dismissReason('handled_offline')),
+        c.toastAnsweringBy(long, true),
+        c.toastAnsweringBy(long, false),
+        c.toastAnsweringYours(true),
+        c.toastAnsweringSomeone(true),
+        c.toastTooLong(65536, 8000),
+      ]) {
         expect(text.length).toBeLessThanOrEqual(200);
       }
+    }
+  });
+
+  it('say who is answering and how long an answer may be, in each language', () => {
+    expect(hy.toastAnsweringBy('Գոհար Մանուկյան', false)).toBe('Այս հարցին արդեն պատասխանում է Գոհար Մանուկյանը․ պատասխանն ուղարկվում է');
+    expect(en.toastAnsweringBy('Gohar Manukyan', true)).toBe('Gohar Manukyan is already answering this inquiry: the answer is awaiting approval');
+    expect(ru.toastAnsweringBy('Гоар Манукян', false)).toBe('На этот вопрос уже отвечает Гоар Манукян: ответ отправляется');
+    expect(ru.toastAnsweringYours(true)).toBe('Ваш ответ на этот вопрос уже ждёт утверждения');
+    expect(ru.previewLength(2500, { public: 8000, private: 2000 })).toBe('Символов: 2500 (не больше 8000 в публичном ответе, 2000 в личном сообщении)');
+    expect(ru.previewLength(63, { private: 2000 })).toBe('Символов: 63 (не больше 2000)');
+    expect(en.previewLength(63, {})).toBe('Characters: 63');
+    expect(ru.previewTooLong(1)).toBe('⛔ Слишком длинно (лишних символов: 1): сократите и отправьте новый текст ответом на это сообщение.');
+    expect(ru.toastTooLong(2001, 2000)).toBe('Слишком длинно: символов 2001, можно не больше 2000. Сократите и отправьте новый текст ответом на предпросмотр');
+    for (const c of Object.values(catalogs)) {
+      // Without a question when nothing can be published as it is.
+      expect(c.previewMessage(1, 'facebook', 'text', false)).toMatch(/text<\/blockquote>$/);
+      expect(c.previewPublic(1, 'facebook', 'comment', 'text', true, false)).toMatch(/text<\/blockquote>$/);
     }
   });
 

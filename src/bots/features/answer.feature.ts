@@ -12,7 +12,7 @@ import { cb, idFrom, visibilityFromCode } from '../callbacks.js';
 import { messagesFor } from '../i18n/index.js';
 import { renderNotice } from '../notices.js';
 import { renderPreview, type PreviewStatus } from '../previews.js';
-import { explainRefusal } from '../refusals.js';
+import { answeringNotice, explainRefusal } from '../refusals.js';
 import type { InquiryRow, ReplyDraftRow, StaffRow } from '../../db/schema.js';
 import { can } from '../../domain/staff.js';
 import { findCardByMessage } from '../cards/card.service.js';
@@ -95,6 +95,10 @@ async function compose(ctx: MessageContext, inquiryId: number): Promise<void> {
         return;
       case 'closed':
         await ctx.reply(escapeHtml(ctx.t.toastNotOpen));
+        return;
+      case 'answering':
+        // Whatever the card hides, a reply to it (or to any message about the inquiry) cannot do.
+        await ctx.reply(escapeHtml(answeringNotice(ctx.t, outcome, staff)));
         return;
       case 'denied':
         await ctx.deny('answer', outcome.why, { inquiryId });

@@ -75,6 +75,10 @@ export const en: Messages = {
   toastClaimed: (id) => `✅ You claimed #${id}`,
   toastAlreadyYours: 'This inquiry is already yours',
   toastTakenBy: (name) => `${name} is already handling this inquiry`,
+  toastAnsweringBy: (name, waiting) => `${name} is already answering this inquiry: the answer ${waiting ? 'is awaiting approval' : 'is being sent'}`,
+  toastAnsweringYours: (waiting) => `Your answer to this inquiry is already ${waiting ? 'awaiting approval' : 'being sent'}`,
+  toastAnsweringSomeone: (waiting) => `Someone is already answering this inquiry: the answer ${waiting ? 'is awaiting approval' : 'is being sent'}`,
+  toastTooLong: (length, max) => `Too long: ${length} characters, at most ${max}. Shorten it and send the new text as a reply to the preview`,
   toastNotOpen: 'This inquiry is already closed',
   toastReleased: (id) => `You released #${id}`,
   toastNotYours: 'Someone else is handling this inquiry',
@@ -97,11 +101,18 @@ export const en: Messages = {
   noAssignees: 'There is nobody else to reassign it to',
 
   answerPrompt: (id, excerpt) => `✍️ Write your answer to #${id} as a reply to this message.\n\n<blockquote>${e(excerpt)}</blockquote>`,
-  previewPublic: (id, p, k, text, canPrivate) =>
-    `👀 This is how it will be published on ${en.platform(p)}, in reply to ${en.kind(k)} #${id}:\n\n<blockquote>${e(text)}</blockquote>\n\n` +
-    (canPrivate ? '“As a private message” sends it to the author privately instead; it will not show under the comment.\n\n' : '') +
-    'Publish?',
-  previewMessage: (id, p, text) => `👀 This is how it will be sent to the author of #${id} as a private ${en.platform(p)} message:\n\n<blockquote>${e(text)}</blockquote>\n\nSend?`,
+  previewPublic: (id, p, k, text, canPrivate, ask = true) =>
+    `👀 This is how it will be published on ${en.platform(p)}, in reply to ${en.kind(k)} #${id}:\n\n<blockquote>${e(text)}</blockquote>` +
+    (ask ? `\n\n${canPrivate ? '“As a private message” sends it to the author privately instead; it will not show under the comment.\n\n' : ''}Publish?` : ''),
+  previewMessage: (id, p, text, ask = true) =>
+    `👀 This is how it will be sent to the author of #${id} as a private ${en.platform(p)} message:\n\n<blockquote>${e(text)}</blockquote>${ask ? '\n\nSend?' : ''}`,
+  previewLength: (n, limits) =>
+    limits.public !== undefined && limits.private !== undefined
+      ? `Characters: ${n} (at most ${limits.public} in a public reply, ${limits.private} in a private message)`
+      : `Characters: ${n}${(limits.public ?? limits.private) === undefined ? '' : ` (at most ${limits.public ?? limits.private})`}`,
+  previewTooLong: (over) => `⛔ Too long (${over} over the limit): shorten it and send the new text as a reply to this message.`,
+  previewTooLongPrivate: (max) =>
+    `⚠️ Too long for a private message (at most ${max} characters): publish it as a public reply, or shorten it and send the new text as a reply to this message.`,
   previewNeedsApproval: 'A supervisor will approve it first.',
   previewTruncated: '(the preview is shortened; the whole text will be published)',
   draftSending: '⏳ Sending the answer…',

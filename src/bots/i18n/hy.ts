@@ -89,6 +89,10 @@ export const hy: Messages = {
   toastClaimed: (id) => `✅ Դուք վերցրիք #${id} հարցը`,
   toastAlreadyYours: 'Այս հարցն արդեն ձերն է',
   toastTakenBy: (name) => `Այս հարցով արդեն զբաղվում է ${withArticle(name)}`,
+  toastAnsweringBy: (name, waiting) => `Այս հարցին արդեն պատասխանում է ${withArticle(name)}․ ${waiting ? 'պատասխանը սպասում է հաստատման' : 'պատասխանն ուղարկվում է'}`,
+  toastAnsweringYours: (waiting) => `Ձեր պատասխանն այս հարցին արդեն ${waiting ? 'սպասում է հաստատման' : 'ուղարկվում է'}`,
+  toastAnsweringSomeone: (waiting) => `Այս հարցին արդեն պատասխանում են․ ${waiting ? 'պատասխանը սպասում է հաստատման' : 'պատասխանն ուղարկվում է'}`,
+  toastTooLong: (length, max) => `Չափազանց երկար է՝ ${length} նիշ, առավելագույնը՝ ${max}։ Կրճատեք և ուղարկեք նոր տեքստը՝ պատասխանելով նախադիտմանը`,
   toastNotOpen: 'Այս հարցն արդեն փակված է',
   toastReleased: (id) => `Դուք հրաժարվեցիք #${id} հարցից`,
   toastNotYours: 'Այս հարցով զբաղվում է մեկ ուրիշը',
@@ -111,11 +115,18 @@ export const hy: Messages = {
   noAssignees: 'Փոխանցելու համար այլ աշխատակից չկա',
 
   answerPrompt: (id, excerpt) => `✍️ Գրեք պատասխանը #${id} հարցին՝ պատասխանելով այս հաղորդագրությանը։\n\n<blockquote>${e(excerpt)}</blockquote>`,
-  previewPublic: (id, p, k, text, canPrivate) =>
-    `👀 Այսպես կհրապարակվի ${hy.platform(p)}-ում՝ ի պատասխան #${id} ${k === 'mention' ? 'նշման' : 'մեկնաբանության'}․\n\n<blockquote>${e(text)}</blockquote>\n\n` +
-    (canPrivate ? '«Անձնական նամակով»՝ պատասխանը կգնա հեղինակին անձնական նամակով և չի երևա մեկնաբանությունների մեջ։\n\n' : '') +
-    'Հրապարակե՞լ։',
-  previewMessage: (id, p, text) => `👀 Այսպես կուղարկվի #${id} հարցի հեղինակին ${hy.platform(p)}-ի անձնական նամակով․\n\n<blockquote>${e(text)}</blockquote>\n\nՈւղարկե՞լ։`,
+  previewPublic: (id, p, k, text, canPrivate, ask = true) =>
+    `👀 Այսպես կհրապարակվի ${hy.platform(p)}-ում՝ ի պատասխան #${id} ${k === 'mention' ? 'նշման' : 'մեկնաբանության'}․\n\n<blockquote>${e(text)}</blockquote>` +
+    (ask ? `\n\n${canPrivate ? '«Անձնական նամակով»՝ պատասխանը կգնա հեղինակին անձնական նամակով և չի երևա մեկնաբանությունների մեջ։\n\n' : ''}Հրապարակե՞լ։` : ''),
+  previewMessage: (id, p, text, ask = true) =>
+    `👀 Այսպես կուղարկվի #${id} հարցի հեղինակին ${hy.platform(p)}-ի անձնական նամակով․\n\n<blockquote>${e(text)}</blockquote>${ask ? '\n\nՈւղարկե՞լ։' : ''}`,
+  previewLength: (n, limits) =>
+    limits.public !== undefined && limits.private !== undefined
+      ? `Նիշեր՝ ${n} (առավելագույնը՝ ${limits.public} հանրային պատասխանում, ${limits.private}՝ անձնական նամակում)`
+      : `Նիշեր՝ ${n}${(limits.public ?? limits.private) === undefined ? '' : ` (առավելագույնը՝ ${limits.public ?? limits.private})`}`,
+  previewTooLong: (over) => `⛔ Չափազանց երկար է (${over} նիշ ավել)․ կրճատեք և ուղարկեք նոր տեքստը՝ պատասխանելով այս հաղորդագրությանը։`,
+  previewTooLongPrivate: (max) =>
+    `⚠️ Անձնական նամակի համար չափազանց երկար է (առավելագույնը՝ ${max} նիշ)․ հրապարակեք հանրային պատասխանով կամ կրճատեք և ուղարկեք նոր տեքստը՝ պատասխանելով այս հաղորդագրությանը։`,
   previewNeedsApproval: 'Պատասխանը նախ կհաստատի բաժնի պետը։',
   previewTruncated: '(նախադիտումը կրճատված է, կհրապարակվի ամբողջությամբ)',
   draftSending: '⏳ Պատասխանն ուղարկվում է…',

@@ -75,6 +75,14 @@ export interface Messages {
   toastClaimed(id: number): string;
   toastAlreadyYours: string;
   toastTakenBy(name: string): string;
+  /** Another answer is in flight, by `name`: being sent, or awaiting approval. */
+  toastAnsweringBy(name: string, awaitingApproval: boolean): string;
+  /** The person's own answer is in flight. */
+  toastAnsweringYours(awaitingApproval: boolean): string;
+  /** Another answer is in flight, its author unknown. */
+  toastAnsweringSomeone(awaitingApproval: boolean): string;
+  /** An answer of `length` characters where at most `max` fit. */
+  toastTooLong(length: number, max: number): string;
   toastNotOpen: string;
   toastReleased(id: number): string;
   toastNotYours: string;
@@ -99,8 +107,15 @@ export interface Messages {
 
   // ---- answering ------------------------------------------------------------
   answerPrompt(id: number, excerpt: string): string;
-  previewPublic(id: number, platform: Platform, kind: InquiryKind, text: string, canPrivate: boolean): string;
-  previewMessage(id: number, platform: Platform, text: string): string;
+  /** `ask`: end with the question (false when nothing can be published as it is). */
+  previewPublic(id: number, platform: Platform, kind: InquiryKind, text: string, canPrivate: boolean, ask?: boolean): string;
+  previewMessage(id: number, platform: Platform, text: string, ask?: boolean): string;
+  /** The answer's length in characters, with the limit of each way it can be published that has one. */
+  previewLength(length: number, limits: Partial<Record<ReplyVisibility, number>>): string;
+  /** Too long for any way of publishing it: `over` characters too many. */
+  previewTooLong(over: number): string;
+  /** Too long for a private message (at most `max`), short enough to publish publicly. */
+  previewTooLongPrivate(max: number): string;
   previewNeedsApproval: string;
   previewTruncated: string;
   draftSending: string;

@@ -77,6 +77,10 @@ export const ru: Messages = {
   toastClaimed: (id) => `✅ Вы взяли вопрос #${id}`,
   toastAlreadyYours: 'Этот вопрос уже ваш',
   toastTakenBy: (name) => `Этим вопросом уже занимается ${name}`,
+  toastAnsweringBy: (name, waiting) => `На этот вопрос уже отвечает ${name}: ответ ${waiting ? 'ждёт утверждения' : 'отправляется'}`,
+  toastAnsweringYours: (waiting) => `Ваш ответ на этот вопрос уже ${waiting ? 'ждёт утверждения' : 'отправляется'}`,
+  toastAnsweringSomeone: (waiting) => `На этот вопрос уже отвечают: ответ ${waiting ? 'ждёт утверждения' : 'отправляется'}`,
+  toastTooLong: (length, max) => `Слишком длинно: символов ${length}, можно не больше ${max}. Сократите и отправьте новый текст ответом на предпросмотр`,
   toastNotOpen: 'Этот вопрос уже закрыт',
   toastReleased: (id) => `Вы отказались от вопроса #${id}`,
   toastNotYours: 'Этим вопросом занимается другой сотрудник',
@@ -99,11 +103,18 @@ export const ru: Messages = {
   noAssignees: 'Нет других сотрудников, которым можно передать вопрос',
 
   answerPrompt: (id, excerpt) => `✍️ Напишите ответ на вопрос #${id}, ответив на это сообщение.\n\n<blockquote>${e(excerpt)}</blockquote>`,
-  previewPublic: (id, p, k, text, canPrivate) =>
-    `👀 Так будет опубликовано в ${ru.platform(p)} в ответ на ${KINDS[k]} #${id}:\n\n<blockquote>${e(text)}</blockquote>\n\n` +
-    (canPrivate ? '«Личным сообщением» — ответ уйдёт автору лично и не будет виден под комментарием.\n\n' : '') +
-    'Опубликовать?',
-  previewMessage: (id, p, text) => `👀 Так будет отправлено автору вопроса #${id} личным сообщением в ${ru.platform(p)}:\n\n<blockquote>${e(text)}</blockquote>\n\nОтправить?`,
+  previewPublic: (id, p, k, text, canPrivate, ask = true) =>
+    `👀 Так будет опубликовано в ${ru.platform(p)} в ответ на ${KINDS[k]} #${id}:\n\n<blockquote>${e(text)}</blockquote>` +
+    (ask ? `\n\n${canPrivate ? '«Личным сообщением» — ответ уйдёт автору лично и не будет виден под комментарием.\n\n' : ''}Опубликовать?` : ''),
+  previewMessage: (id, p, text, ask = true) =>
+    `👀 Так будет отправлено автору вопроса #${id} личным сообщением в ${ru.platform(p)}:\n\n<blockquote>${e(text)}</blockquote>${ask ? '\n\nОтправить?' : ''}`,
+  previewLength: (n, limits) =>
+    limits.public !== undefined && limits.private !== undefined
+      ? `Символов: ${n} (не больше ${limits.public} в публичном ответе, ${limits.private} в личном сообщении)`
+      : `Символов: ${n}${(limits.public ?? limits.private) === undefined ? '' : ` (не больше ${limits.public ?? limits.private})`}`,
+  previewTooLong: (over) => `⛔ Слишком длинно (лишних символов: ${over}): сократите и отправьте новый текст ответом на это сообщение.`,
+  previewTooLongPrivate: (max) =>
+    `⚠️ Слишком длинно для личного сообщения (не больше ${max} символов): опубликуйте публичным ответом или сократите и отправьте новый текст ответом на это сообщение.`,
   previewNeedsApproval: 'Сначала ответ утвердит руководитель отдела.',
   previewTruncated: '(в предпросмотре текст сокращён, опубликован будет полностью)',
   draftSending: '⏳ Ответ отправляется…',

@@ -11,7 +11,7 @@
  * there is more to read (over 100 posts in the window, over 100 new comments
  * on one post, over 25 new messages in one conversation).
  */
-import type { ReplyVisibility } from '../../db/schema.js';
+import type { ReplyChannel, ReplyVisibility } from '../../db/schema.js';
 import type { Logger } from '../../observability/logger.js';
 import type { Connector, ErrorVerdict, PlanResult, PublishedReply, PullResult, ReplyPlan, ReplyTarget } from '../connector.js';
 import { MESSAGE_FIELDS, parseGraphTime, type GraphClient, type GraphMessage } from './graph-client.js';
@@ -26,6 +26,16 @@ export const MESSENGER_RESPONSE_WINDOW_MS = DAY_MS;
 export const MESSENGER_HUMAN_AGENT_WINDOW_MS = 7 * DAY_MS;
 /** A comment can get its one private reply within 7 days. */
 export const PRIVATE_REPLY_WINDOW_MS = 7 * DAY_MS;
+
+/**
+ * The longest reply text per channel, in UTF-16 code units (`replyTextLength`).
+ * Messenger: the Send API's `message.text` "has a 2000 character limit"
+ * (Send API reference); a private reply to a comment is sent through the
+ * same API (`recipient.comment_id`), so the same. Comment replies: 8,000,
+ * Facebook's limit for a comment (the Graph reference of
+ * `/{object-id}/comments` names none).
+ */
+export const FACEBOOK_REPLY_TEXT_LIMITS: Readonly<Record<ReplyChannel, number>> = { comment_reply: 8000, private_reply: 2000, messenger: 2000 };
 
 const POSTS_PER_PAGE = 100;
 const COMMENTS_PER_POST = 100;
@@ -186,6 +196,8 @@ export function createFacebookConnector(options: FacebookConnectorOptions): Conn
       }
       return { ok: false, reason: `A Facebook ${target.kind} cannot be answered from here. Answer it on Facebook.` };
     },
+
+    maxTextLength: (channel) => FACEBOOK_REPLY_TEXT_LIMITS[channel],
 
     async publishReply(plan, text): Promise<PublishedReply> {
       switch (plan.channel) {

@@ -30,3 +30,8 @@ export async function updateReplyDraft(db: Executor, id: number, changes: Update
 export async function updateUnconfirmedReplyDrafts(db: Executor, inquiryId: number, staffId: number, changes: Updateable<ReplyDraftTable>): Promise<void> {
   await db.updateTable('replyDrafts').set(changes).where('inquiryId', '=', inquiryId).where('staffId', '=', staffId).where('status', 'in', ['draft', 'returned']).execute();
 }
+
+/** The oldest draft of an inquiry waiting for a supervisor's approval, if any. */
+export async function findReplyDraftAwaitingApproval(db: Executor, inquiryId: number): Promise<ReplyDraftRow | undefined> {
+  return db.selectFrom('replyDrafts').selectAll().where('inquiryId', '=', inquiryId).where('status', '=', 'awaiting_approval').orderBy('id').limit(1).executeTakeFirst();
+}

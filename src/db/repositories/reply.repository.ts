@@ -153,3 +153,11 @@ export async function markReplyFailed(
     .returning(['id', 'inquiryId'])
     .executeTakeFirst();
 }
+
+/**
+ * The reply of an inquiry on its way (pending), if any: there is at most one
+ * (a partial unique index on `replies (inquiry_id) where status = 'pending'`).
+ */
+export async function findPendingReplyOfInquiry(db: Executor, inquiryId: number): Promise<ReplyRow | undefined> {
+  return db.selectFrom('replies').selectAll().where('inquiryId', '=', inquiryId).where('status', '=', 'pending').orderBy('id').limit(1).executeTakeFirst();
+}
