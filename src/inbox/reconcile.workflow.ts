@@ -6,15 +6,22 @@
  * still waiting or running is left alone; a missing one is added; one that
  * ran out of attempts is retried; one that completed although its entity is
  * still pending is replaced.
+ *
+ * Inbound events stored together (a burst of webhooks) share one batch job,
+ * `ingest-<a>-to-<b>-<n>`, not `ingest-<id>`: before queuing an event, the
+ * reconciler looks at the live ingest jobs (waiting, delayed, active…) and
+ * leaves alone every event a live batch will process. An event whose batch
+ * failed for good, or completed while the event is still pending, gets a job
+ * of its own.
  */
-import type { JobsOptions, Queue } from 'bullmq';
+import type { JobState, JobsOptions, Queue } from 'bullmq';
 import type { Db } from '../db/create-db.js';
 import { findPendingInboundEventIds } from '../db/repositories/inbound-event.repository.js';
 import { findInquiryIdsWithoutCard } from '../db/repositories/inquiry.repository.js';
 import { findPendingReplyIds } from '../db/repositories/reply.repository.js';
 import type { Logger } from '../observability/logger.js';
 import type { Metrics } from '../observability/metrics.js';
-import { CARD_SEND_PRIORITY, JOB_QUEUE, jobId, type JobName, type JobPayloads } from '../queue/jobs.js';
+import { CARD_SEND_PRIORITY, JOB_QUEUE, jobId, parseIngestJobId, type JobName, type JobPayloads } from '../queue/jobs.js';
 import type { Queues } from '../queue/producers.js';
 
 export interface ReconcileDeps {
@@ -49,6 +56,30 @@ async function eachPage(find: (limit: number, afterId: number) => Promise<number
   }
 }
 
+/** States in which a job will still run, or is running (a paused queue keeps its jobs waiting). */
+const LIVE_STATES: JobState[] = ['active', 'waiting', 'waiting-children', 'delayed', 'prioritized'];
+
+/**
+ * The inbound events that live batch ingest jobs will process. Job ids are
+ * read without their data; only a batch whose ids are not consecutive is
+ * opened to read the list in its payload.
+ */
+async function eventsInLiveBatches(queue: Queue): Promise<Set<number>> {
+  const covered = new Set<number>();
+  for (const id of await queue.getRanges(LIVE_STATES, 0, -1)) {
+    const range = parseIngestJobId(id);
+    if (!range || range.count < 2) continue;
+    if (range.last - range.first + 1 === range.count) {
+      for (let e = range.first; e <= range.last; e++) covered.add(e);
+      continue;
+    }
+    const job = await queue.getJob(id);
+    const data = job?.data as JobPayloads['inquiry.ingest'] | undefined;
+    for (const e of data?.inboundEventIds ?? []) covered.add(e);
+  }
+  return covered;
+}
+
 /** Makes sure each item has a live job; returns how many had none. */
 async function ensureJobs<N extends JobName>(
   queue: Queue,
@@ -78,9 +109,18 @@ async function ensureJobs<N extends JobName>(
 export async function reconcile(deps: ReconcileDeps): Promise<ReconcileResult> {
   const { db, queues } = deps;
   const queueOf = (name: JobName) => queues[JOB_QUEUE[name]];
+  const ingestQueue = queueOf('inquiry.ingest');
+  // Read before the pending events: a batch queued in between only costs a
+  // redundant job, which ingest skips (the event is processed once).
+  const inBatches = await eventsInLiveBatches(ingestQueue);
   const inboundEvents = await eachPage(
     (l, a) => findPendingInboundEventIds(db, l, a),
-    (ids) => ensureJobs(queueOf('inquiry.ingest'), 'inquiry.ingest', ids.map((inboundEventId) => ({ id: jobId.ingest(inboundEventId), data: { inboundEventId } }))),
+    (ids) =>
+      ensureJobs(
+        ingestQueue,
+        'inquiry.ingest',
+        ids.filter((id) => !inBatches.has(id)).map((inboundEventId) => ({ id: jobId.ingest(inboundEventId), data: { inboundEventId } })),
+      ),
   );
   const cards = deps.cards
     ? await eachPage(

@@ -46,11 +46,31 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}): Metri
   };
 }
 
-/** Gauges computed when Prometheus scrapes: queue depths and inquiries by status. */
-export function registerStateGauges(
-  metrics: Metrics,
-  read: { queueCounts(): Promise<Record<string, Record<string, number>>>; inquiriesByStatus(): Promise<Record<string, number>> },
-): void {
+/** What the state gauges read when Prometheus scrapes. */
+export interface StateReader {
+  queueCounts(): Promise<Record<string, Record<string, number>>>;
+  /** By status: inquiries, and low-priority items (thanks, emoji, a tag) apart as reactions. */
+  inquiriesByStatus(): Promise<{ inquiries: Record<string, number>; reactions: Record<string, number> }>;
+}
+
+const STATUSES = ['new', 'claimed', 'answered', 'dismissed', 'closed'] as const;
+
+/**
+ * Gauges computed when Prometheus scrapes: queue depths, inquiries by status
+ * and reactions (low-priority items) by status, so a backlog of emoji does not
+ * look like questions waiting. The two status gauges share one count per scrape.
+ */
+export function registerStateGauges(metrics: Metrics, read: StateReader): void {
+  let counted: { at: number; counts: ReturnType<StateReader['inquiriesByStatus']> } | undefined;
+  const byStatus = () => {
+    const now = Date.now();
+    if (!counted || now - counted.at > 1_000) {
+      const counts = read.inquiriesByStatus();
+      counted = { at: now, counts };
+      counts.catch(() => (counted = undefined));
+    }
+    return counted.counts;
+  };
   new Gauge({
     name: 'ardzagank_queue_jobs',
     help: 'Jobs in each queue by state',
@@ -64,13 +84,24 @@ export function registerStateGauges(
   });
   new Gauge({
     name: 'ardzagank_inquiries',
-    help: 'Inquiries by status',
+    help: 'Inquiries by status (low-priority items are counted in ardzagank_reactions)',
     labelNames: ['status'],
     registers: [metrics.registry],
     async collect() {
       this.reset();
-      const counts = await read.inquiriesByStatus();
-      for (const status of ['new', 'claimed', 'answered', 'dismissed', 'closed']) this.set({ status }, counts[status] ?? 0);
+      const { inquiries } = await byStatus();
+      for (const status of STATUSES) this.set({ status }, inquiries[status] ?? 0);
+    },
+  });
+  new Gauge({
+    name: 'ardzagank_reactions',
+    help: 'Low-priority items (thanks, emoji, a tag) by status',
+    labelNames: ['status'],
+    registers: [metrics.registry],
+    async collect() {
+      this.reset();
+      const { reactions } = await byStatus();
+      for (const status of STATUSES) this.set({ status }, reactions[status] ?? 0);
     },
   });
 }

@@ -103,3 +103,20 @@ export const jobId = {
   /** A digest sent outside the schedule (catch-up after downtime), one per reported week. */
   digestSend: (week: string) => `digest-send-${week}`,
 };
+
+/**
+ * What the id of an `inquiry.ingest` job says it covers: `ingest-<id>` one
+ * event; `ingest-<a>-to-<b>-<n>` ({@link jobId.ingestTogether}) `n` events
+ * from `a` to `b`, every id between them when `n` is `b - a + 1`, else the
+ * ones its payload lists. Undefined for any other id.
+ */
+export function parseIngestJobId(id: string): { first: number; last: number; count: number } | undefined {
+  const single = /^ingest-(\d+)$/.exec(id);
+  if (single) {
+    const first = Number(single[1]);
+    return { first, last: first, count: 1 };
+  }
+  const batch = /^ingest-(\d+)-to-(\d+)-(\d+)$/.exec(id);
+  if (!batch) return undefined;
+  return { first: Number(batch[1]), last: Number(batch[2]), count: Number(batch[3]) };
+}

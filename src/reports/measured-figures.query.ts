@@ -6,6 +6,12 @@
  * (business-calendar.service.ts). Rows are never loaded into JavaScript; each
  * query returns one row per period and slice. See report.model.ts for the
  * cohorts each figure is counted over.
+ *
+ * Low-priority items (thanks, emoji, a tag; `inquiries.low_priority`) are not
+ * inquiries for any figure: they are counted apart as `reactions`, over the
+ * received cohort. Every filter on them is written `not i.low_priority`, the
+ * predicate of the partial report indexes (migration 2026_12_03_1040), so the
+ * planner can use them.
  */
 import { sql, type QueryResult, type RawBuilder } from 'kysely';
 import type { Db } from '../db/create-db.js';
@@ -21,6 +27,8 @@ export interface InstantRange {
 /** Figures of one slice (a platform, a sector) of a period. */
 export interface SliceCounts {
   received: number;
+  /** Low-priority items posted in the period, whatever became of them. */
+  reactions: number;
   dismissed: number;
   answeredSoFar: number;
   answeredWithinSla: number;
@@ -64,7 +72,7 @@ export interface MeasureOptions {
 /**
  * The interval during which an answered inquiry was open. It must stay
  * identical to the expression of the GiST index
- * `inquiries_answered_interval_idx` (migration 2026_11_28_1220), or Postgres
+ * `inquiries_answered_interval_idx` (migration 2026_12_03_1040), or Postgres
  * will not use the index.
  */
 const ANSWERED_INTERVAL_SQL = sql.raw(`tstzrange(i.posted_at, greatest(i.posted_at, i.first_response_at), '[)')`);
@@ -76,6 +84,7 @@ const FRT_WALL_SQL = sql.raw(`greatest(date_part('epoch', i.first_response_at) -
 
 const emptySlice = (): SliceCounts => ({
   received: 0,
+  reactions: 0,
   dismissed: 0,
   answeredSoFar: 0,
   answeredWithinSla: 0,
@@ -120,6 +129,7 @@ interface ReceivedRow {
   sector: string | null;
   g: number;
   received: number;
+  reactions: number;
   dismissed: number;
   answeredSoFar: number;
   answeredWithinSla: number;
@@ -197,10 +207,11 @@ export async function queryMeasuredFigures(db: Db, config: ReportConfig, periods
     select p.idx, null::text as platform, null::text as sector, 3 as g, r.*
     from p
     cross join lateral (
-      select count(*) filter (where i.status <> 'dismissed') as received,
-             count(*) filter (where i.status = 'dismissed') as dismissed,
-             count(*) filter (where i.status <> 'dismissed' and i.first_response_at is not null) as answered_so_far,
-             count(*) filter (where i.status <> 'dismissed' and i.first_response_at is not null and ${withinSla}) as answered_within_sla
+      select count(*) filter (where not i.low_priority and i.status <> 'dismissed') as received,
+             count(*) filter (where i.low_priority) as reactions,
+             count(*) filter (where not i.low_priority and i.status = 'dismissed') as dismissed,
+             count(*) filter (where not i.low_priority and i.status <> 'dismissed' and i.first_response_at is not null) as answered_so_far,
+             count(*) filter (where not i.low_priority and i.status <> 'dismissed' and i.first_response_at is not null and ${withinSla}) as answered_within_sla
       from inquiries as i
       where i.posted_at >= p.f and i.posted_at < p.t
     ) as r
@@ -208,17 +219,19 @@ export async function queryMeasuredFigures(db: Db, config: ReportConfig, periods
   const receivedBreakdownQuery = sql<ReceivedRow>`
     with ${periodsCte(periods)},
     r as (
-      select p.idx, ${PLATFORM_SQL} as platform, ${SECTOR_SQL} as sector, i.status <> 'dismissed' as counted,
+      select p.idx, ${PLATFORM_SQL} as platform, ${SECTOR_SQL} as sector, i.low_priority as reaction,
+             i.status <> 'dismissed' as counted,
              i.first_response_at is not null as answered,
              i.first_response_at is not null and ${withinSla} as within_sla
       from p
       join inquiries as i on i.posted_at >= p.f and i.posted_at < p.t
     )
     select idx, platform, sector, grouping(platform, sector) as g,
-           count(*) filter (where counted) as received,
-           count(*) filter (where not counted) as dismissed,
-           count(*) filter (where counted and answered) as answered_so_far,
-           count(*) filter (where counted and within_sla) as answered_within_sla
+           count(*) filter (where not reaction and counted) as received,
+           count(*) filter (where reaction) as reactions,
+           count(*) filter (where not reaction and not counted) as dismissed,
+           count(*) filter (where not reaction and counted and answered) as answered_so_far,
+           count(*) filter (where not reaction and counted and within_sla) as answered_within_sla
     from r
     group by grouping sets ((idx, platform), (idx, sector))
   `;
@@ -236,7 +249,7 @@ export async function queryMeasuredFigures(db: Db, config: ReportConfig, periods
              percentile_cont(0.5) within group (order by i.frt_business_minutes) as frt_business_median,
              percentile_cont(0.9) within group (order by i.frt_business_minutes) as frt_business_p90
       from inquiries as i
-      where i.first_response_at >= p.f and i.first_response_at < p.t
+      where i.first_response_at >= p.f and i.first_response_at < p.t and not i.low_priority
     ) as a
   `;
   const answeredBreakdownQuery = sql<AnsweredBreakdownRow>`
@@ -245,7 +258,7 @@ export async function queryMeasuredFigures(db: Db, config: ReportConfig, periods
       select p.idx, ${PLATFORM_SQL} as platform, ${SECTOR_SQL} as sector, i.answered_via, i.answered_by,
              ${FRT_WALL_SQL} as frt_wall, i.frt_business_minutes as frt_business, ${withinSla} as within_sla
       from p
-      join inquiries as i on i.first_response_at >= p.f and i.first_response_at < p.t
+      join inquiries as i on i.first_response_at >= p.f and i.first_response_at < p.t and not i.low_priority
     )
     select idx, platform, sector, answered_by, grouping(platform, sector, answered_by) as g,
            count(*) as answered,
@@ -267,7 +280,7 @@ export async function queryMeasuredFigures(db: Db, config: ReportConfig, periods
              percentile_cont(0.5) within group (order by ${claimMinutes}) as claim_median,
              percentile_cont(0.9) within group (order by ${claimMinutes}) as claim_p90
       from inquiries as i
-      where i.claimed_at >= p.f and i.claimed_at < p.t
+      where i.claimed_at >= p.f and i.claimed_at < p.t and not i.low_priority
     ) as c
   `;
   const claimByStaffQuery = sql<ClaimRow>`
@@ -277,7 +290,7 @@ export async function queryMeasuredFigures(db: Db, config: ReportConfig, periods
            percentile_cont(0.5) within group (order by ${claimMinutes}) as claim_median,
            null::float8 as claim_p90
     from p
-    join inquiries as i on i.claimed_at >= p.f and i.claimed_at < p.t
+    join inquiries as i on i.claimed_at >= p.f and i.claimed_at < p.t and not i.low_priority
     where i.claimed_by is not null
     group by p.idx, i.claimed_by
   `;
@@ -291,12 +304,12 @@ export async function queryMeasuredFigures(db: Db, config: ReportConfig, periods
       -- not answered yet: open at every moment since it was posted
       select m.idx, ${PLATFORM_SQL} as platform, ${SECTOR_SQL} as sector, i.posted_at
       from m
-      join inquiries as i on i.posted_at < m.at and i.first_response_at is null and i.status <> 'dismissed'
+      join inquiries as i on i.posted_at < m.at and i.first_response_at is null and i.status <> 'dismissed' and not i.low_priority
       union all
       -- answered, but only after the moment
       select m.idx, ${PLATFORM_SQL} as platform, ${SECTOR_SQL} as sector, i.posted_at
       from m
-      join inquiries as i on ${ANSWERED_INTERVAL_SQL} @> m.at and i.first_response_at is not null and i.status <> 'dismissed'
+      join inquiries as i on ${ANSWERED_INTERVAL_SQL} @> m.at and i.first_response_at is not null and not i.low_priority and i.status <> 'dismissed'
     )
     select idx, ${dims}, ${breakdowns ? sql`grouping(platform, sector)` : sql`3`} as g, count(*) as open, min(posted_at) as oldest
     from o
@@ -331,6 +344,7 @@ export async function queryMeasuredFigures(db: Db, config: ReportConfig, periods
     const o = out[row.idx]!;
     const target = row.g === 3 ? o : row.g === 1 ? slice(o.byPlatform, row.platform!) : slice(o.bySector, row.sector ?? '');
     target.received = row.received;
+    target.reactions = row.reactions;
     target.dismissed = row.dismissed;
     target.answeredSoFar = row.answeredSoFar;
     target.answeredWithinSla = row.answeredWithinSla;

@@ -127,6 +127,7 @@ const rate = (part: number | null, whole: number | null): number | null =>
 function breakdown(s: SliceCounts): BreakdownFigures {
   return {
     received: s.received,
+    reactions: s.reactions,
     answered: s.answered,
     answeredNative: s.answeredNative,
     dismissed: s.dismissed,
@@ -188,6 +189,8 @@ function assemble(
     from,
     to,
     received,
+    // Measured only (nobody enters reactions by hand); unknown before the system, unless some were measured.
+    reactions: keepMeasured || measured.reactions > 0 ? measured.reactions : null,
     answered,
     answeredNative,
     answeredTelegram: answered === null || answeredNative === null ? null : Math.max(answered - answeredNative, 0),
@@ -336,7 +339,7 @@ export async function buildRangeReport(db: Db, config: ReportConfig, request: Ra
     ...splitFigures.filter(
       (f) =>
         !groupList.some((g) => f.from >= g.from && f.to <= g.to) ||
-        (f.received ?? 0) + (f.answered ?? 0) + (f.dismissed ?? 0) + (f.open ?? 0) > 0,
+        (f.received ?? 0) + (f.reactions ?? 0) + (f.answered ?? 0) + (f.dismissed ?? 0) + (f.open ?? 0) > 0,
     ),
     ...groupFigures,
   ].sort((a, b) => a.from.localeCompare(b.from) || b.to.localeCompare(a.to));

@@ -2,11 +2,16 @@
  * The figures of DESIGN.md (Metrics) for one period, as reports, the CLI's
  * JSON, the bot and the weekly digest hand them around.
  *
+ * Low-priority items (thanks, emoji, a tag: `inquiries.low_priority`) are
+ * not inquiries for any figure below: they are counted apart as `reactions`
+ * (those posted in the period, whatever became of them). An item staff made
+ * a card of is an inquiry again.
+ *
  * Cohorts (each figure is counted over exactly one of them):
  * - **received cohort**: inquiries with `posted_at` in the period.
  *   `received` (not dismissed), `dismissed`, `answeredSoFar`,
  *   `responseRate` = answeredSoFar / received, `withinSlaRate` = answered
- *   within the first-response target / received.
+ *   within the first-response target / received; and `reactions`.
  * - **answered cohort**: inquiries whose first response falls in the period.
  *   `answered` (split by `answered_via`), and the first-response times:
  *   median and 90th percentile, wall-clock and business hours.
@@ -24,6 +29,8 @@ import type { Platform } from '../domain/inquiry.js';
 /** Counts and rates of one slice of a period (a platform, a sector). */
 export interface BreakdownFigures {
   received: number;
+  /** Low-priority items (thanks, emoji, a tag) posted in the period. */
+  reactions: number;
   answered: number;
   answeredNative: number;
   dismissed: number;
@@ -80,7 +87,10 @@ export interface PeriodFigures {
   from: string;
   /** Last local day of the period, inclusive, `YYYY-MM-DD`. */
   to: string;
+  /** Inquiries posted in the period, not dismissed, not low-priority. */
   received: number | null;
+  /** Low-priority items (thanks, emoji, a tag) posted in the period, counted apart from `received`. */
+  reactions: number | null;
   answered: number | null;
   answeredNative: number | null;
   answeredTelegram: number | null;
@@ -134,6 +144,7 @@ export interface Change {
 /** Figures that a comparison reports a change for. */
 export const COMPARED_FIGURES = [
   'received',
+  'reactions',
   'answered',
   'answeredNative',
   'dismissed',

@@ -12,10 +12,19 @@
  * `x-fb-rev`, `x-app-usage`, `x-business-use-case-usage`), records every
  * request, and can be told to fail or hang.
  *
+ * A post's `updated_time` is "the time the post was last updated, which
+ * occurs when the post was created, edited, or a user comments on a post"
+ * (Graph API reference, Post): a comment or reply moves it.
+ *
  * Behaviour chosen where Facebook does not document it (kept close to what
  * Facebook is seen doing):
- * - `since` is inclusive and `until` exclusive, on `created_time` for posts and
- *   comments and on `updated_time` for conversations.
+ * - `since` is inclusive and `until` exclusive. On a Page's `feed` and `posts`
+ *   they bound the posts' `updated_time`, so a post created long ago that was
+ *   commented on recently is listed (seen by Graph users for years, e.g.
+ *   Rfacebook's getPage: "since and until parameters are applied to the
+ *   updated_time field in the post objects, and not the created_time");
+ *   posts still come newest created first. On comments they bound
+ *   `created_time`; on conversations `updated_time`.
  * - A reply to a reply is attached to the top-level comment (Facebook keeps
  *   two levels).
  * - A private reply to a comment older than 7 days, or whose author is
@@ -898,7 +907,7 @@ export class GraphApiFake {
     if (node.type === 'Page' && (edge === 'feed' || edge === 'posts')) {
       return [...this.#posts.values()]
         .filter((p) => edge === 'feed' || p.from.id === this.page.id)
-        .filter((p) => inRange(p.created))
+        .filter((p) => inRange(p.updated))
         .sort(byCreatedDesc)
         .map((p) => ({ type: 'Post', id: p.id }));
     }

@@ -217,6 +217,25 @@ describe('weekly digest', () => {
     expect(row.lastError).not.toContain(FAKE_BOT_TOKEN);
   });
 
+  it('leaves thanks and emoji out of received and the oldest open, and counts them apart as reactions', async () => {
+    await insertInquiries(tdb.db, [
+      // An emoji of the week before, never dismissed: older than any open question.
+      { postedAt: yvn('2026-11-14T08:00:00'), text: '👍👍👍', lowPriority: true },
+      // A thanks in the reported week.
+      { postedAt: yvn('2026-11-19T18:00:00'), text: 'Շնորհակալություն', lowPriority: true },
+    ]);
+    const preview = await service().preview({ lang: 'en' });
+    expect(preview.data.comparison.current).toMatchObject({ received: 3, reactions: 1, open: 1 });
+    expect(preview.data.openNow).toBe(1);
+    expect(preview.data.oldestOpen.map((i) => i.text)).toEqual(['Փողոցում լույս չկա <b>երեք</b> օր']);
+    expect(preview.html).toMatch(/Received: <b>3<\/b> \(1, \+200%\)/);
+    expect(preview.html).toMatch(/Reactions \(thanks, emoji, tags\): <b>1<\/b> \(1, /);
+    expect(preview.html).toMatch(/Open now: 1, the oldest waiting 4 d 21 h\./);
+    expect(preview.html).not.toContain('👍');
+    // The chart counts questions too.
+    expect(preview.data.chartWeeks.at(-1)).toMatchObject({ received: 3, reactions: 1 });
+  });
+
   it('renders a PNG of the expected size with --print-style text for any week', async () => {
     const preview = await service().preview({ lang: 'hy' });
     expect(preview.week.label).toBe('2026-W47');

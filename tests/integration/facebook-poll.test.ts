@@ -24,7 +24,7 @@ import { ensureFacebookSource } from '../../src/inbox/source-health.workflow.js'
 import { createIngestDeps } from '../../src/inbox/ingest-deps.js';
 import { TEST_PAGE_TOKEN } from '../factories/facebook-fixtures.js';
 import { messengerPayload, PAGE_ID } from '../factories/facebook-payloads.js';
-import { startGraphApiFake, type GraphApiFake } from '../../src/stand-ins/graph-api.stand-in.js';
+import { formatGraphTime, startGraphApiFake, type GraphApiFake } from '../../src/stand-ins/graph-api.stand-in.js';
 import { captureLogger, createTestDatabase, createTestRedis, deletePrefix, uniqueQueuePrefix, type CapturedLogger, type TestDatabase } from '../support/test-env.js';
 
 const T0 = new Date('2026-11-28T10:00:00Z');
@@ -171,6 +171,41 @@ describe('polling with webhooks off', () => {
     expect(await pollSource(deps, source.id)).toEqual({ status: 'idle' });
     expect(fake.requests.length - again).toBe(2);
     expect(await tdb.db.selectFrom('inboundEvents').select('id').execute()).toHaveLength(storedBefore.length + 1);
+  });
+
+  it('finds a comment made 40 days after its post, past the lookback: a poll-only Page loses nothing on old posts', async () => {
+    const post = fake.seedPost({ message: 'Բակերի բարեկարգման ծրագիր', created_time: at(-40 * DAY) });
+    fake.addComment({ postId: post.id, message: 'Շնորհակալություն', from: { id: '7100000000000009', name: 'Անի' }, created_time: at(-39 * DAY) });
+    advance(at(-HOUR));
+    expect(await pollSource(deps, source.id)).toEqual({ status: 'idle' }); // nothing happened within the lookback
+
+    advance(T0);
+    const comment = fake.addComment({ postId: post.id, message: 'Մեր բակը ծրագրում կա՞, Մուշ 2, շենք 14', from: citizen, created_time: at(-3 * MINUTE) });
+    expect(fake.pagePosts().find((p) => p.id === post.id)!.updated_time).toBe(formatGraphTime(at(-3 * MINUTE)));
+
+    expect(await pollSource(deps, source.id)).toMatchObject({ status: 'stored', items: 1 });
+    await ingestQueued();
+    const inquiries = await tdb.db.selectFrom('inquiries').selectAll().execute();
+    expect(inquiries).toHaveLength(1);
+    expect(inquiries[0]).toMatchObject({ kind: 'comment', externalId: comment.id, threadId: post.id, authorId: citizen.id, status: 'new' });
+    expect(inquiries[0]!.postedAt.toISOString()).toBe(at(-3 * MINUTE).toISOString());
+    // The month-old thanks under the same post was not read again.
+    expect(await tdb.db.selectFrom('inboundEvents').select('id').execute()).toHaveLength(1);
+  });
+
+  it('an idle poll costs two Graph calls however many posts were active in the window (150 commented posts)', async () => {
+    for (let i = 0; i < 150; i++) {
+      const post = fake.seedPost({ message: `Լուր ${i}`, created_time: at(-13 * DAY + i * 2 * HOUR) });
+      fake.addComment({ postId: post.id, message: `Հարց ${i}`, from: citizen, created_time: at(-13 * DAY + i * 2 * HOUR + HOUR) });
+    }
+    expect(await pollSource(deps, source.id)).toMatchObject({ status: 'stored' }); // the first poll reads the whole window
+    advance(at(5 * MINUTE));
+
+    const requestsBefore = fake.requests.length;
+    expect(await pollSource(deps, source.id)).toEqual({ status: 'idle' });
+    expect(fake.requests.slice(requestsBefore).map((r) => r.graphPath)).toEqual([`${PAGE_ID}/feed`, `${PAGE_ID}/conversations`]);
+    // The feed is asked for the posts active since the last poll (less the overlap), not for the whole window.
+    expect(fake.requests.at(-2)!.query.since).toBe(String((T0.getTime() - 2 * MINUTE) / 1000));
   });
 
   it('a page reply on Facebook, found by the poll, marks the inquiry answered natively at the reply time', async () => {

@@ -37,6 +37,8 @@ beforeAll(async () => {
   await insertMany(tdb.db, 40, { postedAt: yvn('2018-05-02T10:00:00'), firstResponseAt: yvn('2018-05-02T11:00:00'), answeredBy: anna.id, sectorCode: 'water' });
   await insertMany(tdb.db, 35, { postedAt: yvn('2018-09-03T10:00:00'), firstResponseAt: yvn('2018-09-03T12:00:00'), answeredVia: 'native', platform: 'instagram' });
   await insertMany(tdb.db, 2, { postedAt: yvn('2018-11-05T10:00:00') });
+  // Thanks and emoji under May's posts: reactions, counted apart from the 40 inquiries.
+  await insertMany(tdb.db, 3, { postedAt: yvn('2018-05-10T10:00:00'), text: '👍', lowPriority: true });
 });
 afterAll(async () => {
   process.env = saved;
@@ -58,6 +60,8 @@ describe('ardzagank baseline and report', () => {
     expect(r.out).toContain('2018 թ. մայիս');
     expect(r.out).toContain('Համեմատություն');
     expect(r.out).toMatch(/Պատասխանված\s+75\s+12\s+\+525%/);
+    expect(r.out).toMatch(/Ստացված\s+40\s/);
+    expect(r.out).toMatch(/Արձագանքներ \(շնորհակալություն, էմոջի, նշում\)\s+3\s/);
     expect(r.out).toContain('2018 թ. հունվար – ապրիլ*');
     expect(r.out).toContain('* ձեռքով մուտքագրված թվեր');
     // Durations read the Armenian way.
@@ -81,10 +85,11 @@ describe('ardzagank baseline and report', () => {
     const report = JSON.parse(r.out) as RangeReport;
     expect(report.periods).toHaveLength(8);
     const may = report.periods[0]!;
-    for (const key of ['from', 'to', 'received', 'answered', 'answeredNative', 'dismissed', 'open', 'responseRate', 'withinSlaRate', 'frtMedianMinutes', 'frtP90Minutes', 'frtBusinessMedianMinutes', 'byPlatform', 'bySector', 'byStaff', 'baseline']) {
+    for (const key of ['from', 'to', 'received', 'reactions', 'answered', 'answeredNative', 'dismissed', 'open', 'responseRate', 'withinSlaRate', 'frtMedianMinutes', 'frtP90Minutes', 'frtBusinessMedianMinutes', 'byPlatform', 'bySector', 'byStaff', 'baseline']) {
       expect(may, key).toHaveProperty(key);
     }
-    expect(may).toMatchObject({ from: '2018-05-01', to: '2018-05-31', received: 40, answered: 40, frtMedianMinutes: 60, baseline: false });
+    expect(may).toMatchObject({ from: '2018-05-01', to: '2018-05-31', received: 40, reactions: 3, answered: 40, responseRate: 1, frtMedianMinutes: 60, baseline: false });
+    expect(may.byPlatform).toEqual([expect.objectContaining({ platform: 'facebook', received: 40, reactions: 3 })]);
     expect(may.byStaff).toEqual([expect.objectContaining({ name: 'Աննա', answered: 40 })]);
     expect(report.total).toMatchObject({ received: 77, answered: 75 });
     expect(report.comparison?.previous).toMatchObject({ answered: 12, baseline: true });
@@ -98,7 +103,7 @@ describe('ardzagank baseline and report', () => {
     const records = parseCsv(readFileSync(file, 'utf8'));
     expect(records[0]!.fields).toEqual([...CSV_COLUMNS]);
     const rows = records.slice(1).map((r) => Object.fromEntries(CSV_COLUMNS.map((c, i) => [c, r.fields[i]])));
-    expect(rows.find((x) => x.period === '2018-05' && x.dimension === 'all')).toMatchObject({ from: '2018-05-01', received: '40', answered: '40', response_rate: '1', frt_median_minutes: '60' });
+    expect(rows.find((x) => x.period === '2018-05' && x.dimension === 'all')).toMatchObject({ from: '2018-05-01', received: '40', reactions: '3', answered: '40', response_rate: '1', frt_median_minutes: '60' });
     expect(rows.find((x) => x.period === '2018-05' && x.dimension === 'sector')).toMatchObject({ key: 'water', received: '40' });
     expect(rows.find((x) => x.period === 'total:2018-05..2018-06' && x.dimension === 'all')).toMatchObject({ received: '40' });
   });
@@ -114,6 +119,9 @@ describe('ardzagank baseline and report', () => {
     expect(sheet.getRow(1).getCell(2).value).toBe('May 2018');
     const answered = sheet.getColumn(1).values.indexOf('Answered');
     expect(sheet.getRow(answered).getCell(2).value).toBe(40);
+    const reactions = sheet.getColumn(1).values.indexOf('Reactions (thanks, emoji, tags)');
+    expect(sheet.getRow(reactions).getCell(2).value).toBe(3);
+    expect(sheet.getRow(sheet.getColumn(1).values.indexOf('Received')).getCell(2).value).toBe(40);
     const cmp = wb.getWorksheet('Comparison')!;
     const row = cmp.getColumn(1).values.indexOf('Answered');
     expect([cmp.getRow(row).getCell(2).value, cmp.getRow(row).getCell(3).value, cmp.getRow(row).getCell(4).value]).toEqual([75, 12, 525]);

@@ -9,7 +9,10 @@ import { createBusinessClock } from '../../src/domain/business-time.js';
 import { createHolidayCalendar } from '../../src/domain/holidays.js';
 import { monthRange, parsePeriodSpec } from '../../src/domain/periods.js';
 import { ensureBusinessCalendar } from '../../src/reports/business-calendar.service.js';
-import { buildRangeReport, computePeriodFigures } from '../../src/reports/period-report.js';
+import { countInquiriesByStatus } from '../../src/db/repositories/inquiry.repository.js';
+import { createMetrics, registerStateGauges } from '../../src/observability/metrics.js';
+import { buildRangeReport, comparePeriods, computePeriodFigures } from '../../src/reports/period-report.js';
+import { renderReportForTelegram, renderStatsForTelegram } from '../../src/reports/telegram-report.js';
 import { insertInquiries, insertInquiry, insertStaff } from '../factories/inquiry.factory.js';
 import { createTestDatabase, type TestDatabase } from '../support/test-env.js';
 
@@ -247,5 +250,93 @@ describe('breakdowns', () => {
     const sectors = Object.fromEntries(may.bySector.map((s) => [String(s.sector), [s.received, s.answered, s.responseRate]]));
     expect(sectors).toEqual({ water: [2, 1, 0.5], roads_transport: [1, 1, 1], null: [1, 0, 0] });
     expect(may.bySector.find((s) => s.sector === 'water')?.names?.hy).toMatch(/Ջր/);
+  });
+});
+
+describe('low-priority items (thanks, emoji, a tag): reactions, counted apart', () => {
+  /** May 2026, seen on 10 May: two questions and three reactions. */
+  async function mayWithReactions() {
+    const ani = await insertStaff(tdb.db, { name: 'Անի' });
+    const rows = await insertInquiries(tdb.db, [
+      // Two questions: one answered through Telegram in 30 min, one still open.
+      { postedAt: yvn('2026-05-04T10:00:00'), firstResponseAt: yvn('2026-05-04T10:30:00'), answeredBy: ani.id },
+      { postedAt: yvn('2026-05-06T10:00:00') },
+      // An emoji of 2 May still waiting in the low-priority summary (older than any question),
+      { postedAt: yvn('2026-05-02T09:00:00'), lowPriority: true, text: '👍👍' },
+      // a thanks on Instagram the page answered natively a minute later,
+      { postedAt: yvn('2026-05-04T11:00:00'), lowPriority: true, text: 'Շնորհակալություն', platform: 'instagram', firstResponseAt: yvn('2026-05-04T11:01:00'), answeredVia: 'native' },
+      // and a tag of a friend dismissed with the summary's "not inquiries".
+      { postedAt: yvn('2026-05-05T11:00:00'), lowPriority: true, text: 'Աննա Պետրոսյան', dismissed: true },
+    ]);
+    return { ani, rows };
+  }
+  const MAY_10 = yvn('2026-05-10T10:00:00');
+
+  it('leaves them out of received, dismissed, answered, the rates, the first-response times and the backlog', async () => {
+    const { ani } = await mayWithReactions();
+    const may = await month('2026-05', MAY_10);
+    expect(may).toMatchObject({
+      received: 2,
+      reactions: 3,
+      dismissed: 0,
+      answered: 1,
+      answeredNative: 0,
+      answeredTelegram: 1,
+      answeredSoFar: 1,
+      responseRate: 0.5,
+      withinSlaRate: 0.5,
+      frtMedianMinutes: 30,
+      frtP90Minutes: 30,
+      open: 1,
+      openAt: MAY_10.toISOString(),
+    });
+    // The oldest open is the question of 6 May, not the emoji of 2 May.
+    expect(may.oldestOpenAgeMinutes).toBe(4 * 24 * 60);
+    expect(may.byPlatform.map((p) => [p.platform, p.received, p.reactions, p.answered, p.answeredNative, p.open])).toEqual([
+      ['facebook', 2, 2, 1, 0, 1],
+      ['instagram', 0, 1, 0, 0, 0],
+    ]);
+    expect(may.byStaff).toEqual([expect.objectContaining({ staffId: ani.id, answered: 1 })]);
+  });
+
+  it('counts an item staff made a card of as an inquiry', async () => {
+    const { rows } = await mayWithReactions();
+    await tdb.db.updateTable('inquiries').set({ lowPriority: false }).where('id', '=', rows[2]!.id).execute();
+    const may = await month('2026-05', MAY_10);
+    expect(may).toMatchObject({ received: 3, reactions: 2, open: 2, responseRate: 0.3333 });
+    expect(may.oldestOpenAgeMinutes).toBe(8 * 24 * 60 + 60);
+  });
+
+  it('shows them apart in comparisons, /report and /stats, in the reader\'s language', async () => {
+    await mayWithReactions();
+    const { current, changes } = await comparePeriods(tdb.db, config, monthRange('2026-05', tz), monthRange('2026-04', tz), { now: MAY_10 });
+    expect(current).toMatchObject({ received: 2, reactions: 3 });
+    expect(changes.reactions).toEqual({ difference: 3, percent: null });
+
+    const en = await renderReportForTelegram(tdb.db, '2026-05', 'en', config, MAY_10);
+    expect(en).toContain('Received: <b>2</b>');
+    expect(en).toContain('Reactions (thanks, emoji, tags): 3');
+    expect(en).toContain('Response rate: <b>50%</b>');
+    const hy = await renderReportForTelegram(tdb.db, '2026-05', 'hy', config, MAY_10);
+    expect(hy).toContain('Ստացված: <b>2</b>');
+    expect(hy).toMatch(/Արձագանքներ[^:]*: 3/);
+    // Week 19 (4–10 May) against week 18: three questions' worth of figures, reactions apart.
+    const ru = await renderStatsForTelegram(tdb.db, 'ru', config, MAY_10);
+    expect(ru).toMatch(/Получено: <b>2<\/b>/);
+    expect(ru).toMatch(/Реакции[^:]*: <b>2<\/b> \(1,/);
+    expect(ru).toMatch(/Без ответа на [^<]+: <b>1<\/b>/);
+  });
+
+  it('keeps the inquiries gauge for questions and counts reactions in a gauge of their own', async () => {
+    await mayWithReactions();
+    const metrics = createMetrics({ defaultMetrics: false });
+    registerStateGauges(metrics, { queueCounts: async () => ({}), inquiriesByStatus: () => countInquiriesByStatus(tdb.db) });
+    const text = await metrics.registry.metrics();
+    expect(text).toMatch(/ardzagank_inquiries\{status="new"\} 1\n/);
+    expect(text).toMatch(/ardzagank_inquiries\{status="answered"\} 1\n/);
+    expect(text).toMatch(/ardzagank_inquiries\{status="dismissed"\} 0\n/);
+    expect(text).toMatch(/ardzagank_reactions\{status="new"\} 1\n/);
+    expect(text).toMatch(/ardzagank_reactions\{status="answered"\} 1\n/);
+    expect(text).toMatch(/ardzagank_reactions\{status="dismissed"\} 1\n/);
   });
 });

@@ -2,7 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { parseCsv, toCsv } from '../../src/reports/csv.js';
 import { formatChangePercent, formatChangePoints, formatDuration, formatPeriodName, formatRate } from '../../src/reports/format.js';
 import { catalogFor } from '../../src/reports/i18n/index.js';
-import { changeOf, labelForDays } from '../../src/reports/period-report.js';
+import { changeOf, compareFigures, labelForDays } from '../../src/reports/period-report.js';
+import { CSV_COLUMNS, renderReportCsv } from '../../src/reports/renderers/csv.renderer.js';
+import { renderReportText } from '../../src/reports/renderers/text.renderer.js';
+import type { PeriodFigures, RangeReport } from '../../src/reports/report.model.js';
 
 const hy = catalogFor('hy');
 const en = catalogFor('en');
@@ -60,5 +63,70 @@ describe('CSV', () => {
       { line: 2, fields: ['1', '2'] },
     ]);
     expect(parseCsv(toCsv([['q"uote', 'a,b', 1, null, true]]))[0]!.fields).toEqual(['q"uote', 'a,b', '1', '', 'true']);
+  });
+});
+
+/** A measured month with nothing in it but what `over` says. */
+function month(label: string, over: Partial<PeriodFigures>): PeriodFigures {
+  const [y, m] = label.split('-');
+  return {
+    label,
+    from: `${label}-01`,
+    to: `${y}-${m}-28`,
+    received: 0,
+    reactions: 0,
+    answered: 0,
+    answeredNative: 0,
+    answeredTelegram: 0,
+    dismissed: 0,
+    open: 0,
+    openAt: `${label}-28T20:00:00.000Z`,
+    oldestOpenAgeMinutes: null,
+    answeredSoFar: 0,
+    answeredWithinSla: 0,
+    responseRate: null,
+    withinSlaRate: null,
+    frtMedianMinutes: null,
+    frtP90Minutes: null,
+    frtBusinessMedianMinutes: null,
+    frtBusinessP90Minutes: null,
+    claimMedianMinutes: null,
+    claimP90Minutes: null,
+    byPlatform: [],
+    bySector: [],
+    byStaff: [],
+    baseline: false,
+    entered: [],
+    ...over,
+  };
+}
+
+function report(periods: PeriodFigures[], comparison: RangeReport['comparison'] = null): RangeReport {
+  return { timezone: 'Asia/Yerevan', generatedAt: '2026-06-01T00:00:00.000Z', sla: { firstResponseMinutes: 480, clock: 'business' }, by: 'month', periods, total: null, comparison };
+}
+
+describe('reactions (thanks, emoji, tags) in the renderers', () => {
+  it('get a row of their own next to received, in text and CSV, and in the comparison', () => {
+    const may = month('2026-05', { received: 2, reactions: 3, answered: 1, answeredTelegram: 1, open: 1, responseRate: 0.5 });
+    const april = month('2026-04', { received: 1, reactions: 1 });
+    const text = renderReportText(report([may], compareFigures(may, april)), en);
+    expect(text).toMatch(/^Received\s+2$/m);
+    expect(text).toMatch(/^Reactions \(thanks, emoji, tags\)\s+3$/m);
+    expect(text).toMatch(/^Reactions \(thanks, emoji, tags\)\s+3\s+1\s+\+200%$/m);
+    expect(renderReportText(report([may]), ru)).toMatch(/^Реакции \(благодарности, эмодзи, отметки\)\s+3$/m);
+
+    const rows = parseCsv(renderReportCsv(report([may], compareFigures(may, april))));
+    const at = (name: (typeof CSV_COLUMNS)[number]) => CSV_COLUMNS.indexOf(name);
+    expect(rows[0]!.fields.slice(at('received'), at('received') + 3)).toEqual(['received', 'reactions', 'answered']);
+    expect(rows[1]!.fields[at('reactions')]).toBe('3');
+    expect(rows.at(-1)!.fields[at('reactions')]).toBe('200');
+  });
+
+  it('make a month with only reactions a month with something in it', () => {
+    expect(renderReportText(report([month('2026-05', {})]), en)).toMatch(/No inquiries in this period\./);
+    const onlyReactions = renderReportText(report([month('2026-05', { reactions: 4 })]), en);
+    expect(onlyReactions).not.toMatch(/No inquiries in this period\./);
+    expect(onlyReactions).toMatch(/^Received\s+0$/m);
+    expect(onlyReactions).toMatch(/^Reactions \(thanks, emoji, tags\)\s+4$/m);
   });
 });

@@ -4,12 +4,17 @@
  * its author, Messenger message), all through our Graph client.
  *
  * Polling costs a constant number of Graph calls when nothing is new: one
- * `/{page}/feed` read of the posts of the last `lookbackDays` days with their
+ * `/{page}/feed` read of the posts active since the cursor, with their
  * comments created since the cursor expanded in the same call
  * (`comments.since(…)`), and one `/{page}/conversations` read whose newest
- * conversation tells whether anything changed. More calls happen only when
- * there is more to read (over 100 posts in the window, over 100 new comments
- * on one post, over 25 new messages in one conversation).
+ * conversation tells whether anything changed. A post's `updated_time` moves
+ * when it is commented on (Graph API reference, Post), and the feed's `since`
+ * bounds `updated_time`, so a new comment on a post of any age brings its post
+ * back into the read, while a quiet Page's read is empty however many posts it
+ * has. `lookbackDays` only bounds how far back the first poll (or one after a
+ * long pause) reaches. More calls happen only when there is more to read (over
+ * 100 active posts, over 100 new comments on one post, over 25 new messages
+ * in one conversation).
  */
 import type { ReplyChannel, ReplyVisibility } from '../../db/schema.js';
 import type { Logger } from '../../observability/logger.js';
@@ -47,7 +52,11 @@ const MAX_RECENT_KEYS = 2_000;
 export interface FacebookConnectorOptions {
   graph: GraphClient;
   pageId: string;
-  /** Posts of this many last days are searched for new comments. */
+  /**
+   * The first poll (no cursor yet), or one after a longer pause, reads what
+   * happened in this many last days; later polls read what happened since the
+   * previous one, on posts of any age.
+   */
   lookbackDays: number;
   /**
    * Each poll reads again what was created in this window before the
@@ -121,7 +130,8 @@ export function createFacebookConnector(options: FacebookConnectorOptions): Conn
       const since = cursor.since && cursor.since > lookbackStart ? cursor.since : lookbackStart;
 
       const posts = await graph.getPagePostsWithComments(pageId, {
-        since: lookbackStart,
+        // Posts created, edited or commented on since the cursor: old posts with new comments too.
+        since,
         commentsSince: since,
         limit: POSTS_PER_PAGE,
         commentsLimit: COMMENTS_PER_POST,

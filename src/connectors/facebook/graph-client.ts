@@ -49,7 +49,7 @@ export interface GraphPostWithComments {
   id: string;
   message?: string;
   created_time: string;
-  /** Bumped by Facebook on edits and new comments. */
+  /** When the post was last updated: created, edited, or commented on (Graph API reference, Post). */
   updated_time?: string;
   permalink_url?: string;
   from?: GraphProfile;
@@ -104,9 +104,13 @@ export interface GraphClient extends GraphTransport {
   getPagePostsWithComments(
     pageId: string,
     options?: {
-      /** Only posts created at or after this time. */
+      /**
+       * Only posts updated at or after this time (Graph's `since`): a post's
+       * `updated_time` moves when it is created, edited or commented on, so
+       * an old post with a new comment is listed.
+       */
       since?: Date;
-      /** Only posts created before this time. */
+      /** Only posts updated before this time (Graph's `until`). */
       until?: Date;
       /** Posts per page; default 25, at most 100. */
       limit?: number;

@@ -118,13 +118,16 @@ export async function findInquiryIdsWithoutCard(db: Executor, limit: number, aft
   return rows.map((r) => r.id);
 }
 
-export async function countInquiriesByStatus(db: Executor): Promise<Record<string, number>> {
+/** Rows by status: inquiries, and low-priority items (thanks, emoji, a tag) apart as reactions. */
+export async function countInquiriesByStatus(db: Executor): Promise<{ inquiries: Record<string, number>; reactions: Record<string, number> }> {
   const rows = await db
     .selectFrom('inquiries')
-    .select(['status', (eb) => eb.fn.countAll<number>().as('count')])
-    .groupBy('status')
+    .select(['status', 'lowPriority', (eb) => eb.fn.countAll<number>().as('count')])
+    .groupBy(['status', 'lowPriority'])
     .execute();
-  return Object.fromEntries(rows.map((r) => [r.status, Number(r.count)]));
+  const out = { inquiries: {} as Record<string, number>, reactions: {} as Record<string, number> };
+  for (const r of rows) out[r.lowPriority ? 'reactions' : 'inquiries'][r.status] = Number(r.count);
+  return out;
 }
 
 /** Every citizen message of an inquiry, oldest first. */

@@ -4,7 +4,9 @@
  * week by sector and by staff member, the month so far, and twelve weeks
  * for the chart.
  */
+import type { ExpressionBuilder } from 'kysely';
 import type { Db } from '../../db/create-db.js';
+import type { Database } from '../../db/schema.js';
 import type { Platform } from '../../domain/inquiry.js';
 import { localDateOf, monthRange, weekRange, type Period } from '../../domain/periods.js';
 import { compareFigures, computePeriodFigures } from '../period-report.js';
@@ -37,6 +39,13 @@ export interface DigestData {
   now: Date;
 }
 
+/**
+ * Leaves low-priority items (thanks, emoji, a tag) out of the open backlog:
+ * written `not low_priority`, the predicate of the partial index
+ * `inquiries_unanswered_idx`, so the index serves these queries.
+ */
+const notReaction = (eb: ExpressionBuilder<Database, 'inquiries'>) => eb.not(eb.ref('inquiries.lowPriority'));
+
 /** The ISO week a digest due at `dueAt` reports on: the last full week before it. */
 export function digestWeekFor(dueAt: Date, timezone: string): Period {
   const current = weekRange(dueAt, timezone);
@@ -65,6 +74,7 @@ export async function buildDigestData(db: Db, config: ReportConfig, week: Period
       .select((eb) => eb.fn.countAll<number>().as('n'))
       .where('firstResponseAt', 'is', null)
       .where('status', '<>', 'dismissed')
+      .where(notReaction)
       .where('postedAt', '<', now)
       .executeTakeFirstOrThrow(),
     db
@@ -72,6 +82,7 @@ export async function buildDigestData(db: Db, config: ReportConfig, week: Period
       .select(['id', 'platform', 'postedAt', 'permalink', 'text'])
       .where('firstResponseAt', 'is', null)
       .where('status', '<>', 'dismissed')
+      .where(notReaction)
       .where('postedAt', '<', now)
       .orderBy('postedAt')
       .orderBy('id')

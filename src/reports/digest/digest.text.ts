@@ -47,6 +47,7 @@ export function renderDigestHtml(data: DigestData, cat: ReportCatalog, options: 
   const line = (label: string, now: string, before: string, change: string) => `${escapeHtml(label)}: <b>${escapeHtml(now)}</b> (${escapeHtml(before)}, ${escapeHtml(change)})`;
   lines.push(
     line(cat.received, formatCount(current.received, cat), formatCount(previous.received, cat), formatChangePercent(changes.received, cat)),
+    line(cat.reactions, formatCount(current.reactions, cat), formatCount(previous.reactions, cat), formatChangePercent(changes.reactions, cat)),
     line(cat.answered, formatCount(current.answered, cat), formatCount(previous.answered, cat), formatChangePercent(changes.answered, cat)),
     line(cat.responseRate, formatRate(current.responseRate, cat), formatRate(previous.responseRate, cat), formatChangePoints(changes.responseRate, cat)),
     line(

@@ -36,6 +36,8 @@ export interface ReportCatalog {
   period: string;
   total: string;
   received: string;
+  /** Low-priority items (thanks, emoji, a tag), counted apart from received. */
+  reactions: string;
   answered: string;
   answeredNative: string;
   answeredTelegram: string;

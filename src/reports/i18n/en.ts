@@ -19,6 +19,7 @@ export const en: ReportCatalog = {
   period: 'Period',
   total: 'Total',
   received: 'Received',
+  reactions: 'Reactions (thanks, emoji, tags)',
   answered: 'Answered',
   answeredNative: 'of which on the platform directly',
   answeredTelegram: 'of which through Telegram',

@@ -20,6 +20,7 @@ export const hy: ReportCatalog = {
   period: 'Ժամանակահատված',
   total: 'Ընդամենը',
   received: 'Ստացված',
+  reactions: 'Արձագանքներ (շնորհակալություն, էմոջի, նշում)',
   answered: 'Պատասխանված',
   answeredNative: 'որից՝ անմիջապես հարթակում',
   answeredTelegram: 'որից՝ Telegram-ի միջոցով',

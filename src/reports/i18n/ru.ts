@@ -19,6 +19,7 @@ export const ru: ReportCatalog = {
   period: 'Период',
   total: 'Итого',
   received: 'Получено',
+  reactions: 'Реакции (благодарности, эмодзи, отметки)',
   answered: 'Отвечено',
   answeredNative: 'из них прямо на платформе',
   answeredTelegram: 'из них через Telegram',

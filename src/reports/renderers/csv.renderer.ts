@@ -16,6 +16,7 @@ export const CSV_COLUMNS = [
   'dimension',
   'key',
   'received',
+  'reactions',
   'answered',
   'answered_native',
   'answered_telegram',
@@ -41,6 +42,7 @@ function periodRows(p: PeriodFigures, role: string): Cell[][] {
       'all',
       '',
       p.received,
+      p.reactions,
       p.answered,
       p.answeredNative,
       p.answeredTelegram,
@@ -60,6 +62,7 @@ function periodRows(p: PeriodFigures, role: string): Cell[][] {
     dimension,
     key,
     s.received,
+    s.reactions,
     s.answered,
     s.answeredNative,
     s.answered - s.answeredNative,
@@ -76,7 +79,7 @@ function periodRows(p: PeriodFigures, role: string): Cell[][] {
   for (const s of p.byPlatform) rows.push(slice('platform', s.platform, s));
   for (const s of p.bySector) rows.push(slice('sector', s.sector ?? '', s));
   for (const s of p.byStaff) {
-    rows.push([...head, 'staff', s.name, null, s.answered, null, null, null, null, null, null, s.frtMedianMinutes, null, s.frtBusinessMedianMinutes, null, s.claimMedianMinutes]);
+    rows.push([...head, 'staff', s.name, null, null, s.answered, null, null, null, null, null, null, s.frtMedianMinutes, null, s.frtBusinessMedianMinutes, null, s.claimMedianMinutes]);
   }
   return rows;
 }
@@ -91,6 +94,7 @@ function changeRow(c: Comparison): Cell[] {
     'change_percent',
     '',
     ch.received.percent,
+    ch.reactions.percent,
     ch.answered.percent,
     ch.answeredNative.percent,
     null,

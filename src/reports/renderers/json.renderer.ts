@@ -1,6 +1,7 @@
 /**
  * The report as JSON (DESIGN.md, Interfaces): `periods` holds one object per
- * period with from, to, received, answered, answeredNative, dismissed, open,
+ * period with from, to, received, reactions (low-priority items, counted
+ * apart from received), answered, answeredNative, dismissed, open,
  * responseRate, withinSlaRate, frtMedianMinutes, frtP90Minutes,
  * frtBusinessMedianMinutes, byPlatform, bySector, byStaff and baseline (true
  * for counts entered by hand), and more; `total` the whole range when it has

@@ -25,6 +25,7 @@ function figureRows(cat: ReportCatalog): Row[] {
   const count = (v: number | null) => formatCount(v, cat);
   return [
     { label: cat.received, value: (p) => count(p.received) },
+    { label: cat.reactions, value: (p) => count(p.reactions) },
     { label: cat.answered, value: (p) => count(p.answered) },
     { label: `  ${cat.answeredTelegram}`, value: (p) => count(p.answeredTelegram) },
     { label: `  ${cat.answeredNative}`, value: (p) => count(p.answeredNative) },
@@ -109,6 +110,7 @@ export function comparisonTable(c: Comparison, cat: ReportCatalog): string[] {
   const pts = (k: keyof Comparison['changes']) => formatChangePoints(c.changes[k], cat);
   const rows: string[][] = [
     [cat.received, count(c.current.received), count(c.previous.received), pct('received')],
+    [cat.reactions, count(c.current.reactions), count(c.previous.reactions), pct('reactions')],
     [cat.answered, count(c.current.answered), count(c.previous.answered), pct('answered')],
     [`  ${cat.answeredNative}`, count(c.current.answeredNative), count(c.previous.answeredNative), pct('answeredNative')],
     [cat.dismissed, count(c.current.dismissed), count(c.previous.dismissed), pct('dismissed')],
@@ -134,7 +136,7 @@ export function renderReportText(report: RangeReport, cat: ReportCatalog): strin
   const lines: string[] = [cat.title, cat.subtitle(tz, formatDuration(report.sla.firstResponseMinutes, cat), report.sla.clock), ''];
   const periods = report.periods;
   const nothing = [...periods, ...(report.total ? [report.total] : [])].every(
-    (p) => (p.received ?? 0) + (p.answered ?? 0) + (p.dismissed ?? 0) + (p.open ?? 0) === 0 && !p.baseline,
+    (p) => (p.received ?? 0) + (p.reactions ?? 0) + (p.answered ?? 0) + (p.dismissed ?? 0) + (p.open ?? 0) === 0 && !p.baseline,
   );
   if (nothing && !report.comparison) {
     lines.push(`${formatPeriodName(periods[0] ?? report.total!, cat)}: ${cat.empty}`);

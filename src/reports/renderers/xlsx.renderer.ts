@@ -21,6 +21,7 @@ function figureRows(cat: ReportCatalog): FigureRow[] {
   const min = (label: string) => `${label} (${cat.units.minute})`;
   return [
     { label: cat.received, value: (p) => p.received },
+    { label: cat.reactions, value: (p) => p.reactions },
     { label: cat.answered, value: (p) => p.answered },
     { label: cat.answeredTelegram, value: (p) => p.answeredTelegram },
     { label: cat.answeredNative, value: (p) => p.answeredNative },
@@ -64,13 +65,24 @@ export async function renderReportXlsx(report: RangeReport, cat: ReportCatalog):
   const detail = report.total ?? report.periods[0];
   if (detail) {
     const slices = wb.addWorksheet(cat.bySector.slice(0, 31));
-    const header = [cat.bySector, cat.received, cat.answered, cat.answeredNative, cat.dismissed, cat.open, cat.responseRate, cat.withinSla, `${cat.frtMedian} (${cat.units.minute})`];
+    const header = [
+      cat.bySector,
+      cat.received,
+      cat.reactions,
+      cat.answered,
+      cat.answeredNative,
+      cat.dismissed,
+      cat.open,
+      cat.responseRate,
+      cat.withinSla,
+      `${cat.frtMedian} (${cat.units.minute})`,
+    ];
     const addSlices = (heading: string, rows: Array<{ name: string; s: BreakdownFigures }>) => {
       bold(slices.addRow([heading, ...header.slice(1)]));
       for (const { name, s } of rows) {
-        const row = slices.addRow([name, s.received, s.answered, s.answeredNative, s.dismissed, s.open, s.responseRate, s.withinSlaRate, s.frtMedianMinutes]);
-        row.getCell(7).numFmt = FORMATS.percent;
+        const row = slices.addRow([name, s.received, s.reactions, s.answered, s.answeredNative, s.dismissed, s.open, s.responseRate, s.withinSlaRate, s.frtMedianMinutes]);
         row.getCell(8).numFmt = FORMATS.percent;
+        row.getCell(9).numFmt = FORMATS.percent;
       }
       slices.addRow([]);
     };
@@ -93,6 +105,7 @@ export async function renderReportXlsx(report: RangeReport, cat: ReportCatalog):
       r,
       ([
         'received',
+        'reactions',
         'answered',
         null,
         'answeredNative',
