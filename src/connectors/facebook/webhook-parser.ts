@@ -37,7 +37,11 @@ type Json = Record<string, unknown>;
 
 const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
 
-/** An id: Facebook sends ids as strings, some legacy fields as numbers. */
+/**
+ * An id: Facebook sends ids as strings, some legacy fields (`sender_id`) as
+ * numbers. A number past 2^53 has lost digits in any JSON parser: it is
+ * taken as no id rather than as someone else's.
+ */
 function idOf(value: unknown): string | undefined {
   if (typeof value === 'string' && value.trim() !== '') return value.trim();
   if (typeof value === 'number' && Number.isSafeInteger(value) && value >= 0) return String(value);
