@@ -475,6 +475,8 @@ export function loadServiceEnv(o: {
     QUEUE_PREFIX: o.queuePrefix,
     FACEBOOK_APP_SECRET: LOAD_SECRETS.appSecret,
     FACEBOOK_VERIFY_TOKEN: LOAD_SECRETS.verifyToken,
+    // The Page the deliveries are for: a source, so its items become inquiries.
+    FACEBOOK_PAGE_ID: LOAD_PAGE_ID,
     ...(o.telegram
       ? {
           TELEGRAM_BOT_TOKEN: o.telegram.token,

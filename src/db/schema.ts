@@ -4,7 +4,7 @@
  * the snake_case columns of the migrations.
  */
 import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
-import type { AnsweredVia, InquiryKind, InquiryStatus, Platform } from '../domain/inquiry.js';
+import type { AnsweredVia, Attachment, InquiryKind, InquiryStatus, Platform } from '../domain/inquiry.js';
 import type { Locale } from '../domain/locale.js';
 import type { ReplyChannel, ReplyVisibility } from '../domain/reply.js';
 import type { StaffRole } from '../domain/staff.js';
@@ -101,6 +101,8 @@ export interface InquiryTable {
   updatedAt: TimestampDefault;
   /** Business-hours first-response time, set by a trigger from `business_calendar` (migration 1210); read-only. */
   frtBusinessMinutes: ColumnType<number | null, never, never>;
+  /** What the citizen attached to the first item, kind and link (migration 2026_12_03_1030); `[]` when nothing. */
+  attachments: ColumnType<Attachment[], string | undefined, string>;
 }
 
 export interface InquiryMessageTable {
@@ -112,6 +114,8 @@ export interface InquiryMessageTable {
   text: string;
   postedAt: Timestamp;
   createdAt: TimestampDefault;
+  /** What the citizen attached to this item (migration 2026_12_03_1030); `[]` when nothing. */
+  attachments: ColumnType<Attachment[], string | undefined, string>;
 }
 
 export interface ReplyTable {

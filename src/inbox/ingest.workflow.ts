@@ -5,13 +5,22 @@
  * transaction and marked processed in it; card jobs are enqueued after the
  * commit with ids derived from the inquiry (and the reconciler covers a crash
  * between the commit and the enqueue).
+ *
+ * Only items of an account that is a source become inquiries (DESIGN.md,
+ * Domain: source); the others, and the parts of a payload its parser could
+ * not read or does not take, are recorded with the inbound event's id in one
+ * `inbound_ignored` event (the raw payload stays stored). Page messages count
+ * as answers only when a person wrote them: automated ones (sent through an
+ * app, or sent within seconds of the citizen) are recorded as
+ * `automated_page_message` and leave the inquiry open.
  */
 import type { Transaction } from 'kysely';
 import type { Db } from '../db/create-db.js';
-import { hasNativeAnswerEvent, hasPagePostEvent, insertEvent, insertEvents, type NewEvent } from '../db/repositories/event.repository.js';
+import { hasPageMessageEvent, hasPagePostEvent, insertEvent, insertEvents, type NewEvent } from '../db/repositories/event.repository.js';
 import { returnInboundEvents, takeInboundEvents } from '../db/repositories/inbound-event.repository.js';
 import { getInquiryMessageByExternalId, insertInquiryMessages, updateInquiryMessageText } from '../db/repositories/inquiry-message.repository.js';
 import {
+  findCitizenWroteAt,
   findInquiryByItemExternalId,
   findOpenInquiryInThread,
   findStoredItemsAndLatestInquiries,
@@ -21,12 +30,15 @@ import {
   type CitizenThread,
 } from '../db/repositories/inquiry.repository.js';
 import { findInFlightReplyIdWithText, findReplyIdByExternalId } from '../db/repositories/reply.repository.js';
+import { findSourceIdsOfAccounts } from '../db/repositories/source.repository.js';
 import type { Database, InquiryRow, InquiryStatus, NewInquiry, Platform } from '../db/schema.js';
 import {
+  automationOf,
   isOpen,
   type CitizenItem,
   type CitizenItemEdited,
   type CitizenItemRemoved,
+  type IgnoredItem,
   type InboundItem,
   type PageAnswer,
   type PagePost,
@@ -56,13 +68,48 @@ export interface IngestResult {
   cardInquiryIds: number[];
   /** Inquiries that changed and whose existing card should be refreshed. */
   changedInquiryIds: number[];
+  /** Items taken in. */
   items: number;
+  /** Parts of the payload kept but not taken in (recorded in its `inbound_ignored` event); absent when it was not processed. */
+  ignored?: number;
 }
 
 /** What became of one event of a batch: its result, or the error that keeps it from ever being processed (a payload that cannot be parsed). */
 export type BatchIngestOutcome = { ok: true; result: IngestResult } | { ok: false; error: unknown };
 
-const unprocessed = (status: 'already_processed' | 'missing'): IngestResult => ({ status, cardInquiryIds: [], changedInquiryIds: [], items: 0 });
+const unprocessed = (status: 'already_processed' | 'missing'): IngestResult => ({ status, cardInquiryIds: [], changedInquiryIds: [], items: 0, ignored: 0 });
+
+/** An item taken in, with the source of its account. */
+type Accepted = Exclude<InboundItem, IgnoredItem> & { sourceId: number };
+
+/** What the `inbound_ignored` event says of one part of a payload. */
+interface IgnoredRecord {
+  reason: 'not_a_source' | IgnoredItem['reason'];
+  kind?: string;
+  account?: string;
+  externalId?: string;
+  path?: string;
+  detail?: string;
+}
+
+/** At most this many parts are listed in one `inbound_ignored` event (the raw payload has them all). */
+const MAX_IGNORED_LISTED = 100;
+
+/** The kind of an item, in the words of the `inbound_ignored` event. */
+function kindOf(item: Exclude<InboundItem, IgnoredItem>): string {
+  switch (item.type) {
+    case 'citizen_item':
+      return item.kind;
+    case 'citizen_item_edited':
+      return 'edit';
+    case 'citizen_item_removed':
+      return 'removal';
+    case 'page_answer':
+      return 'page_message';
+    case 'page_post':
+      return 'page_post';
+  }
+}
 
 /** Processes one inbound event inside one transaction. */
 export async function ingestInboundEvent(deps: IngestDeps, inboundEventId: number): Promise<IngestResult> {
@@ -85,7 +132,7 @@ export async function ingestInboundEvents(deps: IngestDeps, inboundEventIds: num
     // Locked and marked processed at once; what cannot be parsed is handed back below.
     const rows = new Map((await takeInboundEvents(trx, ids, deps.now())).map((r) => [r.id, r]));
     const outcomes = new Map<number, BatchIngestOutcome>();
-    const work: Array<{ id: number; items: InboundItem[]; out: ItemOutcome }> = [];
+    const parsed: Array<{ id: number; items: InboundItem[] }> = [];
     const unparsable: number[] = [];
     for (const id of ids) {
       const inbound = rows.get(id);
@@ -93,7 +140,7 @@ export async function ingestInboundEvents(deps: IngestDeps, inboundEventIds: num
       else if (inbound.status !== 'pending') outcomes.set(id, { ok: true, result: unprocessed('already_processed') });
       else {
         try {
-          work.push({ id, items: deps.parseInbound(inbound.platform, inbound.payload), out: { cards: new Set(), changed: new Set() } });
+          parsed.push({ id, items: deps.parseInbound(inbound.platform, inbound.payload) });
         } catch (error) {
           outcomes.set(id, { ok: false, error });
           unparsable.push(id);
@@ -102,23 +149,46 @@ export async function ingestInboundEvents(deps: IngestDeps, inboundEventIds: num
     }
     await returnInboundEvents(trx, unparsable);
 
+    // Only the accounts that are sources are taken in (one look-up for the batch).
+    const accounts = parsed.flatMap(({ items }) => items.flatMap((i) => (i.type === 'ignored_item' ? [] : [{ platform: i.platform, externalId: i.accountId }])));
+    const sources = await findSourceIdsOfAccounts(trx, accounts);
+    const work: Array<{ id: number; items: Accepted[]; ignored: IgnoredRecord[]; out: ItemOutcome }> = parsed.map(({ id, items }) => {
+      const accepted: Accepted[] = [];
+      const ignored: IgnoredRecord[] = [];
+      for (const item of items) {
+        if (item.type === 'ignored_item') {
+          const { type: _t, platform: _p, accountId, ...rest } = item;
+          ignored.push({ ...rest, ...(accountId === undefined ? {} : { account: accountId }) });
+          continue;
+        }
+        const sourceId = sources.get(`${item.platform}|${item.accountId}`);
+        if (sourceId === undefined) ignored.push({ reason: 'not_a_source', kind: kindOf(item), account: item.accountId, externalId: item.externalId });
+        else accepted.push({ ...item, sourceId });
+      }
+      return { id, items: accepted, ignored, out: { cards: new Set(), changed: new Set() } };
+    });
+
     // In order: consecutive citizen items (nearly all of them) together, anything else on its own.
     let run: CitizenEntry[] = [];
     for (const { id, items, out } of work) {
       for (const item of items) {
         if (item.type === 'citizen_item') {
-          run.push({ item, inboundEventId: id, out });
+          run.push({ item, sourceId: item.sourceId, inboundEventId: id, out });
           continue;
         }
         await applyCitizenItems(deps, trx, run);
         run = [];
-        await applyItem(deps, trx, item, out);
+        await applyItem(deps, trx, item, id, out);
       }
     }
     await applyCitizenItems(deps, trx, run);
-    for (const { id, items, out } of work) {
+    await recordIgnored(deps, trx, work);
+    for (const { id, items, ignored, out } of work) {
       for (const inquiryId of out.cards) out.changed.delete(inquiryId);
-      outcomes.set(id, { ok: true, result: { status: 'processed', cardInquiryIds: [...out.cards], changedInquiryIds: [...out.changed], items: items.length } });
+      outcomes.set(id, {
+        ok: true,
+        result: { status: 'processed', cardInquiryIds: [...out.cards], changedInquiryIds: [...out.changed], items: items.length, ignored: ignored.length },
+      });
     }
     return outcomes;
   });
@@ -129,14 +199,46 @@ interface ItemOutcome {
   changed: Set<number>;
 }
 
-async function applyItem(deps: IngestDeps, trx: Trx, item: Exclude<InboundItem, CitizenItem>, out: ItemOutcome): Promise<void> {
+/**
+ * One `inbound_ignored` event per inbound event with parts kept but not
+ * taken in, saying which and why (another Page's items, a read receipt, a
+ * field of a type Facebook does not send), and one log line for it: what
+ * cannot be read is a warning (the payload is kept for a look), the rest
+ * is information.
+ */
+async function recordIgnored(deps: IngestDeps, trx: Trx, work: ReadonlyArray<{ id: number; ignored: IgnoredRecord[] }>): Promise<void> {
+  const events: NewEvent[] = [];
+  for (const { id, ignored } of work) {
+    if (ignored.length === 0) continue;
+    const listed = ignored.slice(0, MAX_IGNORED_LISTED);
+    events.push({ type: 'inbound_ignored', payload: { inboundEventId: id, items: listed, ...(ignored.length > listed.length ? { more: ignored.length - listed.length } : {}) } });
+    const count = (reason: IgnoredRecord['reason']) => ignored.filter((i) => i.reason === reason).length;
+    const summary = { inboundEventId: id, notASource: count('not_a_source'), notUnderstood: count('not_understood'), unsupported: count('unsupported') };
+    if (summary.notUnderstood > 0) {
+      deps.logger.warn(
+        { ...summary, paths: ignored.filter((i) => i.reason === 'not_understood').slice(0, 10).map((i) => i.path) },
+        'parts of an inbound payload could not be read and were not taken in; the payload is kept in inbound_events',
+      );
+    } else if (summary.notASource > 0) {
+      deps.logger.info(
+        { ...summary, accounts: [...new Set(ignored.map((i) => i.account).filter(Boolean))].slice(0, 10) },
+        'items for an account that is not a connected source were kept and ignored (connect the Page with FACEBOOK_PAGE_ID to take them in)',
+      );
+    } else {
+      deps.logger.debug(summary, 'inbound payload parts ingest does not take were kept and ignored');
+    }
+  }
+  await insertEvents(trx, events);
+}
+
+async function applyItem(deps: IngestDeps, trx: Trx, item: Exclude<Accepted, CitizenItem>, inboundEventId: number, out: ItemOutcome): Promise<void> {
   switch (item.type) {
     case 'citizen_item_edited':
       return applyEdit(trx, item, out);
     case 'citizen_item_removed':
       return applyRemoval(deps, trx, item, out);
     case 'page_answer':
-      return applyPageAnswer(trx, item, out);
+      return applyPageAnswer(trx, item, inboundEventId, out);
     case 'page_post':
       return applyPagePost(trx, item);
   }
@@ -144,6 +246,8 @@ async function applyItem(deps: IngestDeps, trx: Trx, item: Exclude<InboundItem, 
 
 interface CitizenEntry {
   item: CitizenItem;
+  /** The source of the item's account. */
+  sourceId: number;
   inboundEventId: number;
   out: ItemOutcome;
 }
@@ -223,6 +327,7 @@ async function applyCitizenItems(deps: IngestDeps, trx: Trx, entries: CitizenEnt
         authorId: item.authorId,
         text: item.text,
         postedAt: item.postedAt,
+        attachments: item.attachments,
       })),
     );
     for (const inquiry of touched) if (inquiry.id !== undefined) await updateInquiry(trx, inquiry.id, { lastCitizenAt: inquiry.lastCitizenAt });
@@ -238,7 +343,7 @@ async function applyCitizenItems(deps: IngestDeps, trx: Trx, entries: CitizenEnt
     touched.clear();
   };
 
-  for (const { item, inboundEventId, out } of entries) {
+  for (const { item, sourceId, inboundEventId, out } of entries) {
     const seen = itemKey(item.platform, item.externalId);
     if (known.has(seen)) continue;
     known.add(seen);
@@ -265,6 +370,7 @@ async function applyCitizenItems(deps: IngestDeps, trx: Trx, entries: CitizenEnt
       postedAt: item.postedAt,
       lastCitizenAt: item.postedAt,
       insert: {
+        sourceId,
         platform: item.platform,
         kind: item.kind,
         externalId: item.externalId,
@@ -280,6 +386,7 @@ async function applyCitizenItems(deps: IngestDeps, trx: Trx, entries: CitizenEnt
         slaDueAt: deps.slaDueAt(item.postedAt),
         lowPriority,
         previousInquiryId: previous?.id ?? null,
+        attachments: JSON.stringify(item.attachments),
       },
       ...(lowPriority ? {} : { cardFor: out }),
     };
@@ -295,6 +402,7 @@ async function applyCitizenItems(deps: IngestDeps, trx: Trx, entries: CitizenEnt
         externalId: item.externalId,
         postedAt: item.postedAt.toISOString(),
         lowPriority,
+        ...(item.attachments.length > 0 ? { attachments: item.attachments.map((a) => a.kind) } : {}),
         ...(previous ? { previousInquiryId: previous.id } : {}),
         ...(suggestedSectorCode ? { suggestedSector: suggestedSectorCode } : {}),
       },
@@ -336,7 +444,7 @@ async function applyRemoval(deps: IngestDeps, trx: Trx, item: CitizenItemRemoved
   out.changed.add(inquiry.id);
 }
 
-async function applyPageAnswer(trx: Trx, item: PageAnswer, out: ItemOutcome): Promise<void> {
+async function applyPageAnswer(trx: Trx, item: PageAnswer, inboundEventId: number, out: ItemOutcome): Promise<void> {
   // Our own published replies come back through webhooks and polls too:
   // they were recorded when delivered and must not count as native.
   if ((await findReplyIdByExternalId(trx, item.externalId)) !== undefined) return;
@@ -351,7 +459,20 @@ async function applyPageAnswer(trx: Trx, item: PageAnswer, out: ItemOutcome): Pr
   if (!inquiry && item.threadId && item.recipientId) inquiry = await findOpenInquiryInThread(trx, item.platform, item.threadId, item.recipientId);
   if (!inquiry) return;
 
-  if (await hasNativeAnswerEvent(trx, inquiry.id, item.externalId)) return;
+  if (await hasPageMessageEvent(trx, inquiry.id, item.externalId)) return;
+  // Only people answer: an automated page message (sent through an app, or
+  // sooner after the citizen than a person writes) is recorded, not counted.
+  const automation = automationOf(item, item.sentByApp ? undefined : await findCitizenWroteAt(trx, inquiry.id, item.answeredAt));
+  if (automation) {
+    await insertEvent(trx, {
+      type: 'automated_page_message',
+      inquiryId: inquiry.id,
+      actorKind: 'page',
+      occurredAt: item.answeredAt,
+      payload: { externalId: item.externalId, inboundEventId, ...automation },
+    });
+    return;
+  }
   await insertEvent(trx, { type: 'native_answer', inquiryId: inquiry.id, actorKind: 'page', occurredAt: item.answeredAt, payload: { externalId: item.externalId } });
   if (!isOpen(inquiry.status) || inquiry.firstResponseAt) return;
   // A page answer older than the question (clock skew, reordered polls) is

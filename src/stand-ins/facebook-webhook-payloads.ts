@@ -6,6 +6,14 @@
 
 export const PAGE_ID = '104857600000001';
 
+/**
+ * The app id Messenger echoes carry for a message a person typed in the
+ * Page's own inbox (Meta Business Suite, the Page inbox): the Page Inbox
+ * app, which Meta's handover and conversation routing documentation names
+ * as the inbox's app. Messages sent through any other app carry that app's id.
+ */
+export const PAGE_INBOX_APP_ID = '263902037430900';
+
 export interface CommentOptions {
   commentId: string;
   postId?: string;
@@ -15,6 +23,10 @@ export interface CommentOptions {
   createdTime: Date;
   verb?: 'add' | 'edited' | 'remove';
   pageId?: string;
+  /** The picture of a comment with a photo (Facebook puts its link in `photo`). */
+  photo?: string;
+  /** The video of a comment with a video (`video`). */
+  video?: string;
 }
 
 /** A delivery of one change to the Page's feed, in Facebook's envelope. */
@@ -30,6 +42,8 @@ export function feedCommentPayload(o: CommentOptions) {
     ...(o.from === null ? {} : { from: o.from ?? { id: '7000000000000001', name: 'Անի Պետրոսյան' } }),
     post: { status_type: 'mobile_status_update', is_published: true, updated_time: o.createdTime.toISOString(), permalink_url: `https://www.facebook.com/${postId}`, id: postId },
     message: o.message,
+    ...(o.photo === undefined ? {} : { photo: o.photo }),
+    ...(o.video === undefined ? {} : { video: o.video }),
     post_id: postId,
     comment_id: o.commentId,
     created_time: seconds,
@@ -39,9 +53,29 @@ export function feedCommentPayload(o: CommentOptions) {
   });
 }
 
-export function messengerPayload(o: { mid: string; senderId: string; text: string; at: Date; echo?: boolean; pageId?: string }) {
+/** A Messenger attachment as the `messages` and `message_echoes` webhooks carry it. */
+export interface MessengerAttachment {
+  type: 'image' | 'video' | 'audio' | 'file' | 'location' | 'fallback' | 'template' | 'sticker';
+  payload: { url?: string; sticker_id?: number; [key: string]: unknown };
+}
+
+export function messengerPayload(o: {
+  mid: string;
+  senderId: string;
+  text: string;
+  at: Date;
+  /** The Page's own message (`message_echoes`). */
+  echo?: boolean;
+  /** The echo's `app_id`: the Page Inbox app by default (a person typing in the Page inbox); null: none. */
+  appId?: string | number | null;
+  /** The echo's `metadata` (what the sending app passed to the Send API). */
+  metadata?: string;
+  attachments?: MessengerAttachment[];
+  pageId?: string;
+}) {
   const pageId = o.pageId ?? PAGE_ID;
   const fromPage = o.echo === true;
+  const appId = o.appId === undefined ? Number(PAGE_INBOX_APP_ID) : o.appId;
   return {
     object: 'page',
     entry: [
@@ -53,7 +87,12 @@ export function messengerPayload(o: { mid: string; senderId: string; text: strin
             sender: { id: fromPage ? pageId : o.senderId },
             recipient: { id: fromPage ? o.senderId : pageId },
             timestamp: o.at.getTime(),
-            message: { mid: o.mid, text: o.text, ...(fromPage ? { is_echo: true, app_id: 1517 } : {}) },
+            message: {
+              ...(fromPage ? { is_echo: true, ...(appId === null ? {} : { app_id: appId }), ...(o.metadata === undefined ? {} : { metadata: o.metadata }) } : {}),
+              mid: o.mid,
+              ...(o.text === '' && o.attachments ? {} : { text: o.text }),
+              ...(o.attachments ? { attachments: o.attachments } : {}),
+            },
           },
         ],
       },

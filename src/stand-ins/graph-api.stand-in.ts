@@ -93,6 +93,31 @@ export interface FakePost {
   permalink_url: string;
 }
 
+/**
+ * What Graph shows in a comment's `attachment` (a StoryAttachment): a photo
+ * (`type: "photo"`, the picture in `media.image.src`), a video
+ * (`video_inline`, the file in `media.source`), a sticker, a shared link.
+ */
+export interface FakeCommentAttachment {
+  type: string;
+  url?: string;
+  title?: string;
+  description?: string;
+  media?: { image?: { src: string; width?: number; height?: number }; source?: string };
+  target?: { id?: string; url?: string };
+}
+
+/** A file of a Messenger message as Graph shows it in `attachments`. */
+export interface FakeMessageAttachment {
+  id?: string;
+  mime_type?: string;
+  name?: string;
+  size?: number;
+  file_url?: string;
+  image_data?: { url: string; preview_url?: string; width?: number; height?: number };
+  video_data?: { url: string; preview_url?: string; width?: number; height?: number };
+}
+
 /** A comment (or reply) as stored by the stand-in. */
 export interface FakeComment {
   id: string;
@@ -106,6 +131,7 @@ export interface FakeComment {
   permalink_url: string;
   /** Id of the Messenger message sent as the private reply, once sent. */
   private_reply_message_id: string | undefined;
+  attachment: FakeCommentAttachment | undefined;
 }
 
 /** A Messenger message as stored by the stand-in. */
@@ -119,6 +145,9 @@ export interface FakeMessage {
   /** `messaging_type` (and `tag`) the Page sent it with; undefined for the person's messages. */
   messaging_type: string | undefined;
   tag: string | undefined;
+  attachments: FakeMessageAttachment[] | undefined;
+  /** The sticker's picture, for a message that is a sticker. */
+  sticker: string | undefined;
 }
 
 /** A Graph error as tests describe it to {@link GraphApiFake.failNext}; missing parts get Graph's usual values. */
@@ -163,6 +192,7 @@ interface CommentState {
   from: FakeProfile | undefined;
   canReplyPrivately: boolean;
   privateReplyMessageId: string | undefined;
+  attachment: FakeCommentAttachment | undefined;
 }
 
 interface MessageState {
@@ -173,6 +203,8 @@ interface MessageState {
   fromPage: boolean;
   messagingType: string | undefined;
   tag: string | undefined;
+  attachments?: FakeMessageAttachment[];
+  sticker?: string;
 }
 
 interface ConversationState {
@@ -484,6 +516,8 @@ export class GraphApiFake {
     parentId?: string;
     id?: string;
     can_reply_privately?: boolean;
+    /** A photo, video, sticker or link with the comment (its `message` may then be empty). */
+    attachment?: FakeCommentAttachment;
   }): FakeComment {
     const post = this.#posts.get(comment.postId);
     if (!post) throw new Error(`no post ${comment.postId}; seed it first`);
@@ -507,6 +541,7 @@ export class GraphApiFake {
       from,
       canReplyPrivately: comment.can_reply_privately ?? (from !== undefined && from.id !== this.page.id),
       privateReplyMessageId: undefined,
+      attachment: comment.attachment,
     };
     this.#comments.set(id, state);
     if (created > post.updated) post.updated = created;
@@ -518,7 +553,17 @@ export class GraphApiFake {
    * (created when missing). `from: 'user'` is the citizen writing (opens the
    * 24-hour window), `from: 'page'` the Page answering.
    */
-  addMessage(message: { psid: string; name?: string; text: string; from?: 'user' | 'page'; created_time?: Date | string }): FakeMessage {
+  addMessage(message: {
+    psid: string;
+    name?: string;
+    text: string;
+    from?: 'user' | 'page';
+    created_time?: Date | string;
+    /** Files sent with the message (a photo: `image_data`; a video: `video_data`; anything else: `file_url`). */
+    attachments?: FakeMessageAttachment[];
+    /** A sticker: its picture's link. */
+    sticker?: string;
+  }): FakeMessage {
     const conversation = this.#conversationWith({ id: message.psid, ...(message.name === undefined ? {} : { name: message.name }) });
     const state: MessageState = {
       id: this.#messageId(),
@@ -528,6 +573,8 @@ export class GraphApiFake {
       fromPage: message.from === 'page',
       messagingType: undefined,
       tag: undefined,
+      ...(message.attachments ? { attachments: message.attachments } : {}),
+      ...(message.sticker === undefined ? {} : { sticker: message.sticker }),
     };
     conversation.messages.push(state);
     conversation.messages.sort((a, b) => a.created.getTime() - b.created.getTime());
@@ -819,7 +866,10 @@ export class GraphApiFake {
       }
       const value = this.#scalar(node, field.name);
       if (value === undefined) continue;
-      out[field.name] = field.children && value && typeof value === 'object' && !Array.isArray(value) ? pick(value as Record<string, unknown>, field.children) : value;
+      const list = value && typeof value === 'object' && Array.isArray((value as { data?: unknown }).data) ? (value as { data: Array<Record<string, unknown>> }).data : undefined;
+      // A list of objects (`attachments{…}`) is picked item by item.
+      if (field.children && list) out[field.name] = { data: list.map((item) => pick(item, field.children!)) };
+      else out[field.name] = field.children && value && typeof value === 'object' && !Array.isArray(value) ? pick(value as Record<string, unknown>, field.children) : value;
     }
     return out;
   }
@@ -859,6 +909,7 @@ export class GraphApiFake {
           is_private: false,
           object: { id: c.postId },
           private_reply_conversation: conversation ? { id: conversation.id } : undefined,
+          attachment: c.attachment,
         };
         return values[field];
       }
@@ -885,7 +936,15 @@ export class GraphApiFake {
           const m = c.messages.find((x) => x.id === node.id);
           if (!m) continue;
           const view = this.#messageView(m, c);
-          const values: Record<string, unknown> = { id: view.id, message: view.message, created_time: view.created_time, from: view.from, to: { data: [view.to] } };
+          const values: Record<string, unknown> = {
+            id: view.id,
+            message: view.message,
+            created_time: view.created_time,
+            from: view.from,
+            to: { data: [view.to] },
+            attachments: view.attachments ? { data: view.attachments } : undefined,
+            sticker: view.sticker,
+          };
           return values[field];
         }
         return undefined;
@@ -1109,6 +1168,7 @@ export class GraphApiFake {
       can_reply_privately: c.canReplyPrivately && c.privateReplyMessageId === undefined,
       permalink_url: `https://www.facebook.com/${this.page.id}/posts/${this.#localId(c.postId)}?comment_id=${this.#localId(c.id)}`,
       private_reply_message_id: c.privateReplyMessageId,
+      attachment: c.attachment,
     };
   }
 
@@ -1124,6 +1184,8 @@ export class GraphApiFake {
       to: m.fromPage ? user : page,
       messaging_type: m.messagingType,
       tag: m.tag,
+      attachments: m.attachments,
+      sticker: m.sticker,
     };
   }
 }

@@ -5,10 +5,22 @@
  * stored; unparseable ones 400 and nothing stored; too big ones 413; signed
  * oddities stored and processed into exactly the inquiries they hold, or
  * failed for good with a clear reason. The service never crashes.
+ *
+ * The payloads in the shapes real deliveries take (numbers as strings,
+ * `created_time` as seconds, milliseconds or ISO text, the legacy
+ * `sender_id`, Messenger events that are not messages, the standby channel,
+ * several Pages in one body, echoes of automated messages) are written from
+ * Meta's webhook references (Page `feed`, Messenger `messages`,
+ * `message_echoes`, `message_reactions`, `message_reads`,
+ * `message_deliveries`, `messaging_postbacks`, `messaging_optins`,
+ * `messaging_game_plays`, `standby`). Each says what became an inquiry, and
+ * what was kept but ignored and why (the `inbound_ignored` event of its
+ * delivery) or recorded as an automated page message.
  */
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.js';
 import { startService, type RunningService } from '../../src/main.js';
@@ -18,6 +30,8 @@ import { captureLogger, createTestDatabase, createTestRedis, deletePrefix, redis
 const DIR = path.resolve('tests/fixtures/bad-input/webhooks');
 const APP_SECRET = '3d9f1a7c5b2e8d4f6a0c1e3b5d7f9a2c';
 const VERIFY_TOKEN = 'bad-input-verify-5e7a';
+/** The Page the corpus is delivered for (another Page's entries use 104857600000999). */
+const PAGE_ID = '104857600000777';
 
 interface ExpectedInquiry {
   text?: string;
@@ -26,6 +40,19 @@ interface ExpectedInquiry {
   lowPriority?: boolean;
   authorName?: string | null;
   authorId?: string | null;
+  postedAt?: string;
+  status?: string;
+  answeredVia?: string | null;
+  attachments?: Array<{ kind: string; url: string | null }>;
+}
+
+/** An item of the delivery kept but not taken in (the `inbound_ignored` event), as much of it as the case names. */
+interface ExpectedIgnored {
+  reason: 'not_a_source' | 'not_understood' | 'unsupported';
+  kind?: string;
+  account?: string;
+  externalId?: string;
+  path?: string;
 }
 
 interface Case {
@@ -35,7 +62,18 @@ interface Case {
   generate?: { kind: 'oversize' | 'deep-nesting' | 'giant-text'; bytes?: number; depth?: number; chars?: number; commentId?: string };
   signature?: 'valid' | 'none' | 'wrong-secret' | 'malformed' | 'sha1' | 'other-body' | 'reserialised';
   send?: number;
-  expect: { status: number | number[]; stored?: boolean; inbound?: 'processed' | 'failed'; lastError?: string; inquiries?: ExpectedInquiry[]; crash?: false };
+  expect: {
+    status: number | number[];
+    stored?: boolean;
+    inbound?: 'processed' | 'failed';
+    lastError?: string;
+    inquiries?: ExpectedInquiry[];
+    /** What was kept and ignored, in the delivery's order; [] when nothing was. */
+    ignored?: ExpectedIgnored[];
+    /** Page messages recorded as automated (not answers), in order. */
+    automated?: Array<{ reason: string; externalId?: string; appId?: string }>;
+    crash?: false;
+  };
 }
 
 const cases = readdirSync(DIR)
@@ -116,6 +154,8 @@ beforeAll(async () => {
       HTTP_PORT: '0',
       FACEBOOK_APP_SECRET: APP_SECRET,
       FACEBOOK_VERIFY_TOKEN: VERIFY_TOKEN,
+      // The connected Page: its webhooks are taken in (no token: not polled, not answered from here).
+      FACEBOOK_PAGE_ID: PAGE_ID,
     },
   });
   service = await startService({ config, logger: captured.logger, reconcileEveryMs: 3_600_000 });
@@ -171,13 +211,33 @@ describe('bad input at POST /webhooks/facebook', () => {
       const inquiries = await tdb.db
         .selectFrom('inquiries')
         .innerJoin('events', 'events.inquiryId', 'inquiries.id')
-        .select(['inquiries.text', 'inquiries.lowPriority', 'inquiries.authorName', 'inquiries.authorId'])
+        .select([
+          'inquiries.id',
+          'inquiries.text',
+          'inquiries.lowPriority',
+          'inquiries.authorName',
+          'inquiries.authorId',
+          'inquiries.postedAt',
+          'inquiries.status',
+          'inquiries.answeredVia',
+        ])
         .where('events.type', '=', 'ingested')
         .where((eb) => eb(eb.cast(eb.ref('events.payload', '->>').key('inboundEventId' as never), 'bigint'), '=', id))
+        .orderBy('inquiries.id')
         .execute();
+      const ofThisDelivery = async (type: string) =>
+        (
+          await tdb.db
+            .selectFrom('events')
+            .select('payload')
+            .where('type', '=', type)
+            .where(sql<string>`payload->>'inboundEventId'`, '=', String(id))
+            .orderBy('id')
+            .execute()
+        ).map((e) => e.payload as Record<string, unknown>);
       if (spec.expect.inquiries) {
         expect(inquiries).toHaveLength(spec.expect.inquiries.length);
-        spec.expect.inquiries.forEach((want, i) => {
+        for (const [i, want] of spec.expect.inquiries.entries()) {
           const got = inquiries[i]!;
           if (want.text !== undefined) expect(got.text).toBe(want.text);
           if (want.textLength !== undefined) expect(got.text).toHaveLength(want.textLength);
@@ -185,7 +245,21 @@ describe('bad input at POST /webhooks/facebook', () => {
           if (want.lowPriority !== undefined) expect(got.lowPriority).toBe(want.lowPriority);
           if (want.authorName !== undefined) expect(got.authorName).toBe(want.authorName);
           if (want.authorId !== undefined) expect(got.authorId).toBe(want.authorId);
-        });
+          if (want.postedAt !== undefined) expect(got.postedAt.toISOString()).toBe(want.postedAt);
+          if (want.status !== undefined) expect(got.status).toBe(want.status);
+          if (want.answeredVia !== undefined) expect(got.answeredVia).toBe(want.answeredVia);
+          if (want.attachments !== undefined) {
+            const { rows } = await sql<{ attachments: unknown }>`select attachments from inquiries where id = ${got.id}`.execute(tdb.db);
+            expect(rows[0]!.attachments).toEqual(want.attachments);
+          }
+        }
+      }
+      if (spec.expect.ignored) {
+        const ignored = (await ofThisDelivery('inbound_ignored')).flatMap((e) => e.items as unknown[]);
+        expect(ignored).toMatchObject(spec.expect.ignored);
+      }
+      if (spec.expect.automated) {
+        expect(await ofThisDelivery('automated_page_message')).toMatchObject(spec.expect.automated);
       }
     });
   }

@@ -77,6 +77,7 @@ function testPlatformModule(api: TestPlatformStandIn): ConnectorFactory {
     return items.map((i) => ({
       type: 'citizen_item',
       platform: 'instagram',
+      accountId: ACCOUNT,
       kind: 'comment',
       externalId: i.id,
       threadId: i.thread,
@@ -84,6 +85,7 @@ function testPlatformModule(api: TestPlatformStandIn): ConnectorFactory {
       authorId: i.author,
       authorName: i.author,
       text: i.text,
+      attachments: [],
       permalink: null,
       postedAt: new Date(i.time),
     }));

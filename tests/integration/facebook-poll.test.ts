@@ -23,7 +23,8 @@ import { pollSource, type SourcePollDeps } from '../../src/inbox/poll-source.wor
 import { ensureFacebookSource } from '../../src/inbox/source-health.workflow.js';
 import { createIngestDeps } from '../../src/inbox/ingest-deps.js';
 import { TEST_PAGE_TOKEN } from '../factories/facebook-fixtures.js';
-import { messengerPayload, PAGE_ID } from '../factories/facebook-payloads.js';
+import { parseFacebookInbound } from '../../src/connectors/facebook/inbound-parser.js';
+import { feedCommentPayload, messengerPayload, PAGE_ID } from '../factories/facebook-payloads.js';
 import { formatGraphTime, startGraphApiFake, type GraphApiFake } from '../../src/stand-ins/graph-api.stand-in.js';
 import { captureLogger, createTestDatabase, createTestRedis, deletePrefix, uniqueQueuePrefix, type CapturedLogger, type TestDatabase } from '../support/test-env.js';
 
@@ -281,6 +282,89 @@ describe('polling with webhooks off', () => {
     await ingestQueued();
     expect(await tdb.db.selectFrom('inquiries').select('text').execute()).toEqual([{ text: 'Մեր բակի ճանապարհը ե՞րբ' }]);
     expect((await getSourceById(tdb.db, source.id)).lastPollError).toBeNull();
+  });
+});
+
+describe('polling: the same items as the webhooks', () => {
+  const CDN = 'https://scontent.xx.fbcdn.net/v/t39.30808-6/';
+
+  it('a comment that is only a photo is the same item by poll as by webhook: a [photo] with its attachment, not an empty low-priority text', async () => {
+    const post = fake.seedPost({ message: 'Բակերի բարեկարգում', created_time: at(-DAY) });
+    const photo = `${CDN}990001.jpg`;
+    const comment = fake.addComment({
+      postId: post.id,
+      message: '',
+      from: citizen,
+      created_time: at(-10 * MINUTE),
+      attachment: { type: 'photo', url: `https://www.facebook.com/photo.php?fbid=990001`, media: { image: { src: photo, width: 960, height: 720 } }, target: { id: '990001', url: 'https://www.facebook.com/photo.php?fbid=990001' } },
+    });
+
+    await pollSource(deps, source.id);
+    await ingestQueued();
+
+    const inquiry = await tdb.db.selectFrom('inquiries').selectAll().where('externalId', '=', comment.id).executeTakeFirstOrThrow();
+    expect(inquiry).toMatchObject({ text: '[photo]', lowPriority: false });
+    expect(inquiry.attachments).toEqual([{ kind: 'photo', url: photo }]);
+    // Not low priority: it gets a card of its own.
+    expect((await queues.notify.getJobs(['waiting', 'delayed', 'prioritized'])).map((j) => j.id)).toContain(`card-send-${inquiry.id}`);
+
+    // What the webhook makes of the same comment (Facebook puts the picture in `photo`).
+    const hook = feedCommentPayload({ postId: post.id, commentId: comment.id, message: '', createdTime: at(-10 * MINUTE), from: citizen, photo });
+    const [hooked] = parseFacebookInbound(hook);
+    expect(hooked).toMatchObject({ type: 'citizen_item', text: inquiry.text, attachments: inquiry.attachments });
+  });
+
+  it('a Messenger photo is the same item by poll as by webhook', async () => {
+    const psid = '24010000000000003';
+    const url = `${CDN}990002.jpg`;
+    const m = fake.addMessage({ psid, text: '', created_time: at(-10 * MINUTE), attachments: [{ id: '990002', mime_type: 'image/jpeg', name: 'image-990002.jpg', size: 81234, image_data: { url, preview_url: url, width: 960, height: 720 } }] });
+
+    await pollSource(deps, source.id);
+    await ingestQueued();
+
+    const inquiry = await tdb.db.selectFrom('inquiries').selectAll().where('externalId', '=', m.id).executeTakeFirstOrThrow();
+    expect(inquiry).toMatchObject({ kind: 'message', text: '[photo]', lowPriority: false });
+    expect(inquiry.attachments).toEqual([{ kind: 'photo', url }]);
+    const [hooked] = parseFacebookInbound(messengerPayload({ mid: m.id, senderId: psid, text: '', at: at(-10 * MINUTE), attachments: [{ type: 'image', payload: { url } }] }));
+    expect(hooked).toMatchObject({ type: 'citizen_item', text: inquiry.text, attachments: inquiry.attachments });
+  });
+
+  it("an Instant Reply found by the poll (the Page's message a second after the citizen's) is not an answer; the person's later message is", async () => {
+    const psid = '24010000000000004';
+    fake.addMessage({ psid, name: 'Կարինե', text: 'Բարև, ե՞րբ կլինի ջուրը', created_time: at(-30 * MINUTE) });
+    const instant = fake.addMessage({ psid, text: 'Thanks for your message. We usually reply within a day.', from: 'page', created_time: at(-30 * MINUTE + 1000) });
+
+    await pollSource(deps, source.id);
+    await ingestQueued();
+    const inquiry = await tdb.db.selectFrom('inquiries').selectAll().executeTakeFirstOrThrow();
+    expect(inquiry).toMatchObject({ status: 'new', answeredVia: null, firstResponseAt: null });
+    const recorded = await tdb.db.selectFrom('events').selectAll().where('type', '=', 'automated_page_message').execute();
+    expect(recorded.map((e) => [e.inquiryId, e.payload])).toEqual([[inquiry.id, expect.objectContaining({ externalId: instant.id, reason: 'too_fast', afterMs: 1000 })]]);
+
+    advance(at(5 * MINUTE));
+    fake.addMessage({ psid, text: 'Բարև ձեզ, ժամը 18-ից', from: 'page', created_time: at(4 * MINUTE) });
+    await pollSource(deps, source.id);
+    await ingestQueued();
+    const answered = await tdb.db.selectFrom('inquiries').selectAll().where('id', '=', inquiry.id).executeTakeFirstOrThrow();
+    expect(answered).toMatchObject({ status: 'answered', answeredVia: 'native' });
+    expect(answered.firstResponseAt!.toISOString()).toBe(at(4 * MINUTE).toISOString());
+  });
+
+  it('one item the poll cannot read is recorded; the others of the batch go on', async () => {
+    const payload = {
+      source: 'poll',
+      pageId: PAGE_ID,
+      polledAt: T0.toISOString(),
+      items: [
+        { kind: 'comment', postId: `${PAGE_ID}_1`, comment: { id: '1_1', message: 'Ե՞րբ', created_time: 'not a time', from: citizen } },
+        { kind: 'comment', postId: `${PAGE_ID}_1`, comment: { id: '1_2', message: 'Ե՞րբ կբացվի', created_time: '2026-11-28T09:00:00+0000', from: citizen } },
+      ],
+    };
+    const { id } = await insertInboundEvent(tdb.db, { platform: 'facebook', origin: 'poll', dedupKey: 'test-poll-one-bad', payload });
+    await processIngestJob(ingestDeps, { inboundEventId: id }, captured.logger);
+    expect(await tdb.db.selectFrom('inquiries').select('externalId').execute()).toEqual([{ externalId: '1_2' }]);
+    const ignored = await tdb.db.selectFrom('events').selectAll().where('type', '=', 'inbound_ignored').execute();
+    expect(ignored.map((e) => e.payload)).toEqual([{ inboundEventId: id, items: [expect.objectContaining({ reason: 'not_understood', path: 'items[0]', externalId: '1_1' })] }]);
   });
 });
 

@@ -13,16 +13,21 @@ import { createIngestWorker, processIngestJob, type IngestWorkerDeps } from '../
 import { createIngestDeps } from '../../src/inbox/ingest-deps.js';
 import { ingestInboundEvents } from '../../src/inbox/ingest.workflow.js';
 import { reconcile } from '../../src/inbox/reconcile.workflow.js';
-import { feedCommentPayload, messengerPayload, PAGE_ID } from '../factories/facebook-payloads.js';
+import { sql } from 'kysely';
+import { ensureFacebookSource } from '../../src/inbox/source-health.workflow.js';
+import { feedCommentPayload, messengerPayload, PAGE_ID, PAGE_INBOX_APP_ID } from '../factories/facebook-payloads.js';
 import { createTestDatabase, createTestRedis, deletePrefix, silentLogger, uniqueQueuePrefix, type TestDatabase } from '../support/test-env.js';
 
 const config = loadConfig({ env: {} });
 let tdb: TestDatabase;
 let redis: Redis;
+let sourceId: number;
 
 beforeAll(async () => {
   tdb = await createTestDatabase();
   redis = createTestRedis();
+  // The connected Page (FACEBOOK_PAGE_ID): its items become inquiries.
+  sourceId = (await ensureFacebookSource(tdb.db, PAGE_ID)).id;
 });
 afterAll(async () => {
   await redis.quit();
@@ -166,6 +171,98 @@ describe('ingest: a raw Facebook comment becomes one inquiry', () => {
     const again = await ingestInboundEvents(deps.ingest, [good1.id, good2.id]);
     expect([...again.values()].map((o) => o.ok && o.result.status)).toEqual(['already_processed', 'already_processed']);
     expect(await tdb.db.selectFrom('inquiries').select('id').where('externalId', 'in', ['900000000000001_551', '900000000000001_552']).execute()).toHaveLength(2);
+  });
+});
+
+describe('ingest: only items of a connected Page', () => {
+  const OTHER_PAGE = '104857600000999';
+
+  it("stores another Page's delivery but makes nothing of it, recording why; the connected Page's items belong to its source", async () => {
+    const other = await store(feedCommentPayload({ pageId: OTHER_PAGE, commentId: '900000000000001_801', message: 'Ե՞րբ կբացվի այգին', createdTime: new Date('2026-11-26T09:00:00Z'), from: { id: '70801', name: 'Անի' } }));
+    const ours = await store(feedCommentPayload({ commentId: '900000000000001_802', message: 'Ե՞րբ կբացվի այգին', createdTime: new Date('2026-11-26T09:00:00Z'), from: { id: '70802', name: 'Արա' } }));
+    const result = await processIngestJob(deps, { inboundEventId: other.id }, silentLogger());
+    await processIngestJob(deps, { inboundEventId: ours.id }, silentLogger());
+
+    expect(result).toMatchObject({ status: 'processed', cardInquiryIds: [] });
+    expect(await tdb.db.selectFrom('inquiries').select('id').where('externalId', '=', '900000000000001_801').execute()).toEqual([]);
+    const kept = await tdb.db.selectFrom('inboundEvents').selectAll().where('id', '=', other.id).executeTakeFirstOrThrow();
+    expect(kept.status).toBe('processed');
+    expect(kept.payload).toMatchObject({ entry: [{ id: OTHER_PAGE }] });
+    const ignored = await tdb.db.selectFrom('events').selectAll().where('type', '=', 'inbound_ignored').where(sql<string>`payload->>'inboundEventId'`, '=', String(other.id)).execute();
+    expect(ignored).toHaveLength(1);
+    expect(ignored[0]!.payload).toMatchObject({ items: [{ reason: 'not_a_source', account: OTHER_PAGE, kind: 'comment', externalId: '900000000000001_801' }] });
+
+    const inquiry = await tdb.db.selectFrom('inquiries').selectAll().where('externalId', '=', '900000000000001_802').executeTakeFirstOrThrow();
+    expect(inquiry.sourceId).toBe(sourceId);
+  });
+
+  it("another Page's reply does not answer our citizen, and its Messenger echo answers nobody", async () => {
+    const asked = new Date('2026-11-26T10:00:00Z');
+    const q = await store(messengerPayload({ mid: 'm_803', senderId: '5550803', text: 'Բարև, ջուր չկա', at: asked }));
+    await processIngestJob(deps, { inboundEventId: q.id }, silentLogger());
+    const echo = await store(messengerPayload({ pageId: OTHER_PAGE, mid: 'm_804', senderId: '5550803', text: 'Hi!', at: new Date(asked.getTime() + 30 * 60_000), echo: true }));
+    await processIngestJob(deps, { inboundEventId: echo.id }, silentLogger());
+    const inquiry = await tdb.db.selectFrom('inquiries').selectAll().where('externalId', '=', 'm_803').executeTakeFirstOrThrow();
+    expect(inquiry).toMatchObject({ status: 'new', answeredVia: null, firstResponseAt: null });
+  });
+});
+
+describe('ingest: only people answer', () => {
+  const at = (seconds: number) => new Date(Date.UTC(2026, 10, 26, 12, 0, seconds));
+  const automated = async (inquiryId: number) =>
+    (await tdb.db.selectFrom('events').selectAll().where('inquiryId', '=', inquiryId).where('type', '=', 'automated_page_message').orderBy('id').execute()).map((e) => e.payload);
+
+  it("Messenger: an Instant Reply a second after the citizen, and a bot's message, are recorded but are not answers; the person's answer is", async () => {
+    const log = silentLogger();
+    const psid = '5550811';
+    const q = await store(messengerPayload({ mid: 'm_811', senderId: psid, text: 'Բարև, աղբը չեն տարել', at: at(0) }));
+    await processIngestJob(deps, { inboundEventId: q.id }, log);
+    const inquiry = await tdb.db.selectFrom('inquiries').selectAll().where('externalId', '=', 'm_811').executeTakeFirstOrThrow();
+
+    // The Page's Instant Reply: sent from the Page inbox one second later.
+    const instant = await store(messengerPayload({ mid: 'm_812', senderId: psid, text: 'Thanks for messaging us. We will reply soon.', at: at(1), echo: true, appId: PAGE_INBOX_APP_ID }));
+    // A bot of another app (its app_id, and the metadata it passed to the Send API), minutes later.
+    const bot = await store(messengerPayload({ mid: 'm_813', senderId: psid, text: 'Choose a topic', at: at(300), echo: true, appId: 1517776481860111, metadata: 'menu' }));
+    const r1 = await processIngestJob(deps, { inboundEventId: instant.id }, log);
+    await processIngestJob(deps, { inboundEventId: bot.id }, log);
+    expect(r1.cardInquiryIds).toEqual([]);
+
+    const open = await tdb.db.selectFrom('inquiries').selectAll().where('id', '=', inquiry.id).executeTakeFirstOrThrow();
+    expect(open).toMatchObject({ status: 'new', answeredVia: null, firstResponseAt: null });
+    expect(await automated(inquiry.id)).toMatchObject([
+      { externalId: 'm_812', reason: 'too_fast', afterMs: 1000 },
+      { externalId: 'm_813', reason: 'sent_by_app', appId: '1517776481860111', metadata: 'menu' },
+    ]);
+    expect(await tdb.db.selectFrom('events').select('id').where('inquiryId', '=', inquiry.id).where('type', 'in', ['native_answer', 'answered']).execute()).toEqual([]);
+
+    // The same Instant Reply delivered again records nothing new.
+    const again = await store({ ...messengerPayload({ mid: 'm_812', senderId: psid, text: 'Thanks for messaging us. We will reply soon.', at: at(1), echo: true, appId: PAGE_INBOX_APP_ID }), redelivery: 1 });
+    await processIngestJob(deps, { inboundEventId: again.id }, log);
+    expect(await automated(inquiry.id)).toHaveLength(2);
+
+    // A person of the city answers from the Page inbox half an hour later: that is the answer.
+    const person = await store(messengerPayload({ mid: 'm_814', senderId: psid, text: 'Բարև ձեզ, այսօր կտանեն։', at: at(1800), echo: true }));
+    await processIngestJob(deps, { inboundEventId: person.id }, log);
+    const answered = await tdb.db.selectFrom('inquiries').selectAll().where('id', '=', inquiry.id).executeTakeFirstOrThrow();
+    expect(answered).toMatchObject({ status: 'answered', answeredVia: 'native' });
+    expect(answered.firstResponseAt!.toISOString()).toBe(at(1800).toISOString());
+  });
+
+  it("comments: the Page's reply two seconds after the comment is an automated one; a reply written later answers", async () => {
+    const log = silentLogger();
+    const postId = `${PAGE_ID}_900000000000821`;
+    const q = await store(feedCommentPayload({ postId, commentId: '900000000000821_1', message: 'Ե՞րբ կնորոգեն խաղահրապարակը', createdTime: at(0), from: { id: '70821', name: 'Սոնա' } }));
+    const auto = await store(feedCommentPayload({ postId, commentId: '900000000000821_2', parentId: '900000000000821_1', message: 'Thank you for your comment!', createdTime: at(2), from: { id: PAGE_ID, name: 'Page' } }));
+    const human = await store(feedCommentPayload({ postId, commentId: '900000000000821_3', parentId: '900000000000821_1', message: 'Ամռանը', createdTime: at(900), from: { id: PAGE_ID, name: 'Page' } }));
+    await ingestInboundEvents(deps.ingest, [q.id, auto.id]);
+    const inquiry = await tdb.db.selectFrom('inquiries').selectAll().where('externalId', '=', '900000000000821_1').executeTakeFirstOrThrow();
+    expect(inquiry.status).toBe('new');
+    expect(await automated(inquiry.id)).toMatchObject([{ externalId: '900000000000821_2', reason: 'too_fast', afterMs: 2000 }]);
+
+    await processIngestJob(deps, { inboundEventId: human.id }, log);
+    const answered = await tdb.db.selectFrom('inquiries').selectAll().where('id', '=', inquiry.id).executeTakeFirstOrThrow();
+    expect(answered).toMatchObject({ status: 'answered', answeredVia: 'native' });
+    expect(answered.firstResponseAt!.toISOString()).toBe(at(900).toISOString());
   });
 });
 

@@ -18,6 +18,7 @@ import type { CallbackAnswer, FakeBotApi, FakeBotApiOptions, SentMessage } from 
 import { FakeBotApi as BotApi } from '../../src/stand-ins/bot-api.stand-in.js';
 import type { TelegramUpdate } from '../../src/telegram/telegram-client.js';
 import type { Person } from '../factories/staff.factory.js';
+import { PAGE_ID } from '../factories/facebook-payloads.js';
 import { createTestDatabase, createTestRedis, deletePrefix, redisUrl, silentLogger, uniqueQueuePrefix, type TestDatabase } from './test-env.js';
 
 export const STAFF_CHAT_ID = -1001234567890;
@@ -113,6 +114,8 @@ export async function startBotHarness(options: BotHarnessOptions = {}): Promise<
       // Telegram's pace (20 a minute) would make every edit wait 3 s; tests that
       // are about the pace set their own.
       TELEGRAM_GROUP_MESSAGES_PER_MINUTE: '6000',
+      // The Page the ingested payloads are for (a source: its items become inquiries).
+      FACEBOOK_PAGE_ID: PAGE_ID,
       ...options.env,
     },
   });

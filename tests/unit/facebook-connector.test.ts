@@ -129,7 +129,7 @@ describe('poll payloads', () => {
       return rest;
     };
     expect(polled.slice(0, 4).map(comparable)).toEqual(hooked.map(comparable));
-    expect(polled[4]).toEqual({ type: 'page_post', platform: 'facebook', externalId: postId, postedAt: created });
+    expect(polled[4]).toEqual({ type: 'page_post', platform: 'facebook', accountId: PAGE_ID, externalId: postId, postedAt: created });
     expect(polled[1]).toMatchObject({ type: 'page_answer', inReplyToExternalId: '900000000000001_111', text: 'Կվերականգնվի' });
   });
 
@@ -149,8 +149,88 @@ describe('poll payloads', () => {
     expect(echo).toMatchObject([{ type: 'page_answer', text: 'Պատասխան', recipientId: '5550001' }]);
   });
 
-  it('that are malformed fail for good', () => {
-    expect(() => parseFacebookInbound({ source: 'poll', pageId: PAGE_ID, items: [{ kind: 'comment' }] })).toThrow(WebhookPayloadError);
+  it('that are not poll batches fail for good; an item that cannot be read is an ignored item, alone', () => {
+    expect(() => parseFacebookInbound({ source: 'poll', pageId: PAGE_ID, items: 'nothing' })).toThrow(WebhookPayloadError);
+    const items = parseFacebookInbound({
+      source: 'poll',
+      pageId: PAGE_ID,
+      items: [{ kind: 'comment' }, { kind: 'comment', postId, comment: { id: '900000000000001_114', message: 'Ջուր չկա', created_time: graphTime } }],
+    });
+    expect(items).toMatchObject([
+      { type: 'ignored_item', platform: 'facebook', reason: 'not_understood', path: 'items[0]', accountId: PAGE_ID },
+      { type: 'citizen_item', externalId: '900000000000001_114', accountId: PAGE_ID },
+    ]);
+  });
+
+  it('read the attachments of comments and messages: the same kinds and markers as the webhook', () => {
+    const citizen = { id: '7000000000000001', name: 'Անի Պետրոսյան' };
+    const image = 'https://scontent.xx.fbcdn.net/v/t39/115.jpg';
+    const video = 'https://video.xx.fbcdn.net/v/t42/116.mp4';
+    const polled = parseFacebookInbound({
+      source: 'poll',
+      pageId: PAGE_ID,
+      polledAt: T0.toISOString(),
+      items: [
+        { kind: 'comment', postId, comment: { id: '1_115', message: 'Տեսեք', created_time: graphTime, from: citizen, attachment: { type: 'photo', media: { image: { src: image } }, url: 'https://www.facebook.com/photo.php?fbid=115' } } },
+        { kind: 'comment', postId, comment: { id: '1_116', created_time: graphTime, from: citizen, attachment: { type: 'video_inline', media: { source: video, image: { src: image } } } } },
+        { kind: 'message', conversationId: 't_1', participantId: '5550001', message: { id: 'm_117', created_time: graphTime, from: { id: '5550001' }, attachments: { data: [{ mime_type: 'audio/mpeg', file_url: 'https://cdn.fbsbx.com/v/117.mp3' }] } } },
+        { kind: 'message', conversationId: 't_1', participantId: '5550001', message: { id: 'm_118', created_time: graphTime, from: { id: '5550001' }, sticker: 'https://scontent.xx.fbcdn.net/v/t39.1997-6/118.png' } },
+      ],
+    });
+    const hooked = [
+      ...parseFacebookInbound(feedCommentPayload({ commentId: '1_115', postId, message: 'Տեսեք', createdTime: created, from: citizen, photo: image })),
+      ...parseFacebookInbound(feedCommentPayload({ commentId: '1_116', postId, message: '', createdTime: created, from: citizen, video })),
+      ...parseFacebookInbound(messengerPayload({ mid: 'm_117', senderId: '5550001', text: '', at: created, attachments: [{ type: 'audio', payload: { url: 'https://cdn.fbsbx.com/v/117.mp3' } }] })),
+      ...parseFacebookInbound(
+        messengerPayload({ mid: 'm_118', senderId: '5550001', text: '', at: created, attachments: [{ type: 'image', payload: { url: 'https://scontent.xx.fbcdn.net/v/t39.1997-6/118.png', sticker_id: 369239263222822 } }] }),
+      ),
+    ];
+    const shape = (i: object) => {
+      const { text, attachments } = i as { text: string; attachments: Array<{ kind: string }> };
+      return { text, kinds: attachments.map((a) => a.kind) };
+    };
+    expect(polled.map(shape)).toEqual([
+      { text: 'Տեսեք [photo]', kinds: ['photo'] },
+      { text: '[video]', kinds: ['video'] },
+      { text: '[audio]', kinds: ['audio'] },
+      { text: '[sticker]', kinds: ['sticker'] },
+    ]);
+    expect(hooked.map(shape)).toEqual(polled.map(shape));
+    expect(polled[0]).toMatchObject({ attachments: [{ kind: 'photo', url: image }] });
+    expect(polled[1]).toMatchObject({ attachments: [{ kind: 'video', url: video }] });
+  });
+});
+
+describe('webhook payloads, item by item', () => {
+  it("name the Page each item was delivered for, take the legacy sender_id, and tell the Page's own comment from a citizen's", () => {
+    const items = parseFacebookInbound({
+      object: 'page',
+      entry: [
+        {
+          id: PAGE_ID,
+          time: '1795800000',
+          changes: [
+            { field: 'feed', value: { item: 'comment', verb: 'add', sender_id: 7000000000000009, sender_name: 'Արամ', comment_id: '1_2', post_id: `${PAGE_ID}_1`, parent_id: `${PAGE_ID}_1`, created_time: '1795800000', message: 'Ե՞րբ' } },
+            { field: 'feed', value: { item: 'comment', verb: 'add', sender_id: Number(PAGE_ID), sender_name: 'Page', comment_id: '1_3', post_id: `${PAGE_ID}_1`, parent_id: '1_2', created_time: 1795800600, message: 'Վաղը' } },
+          ],
+        },
+      ],
+    });
+    expect(items).toMatchObject([
+      { type: 'citizen_item', accountId: PAGE_ID, authorId: '7000000000000009', authorName: 'Արամ', postedAt: new Date(1795800000 * 1000) },
+      { type: 'page_answer', accountId: PAGE_ID, externalId: '1_3', inReplyToExternalId: '1_2', answeredAt: new Date(1795800600 * 1000) },
+    ]);
+  });
+
+  it('carry what the echo says about the app that sent it: none for the Page inbox, the app and its metadata otherwise', () => {
+    const at = new Date('2026-11-20T08:15:00Z');
+    const [inbox] = parseFacebookInbound(messengerPayload({ mid: 'm_1', senderId: '5550001', text: 'Բարև', at, echo: true }));
+    const [bot] = parseFacebookInbound(messengerPayload({ mid: 'm_2', senderId: '5550001', text: 'Menu', at, echo: true, appId: 1517776481860111, metadata: 'flow-7' }));
+    const [noApp] = parseFacebookInbound(messengerPayload({ mid: 'm_3', senderId: '5550001', text: 'Բարև', at, echo: true, appId: null }));
+    expect(inbox).toMatchObject({ type: 'page_answer' });
+    expect(inbox).not.toHaveProperty('sentByApp');
+    expect(bot).toMatchObject({ type: 'page_answer', sentByApp: { appId: '1517776481860111', metadata: 'flow-7' } });
+    expect(noApp).not.toHaveProperty('sentByApp');
   });
 });
 

@@ -5,7 +5,9 @@
  * - the connected Page (FACEBOOK_PAGE_ID + FACEBOOK_PAGE_ACCESS_TOKEN): the
  *   `sources` row, the Graph client (calls counted in `graphApiCalls`), the
  *   connector that polls and publishes, and, unless FACEBOOK_POLL_EVERY=off,
- *   a poll scheduler for the source;
+ *   a poll scheduler for the source; FACEBOOK_PAGE_ID alone makes the Page a
+ *   source whose webhooks are taken in (items for any other Page are stored
+ *   and ignored);
  * - the webhook endpoint (FACEBOOK_APP_SECRET + FACEBOOK_VERIFY_TOKEN):
  *   `GET|POST /webhooks/facebook`.
  */
@@ -48,8 +50,18 @@ export function createFacebookModule(tuning: FacebookModuleTuning = {}) {
     }
 
     const { pageId, pageAccessToken } = config.facebook;
-    if (!pageId || !pageAccessToken) {
-      off.push('Facebook connector is off: set FACEBOOK_PAGE_ID and FACEBOOK_PAGE_ACCESS_TOKEN to turn it on.');
+    if (!pageId) {
+      off.push(
+        appSecret && verifyToken
+          ? 'Facebook connector is off: set FACEBOOK_PAGE_ID and FACEBOOK_PAGE_ACCESS_TOKEN to turn it on (until FACEBOOK_PAGE_ID names the Page, webhook deliveries are stored and ignored).'
+          : 'Facebook connector is off: set FACEBOOK_PAGE_ID and FACEBOOK_PAGE_ACCESS_TOKEN to turn it on.',
+      );
+      return { ...facebookModuleOf(), routes, off };
+    }
+    if (!pageAccessToken) {
+      // The Page is a source: its webhooks are taken in; without the token nothing is polled or published.
+      await ensureFacebookSource(database.db, pageId);
+      off.push(`Facebook connector is off: set FACEBOOK_PAGE_ACCESS_TOKEN to poll Page ${pageId} and publish answers (its webhooks are taken in).`);
       return { ...facebookModuleOf(), routes, off };
     }
 

@@ -27,6 +27,32 @@ export interface GraphProfile {
   email?: string;
 }
 
+/**
+ * What is attached to a comment (a StoryAttachment): `type` is `photo`,
+ * `video_inline`, `sticker`, `animated_image_share`, `share`…; a picture's
+ * link is in `media.image.src`, a video's file in `media.source`.
+ */
+export interface GraphCommentAttachment {
+  type?: string;
+  url?: string;
+  title?: string;
+  description?: string;
+  media?: { image?: { src?: string; width?: number; height?: number }; source?: string };
+  target?: { id?: string; url?: string };
+}
+
+/** A file sent with a Messenger message (the `attachments` of a Message). */
+export interface GraphMessageAttachment {
+  id?: string;
+  mime_type?: string;
+  name?: string;
+  size?: number;
+  /** Files that are neither pictures nor videos (audio, documents). */
+  file_url?: string;
+  image_data?: { url?: string; preview_url?: string; width?: number; height?: number };
+  video_data?: { url?: string; preview_url?: string; width?: number; height?: number };
+}
+
 /** A comment on a Page post (or a reply to a comment). */
 export interface GraphComment {
   /** `{post-object-id}_{comment-id}`. */
@@ -41,6 +67,8 @@ export interface GraphComment {
   /** False once a private reply was sent, after 7 days, or when the author cannot be messaged. */
   can_reply_privately?: boolean;
   permalink_url?: string;
+  /** A photo, video, sticker or link posted with the comment (its `message` may then be empty). */
+  attachment?: GraphCommentAttachment;
 }
 
 /** A Page post with all its comments (replies included, oldest first). */
@@ -64,6 +92,10 @@ export interface GraphMessage {
   created_time: string;
   from?: GraphProfile;
   to?: { data: GraphProfile[] };
+  /** Files sent with the message (pictures, videos, audio, documents). */
+  attachments?: { data?: GraphMessageAttachment[] };
+  /** For a sticker: the link of its picture. */
+  sticker?: string;
 }
 
 /** A Messenger conversation between the Page and one person. */
@@ -170,9 +202,9 @@ export interface GraphClient extends GraphTransport {
 /** Fields read for each post. */
 const POST_FIELDS = ['id', 'message', 'created_time', 'updated_time', 'permalink_url', 'from'] as const;
 /** Fields read for each comment. */
-const COMMENT_FIELDS = ['id', 'message', 'created_time', 'from', 'parent{id}', 'can_reply_privately', 'permalink_url'] as const;
-/** Fields read for each Messenger message. */
-export const MESSAGE_FIELDS = ['id', 'message', 'created_time', 'from', 'to'] as const;
+const COMMENT_FIELDS = ['id', 'message', 'created_time', 'from', 'parent{id}', 'can_reply_privately', 'permalink_url', 'attachment'] as const;
+/** Fields read for each Messenger message: a photo sent by poll is the same item as by webhook. */
+export const MESSAGE_FIELDS = ['id', 'message', 'created_time', 'from', 'to', 'attachments{id,mime_type,name,size,file_url,image_data,video_data}', 'sticker'] as const;
 
 /** Parses Graph's `2026-11-28T10:00:00+0000` (offset without colon) into a Date. */
 export function parseGraphTime(text: string): Date {

@@ -9,12 +9,14 @@
  * stores nothing.
  *
  * {@link parseFacebookPollPayload} turns a batch into the same inbound items
- * the webhook parser makes from the same comments and messages, so ingest
- * treats a comment seen by both once.
+ * the webhook parser makes from the same comments and messages (the same
+ * text, the same attachments), so ingest treats a comment seen by both once
+ * and as the same kind of item. Each item is read alone: one that cannot be
+ * read becomes an ignored item (the batch stays stored), the others go on.
  */
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
-import type { InboundItem } from '../../domain/inquiry.js';
+import { itemText, type Attachment, type AttachmentKind, type InboundItem, type IgnoredItem } from '../../domain/inquiry.js';
 import { parseGraphTime, type GraphComment, type GraphMessage } from './graph-client.js';
 import { WebhookPayloadError } from './webhook-parser.js';
 
@@ -70,43 +72,99 @@ export function isFacebookPollPayload(payload: unknown): boolean {
   return Boolean(payload) && typeof payload === 'object' && (payload as { source?: unknown }).source === 'poll';
 }
 
-const profile = z.object({ id: z.string(), name: z.string().optional() }).passthrough();
+const profile = z.object({ id: z.union([z.string(), z.number()]).transform(String), name: z.string().optional() }).passthrough();
+const time = z.string().transform((text, ctx) => {
+  try {
+    return parseGraphTime(text);
+  } catch {
+    ctx.addIssue({ code: 'custom', message: 'not a Graph time' });
+    return z.NEVER;
+  }
+});
+const commentAttachment = z
+  .object({
+    type: z.string().optional(),
+    url: z.string().optional(),
+    media: z.object({ image: z.object({ src: z.string().optional() }).passthrough().optional(), source: z.string().optional() }).passthrough().optional(),
+  })
+  .passthrough();
 const comment = z
   .object({
     id: z.string(),
     message: z.string().optional(),
-    created_time: z.string(),
+    created_time: time,
     from: profile.optional(),
     parent: z.object({ id: z.string() }).passthrough().optional(),
     permalink_url: z.string().optional(),
+    attachment: commentAttachment.optional(),
+  })
+  .passthrough();
+const messageAttachment = z
+  .object({
+    mime_type: z.string().optional(),
+    file_url: z.string().optional(),
+    image_data: z.object({ url: z.string().optional() }).passthrough().optional(),
+    video_data: z.object({ url: z.string().optional() }).passthrough().optional(),
   })
   .passthrough();
 const message = z
   .object({
     id: z.string(),
     message: z.string().optional(),
-    created_time: z.string(),
+    created_time: time,
     from: profile.optional(),
+    attachments: z.object({ data: z.array(messageAttachment).optional() }).passthrough().optional(),
+    sticker: z.string().optional(),
   })
   .passthrough();
+const pollItem = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('comment'), postId: z.string(), postPermalink: z.string().optional(), comment }),
+  z.object({ kind: z.literal('message'), conversationId: z.string(), participantId: z.string(), message }),
+  z.object({ kind: z.literal('post'), post: z.object({ id: z.string(), created_time: time, from: profile.optional() }).passthrough() }),
+]);
 const pollSchema = z.object({
   source: z.literal('poll'),
   pageId: z.string(),
-  items: z.array(
-    z.discriminatedUnion('kind', [
-      z.object({ kind: z.literal('comment'), postId: z.string(), postPermalink: z.string().optional(), comment }),
-      z.object({ kind: z.literal('message'), conversationId: z.string(), participantId: z.string(), message }),
-      z.object({ kind: z.literal('post'), post: z.object({ id: z.string(), created_time: z.string(), from: profile.optional() }).passthrough() }),
-    ]),
-  ),
+  items: z.array(z.unknown()),
 });
 
-function time(text: string): Date {
-  try {
-    return parseGraphTime(text);
-  } catch (error) {
-    throw new WebhookPayloadError(`poll payload has a time Facebook would not send: ${JSON.stringify(text)}`, { cause: error });
-  }
+/** What Graph calls a comment's attachment type → our kind, the same the webhook gives (`photo` or `video`). */
+function commentKind(type: string | undefined): AttachmentKind {
+  if (type === undefined) return 'other';
+  if (type.includes('video')) return 'video';
+  if (type === 'photo' || type === 'sticker' || type.startsWith('animated_image') || type === 'cover_photo' || type === 'profile_media') return 'photo';
+  if (type === 'share' || type.endsWith('_share')) return 'link';
+  return 'other';
+}
+
+function commentAttachments(a: z.infer<typeof commentAttachment> | undefined): Attachment[] {
+  if (!a) return [];
+  const kind = commentKind(a.type);
+  const url = (kind === 'video' ? a.media?.source : a.media?.image?.src) ?? a.url ?? null;
+  return [{ kind, url }];
+}
+
+/** A message file → our kind by what Graph says it is: the same kinds the webhook's `type` gives. */
+function messageFile(a: z.infer<typeof messageAttachment>): Attachment {
+  if (a.image_data) return { kind: 'photo', url: a.image_data.url ?? null };
+  if (a.video_data) return { kind: 'video', url: a.video_data.url ?? null };
+  const mime = a.mime_type ?? '';
+  const kind: AttachmentKind = mime.startsWith('image/') ? 'photo' : mime.startsWith('video/') ? 'video' : mime.startsWith('audio/') ? 'audio' : 'file';
+  return { kind, url: a.file_url ?? null };
+}
+
+function messageAttachments(m: z.infer<typeof message>): Attachment[] {
+  const out = (m.attachments?.data ?? []).map(messageFile);
+  if (m.sticker) out.push({ kind: 'sticker', url: m.sticker });
+  return out;
+}
+
+/** The item's id, for the record of an item that cannot be read. */
+function idOfRaw(raw: unknown): string | undefined {
+  if (typeof raw !== 'object' || raw === null) return undefined;
+  const r = raw as { comment?: { id?: unknown }; message?: { id?: unknown }; post?: { id?: unknown } };
+  const id = r.comment?.id ?? r.message?.id ?? r.post?.id;
+  return typeof id === 'string' ? id : undefined;
 }
 
 /** A stored poll batch → inbound items, in the batch's order. */
@@ -117,71 +175,94 @@ export function parseFacebookPollPayload(payload: unknown): InboundItem[] {
     throw new WebhookPayloadError(`not a Facebook poll payload: ${issue?.message ?? 'invalid'} at ${issue?.path.join('.') ?? '?'}`);
   }
   const { pageId } = parsed.data;
+  const base = { platform: 'facebook' as const, accountId: pageId };
   const items: InboundItem[] = [];
-  for (const item of parsed.data.items) {
+  parsed.data.items.forEach((raw, index) => {
+    const read = pollItem.safeParse(raw);
+    if (!read.success) {
+      const issue = read.error.issues[0];
+      const externalId = idOfRaw(raw);
+      const ignored: IgnoredItem = {
+        type: 'ignored_item',
+        platform: 'facebook',
+        accountId: pageId,
+        reason: 'not_understood',
+        path: `items[${index}]`,
+        ...(externalId === undefined ? {} : { externalId }),
+        detail: `${issue?.message ?? 'invalid'} at ${issue?.path.join('.') || 'the item'}`,
+      };
+      items.push(ignored);
+      return;
+    }
+    const item = read.data;
     if (item.kind === 'post') {
-      if (item.post.from?.id === pageId) items.push({ type: 'page_post', platform: 'facebook', externalId: item.post.id, postedAt: time(item.post.created_time) });
-      continue;
+      if (item.post.from?.id === pageId) items.push({ ...base, type: 'page_post', externalId: item.post.id, postedAt: item.post.created_time });
+      return;
     }
     if (item.kind === 'comment') {
       const c = item.comment;
       const parentId = c.parent?.id ?? null;
       if (c.from?.id === pageId) {
         items.push({
+          ...base,
           type: 'page_answer',
-          platform: 'facebook',
           externalId: c.id,
           inReplyToExternalId: parentId,
           threadId: item.postId,
           recipientId: null,
-          answeredAt: time(c.created_time),
+          answeredAt: c.created_time,
           ...(c.message === undefined ? {} : { text: c.message }),
         });
       } else {
+        const attachments = commentAttachments(c.attachment);
         items.push({
+          ...base,
           type: 'citizen_item',
-          platform: 'facebook',
           kind: 'comment',
           externalId: c.id,
           threadId: item.postId,
           parentId,
           authorId: c.from?.id ?? null,
           authorName: c.from?.name ?? null,
-          text: c.message ?? '',
+          text: itemText(c.message ?? '', attachments),
+          attachments,
           permalink: c.permalink_url ?? null,
-          postedAt: time(c.created_time),
+          postedAt: c.created_time,
         });
       }
-      continue;
+      return;
     }
     const m = item.message;
     // Webhooks key a Messenger thread by the person's PSID; so does this.
     if (m.from?.id === pageId) {
+      // The Conversations API does not say which app sent a message: only its time tells an automated one (ingest).
       items.push({
+        ...base,
         type: 'page_answer',
-        platform: 'facebook',
         externalId: m.id,
         inReplyToExternalId: null,
         threadId: item.participantId,
         recipientId: item.participantId,
-        answeredAt: time(m.created_time),
+        answeredAt: m.created_time,
         ...(m.message === undefined ? {} : { text: m.message }),
       });
     } else {
+      const attachments = messageAttachments(m);
       items.push({
+        ...base,
         type: 'citizen_item',
-        platform: 'facebook',
         kind: 'message',
         externalId: m.id,
         threadId: item.participantId,
         parentId: null,
         authorId: item.participantId,
         authorName: m.from?.name ?? null,
-        text: m.message ?? '',
+        text: itemText(m.message ?? '', attachments),
+        attachments,
         permalink: null,
-        postedAt: time(m.created_time),
+        postedAt: m.created_time,
       });
     }
-  }
+  });
   return items;
 }

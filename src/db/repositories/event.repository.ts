@@ -38,13 +38,17 @@ export async function findEventsForInquiry(db: Executor, inquiryId: number): Pro
   return db.selectFrom('events').selectAll().where('inquiryId', '=', inquiryId).orderBy('id').execute();
 }
 
-/** Whether the page's answer `externalId` to this inquiry is recorded already (`native_answer`). */
-export async function hasNativeAnswerEvent(db: Executor, inquiryId: number, externalId: string): Promise<boolean> {
+/**
+ * Whether the page's message `externalId` in this inquiry is recorded
+ * already: as a person's answer (`native_answer`) or as an automated one
+ * (`automated_page_message`), whichever way it came first (webhook or poll).
+ */
+export async function hasPageMessageEvent(db: Executor, inquiryId: number, externalId: string): Promise<boolean> {
   const row = await db
     .selectFrom('events')
     .select('id')
     .where('inquiryId', '=', inquiryId)
-    .where('type', '=', 'native_answer')
+    .where('type', 'in', ['native_answer', 'automated_page_message'])
     .where(sql<string>`payload->>'externalId'`, '=', externalId)
     .executeTakeFirst();
   return row !== undefined;

@@ -1,5 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import { NotFoundError } from '../errors.js';
+import type { Attachment } from '../../domain/inquiry.js';
 import type { Database, Platform } from '../schema.js';
 import { bulkInsert, column } from './bulk-insert.js';
 
@@ -13,6 +14,8 @@ export interface NewInquiryMessage {
   authorId: string | null;
   text: string;
   postedAt: Date;
+  /** What the citizen attached to the item; none when not given. */
+  attachments?: readonly Attachment[];
 }
 
 const MESSAGE_COLUMNS = [
@@ -22,6 +25,7 @@ const MESSAGE_COLUMNS = [
   column<NewInquiryMessage, 'text'>('author_id', 'text', (m) => m.authorId ?? null),
   column<NewInquiryMessage, 'text'>('text', 'text', (m) => m.text),
   column<NewInquiryMessage, 'timestamptz'>('posted_at', 'timestamptz', (m) => m.postedAt),
+  column<NewInquiryMessage, 'jsonb'>('attachments', 'jsonb', (m) => JSON.stringify(m.attachments ?? [])),
 ];
 
 /**

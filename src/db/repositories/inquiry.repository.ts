@@ -303,6 +303,7 @@ const asDate = (value: Date | string): Date => (value instanceof Date ? value : 
 
 // Stored with one array per column (see bulk-insert.ts): ingest's hot path.
 const INQUIRY_COLUMNS = [
+  column<NewInquiry, 'bigint'>('source_id', 'bigint', (i) => i.sourceId ?? null),
   column<NewInquiry, 'text'>('platform', 'text', (i) => i.platform),
   column<NewInquiry, 'text'>('kind', 'text', (i) => i.kind),
   column<NewInquiry, 'text'>('external_id', 'text', (i) => i.externalId),
@@ -318,6 +319,8 @@ const INQUIRY_COLUMNS = [
   column<NewInquiry, 'timestamptz'>('sla_due_at', 'timestamptz', (i) => (i.slaDueAt ? asDate(i.slaDueAt) : null)),
   column<NewInquiry, 'boolean'>('low_priority', 'boolean', (i) => i.lowPriority ?? false),
   column<NewInquiry, 'bigint'>('previous_inquiry_id', 'bigint', (i) => i.previousInquiryId ?? null),
+  // JSON text (see schema.ts); the column's default, `[]`, where none is given.
+  column<NewInquiry, 'jsonb'>('attachments', 'jsonb', (i) => i.attachments ?? null, sql`'[]'::jsonb`),
 ];
 
 /**
@@ -335,4 +338,20 @@ export async function insertInquiries(db: Executor, inquiries: readonly NewInqui
     sql`returning id, platform, external_id`,
   ).execute(db);
   return rows;
+}
+
+/**
+ * When the citizen last wrote in an inquiry at or before `at` (its latest
+ * item up to then), to tell how soon after it a page message came.
+ */
+export async function findCitizenWroteAt(db: Executor, inquiryId: number, at: Date): Promise<Date | undefined> {
+  const row = await db
+    .selectFrom('inquiryMessages')
+    .select('postedAt')
+    .where('inquiryId', '=', inquiryId)
+    .where('postedAt', '<=', at)
+    .orderBy('postedAt', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+  return row?.postedAt;
 }

@@ -88,3 +88,20 @@ export async function recordPollSuccess(trx: Transaction<Database>, id: number, 
 export async function recordPollFailure(db: Executor, id: number, error: string, at: Date): Promise<void> {
   await db.updateTable('sources').set({ lastPolledAt: at, lastPollError: error, updatedAt: sql<Date>`now()` }).where('id', '=', id).execute();
 }
+
+/**
+ * The sources of these platform accounts, in one round trip: a map from
+ * `platform|externalId` to the source's id, holding only the accounts that
+ * are sources (paused ones included: they are still the city's).
+ */
+export async function findSourceIdsOfAccounts(db: Executor, accounts: ReadonlyArray<{ platform: Platform; externalId: string }>): Promise<Map<string, number>> {
+  const found = new Map<string, number>();
+  if (accounts.length === 0) return found;
+  const rows = await db
+    .selectFrom('sources')
+    .select(['id', 'platform', 'externalId'])
+    .where('externalId', 'in', [...new Set(accounts.map((a) => a.externalId))])
+    .execute();
+  for (const r of rows) found.set(`${r.platform}|${r.externalId}`, r.id);
+  return found;
+}

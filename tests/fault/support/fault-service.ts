@@ -26,7 +26,9 @@ export function faultServiceEnv(o: { databaseUrl: string; redisUrl: string; pref
     FACEBOOK_APP_SECRET: SECRETS.appSecret,
     FACEBOOK_VERIFY_TOKEN: SECRETS.verifyToken,
     FACEBOOK_POLL_EVERY: 'off',
-    ...(o.graph ? { FACEBOOK_PAGE_ID: PAGE_ID, FACEBOOK_PAGE_ACCESS_TOKEN: SECRETS.pageToken, GRAPH_API_URL: o.graph.url } : {}),
+    // The Page the deliveries are for: a source, so its items become inquiries (with the Graph stand-in, also answered).
+    FACEBOOK_PAGE_ID: PAGE_ID,
+    ...(o.graph ? { FACEBOOK_PAGE_ACCESS_TOKEN: SECRETS.pageToken, GRAPH_API_URL: o.graph.url } : {}),
     ...(o.bot
       ? {
           TELEGRAM_BOT_TOKEN: o.bot.token,
