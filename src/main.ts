@@ -37,7 +37,10 @@ export type { PartFactory, ServiceContext, ServicePart } from './service-part.js
 
 /** Tuning of the delivery and polling workflows that tests (and only tests) change; times in milliseconds. */
 export interface WorkflowTuning {
-  delivery?: Pick<DeliverReplyWorkerDeps, 'retryDelayMs' | 'parkDelayMs' | 'slowDownMs' | 'maxAttempts' | 'maxRateLimitMs' | 'highUsagePercent'>;
+  delivery?: Pick<
+    DeliverReplyWorkerDeps,
+    'retryDelayMs' | 'parkDelayMs' | 'slowDownMs' | 'maxAttempts' | 'maxRateLimitMs' | 'highUsagePercent' | 'leaseMs' | 'publishingBlockMs' | 'concurrency'
+  >;
   pollSlowDownMs?: number;
 }
 

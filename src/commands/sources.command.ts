@@ -1,6 +1,7 @@
 /**
  * `ardzagank sources`: the connected accounts (Facebook Pages…), their
- * state, and resuming one that was paused because its token died.
+ * state, and resuming one that was paused because its token died, or whose
+ * publishing the platform blocked for a while (Graph 368).
  */
 import { checkRedis, createRedisConnection } from '../queue/redis.js';
 import { loadConfig, type Config } from '../config.js';
@@ -13,7 +14,7 @@ import type { SourceRow } from '../db/schema.js';
 import { createLogger, type Logger } from '../observability/logger.js';
 import { jobId } from '../queue/jobs.js';
 import { closeQueues, createProducers, createQueues } from '../queue/producers.js';
-import { resumePausedSource } from '../inbox/source-health.workflow.js';
+import { resumePausedPublishing, resumePausedSource } from '../inbox/source-health.workflow.js';
 import { UsageError, type Command, type CommandIo } from './command.js';
 
 const USAGE = `ardzagank sources [list]
@@ -22,8 +23,9 @@ ardzagank sources pause <id> [reason…]
 
   list            every connected source: id, platform, account id, name, state, last poll
   resume <id>     resume a source that was paused (for example because Facebook refused its
-                  token: set the new FACEBOOK_PAGE_ACCESS_TOKEN and restart first); replies that
-                  waited are sent and the source is polled right away
+                  token: set the new FACEBOOK_PAGE_ACCESS_TOKEN and restart first), or whose
+                  publishing Facebook blocked for a while (error 368) once the block is lifted;
+                  replies that waited are sent and the source is polled right away
   pause <id>      stop reading from and publishing to a source until it is resumed`;
 
 export interface SourcesCommandOptions {
@@ -34,8 +36,12 @@ export interface SourcesCommandOptions {
 
 function stateOf(source: SourceRow, now: Date): string {
   if (!source.enabled) return `PAUSED since ${source.pausedAt?.toISOString() ?? '?'}: ${source.pausedReason ?? 'no reason recorded'}`;
-  if (source.throttledUntil && source.throttledUntil > now) return `active, slowed down until ${source.throttledUntil.toISOString()}`;
-  return 'active';
+  const parts = ['active'];
+  if (source.publishingPausedUntil && source.publishingPausedUntil > now) {
+    parts.push(`publishing paused until ${source.publishingPausedUntil.toISOString()}: ${source.publishingPausedReason ?? 'no reason recorded'}`);
+  }
+  if (source.throttledUntil && source.throttledUntil > now) parts.push(`slowed down until ${source.throttledUntil.toISOString()}`);
+  return parts.join(', ');
 }
 
 /** Runs `ardzagank sources …` against `options.config` (tests pass their own). */
@@ -80,12 +86,13 @@ export async function runSourcesCommand(args: string[], io: CommandIo, options: 
     }
 
     const resumed = await resumePausedSource(db, source.id, 'cli', now());
-    if (!resumed) {
+    const publishing = await resumePausedPublishing(db, source.id, 'cli', now());
+    if (!resumed && !publishing) {
       io.out(`Source ${source.id} (${source.name}) is not paused; nothing to do.`);
       return 0;
     }
     const waiting = await findPendingReplyIdsOfSource(db, source);
-    io.out(`Source ${source.id} (${source.name}) is resumed.`);
+    io.out(resumed ? `Source ${source.id} (${source.name}) is resumed.` : `Publishing on source ${source.id} (${source.name}) is resumed.`);
     try {
       await checkRedis(config.redisUrl);
     } catch {
@@ -120,7 +127,7 @@ export async function runSourcesCommand(args: string[], io: CommandIo, options: 
 
 export const sourcesCommand: Command = {
   name: 'sources',
-  summary: 'list connected pages and their state; resume one paused by a dead token',
+  summary: 'list connected pages and their state; resume one paused by a dead token or blocked from publishing',
   usage: USAGE,
   run: (args: string[], io: CommandIo) => runSourcesCommand(args, io, { config: loadConfig() }),
 };

@@ -75,6 +75,12 @@ export type ErrorVerdict =
   | { action: 'slow_down'; retryAfterMs: number | undefined; summary: string }
   /** The credentials are dead (Graph 190): pause the source and tell the admins; nothing was done. */
   | { action: 'pause_source'; summary: string }
+  /**
+   * The platform blocked the account from publishing for a while (Graph 368):
+   * nothing was done; hold every reply of the source for `pauseMs` (undefined:
+   * the platform did not say; the workflow's default), tell the admins. Reading goes on.
+   */
+  | { action: 'pause_publishing'; pauseMs: number | undefined; summary: string }
   /** May work later. `outcomeUnknown`: the call may have taken effect (a timeout). */
   | { action: 'retry'; outcomeUnknown: boolean; summary: string }
   /** The platform says it was already done (a second private reply): look for it before failing. */
@@ -96,6 +102,11 @@ export interface PullResult {
 /** One connected account's platform I/O. */
 export interface Connector {
   readonly platform: Platform;
+  /**
+   * The longest one platform call can take (the client's deadline), in ms:
+   * an attempt that owns a reply holds it longer than this. Undefined: 20 s.
+   */
+  readonly callTimeoutMs?: number;
   /** What is new since `cursor` (a source's stored cursor, `{}` at first). */
   pull(cursor: Record<string, unknown>, now: Date): Promise<PullResult>;
   /** How a reply to `target` goes out, or why it cannot (decided without calling the platform). */
@@ -108,8 +119,14 @@ export interface Connector {
   maxTextLength(channel: ReplyChannel): number;
   /** Publishes; throws the platform's error (see {@link Connector.classifyError}). */
   publishReply(plan: ReplyPlan, text: string): Promise<PublishedReply>;
-  /** The reply with this text the page published at or after `since`, if any (after an attempt of unknown outcome). */
-  findPublishedReply(plan: ReplyPlan, text: string, since: Date): Promise<PublishedReply | undefined>;
+  /**
+   * The reply with this text the page published at or after `since` where
+   * `plan` puts it (the citizen's comment thread, or their conversation), if
+   * any, leaving out the platform ids in `exclude` (items already recorded as
+   * other replies: an identical template answer to someone else). Called after
+   * an attempt of unknown outcome, before posting again.
+   */
+  findPublishedReply(plan: ReplyPlan, text: string, since: Date, exclude: ReadonlySet<string>): Promise<PublishedReply | undefined>;
   /** What an error thrown by this connector means. `plan` gives context for permission errors. */
   classifyError(error: unknown, plan?: ReplyPlan): ErrorVerdict;
   /**

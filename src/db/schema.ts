@@ -35,6 +35,14 @@ export interface SourceTable {
   pausedAt: Timestamp | null;
   /** The platform asked us to slow down: polls wait until then (migration 1010). */
   throttledUntil: Timestamp | null;
+  /**
+   * The platform blocked the account from posting (Graph 368): replies wait
+   * until then, polling goes on; `ardzagank sources resume` ends it earlier
+   * (migration 2026_12_03_1010).
+   */
+  publishingPausedUntil: Timestamp | null;
+  /** Why publishing is paused (scrubbed), while `publishingPausedUntil` is set. */
+  publishingPausedReason: string | null;
   lastPolledAt: Timestamp | null;
   /** Scrubbed error of the latest failed poll; null after a good one. */
   lastPollError: string | null;
@@ -133,11 +141,18 @@ export interface ReplyTable {
   updatedAt: TimestampDefault;
   /**
    * Set before the reply is sent to the platform, cleared on a clear verdict:
-   * while set, whether it was published is unknown (migration 1010).
+   * while set, whether it was published is unknown (migration 1010). A reply
+   * that failed with its outcome unknown keeps it, so a retry looks first.
    */
   inFlightAt: Timestamp | null;
   /** How it was published: `comment_reply`, `private_reply`, `messenger`. */
   channel: ReplyChannel | null;
+  /**
+   * The delivery attempt that owns this pending reply (a random token) and
+   * until when; both null when nobody does (migration 2026_12_03_1010).
+   */
+  leaseToken: string | null;
+  leaseExpiresAt: Timestamp | null;
 }
 
 export interface EventTable {

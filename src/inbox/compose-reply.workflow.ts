@@ -329,8 +329,10 @@ export type RetryOutcome = { ok: true; reply: ReplyRow; inquiry: InquiryRow; alr
 /**
  * Publishes the text of a failed reply again, as a new pending reply (the
  * failed one stays as the record of what happened), queued for
- * `reply.deliver`. Pressing the button again while that one is pending or
- * sent changes nothing (the card is refreshed either way).
+ * `reply.deliver`. When the failed one's outcome stayed unknown (it may have
+ * been published), the new one inherits `in_flight_at`, so delivery looks on
+ * the platform before posting. Pressing the button again while that one is
+ * pending or sent changes nothing (the card is refreshed either way).
  */
 export async function retryReply(deps: ComposeDeps, input: { replyId: number; staff: StaffRow; now: Date }): Promise<RetryOutcome> {
   const { staff, now } = input;
@@ -344,7 +346,16 @@ export async function retryReply(deps: ComposeDeps, input: { replyId: number; st
     if (newer) return { ok: true, reply: newer, inquiry, already: true };
     if (failed.status !== 'failed') return { ok: false, reason: 'stale', draft: undefined };
     if (!isOpen(inquiry.status)) return { ok: false, reason: 'closed' };
-    const reply = await insertReply(trx, { inquiryId: failed.inquiryId, staffId: failed.staffId, visibility: failed.visibility, text: failed.text, createdAt: now, updatedAt: now });
+    const reply = await insertReply(trx, {
+      inquiryId: failed.inquiryId,
+      staffId: failed.staffId,
+      visibility: failed.visibility,
+      text: failed.text,
+      createdAt: now,
+      updatedAt: now,
+      // An earlier attempt may have published it: the new reply looks first, from the same moment.
+      inFlightAt: failed.inFlightAt,
+    });
     await insertEvent(trx, {
       type: 'reply_retried',
       inquiryId: failed.inquiryId,

@@ -1,15 +1,25 @@
 /**
  * The life of a connected source: created from configuration at start,
  * paused when its credentials die (with an audit event and an alert to the
- * admins in Telegram), slowed down when the platform throttles us, resumed
- * by an admin (`ardzagank sources resume <id>`).
+ * admins in Telegram), slowed down when the platform throttles us, its
+ * publishing paused for a while when the platform blocks it from posting
+ * (Graph 368; polling goes on), resumed by an admin (`ardzagank sources
+ * resume <id>`) or, for publishing, by the time passing.
  *
  * Pausing and throttling are platform-neutral; only
  * {@link ensureFacebookSource} is about Facebook.
  */
 import type { Db } from '../db/create-db.js';
 import { insertEvent } from '../db/repositories/event.repository.js';
-import { pauseSource, resumeSource, throttleSource, upsertSource } from '../db/repositories/source.repository.js';
+import {
+  lockSource,
+  pauseSource,
+  pauseSourcePublishing,
+  resumeSource,
+  resumeSourcePublishing,
+  throttleSource,
+  upsertSource,
+} from '../db/repositories/source.repository.js';
 import type { SourceRow } from '../db/schema.js';
 import type { Logger } from '../observability/logger.js';
 import { scrubSecrets } from '../observability/redact.js';
@@ -75,6 +85,56 @@ export async function resumePausedSource(db: Db, sourceId: number, by: string, a
     const row = await resumeSource(trx, sourceId);
     if (!row) return undefined;
     await insertEvent(trx, { type: 'source_resumed', actorKind: 'system', occurredAt: at, payload: { sourceId, by } });
+    return row;
+  });
+}
+
+/**
+ * The platform blocked the source from publishing for a while (Graph 368:
+ * "temporarily blocked for policies violations"; Facebook says to wait and
+ * retry): no reply of the source is posted before `until`, reading goes on.
+ * Records `source_publishing_paused` and tells the admins when this call
+ * started the pause; a second refusal meanwhile only keeps the later time.
+ * Returns when publishing resumes by itself.
+ */
+export async function pauseSourcePublishingUntil(deps: SourceHealthDeps, source: SourceRow, detail: string, until: Date, at: Date): Promise<{ until: Date; started: boolean }> {
+  const cleanDetail = scrubSecrets(detail, deps.secrets).slice(0, 1_000);
+  const platform = source.platform === 'facebook' ? 'Facebook' : source.platform;
+  const reason = `${platform} temporarily blocked the account from publishing (Graph #368). ${cleanDetail}`.slice(0, 1_500);
+  const result = await deps.db.transaction().execute(async (trx) => {
+    const current = await lockSource(trx, source.id);
+    const running = current?.publishingPausedUntil && current.publishingPausedUntil > at ? current.publishingPausedUntil : undefined;
+    const row = await pauseSourcePublishing(trx, source.id, until, reason);
+    const resumesAt = row.publishingPausedUntil ?? until;
+    if (running) return { until: resumesAt, started: false };
+    await insertEvent(trx, {
+      type: 'source_publishing_paused',
+      actorKind: 'system',
+      occurredAt: at,
+      payload: { sourceId: source.id, platform: source.platform, externalId: source.externalId, until: resumesAt.toISOString(), detail: cleanDetail },
+    });
+    return { until: resumesAt, started: true };
+  });
+  if (!result.started) return result;
+  const message =
+    `${source.name} (source ${source.id}): ${platform} has temporarily blocked the account from publishing (error 368, a policy enforcement, ` +
+    `often for posting too much too fast). Replies are not published until ${result.until.toISOString()}; they wait and go out then. ` +
+    `Comments and messages are still read. If ${platform} lifts the block earlier (see the Page's notifications), run "ardzagank sources resume ${source.id}" to send them now.`;
+  deps.logger.error({ sourceId: source.id, until: result.until.toISOString(), detail: cleanDetail }, message);
+  await deps.producers.adminAlert({ kind: 'source_publishing_paused', sourceId: source.id, message }, `source-publishing-paused-${source.id}-${at.getTime()}`);
+  return result;
+}
+
+/**
+ * Ends a publishing pause before its time (an admin's decision) and records
+ * `source_publishing_resumed`. Returns the row, or undefined when publishing
+ * was not paused at `at`.
+ */
+export async function resumePausedPublishing(db: Db, sourceId: number, by: string, at: Date): Promise<SourceRow | undefined> {
+  return db.transaction().execute(async (trx) => {
+    const row = await resumeSourcePublishing(trx, sourceId, at);
+    if (!row) return undefined;
+    await insertEvent(trx, { type: 'source_publishing_resumed', actorKind: 'system', occurredAt: at, payload: { sourceId, by } });
     return row;
   });
 }

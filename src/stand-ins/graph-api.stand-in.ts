@@ -10,7 +10,7 @@
  * comment within 7 days), pages with cursors and absolute `paging.next` URLs,
  * answers with Graph's error envelope and headers (`x-fb-trace-id`,
  * `x-fb-rev`, `x-app-usage`, `x-business-use-case-usage`), records every
- * request, and can be told to fail or hang.
+ * request, and can be told to fail, hang, or take its time.
  *
  * A post's `updated_time` is "the time the post was last updated, which
  * occurs when the post was created, edited, or a user comments on a post"
@@ -217,7 +217,8 @@ interface ConversationState {
 
 type Rule =
   | { kind: 'fail'; remaining: number; match: ((r: RecordedRequest) => boolean) | undefined; status: number; body: string; contentType: string; headers: Record<string, string> }
-  | { kind: 'timeout'; remaining: number; match: ((r: RecordedRequest) => boolean) | undefined; destroyAfterMs: number | undefined };
+  | { kind: 'timeout'; remaining: number; match: ((r: RecordedRequest) => boolean) | undefined; destroyAfterMs: number | undefined }
+  | { kind: 'delay'; remaining: number; match: ((r: RecordedRequest) => boolean) | undefined; delayMs: number };
 
 interface FieldNode {
   name: string;
@@ -288,6 +289,7 @@ const DEFAULT_ERRORS: Record<number, { message: string; type?: string; is_transi
   104: { message: 'An access token is required to request this resource.' },
   190: { message: 'Invalid OAuth access token - Cannot parse access token' },
   200: { message: '(#200) Permissions error' },
+  368: { message: '(#368) The action attempted has been deemed abusive or is otherwise disallowed' },
   613: { message: '(#613) Calls to this api have exceeded the rate limit.', is_transient: true },
   80001: {
     message:
@@ -435,6 +437,8 @@ export class GraphApiFake {
   readonly #clock: () => Date;
   #frozenNow: Date | undefined;
   #rules: Rule[] = [];
+  /** Requests held by {@link GraphApiFake.delayNext} that have not been carried out yet. */
+  readonly #delayed = new Set<NodeJS.Timeout>();
   #usagePercent = 0;
   #regainAccessMinutes = 0;
   #tokenExpiredAt: Date | undefined;
@@ -665,6 +669,18 @@ export class GraphApiFake {
   }
 
   /**
+   * The next matching request(s) are carried out only after `delayMs` (Facebook
+   * slow to process them) and answered then. A client whose deadline is
+   * shorter has given up by that time, yet the call takes effect: a POST
+   * publishes its comment or message `delayMs` after it arrived, whether or not
+   * anyone still waits for the answer (`abandoned` on its record says whether).
+   */
+  delayNext(options: RuleOptions & { delayMs: number }): void {
+    if (!(options.delayMs >= 0)) throw new RangeError('delayNext needs a delayMs of 0 or more');
+    this.#rules.push({ kind: 'delay', remaining: options.count ?? 1, match: options.match, delayMs: options.delayMs });
+  }
+
+  /**
    * Usage reported in `x-app-usage` and `x-business-use-case-usage`, as a
    * percentage of the quota (0-100+), and the minutes Facebook says it takes
    * to regain access.
@@ -679,8 +695,14 @@ export class GraphApiFake {
     this.#tokenExpiredAt = this.now();
   }
 
-  /** Forgets requests, rules, usage, the token's expiry and all posts, comments and conversations. */
+  /**
+   * Forgets requests, rules, usage, the token's expiry and all posts, comments
+   * and conversations; requests still held by {@link delayNext} are dropped
+   * (never carried out, never answered).
+   */
   reset(): void {
+    for (const timer of this.#delayed) clearTimeout(timer);
+    this.#delayed.clear();
     this.requests.length = 0;
     this.#rules = [];
     this.#usagePercent = 0;
@@ -696,6 +718,8 @@ export class GraphApiFake {
 
   /** Stops listening and destroys every open connection (including hung ones). */
   async close(): Promise<void> {
+    for (const timer of this.#delayed) clearTimeout(timer);
+    this.#delayed.clear();
     for (const socket of this.#sockets) socket.destroy();
     await new Promise<void>((resolve, reject) => this.#server.close((error) => (error ? reject(error) : resolve())));
   }
@@ -739,6 +763,15 @@ export class GraphApiFake {
       res.writeHead(rule.status, { ...this.#headers(fbtraceId, pageToken), 'content-type': rule.contentType, ...rule.headers });
       res.end(rule.body.replaceAll('__FBTRACE__', fbtraceId));
       return;
+    }
+    if (rule?.kind === 'delay') {
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(() => {
+          this.#delayed.delete(timer);
+          resolve();
+        }, rule.delayMs);
+        this.#delayed.add(timer);
+      });
     }
 
     try {

@@ -45,7 +45,8 @@ describe('Graph API with 30 % of calls failing', () => {
       logger: silentLogger(),
       reconcileEveryMs: 2_000,
       connectors: [(ctx) => tunedFacebook({ ...ctx, config: { ...ctx.config, facebook: { ...ctx.config.facebook, pageId: PAGE_ID, pageAccessToken: SECRETS.pageToken } } })],
-      tuning: { delivery: { retryDelayMs: () => 30, slowDownMs: 150, maxRateLimitMs: 500, parkDelayMs: 500 } },
+      // An attempt whose outcome is unknown holds its reply for the lease: longer than the 300 ms deadline, yet short.
+      tuning: { delivery: { retryDelayMs: () => 30, slowDownMs: 150, maxRateLimitMs: 500, parkDelayMs: 500, leaseMs: 1_000 } },
     });
 
     const comments = citizenComments(REPLIES, 'g3', graph);

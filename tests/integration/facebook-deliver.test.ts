@@ -9,7 +9,7 @@
  */
 import type { Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { runSourcesCommand } from '../../src/commands/sources.command.js';
 import { loadConfig } from '../../src/config.js';
 import type { Connector } from '../../src/connectors/connector.js';
@@ -26,6 +26,8 @@ import { jobId } from '../../src/queue/jobs.js';
 import { closeQueues, createProducers, createQueues, type Producers, type Queues } from '../../src/queue/producers.js';
 import { createDeliverReplyWorker, type DeliverReplyWorkerDeps } from '../../src/queue/workers/deliver-reply.worker.js';
 import { processIngestJob, type IngestWorkerDeps } from '../../src/queue/workers/ingest.worker.js';
+import { retryReply } from '../../src/inbox/compose-reply.workflow.js';
+import { deliverReply, type ReplyDeliveryDeps } from '../../src/inbox/deliver-reply.workflow.js';
 import { ensureFacebookSource } from '../../src/inbox/source-health.workflow.js';
 import { createIngestDeps } from '../../src/inbox/ingest-deps.js';
 import { insertPendingReply, insertStaff, TEST_APP_SECRET, TEST_PAGE_TOKEN } from '../factories/facebook-fixtures.js';
@@ -49,6 +51,8 @@ const DAY = 24 * HOUR;
 const PAGE = { id: PAGE_ID, name: 'Վանաձորի համայնքապետարան' };
 const citizen = { id: '7200000000000001', name: 'Գայանե Մկրտչյան' };
 const config = loadConfig({ env: {} });
+/** How long an attempt owns a reply in these tests: longer than the Graph client's 400 ms deadline. */
+const LEASE = 2_000;
 
 let fake: GraphApiFake;
 let redis: Redis;
@@ -137,6 +141,7 @@ function startWorker(overrides: Partial<DeliverReplyWorkerDeps> = {}): Worker {
     retryDelayMs: () => 50,
     parkDelayMs: 60_000,
     slowDownMs: 400,
+    leaseMs: LEASE,
     ...overrides,
   });
   workers.push(worker);
@@ -186,13 +191,19 @@ describe('public replies to comments, exactly once', () => {
   it('after two 500s and a timeout that did post, the reply is on Facebook once and the inquiry is answered via Telegram', async () => {
     const { post, comment, inquiry } = await commentInquiry();
     const text = 'Բարև ձեզ, դիմումը փոխանցվել է լուսավորության ծառայությանը, կվերանորոգեն մինչև ուրբաթ։';
-    fake.failNext(500, undefined, { count: 2, match: isPostComments });
+    // An attempt whose outcome is unknown keeps the reply until its lease runs out: each one below lets that time pass.
+    const thenLeaseRunsOut = (r: RecordedRequest) => {
+      if (!isPostComments(r)) return false;
+      clock = new Date(clock.getTime() + LEASE);
+      return true;
+    };
+    fake.failNext(500, undefined, { count: 2, match: thenLeaseRunsOut });
     // The third POST takes effect on Facebook, but the answer never reaches us.
     fake.timeoutNext({
       match: (r) => {
         if (!isPostComments(r)) return false;
         fake.addComment({ postId: post.id, parentId: comment.id, message: String(r.body.message), from: PAGE, created_time: fake.now() });
-        return true;
+        return thenLeaseRunsOut(r);
       },
     });
     const replyId = await insertPendingReply(tdb.db, { inquiryId: inquiry.id, staffId, text });
@@ -204,11 +215,12 @@ describe('public replies to comments, exactly once', () => {
     expect(onFacebook.map((c) => c.message)).toEqual([text]);
     expect(fake.callCount(isPostComments)).toBe(3);
     expect(sent).toMatchObject({ status: 'sent', externalId: onFacebook[0]!.id, channel: 'comment_reply', failureReason: null, inFlightAt: null, attempts: 3 });
-    expect(sent.sentAt!.toISOString()).toBe(T0.toISOString());
+    // Found by the fourth attempt, after the third one's lease ran out.
+    expect(sent.sentAt!.toISOString()).toBe(at(3 * LEASE).toISOString());
 
     const answered = await tdb.db.selectFrom('inquiries').selectAll().where('id', '=', inquiry.id).executeTakeFirstOrThrow();
     expect(answered).toMatchObject({ status: 'answered', answeredVia: 'telegram', answeredBy: staffId });
-    expect(answered.firstResponseAt!.toISOString()).toBe(T0.toISOString());
+    expect(answered.firstResponseAt!.toISOString()).toBe(at(3 * LEASE).toISOString());
     const events = await tdb.db.selectFrom('events').selectAll().where('inquiryId', '=', inquiry.id).where('type', 'in', ['reply_sent', 'answered']).orderBy('id').execute();
     expect(events.map((e) => [e.type, e.actorKind, e.actorStaffId])).toEqual([
       ['reply_sent', 'staff', staffId],
@@ -429,5 +441,259 @@ describe('permanent refusals', () => {
     expect(stored).toContain('Malformed access token');
     expect(stored).not.toContain(TEST_PAGE_TOKEN);
     expect(stored).not.toContain(TEST_PAGE_TOKEN.slice(0, 24));
+  });
+});
+
+
+/** One attempt's dependencies, as the worker passes them (tests call the workflow directly to order attempts). */
+function attemptDeps(overrides: Partial<ReplyDeliveryDeps> = {}): ReplyDeliveryDeps {
+  return {
+    db: tdb.db,
+    producers,
+    logger: captured.logger,
+    now: () => clock,
+    registry: createConnectorRegistry([facebookModuleOf({ sourceId: source.id, connector })]),
+    secrets: [TEST_PAGE_TOKEN, TEST_APP_SECRET],
+    leaseMs: LEASE,
+    ...overrides,
+  };
+}
+
+/** The test's clock (and the stand-in's) moves on by `ms`. */
+function advance(ms: number): void {
+  clock = new Date(clock.getTime() + ms);
+  fake.setNow(clock);
+}
+
+/** A POST that reaches Facebook, is published, and whose answer never comes back. */
+function publishedButUnanswered(post: { id: string }, under: { id: string }) {
+  fake.timeoutNext({
+    match: (r) => {
+      if (!isPostComments(r)) return false;
+      fake.addComment({ postId: post.id, parentId: under.id, message: String(r.body.message), from: PAGE, created_time: fake.now() });
+      return true;
+    },
+  });
+}
+
+describe('one attempt at a time owns a reply (a lease in Postgres)', () => {
+  it('a second attempt while the first one is posting backs off: nothing looked up, nothing posted; the reply is on Facebook once', async () => {
+    const { comment, inquiry } = await commentInquiry();
+    const replyId = await insertPendingReply(tdb.db, { inquiryId: inquiry.id, staffId, text: 'Աշխատանքները կավարտվեն ուրբաթ։' });
+    // Facebook takes its time with the first POST (still within the client's deadline).
+    fake.delayNext({ delayMs: 300, match: isPostComments });
+    const first = deliverReply(attemptDeps(), replyId);
+    await vi.waitFor(() => expect(fake.callCount(isPostComments)).toBe(1), { timeout: 5_000, interval: 5 });
+    const requestsBefore = fake.requests.length;
+
+    // Redis emptied, the reconciler queued the reply again, or a stalled job ran again: a second attempt starts.
+    const second = await deliverReply(attemptDeps(), replyId);
+
+    expect(await first).toMatchObject({ status: 'sent', found: false });
+    expect(pageCommentsUnder(comment.id)).toHaveLength(1);
+    expect(second).toMatchObject({ status: 'busy' });
+    expect(fake.requests.length).toBe(requestsBefore);
+    expect(await deliverReply(attemptDeps(), replyId)).toEqual({ status: 'not_pending' });
+    expect(await reply(replyId)).toMatchObject({ status: 'sent', leaseToken: null, leaseExpiresAt: null, attempts: 1 });
+  });
+
+  it('an attempt whose process died mid-POST holds the reply until its lease expires; then the next one looks first and finds it', async () => {
+    const { comment, inquiry } = await commentInquiry();
+    const replyId = await insertPendingReply(tdb.db, { inquiryId: inquiry.id, staffId, text: 'Կզանգենք ձեզ վաղը։' });
+    // The POST reaches Facebook, which publishes it a moment later; the process that sent it freezes for good.
+    fake.delayNext({ delayMs: 200, match: isPostComments });
+    const dying: Connector = { ...connector, publishReply: (plan, text) => connector.publishReply(plan, text).then(() => new Promise<never>(() => undefined)) };
+    void deliverReply(attemptDeps({ registry: createConnectorRegistry([facebookModuleOf({ sourceId: source.id, connector: dying })]) }), replyId);
+    await vi.waitFor(() => expect(fake.callCount(isPostComments)).toBe(1), { timeout: 5_000, interval: 5 });
+
+    // Before the lease runs out nobody else may look or post (Facebook has not shown the comment yet).
+    advance(LEASE - 100);
+    expect(await deliverReply(attemptDeps(), replyId)).toMatchObject({ status: 'busy', until: new Date(T0.getTime() + LEASE) });
+    await vi.waitFor(() => expect(pageCommentsUnder(comment.id)).toHaveLength(1), { timeout: 5_000, interval: 10 });
+
+    advance(200);
+    const taken = await deliverReply(attemptDeps(), replyId);
+    expect(taken).toMatchObject({ status: 'sent', found: true });
+    expect(pageCommentsUnder(comment.id)).toHaveLength(1);
+    expect(fake.callCount(isPostComments)).toBe(1);
+    expect((await reply(replyId)).externalId).toBe(pageCommentsUnder(comment.id)[0]!.id);
+  });
+});
+
+describe('the "already published?" look-up finds only this reply', () => {
+  it('two identical template answers in one comment thread: the second is not taken for the first', async () => {
+    const template = 'Շնորհակալություն, ձեր դիմումը փոխանցվել է համապատասխան ծառայությանը։';
+    const post = fake.seedPost({ message: 'Ջրամատակարարման ժամանակացույց', created_time: at(-DAY) });
+    const ani = { id: '7200000000000011', name: 'Անի' };
+    const aram = { id: '7200000000000012', name: 'Արամ' };
+    const first = fake.addComment({ postId: post.id, message: 'Երբ ջուր կլինի Կոմիտասի փողոցում', from: ani, created_time: at(-HOUR) });
+    const second = fake.addComment({ postId: post.id, parentId: first.id, message: 'Մեր շենքում էլ ջուր չկա', from: aram, created_time: at(-HOUR + MINUTE) });
+    await ingest(feedCommentPayload({ commentId: first.id, postId: post.id, message: first.message, createdTime: at(-HOUR), from: ani }));
+    await ingest(feedCommentPayload({ commentId: second.id, postId: post.id, parentId: first.id, message: second.message, createdTime: at(-HOUR + MINUTE), from: aram }));
+    const inquiryOf = async (externalId: string) => tdb.db.selectFrom('inquiries').selectAll().where('externalId', '=', externalId).executeTakeFirstOrThrow();
+    const [a, b] = [await inquiryOf(first.id), await inquiryOf(second.id)];
+
+    const toAni = await insertPendingReply(tdb.db, { inquiryId: a.id, staffId, text: template });
+    expect(await deliverReply(attemptDeps(), toAni)).toMatchObject({ status: 'sent' });
+    // The answer to Aram: the POST gets no answer and did not publish anything.
+    const toAram = await insertPendingReply(tdb.db, { inquiryId: b.id, staffId, text: template });
+    fake.timeoutNext({ match: isPostComments });
+    expect(await deliverReply(attemptDeps(), toAram)).toMatchObject({ status: 'retry' });
+    advance(LEASE);
+    const again = await deliverReply(attemptDeps(), toAram);
+
+    const [sentToAni, sentToAram] = [await reply(toAni), await reply(toAram)];
+    expect(again).toMatchObject({ status: 'sent', found: false });
+    expect(sentToAram.externalId).not.toBe(sentToAni.externalId);
+    const thread = pageCommentsUnder(first.id);
+    expect(thread.map((c) => c.message)).toEqual([template, template]);
+    expect(thread.map((c) => c.id).sort()).toEqual([sentToAni.externalId, sentToAram.externalId].sort());
+    expect(fake.callCount((r) => isPostComments(r) && r.graphPath.startsWith(second.id))).toBe(2);
+  });
+
+  it('two identical template answers in one Messenger conversation: the second is sent, not taken for the first', async () => {
+    const template = 'Բարև, ձեր հարցը փոխանցել ենք, կպատասխանենք մինչև երեկո։';
+    const psid = '9100000000000077';
+    const firstInquiry = await messageInquiry(psid, at(-2 * HOUR));
+    const firstReply = await insertPendingReply(tdb.db, { inquiryId: firstInquiry.id, staffId, text: template, visibility: 'private' });
+    expect(await deliverReply(attemptDeps(), firstReply)).toMatchObject({ status: 'sent' });
+
+    // The citizen writes again a minute later: a new inquiry, answered with the same template.
+    advance(MINUTE);
+    const text = 'Եվ ևս մեկ հարց՝ փաստաթղթերի մասին';
+    const m = fake.addMessage({ psid, name: 'Անի', text, created_time: clock });
+    await ingest(messengerPayload({ mid: m.id, senderId: psid, text, at: clock }));
+    const secondInquiry = await tdb.db.selectFrom('inquiries').selectAll().where('externalId', '=', m.id).executeTakeFirstOrThrow();
+    expect(secondInquiry.id).not.toBe(firstInquiry.id);
+    const secondReply = await insertPendingReply(tdb.db, { inquiryId: secondInquiry.id, staffId, text: template, visibility: 'private' });
+    fake.timeoutNext({ match: isPostMessages });
+    expect(await deliverReply(attemptDeps(), secondReply)).toMatchObject({ status: 'retry' });
+    advance(LEASE);
+    expect(await deliverReply(attemptDeps(), secondReply)).toMatchObject({ status: 'sent', found: false });
+
+    const fromPage = fake.messagesWith(psid).filter((x) => x.from.id === PAGE_ID);
+    expect(fromPage.map((x) => x.message)).toEqual([template, template]);
+    expect(fromPage.map((x) => x.id).sort()).toEqual([(await reply(firstReply)).externalId, (await reply(secondReply)).externalId].sort());
+  });
+});
+
+describe('unknown outcomes, retries and a blocked Page', () => {
+  const composeDeps = () => ({
+    db: tdb.db,
+    producers,
+    config: { workflow: { requireApproval: false }, telegram: { staffChatId: undefined } },
+  });
+  const staffRow = async () => tdb.db.selectFrom('staff').selectAll().where('id', '=', staffId).executeTakeFirstOrThrow();
+
+  it('a reply failed after unknown outcomes remembers it; Retry looks on Facebook first and does not post it twice', async () => {
+    const { post, comment, inquiry } = await commentInquiry();
+    const text = 'Ճանապարհը կնորոգվի հաջորդ շաբաթ։';
+    const replyId = await insertPendingReply(tdb.db, { inquiryId: inquiry.id, staffId, text });
+    publishedButUnanswered(post, comment);
+
+    const failed = await deliverReply(attemptDeps({ maxAttempts: 1 }), replyId);
+    expect(failed).toMatchObject({ status: 'failed' });
+    const retried = await retryReply(composeDeps(), { replyId, staff: await staffRow(), now: clock });
+    expect(retried.ok).toBe(true);
+    const retryId = retried.ok ? retried.reply.id : 0;
+    const outcome = await deliverReply(attemptDeps(), retryId);
+
+    expect(pageCommentsUnder(comment.id).map((c) => c.message)).toEqual([text]);
+    expect(fake.callCount(isPostComments)).toBe(1);
+    expect(outcome).toMatchObject({ status: 'sent', found: true });
+    expect((await reply(retryId)).externalId).toBe(pageCommentsUnder(comment.id)[0]!.id);
+    // The failed one says what the staff member needs to know, and kept that its outcome is unknown.
+    const row = await reply(replyId);
+    expect(row.failureReason).toMatch(/may already be on Facebook/);
+    expect(row.inFlightAt).not.toBeNull();
+  });
+
+  it('a permission error while looking is not "not posted": the reply fails saying it may be on Facebook, and Retry looks again', async () => {
+    const { post, comment, inquiry } = await commentInquiry();
+    const text = 'Աղբը կհավաքեն այսօր երեկոյան։';
+    const replyId = await insertPendingReply(tdb.db, { inquiryId: inquiry.id, staffId, text });
+    publishedButUnanswered(post, comment);
+    expect(await deliverReply(attemptDeps(), replyId)).toMatchObject({ status: 'retry' });
+    advance(LEASE);
+    fake.failNext(403, { code: 10, message: '(#10) Requires pages_read_engagement permission to manage the object' }, { match: (r) => r.method === 'GET' });
+
+    expect(await deliverReply(attemptDeps(), replyId)).toMatchObject({ status: 'failed' });
+    expect(fake.callCount(isPostComments)).toBe(1);
+    // The admin fixed the permission; the staff member presses Retry.
+    const retried = await retryReply(composeDeps(), { replyId, staff: await staffRow(), now: clock });
+    const retryId = retried.ok ? retried.reply.id : 0;
+    const outcome = await deliverReply(attemptDeps(), retryId);
+
+    expect(pageCommentsUnder(comment.id).map((c) => c.message)).toEqual([text]);
+    expect(fake.callCount(isPostComments)).toBe(1);
+    expect(outcome).toMatchObject({ status: 'sent', found: true });
+    const row = await reply(replyId);
+    expect(row.failureReason).toMatch(/may already be on Facebook/);
+    expect(row.failureReason).toMatch(/pages_read_engagement/);
+    expect(row.inFlightAt).not.toBeNull();
+  });
+
+  it('Graph 368 pauses publishing on the source until a time, tells the admins once, parks replies; polling goes on; the time passing lets them go', async () => {
+    const { comment, inquiry } = await commentInquiry();
+    const other = await commentInquiry('Իսկ մեր բակում աղբամանները լիքն են');
+    fake.failNext(
+      400,
+      {
+        code: 368,
+        error_subcode: 1390008,
+        message: 'It looks like you were misusing this feature by going too fast. You’ve been temporarily blocked from using it.',
+        error_user_title: "You Can't Use This Feature Right Now",
+      },
+      { match: isPostComments },
+    );
+    const replyId = await insertPendingReply(tdb.db, { inquiryId: inquiry.id, staffId, text: 'Պատասխան առաջին հարցին' });
+    const otherId = await insertPendingReply(tdb.db, { inquiryId: other.inquiry.id, staffId, text: 'Պատասխան երկրորդ հարցին' });
+
+    expect(await deliverReply(attemptDeps(), replyId)).toMatchObject({ status: 'parked', until: new Date(T0.getTime() + DAY) });
+    const paused = await getSourceById(tdb.db, source.id);
+    expect(paused).toMatchObject({ enabled: true, pausedReason: null });
+    expect(paused.publishingPausedUntil!.toISOString()).toBe(at(DAY).toISOString());
+    expect(paused.publishingPausedReason).toMatch(/#368/);
+    // Another reply waits without calling Facebook; the first is still pending, not failed.
+    expect(await deliverReply(attemptDeps(), otherId)).toMatchObject({ status: 'parked' });
+    expect(fake.callCount(isPostComments)).toBe(1);
+    expect(await reply(replyId)).toMatchObject({ status: 'pending', attempts: 0, inFlightAt: null });
+    const alerts = await notifyJobs('admin.alert');
+    expect(alerts.map((a) => a.data)).toEqual([
+      { kind: 'source_publishing_paused', sourceId: source.id, message: expect.stringContaining(`ardzagank sources resume ${source.id}`) },
+    ]);
+    expect(alerts[0]!.data.message).toContain(at(DAY).toISOString());
+    expect(await tdb.db.selectFrom('events').select('type').where('type', '=', 'source_publishing_paused').execute()).toHaveLength(1);
+
+    advance(DAY);
+    expect(await deliverReply(attemptDeps(), replyId)).toMatchObject({ status: 'sent' });
+    expect(await deliverReply(attemptDeps(), otherId)).toMatchObject({ status: 'sent' });
+    expect(pageCommentsUnder(comment.id)).toHaveLength(1);
+    expect(pageCommentsUnder(other.comment.id)).toHaveLength(1);
+  });
+
+  it('with publishing paused by a 368, "sources resume" lets the waiting replies go at once', async () => {
+    const { comment, inquiry } = await commentInquiry();
+    fake.failNext(400, { code: 368, message: 'You have been temporarily blocked from performing this action.' }, { match: isPostComments });
+    const replyId = await insertPendingReply(tdb.db, { inquiryId: inquiry.id, staffId, text: 'Կփոխանցենք ծառայությանը։' });
+    startWorker();
+    await producers.deliverReply(replyId);
+
+    await expect.poll(async () => (await getSourceById(tdb.db, source.id)).publishingPausedUntil, { timeout: 10_000, interval: 25 }).not.toBeNull();
+    await expect.poll(async () => (await queues.deliver.getJob(jobId.replyDeliver(replyId)))?.isDelayed(), { timeout: 5_000, interval: 25 }).toBe(true);
+    expect((await reply(replyId)).status).toBe('pending');
+
+    const out: string[] = [];
+    const io = { out: (l: string) => out.push(l), err: (l: string) => out.push(l) };
+    const cliConfig = loadConfig({ env: { DATABASE_URL: tdb.url, REDIS_URL: redisUrl(), QUEUE_PREFIX: prefix } });
+    expect(await runSourcesCommand(['list'], io, { config: cliConfig, logger: captured.logger, now: () => clock })).toBe(0);
+    expect(out.join('\n')).toMatch(new RegExp(`^${source.id}\\tfacebook\\t${PAGE_ID}\\t.*\\tactive, publishing paused until ${at(DAY).toISOString()}`, 'm'));
+    expect(await runSourcesCommand(['resume', String(source.id)], io, { config: cliConfig, logger: captured.logger, now: () => clock })).toBe(0);
+    expect(out.join('\n')).toContain('1 waiting reply is being sent now');
+
+    expect((await settled(replyId)).status).toBe('sent');
+    expect(pageCommentsUnder(comment.id)).toHaveLength(1);
+    expect(await getSourceById(tdb.db, source.id)).toMatchObject({ enabled: true, publishingPausedUntil: null, publishingPausedReason: null });
+    expect(await tdb.db.selectFrom('events').select('type').where('type', '=', 'source_publishing_resumed').execute()).toHaveLength(1);
   });
 });

@@ -190,6 +190,21 @@ describe('publishing answers', () => {
     expect(request.body).toEqual({ message: 'Until 5 December. Thank you for asking!' });
   });
 
+  it('a POST Facebook takes longer to process than the client waits: the client times out, yet the reply is published', async () => {
+    const post = fake.seedPost({ message: 'Road works on Tumanyan street' });
+    const question = fake.addComment({ postId: post.id, message: 'How long will it take?', from: { id: '5550003', name: 'Karen' } });
+    fake.delayNext({ delayMs: 400, match: (r) => r.method === 'POST' });
+
+    const error = (await failure(client({ timeoutMs: 100 }).replyToComment(question.id, 'Until 5 December.'))) as GraphHttpError;
+
+    expect(error).toBeInstanceOf(GraphHttpError);
+    expect(error.timedOut).toBe(true);
+    // Nothing is there when the client gives up; Facebook finishes the work a little later.
+    expect(fake.commentsOn(question.id)).toEqual([]);
+    await vi.waitFor(() => expect(fake.commentsOn(question.id).map((c) => [c.message, c.from?.id])).toEqual([['Until 5 December.', PAGE_ID]]), { timeout: 3_000, interval: 20 });
+    expect(fake.requests[0]!.abandoned).toBe(true);
+  });
+
   it('answers in Messenger within 24 hours of the citizen last message', async () => {
     fake.addMessage({ psid: '9100', name: 'Mane', text: 'Where do I pay the parking fine?', created_time: new Date(T0.getTime() - 23 * HOUR) });
 
@@ -299,6 +314,29 @@ describe('refusals (GraphApiError)', () => {
     expect(transient).toBeInstanceOf(GraphApiError);
     expect(transient.isTransient()).toBe(true);
     expect(transient.httpStatus).toBe(500);
+  });
+
+  it('a 368 (the Page temporarily blocked from an action) is its own refusal: not a rate limit, not a permission, not transient', async () => {
+    // As Facebook answers a Page blocked from commenting for going too fast.
+    fake.failNext(400, {
+      code: 368,
+      error_subcode: 1390008,
+      message: 'It looks like you were misusing this feature by going too fast. You’ve been temporarily blocked from using it.',
+      is_transient: false,
+      error_user_title: "You Can't Use This Feature Right Now",
+      error_user_msg: "It looks like you were misusing this feature by going too fast. You’ve been temporarily blocked from using it.\n\nIf you think you're seeing this by mistake, please let us know.",
+    });
+    const post = fake.seedPost({ message: 'Road works' });
+    const question = fake.addComment({ postId: post.id, message: 'When?', from: { id: '5550004', name: 'Ani' } });
+
+    const refusal = (await failure(client().replyToComment(question.id, 'Soon.'))) as GraphApiError;
+
+    expect(refusal).toBeInstanceOf(GraphApiError);
+    expect([refusal.code, refusal.subcode]).toEqual([368, 1390008]);
+    expect(refusal.isTemporarilyBlocked()).toBe(true);
+    expect([refusal.isRateLimit(), refusal.isPermission(), refusal.isTransient(), refusal.isTokenExpired()]).toEqual([false, false, false, false]);
+    expect(refusal.message).toMatch(/temporarily blocked the Page/);
+    expect(fake.commentsOn(question.id)).toEqual([]);
   });
 
   it('an unknown object is the real code 100 / subcode 33', async () => {

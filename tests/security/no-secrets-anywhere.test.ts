@@ -92,7 +92,7 @@ describe('secrets in a run where every outside call fails', () => {
       logger,
       reconcileEveryMs: 1_000,
       connectors: [(ctx) => tuned({ ...ctx, config: { ...ctx.config, facebook: full.facebook } })],
-      tuning: { delivery: { retryDelayMs: () => 30, slowDownMs: 150, maxRateLimitMs: 500, parkDelayMs: 60_000 }, pollSlowDownMs: 150 },
+      tuning: { delivery: { retryDelayMs: () => 30, slowDownMs: 150, maxRateLimitMs: 500, parkDelayMs: 60_000, leaseMs: 1_000 }, pollSlowDownMs: 150 },
     });
     const base = service.address!;
 

@@ -123,6 +123,7 @@ export function createFacebookConnector(options: FacebookConnectorOptions): Conn
   return {
     platform: 'facebook',
     pageId,
+    callTimeoutMs: graph.timeoutMs,
 
     async pull(rawCursor, now): Promise<PullResult> {
       const cursor = readCursor(rawCursor);
@@ -227,22 +228,28 @@ export function createFacebookConnector(options: FacebookConnectorOptions): Conn
       }
     },
 
-    async findPublishedReply(plan, text, since): Promise<PublishedReply | undefined> {
-      const fromPageSince = (m: { from?: { id: string }; created_time: string; message?: string }) =>
-        m.from?.id === pageId && parseGraphTime(m.created_time) >= since && sameText(m.message, text);
+    async findPublishedReply(plan, text, since, exclude): Promise<PublishedReply | undefined> {
+      // The page's own item with this text, new enough, and not already recorded as another reply.
+      const ours = (m: { id: string; from?: { id: string }; created_time: string; message?: string }) =>
+        !exclude.has(m.id) && m.from?.id === pageId && parseGraphTime(m.created_time) >= since && sameText(m.message, text);
+      // Oldest first, so that repeated look-ups of one reply settle on the same item.
+      const oldest = <T extends { created_time: string }>(items: T[]) => [...items].sort((a, b) => parseGraphTime(a.created_time).getTime() - parseGraphTime(b.created_time).getTime());
       switch (plan.channel) {
         case 'comment_reply': {
+          // Under the citizen's top-level comment, where Facebook puts every reply of its thread.
           const replies = await graph.getComments(plan.threadRoot ?? plan.target, { since, order: 'reverse_chronological', maxPages: 3 });
-          const found = replies.find(fromPageSince);
+          const found = oldest(replies).find(ours);
           return found ? { externalId: found.id } : undefined;
         }
         case 'private_reply': {
-          const found = (await graph.getPrivateReplyMessages(plan.target)).find(fromPageSince);
+          // The conversation the private reply to this very comment opened.
+          const found = oldest(await graph.getPrivateReplyMessages(plan.target)).find(ours);
           return found ? { externalId: found.id } : undefined;
         }
         case 'messenger': {
+          // The conversation with this person only.
           const conversation = await graph.getConversationWith(pageId, plan.target);
-          const found = conversation?.messages.find(fromPageSince);
+          const found = oldest(conversation?.messages ?? []).find(ours);
           return found ? { externalId: found.id } : undefined;
         }
       }
@@ -253,6 +260,8 @@ export function createFacebookConnector(options: FacebookConnectorOptions): Conn
         const summary = error.message;
         if (error.isTokenExpired()) return { action: 'pause_source', summary };
         if (error.isRateLimit()) return { action: 'slow_down', retryAfterMs: error.retryAfterMs(), summary };
+        // Facebook does not say for how long: the workflow decides.
+        if (error.isTemporarilyBlocked()) return { action: 'pause_publishing', pauseMs: undefined, summary };
         if (error.isAlreadyReplied()) {
           return { action: 'look_up', reason: 'This comment already got its one private reply (Facebook allows one). Answer it publicly instead.', summary };
         }

@@ -6,8 +6,9 @@
  * - {@link GraphApiError}: Facebook answered with its error envelope
  *   (`{"error":{"message","type","code","error_subcode","fbtrace_id"}}`) and
  *   refused the call. What to do depends on the code: slow down (4, 17, 32,
- *   613, 80000-80014), pause the source (190), tell the staff member (the
- *   Messenger window), retry later (1, 2, `is_transient`), or fix the request.
+ *   613, 80000-80014), pause the source (190), stop publishing for a while
+ *   (368, the Page temporarily blocked), tell the staff member (the Messenger
+ *   window), retry later (1, 2, `is_transient`), or fix the request.
  * - {@link GraphHttpError}: no Graph answer arrived: timeout, connection
  *   refused or reset, DNS, or an HTTP response without the Graph envelope (a
  *   proxy's HTML page, an empty 502). The call may or may not have taken
@@ -70,6 +71,15 @@ const ALREADY_REPLIED_CODE = 10900;
  */
 const PRIVATE_REPLY_UNAVAILABLE_CODE = 10903;
 
+/**
+ * `(#368)`: "Temporarily blocked for policies violations" in Meta's Graph
+ * API error reference, whose advice is to wait and retry. Facebook sends it
+ * when it restricts the Page from an action for a while (often for going too
+ * fast: subcode 1390008, "You've been temporarily blocked from using it"); it
+ * does not say for how long.
+ */
+const TEMPORARILY_BLOCKED_CODE = 368;
+
 /** Where a failed call went; never the full URL (it carries the token). */
 interface GraphCallContext {
   /** HTTP method: GET or POST. */
@@ -105,6 +115,9 @@ function adviceFor(error: GraphApiError): string {
   }
   if (error.isRateLimit()) {
     return 'Facebook is throttling this app or Page: slow down and retry later; nothing was done.';
+  }
+  if (error.isTemporarilyBlocked()) {
+    return 'Facebook has temporarily blocked the Page from this action (policy enforcement): nothing was done; wait before trying again, repeating it now may prolong the block.';
   }
   if (error.isOutsideMessagingWindow()) {
     return "The citizen's messaging window is closed: answer publicly, or wait until they write again.";
@@ -174,6 +187,11 @@ export class GraphApiError extends Error {
   /** Code 190: the access token expired, was revoked or never was valid. Pause the source. */
   isTokenExpired(): boolean {
     return this.code === 190;
+  }
+
+  /** Code 368: Facebook temporarily blocked the Page from this action (policy enforcement); wait, do not repeat it now. */
+  isTemporarilyBlocked(): boolean {
+    return this.code === TEMPORARILY_BLOCKED_CODE;
   }
 
   /** Code 10 or 200-299: a permission or Page task is missing (includes the Messenger window refusals). */

@@ -239,6 +239,8 @@ export interface PagingOptions {
  * name; it defaults to the transport method's own name.
  */
 export interface GraphTransport {
+  /** Deadline of one HTTP request in milliseconds (after it, the call may or may not have taken effect). */
+  readonly timeoutMs: number;
   /** `GET /{version}/{path}` with query `params`; resolves with the parsed JSON. */
   get<T>(path: string, params?: GraphParams, purpose?: string): Promise<T>;
   /** `POST /{version}/{path}` with a JSON body of `params`; resolves with the parsed JSON. */
@@ -622,6 +624,7 @@ export function createGraphTransport(options: GraphTransportOptions): GraphTrans
   }
 
   return {
+    timeoutMs,
     get: <T>(path: string, params: GraphParams = {}, purpose = 'get') => request<T>('GET', path, params, purpose),
     post: <T>(path: string, params: GraphParams = {}, purpose = 'post') => request<T>('POST', path, params, purpose),
     iteratePages,

@@ -11,6 +11,7 @@ import * as createDigestDeliveries from './2026_11_28_1200_create_digest_deliver
 import * as createBusinessCalendar from './2026_11_28_1210_create_business_calendar.js';
 import * as addReportIndexes from './2026_11_28_1220_add_report_indexes.js';
 import * as createStaffWorkflowTables from './2026_11_28_1110_create_staff_workflow_tables.js';
+import * as addReplyLeaseAndPublishingPause from './2026_12_03_1010_add_reply_lease_and_publishing_pause.js';
 import * as onePendingReplyPerInquiry from './2026_12_03_1020_one_pending_reply_per_inquiry.js';
 import * as addInquiryAttachments from './2026_12_03_1030_add_inquiry_attachments.js';
 import * as reportIndexesWithoutReactions from './2026_12_03_1040_report_indexes_without_reactions.js';
@@ -24,6 +25,7 @@ export const migrations: Record<string, Migration> = {
   '2026_11_28_1200_create_digest_deliveries': createDigestDeliveries,
   '2026_11_28_1210_create_business_calendar': createBusinessCalendar,
   '2026_11_28_1220_add_report_indexes': addReportIndexes,
+  '2026_12_03_1010_add_reply_lease_and_publishing_pause': addReplyLeaseAndPublishingPause,
   '2026_12_03_1020_one_pending_reply_per_inquiry': onePendingReplyPerInquiry,
   '2026_12_03_1030_add_inquiry_attachments': addInquiryAttachments,
   '2026_12_03_1040_report_indexes_without_reactions': reportIndexesWithoutReactions,

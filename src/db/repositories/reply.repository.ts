@@ -86,14 +86,83 @@ export async function findInFlightReplyIdWithText(db: Executor, trimmedText: str
   return row?.id;
 }
 
-/** A pending reply is about to go to the platform by `channel`: in flight since `at`, or since an earlier attempt that set it. */
-export async function markReplyInFlight(db: Executor, id: number, at: Date, channel: ReplyChannel): Promise<void> {
-  await db
+/**
+ * Takes the lease of pending reply `id` for the attempt `token` until
+ * `until`, when nobody holds it or its holder's lease ran out at `now` (the
+ * holder died or hung). One conditional UPDATE, so of any number of attempts
+ * at once exactly one gets it. Returns the reply as the new owner sees it, or
+ * undefined when it is held, no longer pending, or missing.
+ */
+export async function takeReplyLease(db: Executor, id: number, lease: { token: string; now: Date; until: Date }): Promise<ReplyRow | undefined> {
+  return db
     .updateTable('replies')
-    .set({ inFlightAt: sql<Date>`coalesce(in_flight_at, ${at})`, channel, updatedAt: sql<Date>`now()` })
+    .set({ leaseToken: lease.token, leaseExpiresAt: lease.until, updatedAt: sql<Date>`now()` })
     .where('id', '=', id)
     .where('status', '=', 'pending')
+    .where((eb) => eb.or([eb('leaseToken', 'is', null), eb('leaseExpiresAt', '<=', lease.now)]))
+    .returningAll()
+    .executeTakeFirst();
+}
+
+/**
+ * The owner of the lease is about to call the platform by `channel`: the
+ * reply is in flight since `at` (or since an earlier attempt whose outcome is
+ * still unknown) and the lease runs until `until`. False, changing nothing,
+ * when the lease is no longer `token`'s (it expired and another attempt took it).
+ */
+export async function markReplyInFlightUnderLease(
+  db: Executor,
+  id: number,
+  lease: { token: string; at: Date; until: Date; channel: ReplyChannel },
+): Promise<boolean> {
+  const row = await db
+    .updateTable('replies')
+    .set({ inFlightAt: sql<Date>`coalesce(in_flight_at, ${lease.at})`, channel: lease.channel, leaseExpiresAt: lease.until, updatedAt: sql<Date>`now()` })
+    .where('id', '=', id)
+    .where('status', '=', 'pending')
+    .where('leaseToken', '=', lease.token)
+    .returning('id')
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
+/** The attempt `token` gives the reply up (its outcome is known, or it waits for something else). */
+export async function releaseReplyLease(db: Executor, id: number, token: string): Promise<void> {
+  await db
+    .updateTable('replies')
+    .set({ leaseToken: null, leaseExpiresAt: null, updatedAt: sql<Date>`now()` })
+    .where('id', '=', id)
+    .where('leaseToken', '=', token)
     .execute();
+}
+
+/**
+ * Platform ids already recorded on replies other than `replyId` to inquiries
+ * of `platform`, sent at or after `sentSince`: a look-up for `replyId` must
+ * not take one of them for its own (two identical template answers).
+ */
+export async function findExternalIdsOfOtherReplies(db: Executor, q: { replyId: number; platform: Platform; sentSince: Date }): Promise<string[]> {
+  const rows = await db
+    .selectFrom('replies')
+    .innerJoin('inquiries', 'inquiries.id', 'replies.inquiryId')
+    .select('replies.externalId')
+    .where('inquiries.platform', '=', q.platform)
+    .where('replies.id', '<>', q.replyId)
+    .where('replies.externalId', 'is not', null)
+    .where('replies.sentAt', '>=', q.sentSince)
+    .execute();
+  return rows.flatMap((r) => (r.externalId === null ? [] : [r.externalId]));
+}
+
+/**
+ * Serialises, until the transaction ends, the recording of platform id
+ * `externalId` (two look-ups of different replies may find the same item),
+ * and returns the reply other than `replyId` that already has it, if any.
+ */
+export async function lockExternalIdOfReply(trx: Transaction<Database>, externalId: string, replyId: number): Promise<number | undefined> {
+  await sql`select pg_advisory_xact_lock(hashtext(${`reply-external-id:${externalId}`}))`.execute(trx);
+  const row = await trx.selectFrom('replies').select('id').where('externalId', '=', externalId).where('id', '<>', replyId).executeTakeFirst();
+  return row?.id;
 }
 
 /** The platform clearly did not publish a pending reply: its outcome is known again. */
@@ -122,6 +191,8 @@ export async function markReplySent(
       channel: sent.channel,
       failureReason: null,
       attempts: sent.attempts,
+      leaseToken: null,
+      leaseExpiresAt: null,
       updatedAt: sql<Date>`now()`,
     })
     .where('id', '=', id)
@@ -130,22 +201,25 @@ export async function markReplySent(
 
 /**
  * A pending reply will not be published: `failed` with `reason`;
- * `countAttempt` when this attempt reached the platform. Returns its id and
- * inquiry when this call failed it, undefined when it was no longer pending.
+ * `countAttempt` when this attempt reached the platform. `outcome: 'unknown'`
+ * keeps `in_flight_at` (an attempt may have published it, so a retry looks
+ * first); `'not_published'` clears it. The lease is released. Returns its id
+ * and inquiry when this call failed it, undefined when it was no longer pending.
  */
 export async function markReplyFailed(
   db: Executor,
   id: number,
-  reason: string,
-  countAttempt: boolean,
+  failure: { reason: string; countAttempt: boolean; outcome: 'not_published' | 'unknown' },
 ): Promise<Pick<ReplyRow, 'id' | 'inquiryId'> | undefined> {
   return db
     .updateTable('replies')
     .set({
       status: 'failed',
-      failureReason: reason,
-      inFlightAt: null,
-      attempts: countAttempt ? sql<number>`attempts + 1` : sql<number>`attempts`,
+      failureReason: failure.reason,
+      inFlightAt: failure.outcome === 'unknown' ? sql<Date | null>`in_flight_at` : null,
+      attempts: failure.countAttempt ? sql<number>`attempts + 1` : sql<number>`attempts`,
+      leaseToken: null,
+      leaseExpiresAt: null,
       updatedAt: sql<Date>`now()`,
     })
     .where('id', '=', id)

@@ -105,3 +105,32 @@ export async function findSourceIdsOfAccounts(db: Executor, accounts: ReadonlyAr
   for (const r of rows) found.set(`${r.platform}|${r.externalId}`, r.id);
   return found;
 }
+
+/**
+ * The platform blocked the source from publishing: replies wait until
+ * `until` (a later pause already recorded is kept), for `reason`. The caller
+ * holds the source's lock and knows whether it was already paused.
+ */
+export async function pauseSourcePublishing(trx: Transaction<Database>, id: number, until: Date, reason: string): Promise<SourceRow> {
+  return trx
+    .updateTable('sources')
+    .set({
+      publishingPausedUntil: sql<Date>`greatest(coalesce(publishing_paused_until, ${until}), ${until})`,
+      publishingPausedReason: reason,
+      updatedAt: sql<Date>`now()`,
+    })
+    .where('id', '=', id)
+    .returningAll()
+    .executeTakeFirstOrThrow();
+}
+
+/** Ends a publishing pause still running at `at`; returns the row when this call ended one, undefined when there was none. */
+export async function resumeSourcePublishing(db: Executor, id: number, at: Date): Promise<SourceRow | undefined> {
+  return db
+    .updateTable('sources')
+    .set({ publishingPausedUntil: null, publishingPausedReason: null, updatedAt: sql<Date>`now()` })
+    .where('id', '=', id)
+    .where('publishingPausedUntil', '>', at)
+    .returningAll()
+    .executeTakeFirst();
+}

@@ -11,10 +11,15 @@
  *   an attempt, nothing was published, nothing is lost;
  * - high usage headers after a success: the worker is rate limited too, so
  *   the next replies wait instead of hitting the limit;
- * - a transient failure: the job is delayed (`retryDelayMs(attempt)`) and
- *   tried again; the attempt count lives in `replies.attempts`;
- * - the source is paused (dead token): the job is parked (delayed by
- *   `parkDelayMs`, re-checked then); `ardzagank sources resume` promotes it.
+ * - a transient failure: the job is delayed (`retryDelayMs(attempt)`, and
+ *   when the outcome is unknown at least until the attempt's lease runs out)
+ *   and tried again; the attempt count lives in `replies.attempts`;
+ * - another attempt owns the reply (a job queued again by the reconciler
+ *   after Redis was emptied, a stalled job run again): the job is delayed
+ *   until that attempt's lease runs out; nothing was looked up or posted;
+ * - the source is paused (dead token) or its publishing is (Graph 368): the
+ *   job is parked (delayed by `parkDelayMs`, or until the pause ends if that
+ *   is sooner, re-checked then); `ardzagank sources resume` promotes it.
  */
 import { DelayedError, UnrecoverableError, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
@@ -36,6 +41,8 @@ export interface DeliverReplyWorkerDeps extends ReplyDeliveryDeps {
   retryDelayMs?: (attempt: number) => number;
   /** How long a job waits when its source is paused before it checks again; default 1 minute. */
   parkDelayMs?: number;
+  /** Added to the wait for another attempt's lease, so the retry comes after it ran out; default 100 ms. */
+  leaseSlackMs?: number;
   /** Longest queue rate limit, whatever Facebook says; default 1 hour. */
   maxRateLimitMs?: number;
   /** Usage percentage from which the worker slows down after a success; default 90. */
@@ -55,6 +62,9 @@ export async function processDeliverReplyJob(
 ): Promise<DeliveryOutcome> {
   const outcome = await deliverReply({ ...deps, logger: log }, job.data.replyId);
   const maxRateLimitMs = deps.maxRateLimitMs ?? 60 * 60_000;
+  const slack = deps.leaseSlackMs ?? 100;
+  // Times in outcomes are on the workflow's clock (`deps.now`); delays are real milliseconds from now.
+  const untilMs = (at: Date) => Math.max(0, at.getTime() - deps.now().getTime());
   switch (outcome.status) {
     case 'sent': {
       const usage = deps.registry.modules
@@ -79,12 +89,21 @@ export async function processDeliverReplyJob(
       throw Worker.RateLimitError();
     }
     case 'retry': {
-      const delay = (deps.retryDelayMs ?? defaultRetryDelay)(outcome.attempt);
+      const backoff = (deps.retryDelayMs ?? defaultRetryDelay)(outcome.attempt);
+      const delay = Math.max(backoff, outcome.notBefore ? untilMs(outcome.notBefore) + slack : 0);
       await job.moveToDelayed(Date.now() + delay, job.token);
       throw new DelayedError(`retry in ${delay} ms`);
     }
+    case 'busy': {
+      const delay = untilMs(outcome.until) + slack;
+      log.info({ waitMs: delay }, 'another attempt owns this reply; this job waits for it');
+      await job.moveToDelayed(Date.now() + delay, job.token);
+      throw new DelayedError(`another attempt owns the reply; again in ${delay} ms`);
+    }
     case 'parked': {
-      await job.moveToDelayed(Date.now() + (deps.parkDelayMs ?? 60_000), job.token);
+      const park = deps.parkDelayMs ?? 60_000;
+      const delay = outcome.until ? Math.min(park, untilMs(outcome.until) + slack) : park;
+      await job.moveToDelayed(Date.now() + delay, job.token);
       throw new DelayedError('source paused');
     }
   }
