@@ -12,6 +12,7 @@ import * as createBusinessCalendar from './2026_11_28_1210_create_business_calen
 import * as addReportIndexes from './2026_11_28_1220_add_report_indexes.js';
 import * as createStaffWorkflowTables from './2026_11_28_1110_create_staff_workflow_tables.js';
 import * as createTelegramChatAccess from './2026_12_03_1050_create_telegram_chat_access.js';
+import * as createLeasesAndHandledUpdates from './2026_12_10_0900_create_leases_and_handled_updates.js';
 
 export const migrations: Record<string, Migration> = {
   '2026_11_28_0010_create_core_tables': createCoreTables,
@@ -22,4 +23,5 @@ export const migrations: Record<string, Migration> = {
   '2026_11_28_1210_create_business_calendar': createBusinessCalendar,
   '2026_11_28_1220_add_report_indexes': addReportIndexes,
   '2026_12_03_1050_create_telegram_chat_access': createTelegramChatAccess,
+  '2026_12_10_0900_create_leases_and_handled_updates': createLeasesAndHandledUpdates,
 };
