@@ -4,15 +4,18 @@
  * a time; a clean stop hands over at once; a leader that can no longer
  * renew (here: its database calls start failing, as when it is cut off)
  * stops on its own before the lease expires, and only then does another
- * instance take over. Real PostgreSQL; short leases, waits by polling.
+ * instance take over. And each instance's presence lease (`lib/presence.ts`):
+ * one that dies is noticed by one survivor, which queues its work again.
+ * Real PostgreSQL; short leases, waits by polling.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { findLease, releaseLease, takeLease } from '../../src/db/repositories/lease.repository.js';
+import { deleteExpiredLeases, findLease, releaseLease, takeLease } from '../../src/db/repositories/lease.repository.js';
 import { createLeadership, type Leadership, type LeaseStore, type StandDownReason } from '../../src/lib/leadership.js';
+import { createPresence, type Presence } from '../../src/lib/presence.js';
 import { createTestDatabase, silentLogger, type TestDatabase } from '../support/test-env.js';
 
 let tdb: TestDatabase;
-const open: Leadership[] = [];
+const open: Array<Leadership | Presence> = [];
 
 beforeAll(async () => {
   tdb = await createTestDatabase();
@@ -126,5 +129,46 @@ describe('the polling lease', () => {
   it('two instances asking at the same moment: one gets it', async () => {
     const results = await Promise.all(Array.from({ length: 8 }, (_, i) => takeLease(tdb.db, 'lease-race', `host:${i}:x`, 5_000)));
     expect(results.filter(Boolean)).toHaveLength(1);
+  });
+});
+
+describe('instance presence', () => {
+  function watcher(id: string, ttlMs: number) {
+    const state = { dead: false, lost: [] as string[][] };
+    const name = `instance:${id}`;
+    const fail = () => {
+      if (state.dead) throw new Error('killed');
+    };
+    const presence = createPresence({
+      ttlMs,
+      logger: silentLogger(),
+      store: {
+        renew: async (ms) => (fail(), takeLease(tdb.db, name, id, ms)),
+        release: async () => (fail(), releaseLease(tdb.db, name, id)),
+        removeExpired: async () => (fail(), deleteExpiredLeases(tdb.db, 'instance:')),
+      },
+      onPeersLost: async (ids) => void state.lost.push(ids),
+    });
+    open.push(presence);
+    return { presence, state };
+  }
+  const names = async () => (await tdb.db.selectFrom('leases').select('name').where('name', 'like', 'instance:%').orderBy('name').execute()).map((r) => r.name);
+
+  it('an instance that dies is noticed by one of the others, once; one that stops cleanly is not', async () => {
+    const a = watcher('host:1:a', 1_500);
+    const b = watcher('host:2:b', 1_500);
+    const c = watcher('host:3:c', 1_500);
+    await Promise.all([a.presence.start(), b.presence.start(), c.presence.start()]);
+    expect(await names()).toEqual(['instance:host:1:a', 'instance:host:2:b', 'instance:host:3:c']);
+
+    await c.presence.close();
+    expect(await names()).toEqual(['instance:host:1:a', 'instance:host:2:b']);
+
+    a.state.dead = true;
+    await expect.poll(names, { timeout: 15_000, interval: 50 }).toEqual(['instance:host:2:b']);
+    await expect.poll(() => b.state.lost.length, { timeout: 5_000 }).toBe(1);
+    expect(b.state.lost).toEqual([['host:1:a']]);
+    expect(c.state.lost).toEqual([]);
+    a.state.dead = false;
   });
 });
