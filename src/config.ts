@@ -169,6 +169,12 @@ const envSchema = z
       .trim()
       .default('redis://127.0.0.1:6379')
       .refine((v) => /^rediss?:\/\//.test(v), { message: 'must start with redis:// or rediss://' }),
+    INSTANCE_LEASE_SECONDS: z.coerce
+      .number({ message: 'must be a whole number of seconds (for example 30)' })
+      .int({ message: 'must be a whole number of seconds (for example 30)' })
+      .min(3, { message: 'must be at least 3 seconds' })
+      .max(300, { message: 'must be at most 300 seconds' })
+      .default(30),
     QUEUE_PREFIX: z
       .string()
       .trim()
@@ -300,6 +306,13 @@ export interface Config {
   redisUrl: string;
   /** Prefix of every BullMQ key in Redis (tests use a unique one). */
   queuePrefix: string;
+  /**
+   * Several instances on one database: each renews its leases (that it is
+   * alive; for one of them, that it long-polls Telegram) every third of this
+   * many seconds. When one dies, within this and a third another takes its
+   * polling over and queues its unfinished work again.
+   */
+  instanceLeaseSeconds: number;
   http: { host: string; port: number; publicUrl: string | undefined };
   telegram: {
     botToken: string | undefined;
@@ -379,6 +392,7 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
     databaseUrl: e.DATABASE_URL,
     redisUrl: e.REDIS_URL,
     queuePrefix: e.QUEUE_PREFIX,
+    instanceLeaseSeconds: e.INSTANCE_LEASE_SECONDS,
     http: { host: e.HTTP_HOST, port: e.HTTP_PORT, publicUrl: e.PUBLIC_URL },
     telegram: {
       botToken: e.TELEGRAM_BOT_TOKEN,

@@ -20,6 +20,7 @@ import { createLogger, type Logger } from './observability/logger.js';
 import { createMetrics, registerStateGauges } from './observability/metrics.js';
 import { reconcile } from './inbox/reconcile.workflow.js';
 import { createIngestDeps } from './inbox/ingest-deps.js';
+import { newInstanceId, startInstancePresence } from './inbox/instances.workflow.js';
 import { assertCompleteTable, type JobHandler, type JobHandlers } from './queue/handlers.js';
 import { jobsOf, QUEUE_NAMES, type JobName } from './queue/jobs.js';
 import { closeQueues, createProducers, createQueues } from './queue/producers.js';
@@ -112,7 +113,7 @@ export async function startService(options: StartOptions): Promise<RunningServic
     const queues = createQueues({ connection, prefix: config.queuePrefix });
     closers.push({ name: 'queues', close: () => closeQueues(queues) });
     const producers = createProducers(queues);
-    const ctx: ServiceContext = { config, logger, metrics, database, queues, producers, connection, now };
+    const ctx: ServiceContext = { config, logger, metrics, database, queues, producers, connection, now, instanceId: newInstanceId() };
 
     registerStateGauges(metrics, {
       queueCounts: async () =>
@@ -217,6 +218,15 @@ export async function startService(options: StartOptions): Promise<RunningServic
     for (const part of parts) await part.start?.();
     // Anything left pending by a crash or an emptied Redis is queued again now.
     await runReconcile();
+    // …and whenever another instance on this database dies (within INSTANCE_LEASE_SECONDS).
+    const presence = await startInstancePresence({
+      db: database.db,
+      instanceId: ctx.instanceId,
+      ttlMs: config.instanceLeaseSeconds * 1000,
+      logger,
+      onPeersLost: async () => void (await runReconcile()),
+    });
+    closers.push({ name: 'instance presence', close: () => presence.close() });
     // Redis emptied while we run (FLUSHALL, a restart without its data) takes the
     // schedules with it, the reconciler's own included: check for that here, in
     // the process, and put everything back.
@@ -239,6 +249,7 @@ export async function startService(options: StartOptions): Promise<RunningServic
     logger.info(
       {
         address,
+        instance: ctx.instanceId,
         parts: ['database', 'queues', 'http', ...registry.modules.filter((m) => m.account).map((m) => m.platform), ...parts.map((p) => p.name)],
         queues: Object.values(QUEUE_NAMES),
       },

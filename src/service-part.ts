@@ -25,6 +25,8 @@ export interface ServiceContext {
   connection: Redis;
   /** The service's clock (injected by tests and the demo). */
   now: () => Date;
+  /** This instance among several on one database (`host:pid:random`): the holder of its leases. */
+  instanceId: string;
 }
 
 /** Settings of a queue's one worker. */

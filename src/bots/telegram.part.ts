@@ -7,8 +7,17 @@
  * `LOW_PRIORITY_SUMMARY_EVERY`. Its name is `telegram`, which tells the
  * reconciler that cards are wanted.
  *
+ * Several instances on one database: with long polling, one instance polls
+ * at a time, the one holding the `telegram-polling` lease (`lib/leadership.ts`);
+ * the others run their workers and serve HTTP, and take over within
+ * `INSTANCE_LEASE_SECONDS` (and a third) when it dies. With a webhook
+ * every instance takes updates. Either way an update handled by one instance
+ * is recorded, so one Telegram sends again is not handled twice.
  */
 import { configSecrets } from '../config.js';
+import { releaseLease, takeLease } from '../db/repositories/lease.repository.js';
+import { isTelegramUpdateHandled, pruneTelegramUpdates, recordTelegramUpdateHandled } from '../db/repositories/telegram-update.repository.js';
+import { createLeadership } from '../lib/leadership.js';
 import { telegramWebhookRoutes } from '../http/webhooks/telegram.webhook.js';
 import { describeError } from '../observability/redact.js';
 import { renderReportForTelegram, renderStatsForTelegram } from '../reports/telegram-report.js';
@@ -20,7 +29,7 @@ import { takeUnsummarisedLowPriority } from './cards/card.service.js';
 import { checkReminders } from '../inbox/reminders.workflow.js';
 import { staffGroupRemovedSince } from '../inbox/staff-group.workflow.js';
 import { createNotices } from '../inbox/staff-notices.workflow.js';
-import { createTelegramClient, type BotCommand, type TelegramBotUser } from '../telegram/telegram-client.js';
+import { createTelegramClient, type BotCommand, type TelegramBotUser, type TelegramUpdate } from '../telegram/telegram-client.js';
 import { createUpdateSource } from '../telegram/update-source.js';
 import { TelegramHttpError } from '../telegram/telegram-errors.js';
 import type { OffPart, PartFactory, ServiceContext, ServicePart } from '../service-part.js';
@@ -48,7 +57,15 @@ export interface TelegramPartTuning {
   staffGroupParkMs?: number;
   /** `/report` and `/stats` (default: the reports part's Telegram renderers). */
   reports?: BotReports;
+  /** Long polling: how long the polling lease lasts, in milliseconds (default `INSTANCE_LEASE_SECONDS`). */
+  pollingLeaseMs?: number;
 }
+
+/** The lease the instance that long-polls Telegram holds. */
+export const POLLING_LEASE = 'telegram-polling';
+
+/** Handled updates are forgotten after this long (Telegram keeps an update 24 hours). */
+const HANDLED_UPDATES_KEPT_HOURS = 48;
 
 /** The scheduled jobs of the Telegram part (skipped while it is off). */
 const SCHEDULED: readonly JobName[] = ['reminders.check', 'lowpriority.summary'];
@@ -60,7 +77,7 @@ const MENU: ReadonlyArray<'queue' | 'mine' | 'find' | 'report' | 'stats' | 'help
 
 export function createTelegramPart(tuning: TelegramPartTuning = {}): PartFactory {
   const factory = async (ctx: TelegramPartContext): Promise<TelegramPart | OffPart> => {
-    const { config, logger, metrics, database, queues, producers, connection, now } = ctx;
+    const { config, logger, metrics, database, queues, producers, connection, now, instanceId: holder } = ctx;
     const { botToken, staffChatId } = config.telegram;
     if (!botToken) return { off: 'Telegram bot is off: set TELEGRAM_BOT_TOKEN (and TELEGRAM_STAFF_CHAT_ID) to turn it on.' };
     if (staffChatId === undefined) return { off: 'Telegram bot is off: set TELEGRAM_STAFF_CHAT_ID to the staff group to turn it on.' };
@@ -97,13 +114,58 @@ export function createTelegramPart(tuning: TelegramPartTuning = {}): PartFactory
       stoppedBecause = `${message}: ${describeError(error, secrets)}`;
       log.fatal({ err: error }, message);
     };
+    // An update Telegram sends again (not confirmed when the poller died or handed over, a
+    // webhook retried on another instance) is skipped if any instance handled it already.
+    const botId = Number(botToken.split(':')[0]);
+    const handleOnce = async (update: TelegramUpdate): Promise<void> => {
+      if (await isTelegramUpdateHandled(db, botId, update.update_id)) {
+        log.debug({ updateId: update.update_id }, 'update already handled (here or by another instance); skipped');
+        return;
+      }
+      await bot.handleUpdate(update);
+      await recordTelegramUpdateHandled(db, botId, update.update_id);
+      if (update.update_id % 1000 === 0) {
+        await pruneTelegramUpdates(db, HANDLED_UPDATES_KEPT_HOURS).catch((error: unknown) => log.warn({ err: error }, 'could not prune the handled Telegram updates'));
+      }
+    };
     const { webhookUrl, webhookSecret } = config.telegram;
     const source = createUpdateSource({
       ...api,
-      handler: (update) => bot.handleUpdate(update),
+      handler: handleOnce,
       mode: webhookUrl && webhookSecret ? { kind: 'webhook', url: webhookUrl, secret: webhookSecret } : { kind: 'polling', timeoutSeconds: tuning.pollTimeoutSeconds ?? 30 },
-      onFatalError: (error) => stopReceiving(error, 'the bot stopped receiving updates; fix TELEGRAM_BOT_TOKEN and restart'),
+      onFatalError: (error) => {
+        stopReceiving(error, 'the bot stopped receiving updates; fix TELEGRAM_BOT_TOKEN and restart');
+        // Another instance may still be able to poll (or will say the same on its /readyz).
+        void leadership?.close();
+      },
     });
+
+    // Long polling: only the instance holding the lease polls (two pollers cut each other off with 409).
+    const leadership =
+      source.mode === 'polling'
+        ? createLeadership({
+            role: 'Telegram long polling',
+            holder,
+            ttlMs: tuning.pollingLeaseMs ?? config.instanceLeaseSeconds * 1000,
+            store: { take: (ttlMs) => takeLease(db, POLLING_LEASE, holder, ttlMs), release: () => releaseLease(db, POLLING_LEASE, holder) },
+            logger: log,
+            lead: async () => {
+              try {
+                await source.start();
+              } catch (error) {
+                // Telegram unreachable: the lease is given up and taken again later. Refused: for good.
+                if (!(error instanceof TelegramHttpError) && !closed) {
+                  stopReceiving(error, 'the bot could not start; fix the cause and restart');
+                  void leadership?.close();
+                }
+                throw error;
+              }
+            },
+            // A lease lost or expired: another instance may poll already, and confirming from here would cut it off.
+            standDown: (reason) => source.stop({ confirm: reason === 'closing' }),
+            onChange: (leading) => metrics.telegramPolling.set(leading ? 1 : 0),
+          })
+        : undefined;
 
     const handlers: JobHandlers = {
       ...createNotifyHandlers({
@@ -151,8 +213,15 @@ export function createTelegramPart(tuning: TelegramPartTuning = {}): PartFactory
     let retry: ReturnType<typeof setTimeout> | undefined;
     const startReceiving = async (attempt: number): Promise<void> => {
       try {
-        await source.start();
-        await setCommands();
+        if (leadership) {
+          // Every instance checks the token; the one that gets the lease polls.
+          await raw.getMe();
+          await setCommands();
+          await leadership.start();
+        } else {
+          await source.start();
+          await setCommands();
+        }
       } catch (error) {
         if (!(error instanceof TelegramHttpError) || closed) throw error;
         const waitMs = Math.min(60_000, 2_000 * 2 ** Math.min(attempt, 5));
@@ -202,6 +271,7 @@ export function createTelegramPart(tuning: TelegramPartTuning = {}): PartFactory
       close: async () => {
         closed = true;
         if (retry) clearTimeout(retry);
+        if (leadership) await leadership.close();
         await source.stop();
       },
     };

@@ -309,6 +309,22 @@ export interface TelegramChatAccessTable {
   changedAt: TimestampDefault;
 }
 
+/** Work one instance does at a time, held until `expiresAt` (migration 2026_12_10_0900). */
+export interface LeaseTable {
+  name: string;
+  holder: string;
+  acquiredAt: Date;
+  renewedAt: Date;
+  expiresAt: Date;
+}
+
+/** Telegram updates already handled, per bot (migration 2026_12_10_0900). */
+export interface TelegramUpdateTable {
+  botId: number;
+  updateId: number;
+  handledAt: TimestampDefault;
+}
+
 export interface Database {
   sources: SourceTable;
   staff: StaffTable;
@@ -324,6 +340,8 @@ export interface Database {
   telegramPrompts: TelegramPromptTable;
   telegramNotices: TelegramNoticeTable;
   telegramChatAccess: TelegramChatAccessTable;
+  leases: LeaseTable;
+  telegramUpdates: TelegramUpdateTable;
   baselines: BaselineTable;
   digestDeliveries: DigestDeliveryTable;
   businessCalendar: BusinessCalendarTable;
@@ -345,5 +363,6 @@ export type ReplyDraftRow = Selectable<ReplyDraftTable>;
 export type TelegramPromptRow = Selectable<TelegramPromptTable>;
 export type TelegramNoticeRow = Selectable<TelegramNoticeTable>;
 export type TelegramChatAccessRow = Selectable<TelegramChatAccessTable>;
+export type LeaseRow = Selectable<LeaseTable>;
 export type BaselineRow = Selectable<BaselineTable>;
 export type DigestDeliveryRow = Selectable<DigestDeliveryTable>;

@@ -13,6 +13,8 @@ export interface Metrics {
   graphApiCalls: Counter<'source' | 'purpose'>;
   telegramCalls: Counter<'method' | 'outcome'>;
   reconciled: Counter<'kind'>;
+  /** 1 while this instance long-polls Telegram (one instance at a time does, holding the lease). */
+  telegramPolling: Gauge;
 }
 
 export function createMetrics(options: { defaultMetrics?: boolean } = {}): Metrics {
@@ -43,6 +45,11 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}): Metri
     graphApiCalls: new Counter({ name: 'ardzagank_graph_api_calls_total', help: 'Graph API requests made', labelNames: ['source', 'purpose'], registers: [registry] }),
     telegramCalls: new Counter({ name: 'ardzagank_telegram_calls_total', help: 'Telegram Bot API requests made', labelNames: ['method', 'outcome'], registers: [registry] }),
     reconciled: new Counter({ name: 'ardzagank_reconciled_total', help: 'Pending items that had no live job and were queued again by the reconciler', labelNames: ['kind'], registers: [registry] }),
+    telegramPolling: new Gauge({
+      name: 'ardzagank_telegram_polling',
+      help: '1 while this instance long-polls Telegram (of several instances on one database, one does at a time)',
+      registers: [registry],
+    }),
   };
 }
 

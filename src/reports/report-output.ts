@@ -47,7 +47,7 @@ export async function writeDigestPng(
   const week = options.week ?? weekRange(now, config.timezone);
   const cat = catalogFor(options.lang ?? 'hy');
   const data = await buildDigestData(db, config, week, now);
-  const png = renderWeeklyChart(chartWeeksOf(data), cat);
+  const png = await renderWeeklyChart(chartWeeksOf(data), cat);
   writeFileSync(file, png);
   return { file, week, text: htmlToPlainText(renderDigestHtml(data, cat, { timezone: config.timezone })), png };
 }

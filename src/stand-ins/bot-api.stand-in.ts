@@ -71,6 +71,10 @@ export interface RecordedRequest {
   authorized: boolean;
   /** When it arrived, by the stand-in's clock (ms). */
   time: number;
+  /** The HTTP status it was answered with; undefined while it is held, or when the client left or the connection was dropped first. */
+  status?: number;
+  /** When it was answered or its connection closed, by the stand-in's clock (ms); undefined while it is held. */
+  endedAt?: number;
 }
 
 /** A file part of a multipart request. */
@@ -581,6 +585,8 @@ export class FakeBotApi {
   readonly #methods: Map<string, MethodHandler>;
   #url = '';
   #requests: RecordedRequest[] = [];
+  /** The record of each request being answered, to note how and when it was. */
+  readonly #recorded = new WeakMap<ServerResponse, RecordedRequest>();
   #chats = new Map<number, ChatState>();
   #updates: TelegramUpdate[] = [];
   #nextUpdateId = 1;
@@ -936,7 +942,12 @@ export class FakeBotApi {
       this.#reply(res, error instanceof ApiFailure ? error : new ApiFailure(400, "Bad Request: can't parse JSON"));
       return;
     }
-    this.#requests.push({ method, params, files, encoding, authorized, time: this.#now() });
+    const record: RecordedRequest = { method, params, files, encoding, authorized, time: this.#now() };
+    this.#requests.push(record);
+    this.#recorded.set(res, record);
+    res.once('close', () => {
+      record.endedAt ??= this.#now();
+    });
 
     if (!authorized) {
       this.#reply(res, new ApiFailure(401, 'Unauthorized'));
@@ -979,6 +990,11 @@ export class FakeBotApi {
       payload = { ok: true, result: outcome };
     }
     const text = JSON.stringify(payload);
+    const record = this.#recorded.get(res);
+    if (record) {
+      record.status = status;
+      record.endedAt = this.#now();
+    }
     res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
     res.end(text);
   }

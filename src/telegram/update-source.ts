@@ -102,11 +102,14 @@ export interface UpdateSource {
   start(): Promise<void>;
   /**
    * Stops receiving: cancels the pending getUpdates at once, waits for the
-   * update being handled, and confirms the handled ones to Telegram.
+   * update being handled, and confirms the handled ones to Telegram (unless
+   * `confirm` is false: another instance may be polling already, and a
+   * getUpdates from here would cut its long poll off with 409; the updates
+   * not confirmed reach that instance again, which skips the handled ones).
    * Webhook mode keeps the webhook registered, so Telegram holds new updates
-   * until the next start. Safe to call twice.
+   * until the next start. Safe to call twice; it can be started again after.
    */
-  stop(): Promise<void>;
+  stop(options?: { confirm?: boolean }): Promise<void>;
   /**
    * Webhook mode: checks the secret header, then hands the body to the
    * handler. Resolves `{ accepted: true }` once the handler is done; the
@@ -250,21 +253,21 @@ export function createUpdateSource(options: UpdateSourceOptions): UpdateSource {
 
   let stopping: Promise<void> | undefined;
 
-  async function shutdown(): Promise<void> {
+  async function shutdown(confirm: boolean): Promise<void> {
     const wasRunning = state === 'running' || state === 'starting';
     state = 'stopping';
     stopController.abort();
     await loop;
     loop = undefined;
     await Promise.allSettled(inFlight);
-    if (mode.kind === 'polling') await confirmHandled();
+    if (mode.kind === 'polling' && confirm) await confirmHandled();
     state = 'stopped';
     if (wasRunning) log.info('stopped receiving Telegram updates');
   }
 
-  function stop(): Promise<void> {
+  function stop(stopOptions: { confirm?: boolean } = {}): Promise<void> {
     if (state === 'new') return Promise.resolve();
-    stopping ??= shutdown().finally(() => {
+    stopping ??= shutdown(stopOptions.confirm ?? true).finally(() => {
       stopping = undefined;
     });
     return stopping;

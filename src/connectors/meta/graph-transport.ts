@@ -95,16 +95,25 @@ interface AxiosLike {
   };
 }
 
-const requireHere = createRequire(import.meta.url);
-const SDK_ENTRY = requireHere.resolve('facebook-nodejs-business-sdk');
-const sdk = requireHere(SDK_ENTRY) as SdkModule;
-// The very axios instance the SDK's `Http` calls (CommonJS, resolved from the SDK's own location).
-const sdkAxios = createRequire(SDK_ENTRY)('axios') as AxiosLike;
+/**
+ * The SDK and the very axios instance its `Http` calls (CommonJS, resolved
+ * from the SDK's own location), loaded at the first Graph call: a service
+ * without a connected Page never loads them (~15 MB of resident memory,
+ * README, Memory). `require`, not `import()`: the interceptors must sit on
+ * the CommonJS axios the SDK itself requires.
+ */
+let loaded: { sdk: SdkModule; axios: AxiosLike } | undefined;
+function loadSdk(): { sdk: SdkModule; axios: AxiosLike } {
+  if (!loaded) {
+    const requireHere = createRequire(import.meta.url);
+    const entry = requireHere.resolve('facebook-nodejs-business-sdk');
+    loaded = { sdk: requireHere(entry) as SdkModule, axios: createRequire(entry)('axios') as AxiosLike };
+  }
+  return loaded;
+}
 
-/** Graph API version this SDK release was built for (`FacebookAdsApi.VERSION`, e.g. `v24.0`). */
-const SDK_GRAPH_VERSION: string = sdk.FacebookAdsApi.VERSION;
-/** Default Graph API root (`FacebookAdsApi.GRAPH`). */
-const DEFAULT_GRAPH_URL: string = sdk.FacebookAdsApi.GRAPH;
+/** Default Graph API root (the SDK's `FacebookAdsApi.GRAPH`). */
+const DEFAULT_GRAPH_URL = 'https://graph.facebook.com';
 /** Default deadline of one HTTP request, in milliseconds. */
 const DEFAULT_TIMEOUT_MS = 20_000;
 
@@ -140,7 +149,7 @@ function recordResponse(context: CallContext, response: AxiosResponseLike): void
 }
 
 /** Registers the two interceptors on the SDK's axios once per process; they are inert outside a call. */
-function installInterceptors(): void {
+function installInterceptors(sdkAxios: AxiosLike): void {
   if (interceptorsInstalled) return;
   interceptorsInstalled = true;
   sdkAxios.interceptors.request.use((config) => {
@@ -429,7 +438,8 @@ export function createGraphTransport(options: GraphTransportOptions): GraphTrans
   if (!options.accessToken) throw new TypeError('createGraphTransport needs an access token');
   const baseUrl = (options.baseUrl ?? DEFAULT_GRAPH_URL).replace(/\/+$/, '');
   if (!URL.canParse(baseUrl)) throw new TypeError(`Graph API base URL is not a URL: ${JSON.stringify(baseUrl)}`);
-  const version = options.version ?? SDK_GRAPH_VERSION;
+  // Without a version, the one this SDK release was built for (which loads the SDK now).
+  const version = options.version ?? loadSdk().sdk.FacebookAdsApi.VERSION;
   if (!/^v\d+\.\d+$/.test(version)) throw new TypeError(`Graph API version must look like v24.0, got ${JSON.stringify(version)}`);
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const usageWarnPercent = options.usageWarnPercent ?? 80;
@@ -439,9 +449,16 @@ export function createGraphTransport(options: GraphTransportOptions): GraphTrans
   const scrub = (text: string): string => scrubSecrets(text, secrets);
   const log = options.logger.child({ component: 'graph-client' });
 
-  installInterceptors();
-  sdk.CrashReporter.disable();
-  const api = new sdk.FacebookAdsApi(accessToken, 'en_US', false).setDebug(false);
+  let sdkApi: SdkApi | undefined;
+  const api = (): SdkApi => {
+    if (!sdkApi) {
+      const { sdk, axios } = loadSdk();
+      installInterceptors(axios);
+      sdk.CrashReporter.disable();
+      sdkApi = new sdk.FacebookAdsApi(accessToken, 'en_US', false).setDebug(false);
+    }
+    return sdkApi;
+  };
 
   let latestUsage: GraphUsage | undefined;
   let lastUsageWarningAt = 0;
@@ -504,7 +521,7 @@ export function createGraphTransport(options: GraphTransportOptions): GraphTrans
 
     let result: unknown;
     try {
-      result = await Promise.race([callContext.run(context, () => api.call(method, url, body)), deadline]);
+      result = await Promise.race([callContext.run(context, () => api().call(method, url, body)), deadline]);
     } catch (error) {
       const failure = translateFailure(error, context, { method, endpoint, timedOut });
       const usage = failure instanceof GraphApiError ? failure.usage : undefined;

@@ -123,7 +123,7 @@ export function createDigestService(deps: DigestServiceDeps): DigestService {
     const cat = catalogFor(lang);
     return {
       html: renderDigestHtml(data, cat, { timezone: tz, ...(late ? { late } : {}) }),
-      png: renderWeeklyChart(chartWeeksOf(data), cat),
+      png: await renderWeeklyChart(chartWeeksOf(data), cat),
       caption: digestCaption(data, cat),
       week,
     };

@@ -7,26 +7,36 @@
  * licence: Bitstream Vera with DejaVu changes in the public domain), which
  * has Armenian and Cyrillic glyphs; the system's fonts are never relied on,
  * so the chart looks the same in the Docker image, in CI and on a laptop.
+ *
+ * The canvas (a native library) and chart.js are loaded at the first chart,
+ * not at start: the service draws one a week, and they would cost ~20 MB of
+ * resident memory all the time (README, Memory).
  */
 import { createRequire } from 'node:module';
-import { createCanvas, GlobalFonts } from '@napi-rs/canvas';
-import { Chart, registerables, type ChartConfiguration } from 'chart.js';
+import type { ChartConfiguration } from 'chart.js';
 import type { ReportCatalog } from '../i18n/catalog.js';
 
 export const CHART_WIDTH = 1200;
 export const CHART_HEIGHT = 675;
 const FONT_FAMILY = 'Ardzagank DejaVu Sans';
 
-let ready = false;
-function prepare(): void {
-  if (ready) return;
-  const require = createRequire(import.meta.url);
-  for (const file of ['DejaVuSans.ttf', 'DejaVuSans-Bold.ttf']) {
-    const path = require.resolve(`dejavu-fonts-ttf/ttf/${file}`);
-    if (!GlobalFonts.registerFromPath(path, FONT_FAMILY)) throw new Error(`Could not load the chart font ${path}; reinstall dependencies (npm ci).`);
-  }
-  Chart.register(...registerables);
-  ready = true;
+/** The drawing libraries with the font registered, loaded once at the first chart. */
+let drawing: Promise<{ createCanvas: typeof import('@napi-rs/canvas').createCanvas; Chart: typeof import('chart.js').Chart }> | undefined;
+function prepare(): NonNullable<typeof drawing> {
+  drawing ??= (async () => {
+    const [{ createCanvas, GlobalFonts }, { Chart, registerables }] = await Promise.all([import('@napi-rs/canvas'), import('chart.js')]);
+    const require = createRequire(import.meta.url);
+    for (const file of ['DejaVuSans.ttf', 'DejaVuSans-Bold.ttf']) {
+      const path = require.resolve(`dejavu-fonts-ttf/ttf/${file}`);
+      if (!GlobalFonts.registerFromPath(path, FONT_FAMILY)) throw new Error(`Could not load the chart font ${path}; reinstall dependencies (npm ci).`);
+    }
+    Chart.register(...registerables);
+    return { createCanvas, Chart };
+  })().catch((error: unknown) => {
+    drawing = undefined;
+    throw error;
+  });
+  return drawing;
 }
 
 /** One week of the chart. */
@@ -40,8 +50,8 @@ export interface ChartWeek {
 }
 
 /** Draws the chart; returns PNG bytes of {@link CHART_WIDTH}×{@link CHART_HEIGHT}. */
-export function renderWeeklyChart(weeks: ChartWeek[], cat: ReportCatalog, title: string = cat.digest.chartTitle): Buffer {
-  prepare();
+export async function renderWeeklyChart(weeks: ChartWeek[], cat: ReportCatalog, title: string = cat.digest.chartTitle): Promise<Buffer> {
+  const { createCanvas, Chart } = await prepare();
   const canvas = createCanvas(CHART_WIDTH, CHART_HEIGHT);
   const ctx = canvas.getContext('2d');
   ctx.fillStyle = '#ffffff';

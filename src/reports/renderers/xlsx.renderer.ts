@@ -3,9 +3,10 @@
  * a sheet of figures by period (figures as rows, periods as columns), the
  * breakdowns of the single period or of the whole range, and the
  * comparison. Counts and minutes are numbers, rates are formatted as
- * percentages, so the sheet can be computed on.
+ * percentages, so the sheet can be computed on. exceljs is loaded when a
+ * workbook is asked for (`report --format xlsx`), never by the service.
  */
-import ExcelJS from 'exceljs';
+import type ExcelJS from 'exceljs';
 import { formatPeriodName } from '../format.js';
 import type { ReportCatalog } from '../i18n/catalog.js';
 import type { BreakdownFigures, PeriodFigures, RangeReport } from '../report.model.js';
@@ -46,7 +47,8 @@ function bold(row: ExcelJS.Row): void {
 
 /** Builds the workbook and returns the .xlsx bytes. */
 export async function renderReportXlsx(report: RangeReport, cat: ReportCatalog): Promise<Buffer> {
-  const wb = new ExcelJS.Workbook();
+  const { default: excel } = await import('exceljs');
+  const wb = new excel.Workbook();
   wb.creator = 'Ardzagank';
   wb.created = new Date(report.generatedAt);
   const columns = report.total ? [...report.periods, report.total] : report.periods;
