@@ -176,7 +176,8 @@ async function reply(replyId: number) {
   return tdb.db.selectFrom('replies').selectAll().where('id', '=', replyId).executeTakeFirstOrThrow();
 }
 
-async function settled(replyId: number, timeout = 10_000) {
+// Generous: several attempts, each waiting out a Graph timeout, on a slow shared machine.
+async function settled(replyId: number, timeout = 40_000) {
   await expect.poll(async () => (await reply(replyId)).status, { timeout, interval: 25 }).not.toBe('pending');
   return reply(replyId);
 }
@@ -228,7 +229,7 @@ describe('public replies to comments, exactly once', () => {
     ]);
     expect(events[0]!.payload).toMatchObject({ replyId, externalId: onFacebook[0]!.id, channel: 'comment_reply', foundAfterUnknownOutcome: true });
     expect((await notifyJobs('reply.result')).map((j) => j.id)).toEqual([jobId.replyResult(replyId)]);
-  });
+  }, 60_000);
 
   it('the webhook of our own reply arriving before the worker recorded it is not counted as a native answer', async () => {
     const { post, comment, inquiry } = await commentInquiry();
