@@ -57,8 +57,6 @@ export interface TelegramPartTuning {
   staffGroupParkMs?: number;
   /** `/report` and `/stats` (default: the reports part's Telegram renderers). */
   reports?: BotReports;
-  /** Long polling: how long the polling lease lasts, in milliseconds (default `INSTANCE_LEASE_SECONDS`). */
-  pollingLeaseMs?: number;
 }
 
 /** The lease the instance that long-polls Telegram holds. */
@@ -146,7 +144,7 @@ export function createTelegramPart(tuning: TelegramPartTuning = {}): PartFactory
         ? createLeadership({
             role: 'Telegram long polling',
             holder,
-            ttlMs: tuning.pollingLeaseMs ?? config.instanceLeaseSeconds * 1000,
+            ttlMs: config.instanceLeaseSeconds * 1000,
             store: { take: (ttlMs) => takeLease(db, POLLING_LEASE, holder, ttlMs), release: () => releaseLease(db, POLLING_LEASE, holder) },
             logger: log,
             lead: async () => {
