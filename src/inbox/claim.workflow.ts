@@ -15,7 +15,7 @@ import { findInquiryById, lockInquiry, updateInquiry, updateInquiryIfNew } from 
 import { findActiveSector, listActiveSectors } from '../db/repositories/sector.repository.js';
 import { findStaffById } from '../db/repositories/staff.repository.js';
 import type { Database, InquiryRow, StaffRow } from '../db/schema.js';
-import { DISMISS_REASONS, canTransition, isOpen, type DismissReason } from '../domain/inquiry.js';
+import { canTransition, isOpen, type DismissReason } from '../domain/inquiry.js';
 import type { Sector } from '../domain/sectors.js';
 import { can } from '../domain/staff.js';
 import type { Producers } from '../queue/producers.js';
@@ -152,10 +152,6 @@ async function reassignLocked(trx: Transaction<Database>, input: ActionInput & {
     payload: { from: inquiry.claimedBy, to: assignee.id },
   });
   return { ok: true, inquiry: row, assignee };
-}
-
-export function isDismissReason(value: string): value is DismissReason {
-  return (DISMISS_REASONS as readonly string[]).includes(value);
 }
 
 /** Not an inquiry (spam, duplicate, handled offline): any staff for a new one, the claimant or a supervisor for a claimed one. */

@@ -38,8 +38,6 @@ export interface Actor {
   via: string;
 }
 
-export const actorOf = (staff: StaffRow): Actor => ({ staffId: staff.id, via: 'telegram' });
-
 function eventActor(actor: Actor) {
   return actor.staffId === null ? { actorKind: 'system' as const } : { actorKind: 'staff' as const, actorStaffId: actor.staffId };
 }
