@@ -325,6 +325,77 @@ export interface TelegramUpdateTable {
   handledAt: TimestampDefault;
 }
 
+/** A figure of the department's year that is not an inquiry (migration 2026_12_14_0010). */
+export interface CounterTable {
+  id: Generated<number>;
+  code: string;
+  section: 'public_relations' | 'information' | 'protocol';
+  position: number;
+  nameHy: string;
+  nameEn: string;
+  nameRu: string;
+  figure: 'count' | 'amount' | 'both';
+  amountHy: string | null;
+  amountEn: string | null;
+  amountRu: string | null;
+  hasNote: Generated<boolean>;
+  source: Generated<'logged' | 'published_posts'>;
+  active: Generated<boolean>;
+  createdAt: TimestampDefault;
+}
+
+/** One thing logged on a counter; corrected in place, each change an event (migration 2026_12_14_0010). */
+export interface CounterEntryTable {
+  id: Generated<number>;
+  counterId: number;
+  /** Local day, `YYYY-MM-DD`. */
+  occurredOn: ColumnType<string, string, string>;
+  quantity: Generated<number>;
+  /** numeric: read as a string by pg. */
+  amount: ColumnType<string | null, number | string | null | undefined, number | string | null>;
+  note: string | null;
+  staffId: number | null;
+  enteredBy: string | null;
+  createdAt: TimestampDefault;
+  updatedAt: TimestampDefault;
+  voidedAt: Date | null;
+  voidedByStaffId: number | null;
+}
+
+/** What the year's report says of a counter instead of, or beside, its figure (migration 2026_12_14_0010). */
+export interface CounterRemarkTable {
+  counterId: number;
+  year: number;
+  text: string;
+  staffId: number | null;
+  enteredBy: string | null;
+  updatedAt: TimestampDefault;
+}
+
+/** A force-reply prompt of the bot for a counter's amount, note or remark (migration 2026_12_14_0010). */
+export interface CounterPromptTable {
+  chatId: number;
+  messageId: number;
+  kind: 'amount' | 'note' | 'remark';
+  counterId: number;
+  entryId: number | null;
+  occurredOn: ColumnType<string | null, string | null | undefined, string | null>;
+  year: number | null;
+  staffId: number;
+  createdAt: TimestampDefault;
+}
+
+/** A post a connected source published, written by its connector from the feed (migration 2026_12_14_0010). */
+export interface PublishedPostTable {
+  id: Generated<number>;
+  sourceId: number | null;
+  platform: string;
+  externalId: string;
+  kind: string | null;
+  postedAt: Timestamp;
+  recordedAt: TimestampDefault;
+}
+
 export interface Database {
   sources: SourceTable;
   staff: StaffTable;
@@ -346,6 +417,11 @@ export interface Database {
   digestDeliveries: DigestDeliveryTable;
   businessCalendar: BusinessCalendarTable;
   businessCalendarState: BusinessCalendarStateTable;
+  counters: CounterTable;
+  counterEntries: CounterEntryTable;
+  counterRemarks: CounterRemarkTable;
+  counterPrompts: CounterPromptTable;
+  publishedPosts: PublishedPostTable;
 }
 
 export type InquiryRow = Selectable<InquiryTable>;
@@ -366,3 +442,7 @@ export type TelegramChatAccessRow = Selectable<TelegramChatAccessTable>;
 export type LeaseRow = Selectable<LeaseTable>;
 export type BaselineRow = Selectable<BaselineTable>;
 export type DigestDeliveryRow = Selectable<DigestDeliveryTable>;
+export type CounterRow = Selectable<CounterTable>;
+export type CounterEntryRow = Selectable<CounterEntryTable>;
+export type CounterRemarkRow = Selectable<CounterRemarkTable>;
+export type CounterPromptRow = Selectable<CounterPromptTable>;

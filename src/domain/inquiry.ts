@@ -134,6 +134,8 @@ export interface PagePost extends ItemBase {
   type: 'page_post';
   externalId: string;
   postedAt: Date;
+  /** What the platform calls the post (`status`, `photo`, `video`…), when it says. */
+  postKind?: string;
 }
 
 /**

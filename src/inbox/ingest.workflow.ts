@@ -17,6 +17,7 @@
 import type { Transaction } from 'kysely';
 import type { Db } from '../db/create-db.js';
 import { hasPageMessageEvent, hasPagePostEvent, insertEvent, insertEvents, type NewEvent } from '../db/repositories/event.repository.js';
+import { insertPublishedPost } from '../db/repositories/published-post.repository.js';
 import { returnInboundEvents, takeInboundEvents } from '../db/repositories/inbound-event.repository.js';
 import { getInquiryMessageByExternalId, insertInquiryMessages, updateInquiryMessageText } from '../db/repositories/inquiry-message.repository.js';
 import {
@@ -488,7 +489,9 @@ async function applyPageAnswer(trx: Trx, item: PageAnswer, inboundEventId: numbe
   out.changed.add(inquiry.id);
 }
 
-async function applyPagePost(trx: Trx, item: PagePost): Promise<void> {
+async function applyPagePost(trx: Trx, item: PagePost & { sourceId: number }): Promise<void> {
+  // Counted in the year's "items published" (DESIGN.md, Domain: counter).
+  await insertPublishedPost(trx, { sourceId: item.sourceId, platform: item.platform, externalId: item.externalId, kind: item.postKind ?? null, postedAt: item.postedAt });
   if (await hasPagePostEvent(trx, item.externalId)) return;
   await insertEvent(trx, {
     type: 'page_post',

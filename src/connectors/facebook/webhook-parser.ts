@@ -205,7 +205,7 @@ function changeItems(pageId: string, change: unknown, entryTime: Date | undefine
     ];
   }
   if ((item === 'status' || item === 'post' || item === 'photo' || item === 'video') && verb === 'add' && fromPage && postId) {
-    return [{ ...base, type: 'page_post', externalId: postId, postedAt: at }];
+    return [{ ...base, type: 'page_post', externalId: postId, postedAt: at, postKind: item }];
   }
   return [ignored(path, 'unsupported', { accountId: pageId, kind: `feed:${item}`, ...(postId ? { externalId: postId } : {}) })];
 }
