@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { ConfigError } from './config.js';
 import { UsageError, type Command, type CommandIo } from './commands/command.js';
 import { baselineCommand } from './commands/baseline.command.js';
+import { countersCommand, logCommand } from './commands/counters.command.js';
 import { digestCommand } from './commands/digest.command.js';
 import { importCommand } from './commands/import.command.js';
 import { demoCommand } from './commands/demo.command.js';
@@ -15,9 +16,10 @@ import { reportCommand } from './commands/report.command.js';
 import { sourcesCommand } from './commands/sources.command.js';
 import { staffCommand } from './commands/staff.command.js';
 import { startCommand } from './commands/start.command.js';
+import { yearCommand } from './commands/year.command.js';
 
 /** Every command, in the order `--help` lists them. */
-export const COMMANDS: Command[] = [startCommand, demoCommand, migrateCommand, staffCommand, sourcesCommand, reportCommand, baselineCommand, importCommand, digestCommand];
+export const COMMANDS: Command[] = [startCommand, demoCommand, migrateCommand, staffCommand, sourcesCommand, reportCommand, baselineCommand, importCommand, digestCommand, yearCommand, countersCommand, logCommand];
 
 const KNOWN_FAILURES = new Set(['ConfigError', 'DatabaseUnavailableError', 'RedisUnavailableError', 'MigrationError', 'NotFoundError']);
 
