@@ -27,6 +27,10 @@ export const cb = {
   language: defineCallback('lg', ['code']),
   makeCard: defineCallback('mc', ['id']),
   dismissAll: defineCallback('da', ['notice']),
+  counterLog: defineCallback('kl', ['counter', 'day']),
+  counterCancel: defineCallback('kc', ['entry']),
+  counterNote: defineCallback('kn', ['entry']),
+  counterRemark: defineCallback('kr', ['counter', 'year']),
 } as const;
 
 /** Visibility in callback data: one letter. */

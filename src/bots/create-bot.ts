@@ -16,6 +16,7 @@ import type { BaseContext, BotDeps, CallbackContext, CallbackRoute, CommandConte
 import { accessFeature } from './features/access.feature.js';
 import { answerFeature } from './features/answer.feature.js';
 import { claimFeature } from './features/claim.feature.js';
+import { countersFeature } from './features/counters.feature.js';
 import { dismissFeature } from './features/dismiss.feature.js';
 import { helpFeature } from './features/help.feature.js';
 import { listsFeature } from './features/lists.feature.js';
@@ -50,7 +51,7 @@ function parseCommand(text: string, botUsername: string | undefined): { name: st
 
 export function createBot(deps: BotDeps): Bot {
   const { config, db, client } = deps;
-  const features: Feature[] = [accessFeature, helpFeature, claimFeature, sectorFeature, dismissFeature, answerFeature, listsFeature, reportFeature];
+  const features: Feature[] = [accessFeature, helpFeature, claimFeature, sectorFeature, dismissFeature, answerFeature, listsFeature, reportFeature, countersFeature];
   const commands = new Map<string, CommandRoute>();
   const callbacks: CallbackRoute[] = [];
   const replies: ReplyRoute[] = [];

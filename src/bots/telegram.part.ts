@@ -71,7 +71,18 @@ const SCHEDULED: readonly JobName[] = ['reminders.check', 'lowpriority.summary']
 /** Items per low-priority summary message. */
 const SUMMARY_ITEMS = 30;
 
-const MENU: ReadonlyArray<'queue' | 'mine' | 'find' | 'report' | 'stats' | 'help' | 'lang'> = ['queue', 'mine', 'find', 'report', 'stats', 'help', 'lang'];
+const MENU: ReadonlyArray<'queue' | 'mine' | 'find' | 'report' | 'stats' | 'log' | 'remark' | 'year' | 'help' | 'lang'> = [
+  'queue',
+  'mine',
+  'find',
+  'report',
+  'stats',
+  'log',
+  'remark',
+  'year',
+  'help',
+  'lang',
+];
 
 export function createTelegramPart(tuning: TelegramPartTuning = {}): PartFactory {
   const factory = async (ctx: TelegramPartContext): Promise<TelegramPart | OffPart> => {

@@ -49,6 +49,10 @@ const BUTTONS: Record<keyof typeof cb, Need> = {
   language: 'staff',
   makeCard: 'handle',
   dismissAll: 'handle',
+  counterLog: 'staff',
+  counterCancel: 'staff',
+  counterNote: 'staff',
+  counterRemark: 'staff',
 };
 
 /** Every command and what it needs. */
@@ -62,6 +66,9 @@ const COMMANDS: Record<string, Need> = {
   report: 'reports',
   stats: 'reports',
   staff: 'manage_staff',
+  log: 'staff',
+  remark: 'staff',
+  year: 'reports',
 };
 
 const persons: Record<Role, Person> = {
@@ -115,6 +122,10 @@ describe('role matrix', () => {
         user: 777_000_111,
         role: 'agent',
         notice: 999_999,
+        counter: 1,
+        day: '20180315',
+        entry: 999_999,
+        year: 2018,
       };
       const data = (cb[kind] as { build(v: Record<string, string | number>): string }).build(values);
       for (const role of ['stranger', 'head', 'agent', 'supervisor', 'admin'] as const) {

@@ -200,6 +200,9 @@ export const en: Messages = {
     report: 'Report',
     stats: 'Key figures',
     staff: 'The staff',
+    log: 'Log a counter (hearing, reception, session)',
+    remark: "A remark for the year's report",
+    year: 'The year in numbers',
   },
 
   units: { d: 'd', h: 'h', m: 'min', lessThanMinute: '&lt;1 min' },

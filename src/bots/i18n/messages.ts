@@ -180,7 +180,7 @@ export interface Messages {
   lowPriorityMadeCard(id: number): string;
   errorGeneric: string;
   /** Descriptions of the command menu (setMyCommands), plain text. */
-  commands: { queue: string; mine: string; find: string; help: string; lang: string; report: string; stats: string; staff: string };
+  commands: { queue: string; mine: string; find: string; help: string; lang: string; report: string; stats: string; staff: string; log: string; remark: string; year: string };
 
   // ---- dates and durations -------------------------------------------------------
   /** Parts of a duration: days, hours, minutes, and "less than a minute" (Telegram HTML: `&lt;1 ր`). */

@@ -100,3 +100,16 @@ export async function findCounterPrompt(db: Executor, chatId: number, messageId:
 export async function deleteCounterPrompt(db: Executor, chatId: number, messageId: number): Promise<void> {
   await db.deleteFrom('counterPrompts').where('chatId', '=', chatId).where('messageId', '=', messageId).execute();
 }
+
+/** Sum of the quantities of a counter's entries (not cancelled) on local days `from`..`to`. */
+export async function sumCounterEntries(db: Executor, counterId: number, from: string, to: string): Promise<number> {
+  const row = await db
+    .selectFrom('counterEntries')
+    .select(sql<number>`coalesce(sum(quantity), 0)::int`.as('total'))
+    .where('counterId', '=', counterId)
+    .where('voidedAt', 'is', null)
+    .where('occurredOn', '>=', from)
+    .where('occurredOn', '<=', to)
+    .executeTakeFirstOrThrow();
+  return row.total;
+}
