@@ -36,8 +36,8 @@ import { buildYearReport } from '../../reports/year/year-report.js';
 import type { InlineKeyboardButton } from '../../telegram/telegram-client.js';
 import { TELEGRAM_MESSAGE_MAX, truncateForTelegram } from '../../telegram/telegram-text.js';
 
-/** Button text is cut to this many characters (Telegram shows about as many on a phone). */
-const BUTTON_TEXT = 48;
+/** Button text is cut to this many characters (a long name wraps on a phone; longer says nothing more). */
+const BUTTON_TEXT = 64;
 
 function nameOf(counter: CounterRow, locale: Locale): string {
   return locale === 'hy' ? counter.nameHy : locale === 'ru' ? counter.nameRu : counter.nameEn;

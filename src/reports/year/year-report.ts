@@ -124,9 +124,9 @@ async function counterYear(db: Db, config: ReportConfig, year: number): Promise<
   return queryCounterYear(db, { fromDay: `${year}-01-01`, toDay: lastDayOf(range, config.timezone), range, year });
 }
 
-/** Whether a year has any counter recorded (an entry, a remark, a published post): then a counter with none reads 0, not "—". */
+/** Whether a year has any counter recorded (an entry, a published post): then a counter with none reads 0, not "—". */
 function hasAnything(data: CounterYearData): boolean {
-  return data.sums.size > 0 || data.remarks.size > 0 || data.publishedByPlatform.length > 0;
+  return data.sums.size > 0 || data.publishedByPlatform.length > 0;
 }
 
 /** The year's report of `year`, beside `year - 1`. */
