@@ -159,6 +159,6 @@ describe('reports in Telegram', () => {
     const refused = await h.press(head, card, { text: '✋ Վերցնել' });
     expect(refused).toMatchObject({ text: 'Այս գործողությունը ձեզ հասանելի չէ', showAlert: true });
     const menu = h.fake.commands();
-    expect((menu as Array<{ command: string }>).map((c) => c.command)).toEqual(['queue', 'mine', 'find', 'report', 'stats', 'help', 'lang']);
+    expect((menu as Array<{ command: string }>).map((c) => c.command)).toEqual(['queue', 'mine', 'find', 'report', 'stats', 'log', 'remark', 'year', 'help', 'lang']);
   });
 });
