@@ -67,6 +67,11 @@ function cleanNote(note: string | null | undefined): string | null {
   return Array.from(text).slice(0, COUNTER_NOTE_MAX).join('');
 }
 
+/** An entry's amount as a number (numeric columns are read as text). */
+function amountOf(entry: CounterEntryRow): number | null {
+  return entry.amount === null ? null : Number(entry.amount);
+}
+
 /** Finds a counter by its code, or throws a {@link CounterError} listing the codes. */
 export async function getCounterByCode(db: Db, code: string): Promise<CounterRow> {
   const counter = await findCounterByCode(db, code);
@@ -148,8 +153,8 @@ export async function correctCounterEntry(db: Db, input: CorrectEntryInput): Pro
       payload: {
         entryId: entry.id,
         counter: counter.code,
-        before: { occurredOn: before.occurredOn, quantity: before.quantity, amount: before.amount, note: before.note },
-        after: { occurredOn: entry.occurredOn, quantity: entry.quantity, amount: entry.amount, note: entry.note },
+        before: { occurredOn: before.occurredOn, quantity: before.quantity, amount: amountOf(before), note: before.note },
+        after: { occurredOn: entry.occurredOn, quantity: entry.quantity, amount: amountOf(entry), note: entry.note },
         ...(who.enteredBy ? { enteredBy: who.enteredBy } : {}),
       },
     });
