@@ -19,7 +19,7 @@ import { startCommand } from './commands/start.command.js';
 /** Every command, in the order `--help` lists them. */
 export const COMMANDS: Command[] = [startCommand, demoCommand, migrateCommand, staffCommand, sourcesCommand, reportCommand, baselineCommand, importCommand, digestCommand];
 
-const KNOWN_FAILURES = new Set(['ConfigError', 'DatabaseUnavailableError', 'RedisUnavailableError', 'MigrationError', 'NotFoundError']);
+const KNOWN_FAILURES = new Set(['ConfigError', 'DatabaseUnavailableError', 'RedisUnavailableError', 'QueuesUnavailableError', 'MigrationError', 'NotFoundError']);
 
 function version(): string {
   const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };

@@ -8,6 +8,7 @@
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
 import pg from 'pg';
+import { openQueueTransport, type QueueTransport } from '../../src/queue/transport.js';
 
 export const ADMIN_DATABASE_URL = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 export const BENCH_REDIS_URL = process.env.BENCH_REDIS_URL ?? process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -57,4 +58,16 @@ export async function deleteQueuePrefix(redis: Redis, prefix: string): Promise<v
 
 export function benchRedis(): Redis {
   return new Redis(BENCH_REDIS_URL, { maxRetriesPerRequest: null });
+}
+
+export type BenchTransportKind = 'redis' | 'postgres';
+
+/** The queues of one prefix on `kind`: Redis at BENCH_REDIS_URL, or PostgreSQL in `databaseUrl`. */
+export function benchQueueEnv(kind: BenchTransportKind, databaseUrl: string, prefix: string): { redisUrl: string | undefined; databaseUrl: string; prefix: string } {
+  return { redisUrl: kind === 'redis' ? BENCH_REDIS_URL : undefined, databaseUrl, prefix };
+}
+
+/** Opens the queues of one prefix on `kind` (close, and `remove()`, at the end). */
+export function openBenchTransport(kind: BenchTransportKind, databaseUrl: string, prefix: string): Promise<QueueTransport> {
+  return openQueueTransport({ ...benchQueueEnv(kind, databaseUrl, prefix), name: 'ardzagank-bench' });
 }

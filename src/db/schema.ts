@@ -325,6 +325,12 @@ export interface TelegramUpdateTable {
   handledAt: TimestampDefault;
 }
 
+/** The next free moment of each Telegram group's message pace (migration 2026_12_11_0900). */
+export interface TelegramGroupPaceTable {
+  chatId: number;
+  nextAt: Date;
+}
+
 export interface Database {
   sources: SourceTable;
   staff: StaffTable;
@@ -342,6 +348,7 @@ export interface Database {
   telegramChatAccess: TelegramChatAccessTable;
   leases: LeaseTable;
   telegramUpdates: TelegramUpdateTable;
+  telegramGroupPace: TelegramGroupPaceTable;
   baselines: BaselineTable;
   digestDeliveries: DigestDeliveryTable;
   businessCalendar: BusinessCalendarTable;

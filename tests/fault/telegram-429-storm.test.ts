@@ -12,7 +12,7 @@ import { startService, type RunningService } from '../../src/main.js';
 import { facebookJson, sendDeliveries, signBody, type CommentLoadItem } from '../../bench/support/facebook-load.js';
 import { feedCommentPayload } from '../factories/facebook-payloads.js';
 import { FakeBotApi } from '../../src/stand-ins/bot-api.stand-in.js';
-import { createTestDatabase, createTestRedis, deletePrefix, redisUrl, silentLogger, uniqueQueuePrefix, type TestDatabase } from '../support/test-env.js';
+import { createTestDatabase, removeTestQueues, testRedisUrl, silentLogger, uniqueQueuePrefix, type TestDatabase } from '../support/test-env.js';
 import { citizenComments, count, faultServiceEnv, PAGE_ID, SECRETS, STAFF_CHAT_ID } from './support/fault-service.js';
 
 const N = 40;
@@ -28,8 +28,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await service?.close();
   await bot?.close();
-  const redis = createTestRedis();
-  await deletePrefix(redis, prefix).finally(() => redis.quit());
+  if (tdb) await removeTestQueues(tdb.url, prefix);
   await tdb?.close();
 });
 
@@ -46,7 +45,7 @@ function comment(item: CommentLoadItem) {
 
 describe('a storm of 429 from Telegram', () => {
   it('every card and every edit arrives, once, and each card ends showing the latest state', async () => {
-    const config = loadConfig({ env: { ...faultServiceEnv({ databaseUrl: tdb.url, redisUrl: redisUrl(), prefix, bot }), LOCALE: 'en' } });
+    const config = loadConfig({ env: { ...faultServiceEnv({ databaseUrl: tdb.url, redisUrl: testRedisUrl(), prefix, bot }), LOCALE: 'en' } });
     service = await startService({ config, logger: silentLogger(), reconcileEveryMs: 60_000 });
     const base = service.address!;
 
