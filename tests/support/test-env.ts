@@ -59,12 +59,6 @@ export function testRedisUrl(): string | undefined {
   return inject('redisUrl') || undefined;
 }
 
-/** Which transport carries the queues in this run. */
-export const queueTransportKind = (): 'redis' | 'postgres' => (testRedisUrl() ? 'redis' : 'postgres');
-
-/** For tests that break Redis itself: skip them (with this reason) when the queues are not on Redis. */
-export const redisOnlyReason = 'needs queues on Redis: set TEST_REDIS_URL (the suite runs with the queues in PostgreSQL)';
-
 /** The service's environment for the queues: REDIS_URL when the run uses Redis, nothing (PostgreSQL in DATABASE_URL) otherwise. */
 export function queueEnv(): Record<string, string> {
   const url = testRedisUrl();
