@@ -183,9 +183,10 @@ async function openPostgresTransport(url: string, options: QueueTransportOptions
     max,
     application_name: applicationName,
     connectionTimeoutMillis: 10_000,
-    idleTimeoutMillis: 30_000,
+    idleTimeoutMillis: 10_000,
   });
-  const shared = new PostgresConnection(config(8));
+  // Small pools: every worker has its own, on a server other instances (and their pools) share.
+  const shared = new PostgresConnection(config(6));
   shared.on('error', (error: Error) => options.onError?.(error));
   try {
     await shared.waitUntilReady();
@@ -208,11 +209,12 @@ async function openPostgresTransport(url: string, options: QueueTransportOptions
     kind: 'postgres',
     description: `PostgreSQL at ${scrubSecrets(url)} (schema ${schema})`,
     prefix,
-    queue: (name, o = {}) => asDefault<Queue>(new Queue(name, { ...o, connection: config(8) }, factory)),
+    // Queues and flow producers borrow the shared pool (the factory ignores their connection options).
+    queue: (name, o = {}) => asDefault<Queue>(new Queue(name, { ...o, connection: config(1) }, factory)),
     worker: (name, processor, o = {}) =>
-      asDefault<Worker>(new Worker(name, processor as never, { ...o, connection: config(Math.min(Math.max((o.concurrency ?? 1) + 2, 4), 12)) }, factory)),
+      asDefault<Worker>(new Worker(name, processor as never, { ...o, connection: config(Math.min((o.concurrency ?? 1) + 1, 6)) }, factory)),
     queueEvents: (name, o = {}) => asDefault<QueueEvents>(new QueueEvents(name, { ...o, connection: config(2) }, factory)),
-    flowProducer: (o = {}) => asDefault<FlowProducer>(new FlowProducer({ ...o, connection: config(8) }, factory)),
+    flowProducer: (o = {}) => asDefault<FlowProducer>(new FlowProducer({ ...o, connection: config(1) }, factory)),
     ping: async () => void (await shared.pool.query('select 1')),
     empty: async () => {
       const { rows } = await shared.pool.query<{ name: string }>(
