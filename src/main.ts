@@ -258,7 +258,11 @@ export async function startService(options: StartOptions): Promise<RunningServic
           logger.warn({ schedulers: restored }, 'the queues lost the schedules (emptied, or restarted without their data): restored them; queueing the pending work again');
           await runReconcile();
         })
-        .catch((error: unknown) => logger.warn({ err: error }, 'could not check the schedules in the queues; trying again later'))
+        .catch(async (error: unknown) => {
+          logger.warn({ err: error }, 'could not check the schedules in the queues; trying again later');
+          // The queue tables dropped (PostgreSQL) make every check fail: create them again, so the next one restores the rest.
+          await transport.restore().catch((restoreError: unknown) => logger.warn({ err: restoreError }, 'could not create the queues again; trying again later'));
+        })
         .finally(() => (checking = false));
     }, Math.min(reconcileEveryMs, 30_000));
     watchdog.unref();

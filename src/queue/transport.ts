@@ -20,6 +20,7 @@ import {
   PostgresQueueBackend,
   Queue,
   QueueEvents,
+  runMigrations,
   Worker,
   type BackendFactory,
   type FlowProducerOptions,
@@ -57,6 +58,12 @@ export interface QueueTransport {
   empty(): Promise<void>;
   /** Deletes this prefix's queues altogether (Redis keys; the PostgreSQL schema). Close everything on them first. */
   remove(): Promise<void>;
+  /**
+   * Creates again what the store lost of the queues themselves (PostgreSQL:
+   * the schema or its tables dropped); nothing to do on Redis, whose keys
+   * come back with the next job. The jobs are Postgres's to restore (the reconciler).
+   */
+  restore(): Promise<void>;
   /** Closes the transport's own connections (close the queues and workers first). */
   close(): Promise<void>;
 }
@@ -162,6 +169,7 @@ function openRedisTransport(url: string, options: QueueTransportOptions): QueueT
     ping: async () => void (await connection.ping()),
     empty: deleteKeys,
     remove: deleteKeys,
+    restore: async () => undefined,
     close: async () => {
       await connection.quit().catch(() => connection.disconnect());
     },
@@ -224,6 +232,14 @@ async function openPostgresTransport(url: string, options: QueueTransportOptions
       if (rows.length > 0) await shared.pool.query(`truncate ${rows.map((r) => r.name).join(', ')} cascade`);
     },
     remove: () => removeQueues({ redisUrl: undefined, databaseUrl: url, prefix }),
+    restore: async () => {
+      const client = await shared.pool.connect();
+      try {
+        await runMigrations(client, schema);
+      } finally {
+        client.release();
+      }
+    },
     close: () => shared.close(),
   };
 }

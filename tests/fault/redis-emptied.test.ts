@@ -15,7 +15,9 @@ import { sendDeliveries } from '../../bench/support/facebook-load.js';
 import { insertPendingReply, insertStaff } from '../factories/facebook-fixtures.js';
 import { FakeBotApi } from '../../src/stand-ins/bot-api.stand-in.js';
 import { startGraphApiFake, type GraphApiFake } from '../../src/stand-ins/graph-api.stand-in.js';
-import { createTestDatabase, silentLogger, uniqueQueuePrefix, type TestDatabase } from '../support/test-env.js';
+import { sql } from 'kysely';
+import { queueSchemaName } from '../../src/queue/transport.js';
+import { createTestDatabase, silentLogger, testRedisUrl, uniqueQueuePrefix, type TestDatabase } from '../support/test-env.js';
 import { cardsAtTelegram, citizenComments, count, faultServiceEnv, inquiryTally, PAGE_ID, SECRETS } from './support/fault-service.js';
 import { startEmptiableQueues, type EmptiableQueues } from './support/private-servers.js';
 
@@ -89,6 +91,40 @@ describe('the queues emptied with work pending (Redis FLUSHALL, or the PostgreSQ
     expect(cards.strays).toBe(0);
     for (const [inquiryId, messages] of cards.perInquiry) expect({ inquiryId, messages }).toEqual({ inquiryId, messages: [cards.recorded.get(inquiryId)] });
     // The schedules the queues lost are back.
+    expect(await queues.schedule.getJobScheduler('reconcile')).toBeDefined();
+    expect(await queues.schedule.getJobScheduler('telegram-reminders')).toBeDefined();
+  }, 90_000);
+});
+
+describe.skipIf(testRedisUrl() !== undefined)('the queue tables dropped while the service runs (queues in PostgreSQL)', () => {
+  it('the watchdog creates them again, restores the schedules, and the reconciler every pending ingest and card: nothing lost, nothing twice', async () => {
+    await service?.close();
+    service = undefined;
+    const dropPrefix = uniqueQueuePrefix('drop');
+    const config = loadConfig({ env: faultServiceEnv({ databaseUrl: tdb.url, redisUrl: undefined, prefix: dropPrefix, graph, bot }) });
+    service = await startService({ config, logger: silentLogger(), reconcileEveryMs: 1_000 });
+    const { queues } = service.ctx;
+    const base = service.address!;
+    const cardsBefore = (await tdb.db.selectFrom('telegramCards').select('messageId').where('messageId', 'is not', null).execute()).length;
+    const inquiriesBefore = await count(tdb.db, 'inquiries');
+
+    await sendDeliveries(citizenComments(10, 'dr', graph, 1_000), { baseUrl: base, concurrency: 8 });
+    await expect.poll(async () => (await tdb.db.selectFrom('telegramCards').select('messageId').where('messageId', 'is not', null).execute()).length, { timeout: 20_000 }).toBe(cardsBefore + 10);
+
+    // Work waits in the queues, then their schema goes: tables, jobs, schedules, the paused state.
+    await Promise.all([queues.ingest.pause(), queues.notify.pause()]);
+    await sendDeliveries(citizenComments(30, 'dr', graph, 1_010), { baseUrl: base, concurrency: 8 });
+    expect(await count(tdb.db, 'inboundEvents', { column: 'status', value: 'pending' })).toBe(30);
+    await sql`drop schema ${sql.id(queueSchemaName(dropPrefix))} cascade`.execute(tdb.db);
+
+    await expect.poll(() => count(tdb.db, 'inboundEvents', { column: 'status', value: 'pending' }), { timeout: 30_000, interval: 100 }).toBe(0);
+    await expect
+      .poll(async () => (await tdb.db.selectFrom('telegramCards').select('messageId').where('messageId', 'is not', null).execute()).length, { timeout: 30_000 })
+      .toBe(cardsBefore + 40);
+    expect(await count(tdb.db, 'inquiries')).toBe(inquiriesBefore + 40);
+    const cards = await cardsAtTelegram(tdb.db, bot);
+    expect(cards.strays).toBe(0);
+    for (const [inquiryId, messages] of cards.perInquiry) expect({ inquiryId, messages }).toEqual({ inquiryId, messages: [cards.recorded.get(inquiryId)] });
     expect(await queues.schedule.getJobScheduler('reconcile')).toBeDefined();
     expect(await queues.schedule.getJobScheduler('telegram-reminders')).toBeDefined();
   }, 90_000);
