@@ -110,7 +110,7 @@ export async function checkQueueTransport(options: Pick<QueueTransportOptions, '
 
 export async function openQueueTransport(options: QueueTransportOptions): Promise<QueueTransport> {
   await checkQueueTransport(options);
-  if (options.redisUrl) return openRedisTransport(options.redisUrl, options);
+  if (queueTransportKind(options) === 'redis') return openRedisTransport(options.redisUrl!, options);
   if (!options.databaseUrl) {
     throw new QueuesUnavailableError('The queues run in PostgreSQL when REDIS_URL is unset, and need the database\'s address: set DATABASE_URL (or REDIS_URL for queues on Redis).');
   }
