@@ -16,7 +16,7 @@ import { pollSource, type PollOutcome } from '../src/inbox/poll-source.workflow.
 import { createConnectorRegistry } from '../src/connectors/registry.js';
 import { facebookModuleOf } from '../src/connectors/facebook/facebook.module.js';
 import { startGraphApiFake } from '../src/stand-ins/graph-api.stand-in.js';
-import { benchQueuePrefix, benchRedis, createBenchDatabase, deleteQueuePrefix } from './support/bench-env.js';
+import { benchQueuePrefix, createBenchDatabase, openBenchTransport } from './support/bench-env.js';
 import { LOAD_PAGE_ID, LOAD_SECRETS } from './support/facebook-load.js';
 import type { Figure } from './support/figures.js';
 
@@ -36,11 +36,11 @@ export async function benchGraphCost(options: { posts?: number; newComments?: nu
   const newComments = options.newComments ?? 100;
   const logger = createLogger({ level: 'silent' });
   const database = await createBenchDatabase('graph');
-  const redis = benchRedis();
   const prefix = benchQueuePrefix('graph');
   const graph = await startGraphApiFake({ page: { id: LOAD_PAGE_ID, name: 'City Hall', accessToken: LOAD_SECRETS.pageToken } });
   const opened = await openDatabase({ databaseUrl: database.url, dataDir: '/nonexistent', logger });
-  const queues = createQueues({ connection: redis, prefix });
+  const transport = await openBenchTransport('postgres', database.url, prefix);
+  const queues = createQueues(transport);
   try {
     await migrateToLatest(opened.db, logger);
     let clock = new Date();
@@ -93,8 +93,8 @@ export async function benchGraphCost(options: { posts?: number; newComments?: nu
     };
   } finally {
     await closeQueues(queues);
-    await deleteQueuePrefix(redis, prefix);
-    await redis.quit();
+    await transport.remove();
+    await transport.close();
     await opened.close();
     await graph.close();
     await database.drop();

@@ -10,7 +10,7 @@
  * ends are timed by this process's clock: the stand-in runs here.
  */
 import { FakeBotApi } from '../src/stand-ins/bot-api.stand-in.js';
-import { BENCH_REDIS_URL, benchQueuePrefix, benchRedis, createBenchDatabase, deleteQueuePrefix } from './support/bench-env.js';
+import { BENCH_QUEUES, benchQueuePrefix, benchRedisUrlFor, createBenchDatabase, removeBenchQueues } from './support/bench-env.js';
 import { commentDelivery, loadServiceEnv, sendDeliveries } from './support/facebook-load.js';
 import { percentile, round, type Figure } from './support/figures.js';
 import { startServiceProcess } from './support/service-process.js';
@@ -38,7 +38,7 @@ export async function benchLatency(options: { count?: number; ratePerSecond?: nu
   const service = await startServiceProcess({
     env: loadServiceEnv({
       databaseUrl: database.url,
-      redisUrl: BENCH_REDIS_URL,
+      redisUrl: benchRedisUrlFor(BENCH_QUEUES),
       queuePrefix: prefix,
       telegram: { token: bot.token, apiRoot: bot.url, staffChatId: STAFF_CHAT_ID, groupPerMinute: 6_000_000, perSecond: 100_000 },
     }),
@@ -90,9 +90,7 @@ export async function benchLatency(options: { count?: number; ratePerSecond?: nu
   } finally {
     await service.stop();
     await bot.close();
-    const redis = benchRedis();
-    await deleteQueuePrefix(redis, prefix);
-    await redis.quit();
+    await removeBenchQueues(BENCH_QUEUES, prefix);
     await database.drop();
   }
 }

@@ -7,7 +7,7 @@
  */
 import pg from 'pg';
 import { FakeBotApi } from '../src/stand-ins/bot-api.stand-in.js';
-import { BENCH_REDIS_URL, benchQueuePrefix, benchRedis, createBenchDatabase, deleteQueuePrefix } from './support/bench-env.js';
+import { BENCH_QUEUES, benchQueuePrefix, benchRedisUrlFor, createBenchDatabase, removeBenchQueues } from './support/bench-env.js';
 import { commentDelivery, loadServiceEnv, sendDeliveries } from './support/facebook-load.js';
 import { round, type Figure } from './support/figures.js';
 import { startServiceProcess } from './support/service-process.js';
@@ -35,7 +35,7 @@ export async function benchMemory(options: { count?: number; log?: (line: string
   const service = await startServiceProcess({
     env: loadServiceEnv({
       databaseUrl: database.url,
-      redisUrl: BENCH_REDIS_URL,
+      redisUrl: benchRedisUrlFor(BENCH_QUEUES),
       queuePrefix: prefix,
       telegram: { token: bot.token, apiRoot: bot.url, staffChatId: STAFF_CHAT_ID, groupPerMinute: 600_000, perSecond: 10_000 },
     }),
@@ -84,9 +84,7 @@ export async function benchMemory(options: { count?: number; log?: (line: string
     await client.end();
     await service.stop();
     await bot.close();
-    const redis = benchRedis();
-    await deleteQueuePrefix(redis, prefix);
-    await redis.quit();
+    await removeBenchQueues(BENCH_QUEUES, prefix);
     await database.drop();
   }
 }

@@ -21,7 +21,7 @@ import { yearCommand } from './commands/year.command.js';
 /** Every command, in the order `--help` lists them. */
 export const COMMANDS: Command[] = [startCommand, demoCommand, migrateCommand, staffCommand, sourcesCommand, reportCommand, baselineCommand, importCommand, digestCommand, yearCommand, countersCommand, logCommand];
 
-const KNOWN_FAILURES = new Set(['ConfigError', 'DatabaseUnavailableError', 'RedisUnavailableError', 'MigrationError', 'NotFoundError']);
+const KNOWN_FAILURES = new Set(['ConfigError', 'DatabaseUnavailableError', 'RedisUnavailableError', 'QueuesUnavailableError', 'MigrationError', 'NotFoundError']);
 
 function version(): string {
   const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };

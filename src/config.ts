@@ -164,11 +164,9 @@ const envSchema = z
     DATABASE_URL: optionalText.refine((v) => v === undefined || /^postgres(ql)?:\/\//.test(v), {
       message: 'must start with postgres:// (or leave it unset to use the embedded database in DATA_DIR)',
     }),
-    REDIS_URL: z
-      .string()
-      .trim()
-      .default('redis://127.0.0.1:6379')
-      .refine((v) => /^rediss?:\/\//.test(v), { message: 'must start with redis:// or rediss://' }),
+    REDIS_URL: optionalText.refine((v) => v === undefined || /^rediss?:\/\//.test(v), {
+      message: 'must start with redis:// or rediss:// (or leave it unset to run the queues in PostgreSQL)',
+    }),
     INSTANCE_LEASE_SECONDS: z.coerce
       .number({ message: 'must be a whole number of seconds (for example 30)' })
       .int({ message: 'must be a whole number of seconds (for example 30)' })
@@ -303,8 +301,9 @@ export interface Config {
   dataDir: string;
   /** Unset: the embedded PostgreSQL (PGlite) in `dataDir`. */
   databaseUrl: string | undefined;
-  redisUrl: string;
-  /** Prefix of every BullMQ key in Redis (tests use a unique one). */
+  /** Set: the queues run on Redis. Unset: in PostgreSQL, in the app's database (`queue/transport.ts`). */
+  redisUrl: string | undefined;
+  /** Names the queues: the prefix of their keys in Redis, or their schema in PostgreSQL (`<prefix>_queues`); tests use a unique one. */
   queuePrefix: string;
   /**
    * Several instances on one database: each renews its leases (that it is

@@ -1,5 +1,6 @@
 /**
- * Composition root: config → database (migrated) → Redis and queues →
+ * Composition root: config → database (migrated) → queue transport (Redis or
+ * PostgreSQL, `queue/transport.ts`) and queues →
  * connector registry (one module per platform) and parts (Telegram bot,
  * digest) → ONE worker per queue over its handler table → HTTP → schedulers.
  * The parts that are configured run; for each part that is off, one line
@@ -24,8 +25,8 @@ import { newInstanceId, startInstancePresence } from './inbox/instances.workflow
 import { assertCompleteTable, type JobHandler, type JobHandlers } from './queue/handlers.js';
 import { jobsOf, QUEUE_NAMES, type JobName } from './queue/jobs.js';
 import { closeQueues, createProducers, createQueues } from './queue/producers.js';
-import { checkRedis, createRedisConnection } from './queue/redis.js';
 import { restoreSchedulers, upsertSchedulers } from './queue/schedulers.js';
+import { checkQueueTransport, openQueueTransport } from './queue/transport.js';
 import { createDeliverReplyWorker, type DeliverReplyWorkerDeps } from './queue/workers/deliver-reply.worker.js';
 import { createIngestWorker } from './queue/workers/ingest.worker.js';
 import { createScheduleWorker } from './queue/workers/schedule.worker.js';
@@ -81,6 +82,16 @@ function offHandler(off: string): JobHandler<JobName> {
   };
 }
 
+/**
+ * The address of the app's database, for queues in PostgreSQL: DATABASE_URL,
+ * or the address the embedded database gives once started (when it has one).
+ */
+function databaseUrlOf(config: Config, database: object): string | undefined {
+  if (config.databaseUrl) return config.databaseUrl;
+  const url = (database as { url?: unknown }).url;
+  return typeof url === 'string' ? url : undefined;
+}
+
 export async function startService(options: StartOptions): Promise<RunningService> {
   const { config } = options;
   const secrets = configSecrets(config);
@@ -101,19 +112,25 @@ export async function startService(options: StartOptions): Promise<RunningServic
   };
 
   try {
-    await checkRedis(config.redisUrl);
+    await checkQueueTransport({ redisUrl: config.redisUrl });
     const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, logger });
     closers.push({ name: 'database', close: () => database.close() });
     const migrated = await migrateToLatest(database.db, logger);
     logger.info({ database: database.description, applied: migrated.applied.length }, 'database ready');
 
-    const connection = createRedisConnection(config.redisUrl, 'ardzagank-queues');
-    connection.on('error', (error) => logger.warn({ err: error }, 'Redis connection error; retrying'));
-    closers.push({ name: 'redis', close: () => connection.quit() });
-    const queues = createQueues({ connection, prefix: config.queuePrefix });
+    const transport = await openQueueTransport({
+      redisUrl: config.redisUrl,
+      databaseUrl: databaseUrlOf(config, database),
+      prefix: config.queuePrefix,
+      name: 'ardzagank-queues',
+      onError: (error) => logger.warn({ err: error }, 'queue connection error; retrying'),
+    });
+    closers.push({ name: 'queue transport', close: () => transport.close() });
+    logger.info({ queues: transport.description }, 'queues ready');
+    const queues = createQueues(transport);
     closers.push({ name: 'queues', close: () => closeQueues(queues) });
     const producers = createProducers(queues);
-    const ctx: ServiceContext = { config, logger, metrics, database, queues, producers, connection, now, instanceId: newInstanceId() };
+    const ctx: ServiceContext = { config, logger, metrics, database, queues, producers, transport, now, instanceId: newInstanceId() };
 
     registerStateGauges(metrics, {
       queueCounts: async () =>
@@ -177,7 +194,7 @@ export async function startService(options: StartOptions): Promise<RunningServic
     // One worker per queue, each over a complete handler table (checked before anything runs).
     const scheduleHandlers = assertCompleteTable('schedule', handlers);
     const notifyHandlers = cardsOn ? assertCompleteTable('notify', handlers) : undefined;
-    const workerBase = { db: database.db, producers, logger, metrics, connection, prefix: config.queuePrefix, secrets };
+    const workerBase = { db: database.db, producers, logger, metrics, transport, secrets };
     const ingestWorker = createIngestWorker({ ...workerBase, ingest: createIngestDeps({ db: database.db, config, logger, now, registry }) });
     closers.push({ name: 'ingest worker', close: () => ingestWorker.close() });
     // Replies wait in the queue (and in Postgres) while no platform can publish, as cards wait while the bot is off.
@@ -188,10 +205,10 @@ export async function startService(options: StartOptions): Promise<RunningServic
       logger.info('Publishing replies is off: no platform has a connected account (the lines above say which variables connect one); staff replies wait in the queue until one does.');
     }
     if (notifyHandlers) {
-      const notifyWorker = createQueueWorker({ queue: QUEUE_NAMES.notify, handlers: notifyHandlers, connection, prefix: config.queuePrefix, logger, metrics, ...settings.notify });
+      const notifyWorker = createQueueWorker({ queue: QUEUE_NAMES.notify, handlers: notifyHandlers, transport, logger, metrics, ...settings.notify });
       closers.push({ name: 'notify worker', close: () => notifyWorker.close() });
     }
-    const scheduleWorker = createScheduleWorker({ connection, prefix: config.queuePrefix, logger, metrics, handlers: scheduleHandlers });
+    const scheduleWorker = createScheduleWorker({ transport, logger, metrics, handlers: scheduleHandlers });
     closers.push({ name: 'schedule worker', close: () => scheduleWorker.close() });
     await upsertSchedulers(queues.schedule, [
       { id: 'reconcile', repeat: { every: options.reconcileEveryMs ?? 5 * 60_000 }, job: { name: 'reconcile.run', data: { reason: 'schedule' } } },
@@ -205,7 +222,7 @@ export async function startService(options: StartOptions): Promise<RunningServic
         metrics,
         readiness: [
           { name: 'database', check: async () => void (await sql`select 1`.execute(database.db)) },
-          { name: 'redis', check: async () => void (await connection.ping()) },
+          { name: 'queues', check: () => transport.ping() },
           ...parts.flatMap((p) => p.readiness ?? []),
         ],
         routes: [...registry.modules.flatMap((m) => m.routes ?? []), ...parts.flatMap((p) => p.routes ?? [])],
@@ -216,7 +233,7 @@ export async function startService(options: StartOptions): Promise<RunningServic
 
     for (const module of registry.modules) await module.start?.();
     for (const part of parts) await part.start?.();
-    // Anything left pending by a crash or an emptied Redis is queued again now.
+    // Anything left pending by a crash or emptied queues is queued again now.
     await runReconcile();
     // …and whenever another instance on this database dies (within INSTANCE_LEASE_SECONDS).
     const presence = await startInstancePresence({
@@ -227,9 +244,9 @@ export async function startService(options: StartOptions): Promise<RunningServic
       onPeersLost: async () => void (await runReconcile()),
     });
     closers.push({ name: 'instance presence', close: () => presence.close() });
-    // Redis emptied while we run (FLUSHALL, a restart without its data) takes the
-    // schedules with it, the reconciler's own included: check for that here, in
-    // the process, and put everything back.
+    // Queues emptied while we run (Redis FLUSHALL or a restart without its data;
+    // the queue tables truncated) take the schedules with them, the reconciler's
+    // own included: check for that here, in the process, and put everything back.
     const reconcileEveryMs = options.reconcileEveryMs ?? 5 * 60_000;
     let checking = false;
     const watchdog = setInterval(() => {
@@ -238,10 +255,14 @@ export async function startService(options: StartOptions): Promise<RunningServic
       restoreSchedulers(queues.schedule)
         .then(async (restored) => {
           if (restored.length === 0) return;
-          logger.warn({ schedulers: restored }, 'Redis lost the schedules (emptied, or restarted without its data): restored them; queueing the pending work again');
+          logger.warn({ schedulers: restored }, 'the queues lost the schedules (emptied, or restarted without their data): restored them; queueing the pending work again');
           await runReconcile();
         })
-        .catch((error: unknown) => logger.warn({ err: error }, 'could not check the schedules in Redis; trying again later'))
+        .catch(async (error: unknown) => {
+          logger.warn({ err: error }, 'could not check the schedules in the queues; trying again later');
+          // The queue tables dropped (PostgreSQL) make every check fail: create them again, so the next one restores the rest.
+          await transport.restore().catch((restoreError: unknown) => logger.warn({ err: restoreError }, 'could not create the queues again; trying again later'));
+        })
         .finally(() => (checking = false));
     }, Math.min(reconcileEveryMs, 30_000));
     watchdog.unref();

@@ -5,7 +5,6 @@
  */
 import type { WorkerOptions } from 'bullmq';
 import type { FastifyInstance } from 'fastify';
-import type { Redis } from 'ioredis';
 import type { Config } from './config.js';
 import type { OpenedDatabase } from './db/create-db.js';
 import type { Logger } from './observability/logger.js';
@@ -13,6 +12,7 @@ import type { Metrics } from './observability/metrics.js';
 import type { JobHandlers } from './queue/handlers.js';
 import type { JobName, QueueName } from './queue/jobs.js';
 import type { Producers, Queues } from './queue/producers.js';
+import type { QueueTransport } from './queue/transport.js';
 
 /** What every part gets to build itself. */
 export interface ServiceContext {
@@ -22,7 +22,8 @@ export interface ServiceContext {
   database: OpenedDatabase;
   queues: Queues;
   producers: Producers;
-  connection: Redis;
+  /** What carries the queues (Redis or PostgreSQL): every Queue and Worker is made by it. */
+  transport: QueueTransport;
   /** The service's clock (injected by tests and the demo). */
   now: () => Date;
   /** This instance among several on one database (`host:pid:random`): the holder of its leases. */
@@ -48,7 +49,7 @@ export interface ServicePart {
   workers?: Partial<Record<QueueName, WorkerSettings>>;
   routes?: Array<(app: FastifyInstance) => void | Promise<void>>;
   /**
-   * Checks `/readyz` runs besides the database and Redis: each throws, with
+   * Checks `/readyz` runs besides the database and the queues: each throws, with
    * a message for the operator (never a secret), while the part cannot work.
    */
   readiness?: Array<{ name: string; check: () => Promise<void> }>;

@@ -1,13 +1,15 @@
 /**
  * Where benchmarks run: a database of their own on the PostgreSQL server
- * (BENCH_DATABASE_URL, else TEST_DATABASE_URL, else the local one), a queue
- * prefix of their own on Redis (BENCH_REDIS_URL, else TEST_REDIS_URL, else
- * the local one), both removed afterwards. Nothing else on the shared
- * servers is touched.
+ * (BENCH_DATABASE_URL, else TEST_DATABASE_URL, else the local one), and a
+ * queue prefix of their own, in that database (queues in PostgreSQL) or on
+ * Redis (BENCH_REDIS_URL, else TEST_REDIS_URL, else the local one), all
+ * removed afterwards. The ingest benchmark runs on both transports; the
+ * others on BENCH_QUEUES (`postgres`, the default as for `npm start`, or
+ * `redis`). Nothing else on the shared servers is touched.
  */
 import { randomBytes } from 'node:crypto';
-import { Redis } from 'ioredis';
 import pg from 'pg';
+import { openQueueTransport, removeQueues, type QueueTransport } from '../../src/queue/transport.js';
 
 export const ADMIN_DATABASE_URL = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 export const BENCH_REDIS_URL = process.env.BENCH_REDIS_URL ?? process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -45,16 +47,24 @@ export function benchQueuePrefix(label: string): string {
   return `bench-${label}-${randomBytes(4).toString('hex')}`;
 }
 
-/** Deletes every key of one prefix (never anything else). */
-export async function deleteQueuePrefix(redis: Redis, prefix: string): Promise<void> {
-  let cursor = '0';
-  do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
-    cursor = next;
-    if (keys.length) await redis.del(...keys);
-  } while (cursor !== '0');
+export type BenchTransportKind = 'redis' | 'postgres';
+
+/** The transport of the benchmarks that run on one (memory, latency). */
+export const BENCH_QUEUES: BenchTransportKind = process.env.BENCH_QUEUES === 'redis' ? 'redis' : 'postgres';
+
+export const benchRedisUrlFor = (kind: BenchTransportKind): string | undefined => (kind === 'redis' ? BENCH_REDIS_URL : undefined);
+
+/** Removes a prefix's queues on Redis (in PostgreSQL they go with the benchmark's database). */
+export async function removeBenchQueues(kind: BenchTransportKind, prefix: string): Promise<void> {
+  if (kind === 'redis') await removeQueues({ redisUrl: BENCH_REDIS_URL, databaseUrl: undefined, prefix });
 }
 
-export function benchRedis(): Redis {
-  return new Redis(BENCH_REDIS_URL, { maxRetriesPerRequest: null });
+/** The queues of one prefix on `kind`: Redis at BENCH_REDIS_URL, or PostgreSQL in `databaseUrl`. */
+export function benchQueueEnv(kind: BenchTransportKind, databaseUrl: string, prefix: string): { redisUrl: string | undefined; databaseUrl: string; prefix: string } {
+  return { redisUrl: benchRedisUrlFor(kind), databaseUrl, prefix };
+}
+
+/** Opens the queues of one prefix on `kind` (close, and `remove()`, at the end). */
+export function openBenchTransport(kind: BenchTransportKind, databaseUrl: string, prefix: string): Promise<QueueTransport> {
+  return openQueueTransport({ ...benchQueueEnv(kind, databaseUrl, prefix), name: 'ardzagank-bench' });
 }

@@ -465,13 +465,14 @@ export async function sendDeliveries(items: CommentLoadItem[], options: SendOpti
  */
 export function loadServiceEnv(o: {
   databaseUrl: string;
-  redisUrl: string;
+  /** Unset: the queues run in PostgreSQL (DATABASE_URL). */
+  redisUrl: string | undefined;
   queuePrefix: string;
   telegram?: { token: string; apiRoot: string; staffChatId: number; groupPerMinute: number; perSecond: number };
 }): Record<string, string> {
   return {
     DATABASE_URL: o.databaseUrl,
-    REDIS_URL: o.redisUrl,
+    ...(o.redisUrl ? { REDIS_URL: o.redisUrl } : {}),
     QUEUE_PREFIX: o.queuePrefix,
     FACEBOOK_APP_SECRET: LOAD_SECRETS.appSecret,
     FACEBOOK_VERIFY_TOKEN: LOAD_SECRETS.verifyToken,

@@ -3,23 +3,13 @@
  * one group (`TELEGRAM_GROUP_MESSAGES_PER_MINUTE`). Messages and edits into a
  * group are spaced evenly (60 s / limit apart), so no rolling minute ever
  * holds more than the limit. The next free moment of each group is kept in
- * Redis (one key per group, Redis's own clock), so every worker and every
- * instance shares it. Private chats are not paced here.
+ * PostgreSQL (`telegram_group_pace`, one row per group, the database's
+ * clock), so every worker and every instance shares it whichever transport
+ * carries the queues. Private chats are not paced here.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Redis } from 'ioredis';
-
-const RESERVE = `
-local t = redis.call('TIME')
-local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-local interval = tonumber(ARGV[1])
-local nextAt = tonumber(redis.call('GET', KEYS[1]) or '0')
-if now >= nextAt then
-  redis.call('SET', KEYS[1], now + interval, 'PX', interval + 60000)
-  return 0
-end
-return nextAt - now
-`;
+import type { Db } from '../db/create-db.js';
+import { reserveGroupSlot } from '../db/repositories/group-pace.repository.js';
 
 export interface GroupPacer {
   /**
@@ -32,12 +22,11 @@ export interface GroupPacer {
   take(chatId: number): Promise<void>;
 }
 
-export function createGroupPacer(options: { redis: Redis; prefix: string; perMinute: number }): GroupPacer {
+export function createGroupPacer(options: { db: Db; perMinute: number }): GroupPacer {
   const interval = Math.max(1, Math.floor(60_000 / options.perMinute));
   const reserve = async (chatId: number): Promise<number> => {
     if (chatId > 0) return 0;
-    const wait = await options.redis.eval(RESERVE, 1, `${options.prefix}:telegram-pace:${chatId}`, interval);
-    return Number(wait);
+    return reserveGroupSlot(options.db, chatId, interval);
   };
   return {
     reserve,

@@ -86,7 +86,7 @@ const MENU: ReadonlyArray<'queue' | 'mine' | 'find' | 'report' | 'stats' | 'log'
 
 export function createTelegramPart(tuning: TelegramPartTuning = {}): PartFactory {
   const factory = async (ctx: TelegramPartContext): Promise<TelegramPart | OffPart> => {
-    const { config, logger, metrics, database, queues, producers, connection, now, instanceId: holder } = ctx;
+    const { config, logger, metrics, database, queues, producers, now, instanceId: holder } = ctx;
     const { botToken, staffChatId } = config.telegram;
     if (!botToken) return { off: 'Telegram bot is off: set TELEGRAM_BOT_TOKEN (and TELEGRAM_STAFF_CHAT_ID) to turn it on.' };
     if (staffChatId === undefined) return { off: 'Telegram bot is off: set TELEGRAM_STAFF_CHAT_ID to the staff group to turn it on.' };
@@ -95,7 +95,7 @@ export function createTelegramPart(tuning: TelegramPartTuning = {}): PartFactory
     const db = database.db;
     const api = { token: botToken, apiRoot: config.telegram.apiRoot, logger: log, secrets };
     const raw = createTelegramClient(api);
-    const pacer = createGroupPacer({ redis: connection, prefix: config.queuePrefix, perMinute: config.telegram.groupMessagesPerMinute });
+    const pacer = createGroupPacer({ db: database.db, perMinute: config.telegram.groupMessagesPerMinute });
     const client = createPatientClient(raw, pacer);
 
     let me: Promise<TelegramBotUser> | undefined;

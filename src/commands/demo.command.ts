@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { loadConfig } from '../config.js';
-import { checkRedis } from '../queue/redis.js';
+import { checkQueueTransport } from '../queue/transport.js';
 import { UsageError, parseCommandArgs, type Command } from './command.js';
 
 const USAGE = `ardzagank demo [--month YYYY-MM] [--png FILE] [--database-url URL] [--verbose]
@@ -18,8 +18,8 @@ the weekly digest chart.
                   embedded database in a temporary folder, removed at the end)
   --verbose       show the service's own log lines (warnings and errors)
 
-Needs Redis (REDIS_URL, default redis://127.0.0.1:6379); the demo's queues use
-a prefix of their own and are removed at the end.`;
+The queues run on Redis when REDIS_URL is set, else in the demo's PostgreSQL;
+they use a prefix of their own and are removed at the end.`;
 
 export const demoCommand: Command = {
   name: 'demo',
@@ -34,13 +34,13 @@ export const demoCommand: Command = {
     });
     if (values.month !== undefined && !/^\d{4}-(0[1-9]|1[0-2])$/.test(values.month)) throw new UsageError(`--month: "${values.month}" is not a month like 2026-10`);
     const config = loadConfig();
-    await checkRedis(config.redisUrl);
+    await checkQueueTransport({ redisUrl: config.redisUrl });
     const { runDemo } = await import('../demo/demo.js');
     await runDemo({
       out: io.out,
       ...(values.month ? { month: values.month } : {}),
       pngPath: path.resolve(values.png ?? 'ardzagank-demo-digest.png'),
-      redisUrl: config.redisUrl,
+      ...(config.redisUrl ? { redisUrl: config.redisUrl } : {}),
       ...(values['database-url'] ? { databaseUrl: values['database-url'] } : {}),
       timezone: config.timezone,
       logLevel: values.verbose ? 'warn' : 'silent',

@@ -3,7 +3,7 @@
  * state, and resuming one that was paused because its token died, or whose
  * publishing the platform blocked for a while (Graph 368).
  */
-import { checkRedis, createRedisConnection } from '../queue/redis.js';
+import { openQueueTransport } from '../queue/transport.js';
 import { loadConfig, type Config } from '../config.js';
 import { openDatabase } from '../db/create-db.js';
 import { migrateToLatest } from '../db/migrate.js';
@@ -93,14 +93,14 @@ export async function runSourcesCommand(args: string[], io: CommandIo, options: 
     }
     const waiting = await findPendingReplyIdsOfSource(db, source);
     io.out(resumed ? `Source ${source.id} (${source.name}) is resumed.` : `Publishing on source ${source.id} (${source.name}) is resumed.`);
+    let transport;
     try {
-      await checkRedis(config.redisUrl);
+      transport = await openQueueTransport({ redisUrl: config.redisUrl, databaseUrl: config.databaseUrl, prefix: config.queuePrefix, name: 'ardzagank-cli' });
     } catch {
-      io.out(`Redis is not reachable now: the ${waiting.length} waiting repl${waiting.length === 1 ? 'y goes' : 'ies go'} out and polling restarts once the service runs.`);
+      io.out(`The queues are not reachable now: the ${waiting.length} waiting repl${waiting.length === 1 ? 'y goes' : 'ies go'} out and polling restarts once the service runs.`);
       return 0;
     }
-    const connection = createRedisConnection(config.redisUrl, 'ardzagank-cli');
-    const queues = createQueues({ connection, prefix: config.queuePrefix });
+    const queues = createQueues(transport);
     try {
       const producers = createProducers(queues);
       for (const replyId of waiting) {
@@ -112,7 +112,7 @@ export async function runSourcesCommand(args: string[], io: CommandIo, options: 
       await producers.pollSource(source.id);
     } finally {
       await closeQueues(queues);
-      await connection.quit();
+      await transport.close();
     }
     io.out(
       waiting.length === 0

@@ -396,6 +396,12 @@ export interface PublishedPostTable {
   recordedAt: TimestampDefault;
 }
 
+/** The next free moment of each Telegram group's message pace (migration 2026_12_11_0900). */
+export interface TelegramGroupPaceTable {
+  chatId: number;
+  nextAt: Date;
+}
+
 export interface Database {
   sources: SourceTable;
   staff: StaffTable;
@@ -413,6 +419,7 @@ export interface Database {
   telegramChatAccess: TelegramChatAccessTable;
   leases: LeaseTable;
   telegramUpdates: TelegramUpdateTable;
+  telegramGroupPace: TelegramGroupPaceTable;
   baselines: BaselineTable;
   digestDeliveries: DigestDeliveryTable;
   businessCalendar: BusinessCalendarTable;

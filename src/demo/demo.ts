@@ -12,7 +12,7 @@ import { createHmac, randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { Redis } from 'ioredis';
+import { removeQueues } from '../queue/transport.js';
 import { messagesFor } from '../bots/i18n/index.js';
 import { cb } from '../bots/callbacks.js';
 import { findCardByInquiryId } from '../db/repositories/telegram-card.repository.js';
@@ -43,8 +43,8 @@ export interface DemoOptions {
   month?: string;
   /** Where the digest PNG is written. */
   pngPath: string;
-  /** Redis to use (queues get a prefix of their own, removed at the end). */
-  redisUrl: string;
+  /** Redis for the queues; unset: they run in the demo's PostgreSQL. Either way they get a prefix of their own, removed at the end. */
+  redisUrl?: string;
   /** PostgreSQL for the demo's data; unset: an embedded database in a temporary folder. */
   databaseUrl?: string;
   /** The city's time zone. */
@@ -127,12 +127,12 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
   const dataDir = options.databaseUrl ? undefined : mkdtempSync(path.join(tmpdir(), 'ardzagank-demo-'));
   const prefix = `demo-${randomBytes(4).toString('hex')}`;
   out(`Ardzagank demo: the month ${month} in ${timezone}, played on a virtual clock.`);
-  out(`  Graph API stand-in ${graph.url}, Bot API stand-in ${bot.url}, ${options.databaseUrl ? 'the given database' : `an embedded database in ${dataDir}`}, Redis queues "${prefix}".`);
+  out(`  Graph API stand-in ${graph.url}, Bot API stand-in ${bot.url}, ${options.databaseUrl ? 'the given database' : `an embedded database in ${dataDir}`}, ${options.redisUrl ? 'Redis' : 'PostgreSQL'} queues "${prefix}".`);
 
   const config: Config = loadConfig({
     env: {
       ...(options.databaseUrl ? { DATABASE_URL: options.databaseUrl } : { DATA_DIR: dataDir }),
-      REDIS_URL: options.redisUrl,
+      ...(options.redisUrl ? { REDIS_URL: options.redisUrl } : {}),
       QUEUE_PREFIX: prefix,
       HTTP_HOST: '127.0.0.1',
       HTTP_PORT: '0',
@@ -360,17 +360,8 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
     await service?.close();
     await bot.close();
     await graph.close();
-    const redis = new Redis(options.redisUrl, { maxRetriesPerRequest: 1 });
-    try {
-      let cursor = '0';
-      do {
-        const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 500);
-        cursor = next;
-        if (keys.length) await redis.del(...keys);
-      } while (cursor !== '0');
-    } finally {
-      redis.disconnect();
-    }
+    // An embedded database goes with its folder; queues elsewhere are removed.
+    await removeQueues({ redisUrl: options.redisUrl, databaseUrl: options.databaseUrl, prefix }).catch(() => undefined);
     if (dataDir) rmSync(dataDir, { recursive: true, force: true });
   }
 }

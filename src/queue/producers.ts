@@ -2,16 +2,12 @@
  * Typed producers: the only way the app puts jobs in queues. Every job id is
  * derived from its entity, so enqueueing twice is harmless.
  */
-import { Queue, type JobsOptions } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { JobsOptions, Queue } from 'bullmq';
 import { CARD_SEND_PRIORITY, JOB_QUEUE, QUEUE_NAMES, jobId, type JobName, type JobPayloads, type QueueName } from './jobs.js';
+import type { QueueTransport } from './transport.js';
 
 export type Queues = Record<QueueName, Queue>;
 
-export interface CreateQueuesOptions {
-  connection: Redis;
-  prefix: string;
-}
 
 const DEFAULT_JOB_OPTIONS: JobsOptions = {
   attempts: 8,
@@ -22,9 +18,8 @@ const DEFAULT_JOB_OPTIONS: JobsOptions = {
   removeOnFail: { age: 14 * 24 * 3600 },
 };
 
-export function createQueues(options: CreateQueuesOptions): Queues {
-  const make = (name: QueueName) =>
-    new Queue(name, { connection: options.connection, prefix: options.prefix, defaultJobOptions: DEFAULT_JOB_OPTIONS });
+export function createQueues(transport: QueueTransport): Queues {
+  const make = (name: QueueName) => transport.queue(name, { defaultJobOptions: DEFAULT_JOB_OPTIONS });
   return {
     ingest: make(QUEUE_NAMES.ingest),
     notify: make(QUEUE_NAMES.notify),

@@ -3,19 +3,18 @@
  * the service's conventions: a child logger per job, metrics, and errors
  * logged once with what happens next (retry or final).
  */
-import { UnrecoverableError, Worker, type Job, type WorkerOptions } from 'bullmq';
-import type { Redis } from 'ioredis';
+import { UnrecoverableError, type Job, type Worker, type WorkerOptions } from 'bullmq';
 import type { Logger } from '../observability/logger.js';
 import type { Metrics } from '../observability/metrics.js';
 import type { JobHandler, JobHandlers } from './handlers.js';
 import type { JobName, QueueName } from './jobs.js';
+import type { QueueTransport } from './transport.js';
 
 export interface CreateWorkerOptions {
   queue: QueueName;
   /** The queue's handlers by job name (main.ts checks the table is complete before it starts). */
   handlers: JobHandlers;
-  connection: Redis;
-  prefix: string;
+  transport: QueueTransport;
   logger: Logger;
   metrics: Metrics;
   concurrency?: number;
@@ -26,7 +25,7 @@ export interface CreateWorkerOptions {
 
 export function createQueueWorker(options: CreateWorkerOptions): Worker {
   const { queue, metrics } = options;
-  const worker: Worker = new Worker(
+  const worker: Worker = options.transport.worker(
     queue,
     async (job: Job) => {
       const log = options.logger.child({ queue, job: job.name, jobId: job.id, attempt: job.attemptsMade + 1 });
@@ -43,8 +42,6 @@ export function createQueueWorker(options: CreateWorkerOptions): Worker {
       }
     },
     {
-      connection: options.connection,
-      prefix: options.prefix,
       concurrency: options.concurrency ?? 4,
       autorun: options.autorun ?? true,
       ...(options.limiter ? { limiter: options.limiter } : {}),

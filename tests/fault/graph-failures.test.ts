@@ -12,7 +12,7 @@ import { createFacebookModule } from '../../src/connectors/facebook/facebook.mod
 import { sendDeliveries } from '../../bench/support/facebook-load.js';
 import { insertPendingReply, insertStaff } from '../factories/facebook-fixtures.js';
 import { startGraphApiFake, type GraphApiFake } from '../../src/stand-ins/graph-api.stand-in.js';
-import { createTestDatabase, createTestRedis, deletePrefix, redisUrl, silentLogger, uniqueQueuePrefix, type TestDatabase } from '../support/test-env.js';
+import { createTestDatabase, removeTestQueues, testRedisUrl, silentLogger, uniqueQueuePrefix, type TestDatabase } from '../support/test-env.js';
 import { citizenComments, count, faultServiceEnv, PAGE_ID, SECRETS } from './support/fault-service.js';
 import { unleashGraphChaos } from './support/graph-chaos.js';
 
@@ -30,14 +30,13 @@ beforeAll(async () => {
 afterAll(async () => {
   await service?.close();
   await graph?.close();
-  const redis = createTestRedis();
-  await deletePrefix(redis, prefix).finally(() => redis.quit());
+  if (tdb) await removeTestQueues(tdb.url, prefix);
   await tdb?.close();
 });
 
 describe('Graph API with 30 % of calls failing', () => {
   it('publishes every reply exactly once', async () => {
-    const config = loadConfig({ env: { ...faultServiceEnv({ databaseUrl: tdb.url, redisUrl: redisUrl(), prefix }), GRAPH_API_URL: graph.url } });
+    const config = loadConfig({ env: { ...faultServiceEnv({ databaseUrl: tdb.url, redisUrl: testRedisUrl(), prefix }), GRAPH_API_URL: graph.url } });
     // The production Facebook part, with its deadlines and waits shortened.
     const tunedFacebook = createFacebookModule({ graphTimeoutMs: 300 });
     service = await startService({

@@ -11,7 +11,7 @@ import { loadConfig } from '../../src/config.js';
 import { openDatabase, type OpenedDatabase } from '../../src/db/create-db.js';
 import { startService, type RunningService } from '../../src/main.js';
 import { sendDeliveries } from '../../bench/support/facebook-load.js';
-import { createTestRedis, deletePrefix, redisUrl, silentLogger, uniqueQueuePrefix } from '../support/test-env.js';
+import { removeTestQueues, testRedisUrl, silentLogger, uniqueQueuePrefix } from '../support/test-env.js';
 import { citizenComments, count, faultServiceEnv, inquiryTally } from './support/fault-service.js';
 import { startPrivatePostgres, type PrivatePostgres } from './support/private-servers.js';
 
@@ -33,14 +33,13 @@ beforeAll(async () => {
 afterAll(async () => {
   await service?.close();
   await database?.close();
+  if (server) await removeTestQueues(server.databaseUrl('ardzagank'), prefix).catch(() => undefined);
   await server?.destroy();
-  const redis = createTestRedis();
-  await deletePrefix(redis, prefix).finally(() => redis.quit());
 });
 
 describe('PostgreSQL restarted under load', () => {
   it('the service reconnects; webhooks refused meanwhile come again and none is lost or doubled', async () => {
-    const config = loadConfig({ env: faultServiceEnv({ databaseUrl: server.databaseUrl('ardzagank'), redisUrl: redisUrl(), prefix }) });
+    const config = loadConfig({ env: faultServiceEnv({ databaseUrl: server.databaseUrl('ardzagank'), redisUrl: testRedisUrl(), prefix }) });
     service = await startService({ config, logger: silentLogger(), reconcileEveryMs: 2_000 });
     const base = service.address!;
 

@@ -1,8 +1,8 @@
 /**
  * Fifty staff answers in flight against a Graph API stand-in whose POSTs take
  * longer than the client's deadline (Facebook slow to process them: the
- * client gives up, the comment or message is published anyway), while Redis
- * is emptied twice and one of the two service processes publishing them is
+ * client gives up, the comment or message is published anyway), while the queues
+ * are emptied twice and one of the two service processes publishing them is
  * killed with SIGKILL. Every answer ends up on Facebook exactly once, on its
  * own citizen's comment or in their own conversation, although three
  * template texts are shared by all fifty.
@@ -16,7 +16,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { facebookJson, sendDeliveries, signBody, type CommentLoadItem } from '../../bench/support/facebook-load.js';
-import { createRedisConnection } from '../../src/queue/redis.js';
+import { openQueueTransport } from '../../src/queue/transport.js';
 import { closeQueues, createProducers, createQueues } from '../../src/queue/producers.js';
 import { messengerPayload } from '../../src/stand-ins/facebook-webhook-payloads.js';
 import { startGraphApiFake, type GraphApiFake, type RecordedRequest } from '../../src/stand-ins/graph-api.stand-in.js';
@@ -24,7 +24,7 @@ import { insertPendingReply, insertStaff } from '../factories/facebook-fixtures.
 import { createTestDatabase, uniqueQueuePrefix, type TestDatabase } from '../support/test-env.js';
 import { assertBuildIsFresh } from './support/built-service.js';
 import { citizenComments, count, faultServiceEnv, PAGE_ID, SECRETS } from './support/fault-service.js';
-import { startPrivateRedis, type PrivateRedis } from './support/private-servers.js';
+import { startEmptiableQueues, type EmptiableQueues } from './support/private-servers.js';
 import { startTunedService, type TunedService, type TunedServiceTuning } from './support/tuned-service.js';
 
 const COMMENTS = 40;
@@ -49,19 +49,21 @@ const TEMPLATES = [
   'Здравствуйте, заявка передана в службу, ответим сегодня.',
 ];
 
-let redis: PrivateRedis;
+let queuesStore: EmptiableQueues;
 let tdb: TestDatabase;
+const prefix = uniqueQueuePrefix('publish');
 let graph: GraphApiFake;
 const services: TunedService[] = [];
 
 beforeAll(async () => {
   assertBuildIsFresh();
-  [redis, tdb, graph] = await Promise.all([startPrivateRedis(), createTestDatabase(), startGraphApiFake({ page: { ...PAGE, accessToken: SECRETS.pageToken } })]);
+  [tdb, graph] = await Promise.all([createTestDatabase(), startGraphApiFake({ page: { ...PAGE, accessToken: SECRETS.pageToken } })]);
+  queuesStore = await startEmptiableQueues(tdb.url, prefix);
 });
 
 afterAll(async () => {
   for (const s of services) await s.kill();
-  await Promise.all([redis?.stop(), graph?.close()]);
+  await Promise.all([queuesStore?.stop(), graph?.close()]);
   await tdb?.close();
 });
 
@@ -78,10 +80,9 @@ function citizenMessages(n: number): Array<CommentLoadItem & { psid: string }> {
   });
 }
 
-describe('publishing through slow POSTs, an emptied Redis (twice) and a killed worker', () => {
+describe('publishing through slow POSTs, emptied queues (twice) and a killed worker', () => {
   it('puts every answer on Facebook exactly once, each on its own citizen’s comment or conversation', async () => {
-    const prefix = uniqueQueuePrefix('publish');
-    const env = { ...faultServiceEnv({ databaseUrl: tdb.url, redisUrl: redis.url, prefix, graph }), LOG_LEVEL: 'info' };
+    const env = { ...faultServiceEnv({ databaseUrl: tdb.url, redisUrl: queuesStore.redisUrl, prefix, graph }), LOG_LEVEL: 'info' };
     services.push(await startTunedService(env, TUNING));
     services.push(await startTunedService(env, TUNING));
     const [first, second] = services as [TunedService, TunedService];
@@ -96,9 +97,8 @@ describe('publishing through slow POSTs, an emptied Redis (twice) and a killed w
     graph.delayNext({ delayMs: POST_TAKES_MS, count: Number.POSITIVE_INFINITY, match: isPost });
     const staffId = await insertStaff(tdb.db);
     const inquiries = await tdb.db.selectFrom('inquiries').select(['id', 'externalId', 'kind', 'authorId']).orderBy('id').execute();
-    const connection = createRedisConnection(redis.url, 'fault-test');
-    connection.on('error', () => undefined);
-    const queues = createQueues({ connection, prefix });
+    const transport = await openQueueTransport({ redisUrl: queuesStore.redisUrl, databaseUrl: tdb.url, prefix, name: 'fault-test' });
+    const queues = createQueues(transport);
     const producers = createProducers(queues);
     const textOf = new Map<number, string>();
     for (const [i, inquiry] of inquiries.entries()) {
@@ -108,19 +108,19 @@ describe('publishing through slow POSTs, an emptied Redis (twice) and a killed w
       await producers.deliverReply(replyId);
     }
     await closeQueues(queues);
-    await connection.quit();
+    await transport.close();
 
-    // POSTs in flight: Redis loses every job; the reconcilers queue the replies again.
+    // POSTs in flight: the queues lose every job; the reconcilers queue the replies again.
     await expect.poll(() => graph.callCount(isPost), { timeout: 30_000, interval: 20 }).toBeGreaterThanOrEqual(6);
-    await redis.flushAll();
+    await queuesStore.empty();
     // More in flight: one of the two processes dies with them.
     const postsBefore = graph.callCount(isPost);
     await expect.poll(() => graph.callCount(isPost), { timeout: 30_000, interval: 20 }).toBeGreaterThanOrEqual(postsBefore + 4);
     await first.kill();
     const postsAtKill = graph.callCount(isPost);
-    // And Redis is emptied once more while the dead process's leases still hold its replies.
+    // And the queues are emptied once more while the dead process's leases still hold its replies.
     await new Promise((resolve) => setTimeout(resolve, 1_000));
-    await redis.flushAll();
+    await queuesStore.empty();
 
     await expect.poll(() => count(tdb.db, 'replies', { column: 'status', value: 'pending' }), { timeout: 60_000, interval: 200 }).toBe(0);
 

@@ -12,7 +12,7 @@ import { startService, type RunningService } from '../../src/main.js';
 import { facebookJson, sendDeliveries, signBody, type CommentLoadItem } from '../../bench/support/facebook-load.js';
 import { feedCommentPayload } from '../factories/facebook-payloads.js';
 import { FakeBotApi } from '../../src/stand-ins/bot-api.stand-in.js';
-import { createTestDatabase, createTestRedis, deletePrefix, redisUrl, silentLogger, uniqueQueuePrefix, type TestDatabase } from '../support/test-env.js';
+import { createTestDatabase, removeTestQueues, testRedisUrl, silentLogger, uniqueQueuePrefix, type TestDatabase } from '../support/test-env.js';
 import { citizenComments, count, faultServiceEnv, PAGE_ID, SECRETS, STAFF_CHAT_ID } from './support/fault-service.js';
 
 const N = 40;
@@ -28,8 +28,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await service?.close();
   await bot?.close();
-  const redis = createTestRedis();
-  await deletePrefix(redis, prefix).finally(() => redis.quit());
+  if (tdb) await removeTestQueues(tdb.url, prefix);
   await tdb?.close();
 });
 
@@ -46,11 +45,12 @@ function comment(item: CommentLoadItem) {
 
 describe('a storm of 429 from Telegram', () => {
   it('every card and every edit arrives, once, and each card ends showing the latest state', async () => {
-    const config = loadConfig({ env: { ...faultServiceEnv({ databaseUrl: tdb.url, redisUrl: redisUrl(), prefix, bot }), LOCALE: 'en' } });
+    const config = loadConfig({ env: { ...faultServiceEnv({ databaseUrl: tdb.url, redisUrl: testRedisUrl(), prefix, bot }), LOCALE: 'en' } });
     service = await startService({ config, logger: silentLogger(), reconcileEveryMs: 60_000 });
     const base = service.address!;
 
-    bot.rateLimit({ globalPerSecond: 25 });
+    // Low enough that the burst after each 429 pause meets it on either queue transport, even on a busy machine.
+    bot.rateLimit({ globalPerSecond: 10 });
     bot.failNext('sendMessage', 429, { retry_after: 1, count: 3 });
 
     const asked = citizenComments(N, 'st');

@@ -19,7 +19,7 @@ import { sendDeliveries } from '../../bench/support/facebook-load.js';
 import { freePort, startServiceProcess, type ServiceProcess } from '../../bench/support/service-process.js';
 import { FakeBotApi, type RecordedRequest } from '../../src/stand-ins/bot-api.stand-in.js';
 import { people, insertStaffMember } from '../factories/staff.factory.js';
-import { createTestDatabase, createTestRedis, deletePrefix, redisUrl, uniqueQueuePrefix, type TestDatabase } from '../support/test-env.js';
+import { createTestDatabase, removeTestQueues, testRedisUrl, uniqueQueuePrefix, type TestDatabase } from '../support/test-env.js';
 import { assertBuildIsFresh } from './support/built-service.js';
 import { cardsAtTelegram, citizenComments, count, faultServiceEnv, inquiryTally, STAFF_CHAT_ID } from './support/fault-service.js';
 
@@ -41,8 +41,7 @@ beforeAll(async () => {
 afterAll(async () => {
   for (const s of running) await s.kill();
   await bot?.close();
-  const redis = createTestRedis();
-  await deletePrefix(redis, prefix).finally(() => redis.quit());
+  if (tdb) await removeTestQueues(tdb.url, prefix);
   await tdb?.close();
 });
 
@@ -72,7 +71,7 @@ function overlappingPolls(calls: readonly RecordedRequest[]): Array<[RecordedReq
 describe('two instances on one database', () => {
   it('with the poller killed midway: each inquiry and card once, one digest, one poller at a time', async () => {
     const env = async () => ({
-      ...faultServiceEnv({ databaseUrl: tdb.url, redisUrl: redisUrl(), prefix, bot, port: await freePort() }),
+      ...faultServiceEnv({ databaseUrl: tdb.url, redisUrl: testRedisUrl(), prefix, bot, port: await freePort() }),
       LOG_LEVEL: 'info',
       INSTANCE_LEASE_SECONDS: '3',
       DIGEST_CRON: '* * * * *',

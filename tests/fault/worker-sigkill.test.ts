@@ -12,7 +12,7 @@ import { sendDeliveries } from '../../bench/support/facebook-load.js';
 import { startServiceProcess, type ServiceProcess } from '../../bench/support/service-process.js';
 import { FakeBotApi } from '../../src/stand-ins/bot-api.stand-in.js';
 import { holdRefusedPort, type RefusedPort } from '../support/refused-port.js';
-import { createTestDatabase, createTestRedis, deletePrefix, redisUrl, uniqueQueuePrefix, type TestDatabase } from '../support/test-env.js';
+import { createTestDatabase, removeTestQueues, testRedisUrl, uniqueQueuePrefix, type TestDatabase } from '../support/test-env.js';
 import { assertBuildIsFresh } from './support/built-service.js';
 import { cardsAtTelegram, citizenComments, count, faultServiceEnv, inquiryTally, STAFF_CHAT_ID } from './support/fault-service.js';
 
@@ -33,15 +33,14 @@ afterAll(async () => {
   for (const s of running) await s.kill();
   await between?.close();
   await bot?.close();
-  const redis = createTestRedis();
-  await deletePrefix(redis, prefix).finally(() => redis.quit());
+  if (tdb) await removeTestQueues(tdb.url, prefix);
   await tdb?.close();
 });
 
 describe('a worker process killed with SIGKILL', () => {
   it('in the middle of 2,000 inquiries: after restart each exists once, with one card in the group', async () => {
     // No HTTP_PORT: each start takes a port of its own (a port freed by the kill could be taken by another program before the restart).
-    const { HTTP_PORT: _anyPort, ...env } = faultServiceEnv({ databaseUrl: tdb.url, redisUrl: redisUrl(), prefix, bot });
+    const { HTTP_PORT: _anyPort, ...env } = faultServiceEnv({ databaseUrl: tdb.url, redisUrl: testRedisUrl(), prefix, bot });
     running.push(await startServiceProcess({ env }));
     // Between the kill and the restart, deliveries go to a port that stays refused, as the dead process's did.
     between = await holdRefusedPort();

@@ -12,7 +12,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { COMMANDS } from '../../src/cli.js';
 import { runCli } from '../support/run-cli.js';
-import { createTestDatabase, redisUrl, uniqueQueuePrefix, type TestDatabase } from '../support/test-env.js';
+import { createTestDatabase, queueEnv, uniqueQueuePrefix, type TestDatabase } from '../support/test-env.js';
 
 const DIR = path.resolve('tests/fixtures/bad-input/cli');
 
@@ -39,7 +39,7 @@ afterAll(async () => {
 
 const run = (args: string[]) =>
   runCli(args, {
-    env: { DATABASE_URL: tdb.url, REDIS_URL: redisUrl(), QUEUE_PREFIX: uniqueQueuePrefix('badcli'), LOG_LEVEL: 'warn' },
+    env: { DATABASE_URL: tdb.url, ...queueEnv(), QUEUE_PREFIX: uniqueQueuePrefix('badcli'), LOG_LEVEL: 'warn' },
     cwd: path.resolve('tests/fixtures/bad-input'),
     timeoutMs: 30_000,
   });

@@ -25,7 +25,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.js';
 import { startService, type RunningService } from '../../src/main.js';
 import { facebookJson, signBody } from '../../bench/support/facebook-load.js';
-import { captureLogger, createTestDatabase, createTestRedis, deletePrefix, redisUrl, uniqueQueuePrefix, type CapturedLogger, type TestDatabase } from '../support/test-env.js';
+import { captureLogger, createTestDatabase, removeTestQueues, queueEnv, uniqueQueuePrefix, type CapturedLogger, type TestDatabase } from '../support/test-env.js';
 
 const DIR = path.resolve('tests/fixtures/bad-input/webhooks');
 const APP_SECRET = '3d9f1a7c5b2e8d4f6a0c1e3b5d7f9a2c';
@@ -148,7 +148,7 @@ beforeAll(async () => {
   const config = loadConfig({
     env: {
       DATABASE_URL: tdb.url,
-      REDIS_URL: redisUrl(),
+      ...queueEnv(),
       QUEUE_PREFIX: prefix,
       HTTP_HOST: '127.0.0.1',
       HTTP_PORT: '0',
@@ -163,8 +163,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await service?.close();
-  const redis = createTestRedis();
-  await deletePrefix(redis, prefix).finally(() => redis.quit());
+  await removeTestQueues(tdb.url, prefix);
   await tdb?.close();
 });
 

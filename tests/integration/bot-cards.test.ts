@@ -127,7 +127,7 @@ describe('across restarts', () => {
     const orphan = await insertTestInquiry(h.tdb.db, { postedAt: new Date('2026-11-28T10:20:00Z'), text: 'Կանգառում նստարան չկա' });
     await h.tdb.db.insertInto('telegramCards').values({ inquiryId: orphan.id, chatId: STAFF_CHAT_ID }).execute();
 
-    await h.restart({ emptyRedis: true });
+    await h.restart({ emptyQueues: true });
     await h.card(orphan.id);
     // The reconciler ran at start; once more for good measure.
     await h.restart();

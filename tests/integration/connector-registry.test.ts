@@ -25,7 +25,7 @@ import { DEFAULT_PARTS, startService, type RunningService } from '../../src/main
 import { startGraphApiFake, type GraphApiFake } from '../../src/stand-ins/graph-api.stand-in.js';
 import { facebookJson, hubSignature, insertPendingReply, insertStaff, TEST_APP_SECRET, TEST_PAGE_TOKEN, TEST_VERIFY_TOKEN } from '../factories/facebook-fixtures.js';
 import { feedCommentPayload, PAGE_ID } from '../factories/facebook-payloads.js';
-import { createTestDatabase, redisUrl, silentLogger, uniqueQueuePrefix, type TestDatabase } from '../support/test-env.js';
+import { createTestDatabase, queueEnv, silentLogger, uniqueQueuePrefix, type TestDatabase } from '../support/test-env.js';
 
 const ACCOUNT = 'town-square-7';
 
@@ -122,7 +122,7 @@ function configFor(tdb: TestDatabase, graph: GraphApiFake, extra: Record<string,
   return loadConfig({
     env: {
       DATABASE_URL: tdb.url,
-      REDIS_URL: redisUrl(),
+      ...queueEnv(),
       QUEUE_PREFIX: uniqueQueuePrefix('registry'),
       HTTP_HOST: '127.0.0.1',
       HTTP_PORT: '0',

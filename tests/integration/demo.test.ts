@@ -10,7 +10,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runDemo } from '../../src/demo/demo.js';
 import { DEMO_QUESTIONS } from '../../src/demo/demo-script.js';
-import { createTestDatabase, redisUrl, type TestDatabase } from '../support/test-env.js';
+import { createTestDatabase, testRedisUrl, type TestDatabase } from '../support/test-env.js';
 
 let tdb: TestDatabase;
 let dir: string;
@@ -28,7 +28,7 @@ describe('the demo', () => {
     const lines: string[] = [];
     const limit = 12;
     const pngPath = path.join(dir, 'digest.png');
-    const summary = await runDemo({ out: (l) => lines.push(l), month: '2026-10', pngPath, redisUrl: redisUrl(), databaseUrl: tdb.url, timezone: 'Asia/Yerevan', limit });
+    const summary = await runDemo({ out: (l) => lines.push(l), month: '2026-10', pngPath, ...(testRedisUrl() ? { redisUrl: testRedisUrl()! } : {}), databaseUrl: tdb.url, timezone: 'Asia/Yerevan', limit });
 
     const played = DEMO_QUESTIONS.slice(0, limit);
     const count = (kind: string) => played.filter((q) => q.outcome.kind === kind).length;

@@ -4,8 +4,8 @@
  * clock. Sent once per week and recipient across a restart and two
  * workers; a missed week sent late when the service comes back.
  */
-import { Queue, type Worker } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { Worker } from 'bullmq';
+import type { QueueTransport } from '../../src/queue/transport.js';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { loadConfig, type Config } from '../../src/config.js';
 import { createMetrics } from '../../src/observability/metrics.js';
@@ -17,7 +17,7 @@ import { createDigestService, type DigestService } from '../../src/reports/diges
 import { createTelegramClient } from '../../src/telegram/telegram-client.js';
 import { FAKE_BOT_TOKEN, FakeBotApi } from '../../src/stand-ins/bot-api.stand-in.js';
 import { insertInquiries, insertStaff } from '../factories/inquiry.factory.js';
-import { createTestDatabase, createTestRedis, deletePrefix, silentLogger, uniqueQueuePrefix, type TestDatabase } from '../support/test-env.js';
+import { createTestDatabase, openTestTransport, silentLogger, uniqueQueuePrefix, type TestDatabase } from '../support/test-env.js';
 
 /** A Yerevan wall time (UTC+4) as an instant. */
 const yvn = (local: string) => new Date(`${local}+04:00`);
@@ -25,19 +25,16 @@ const GROUP = -1001234567890;
 const HEAD = 4242;
 
 let tdb: TestDatabase;
-let redis: Redis;
 let bot: FakeBotApi;
 let config: Config;
 const clock = { now: yvn('2026-11-23T09:00:05') };
 
 beforeAll(async () => {
-  redis = createTestRedis();
   bot = await FakeBotApi.start();
   config = loadConfig({ env: { TELEGRAM_BOT_TOKEN: FAKE_BOT_TOKEN, TELEGRAM_API_ROOT: bot.url, DIGEST_CHAT_IDS: String(GROUP), LOCALE: 'hy' } });
 });
 afterAll(async () => {
   await bot.close();
-  await redis.quit();
 });
 
 beforeEach(async () => {
@@ -71,11 +68,10 @@ function service(): DigestService {
 }
 
 /** One "instance": a digest service and a schedule worker on the shared queue. */
-function instance(prefix: string): { service: DigestService; worker: Worker } {
+function instance(transport: QueueTransport): { service: DigestService; worker: Worker } {
   const svc = service();
   const worker = createScheduleWorker({
-    connection: redis,
-    prefix,
+    transport,
     logger: silentLogger(),
     metrics: createMetrics({ defaultMetrics: false }),
     handlers: { 'digest.send': (job, log) => processDigestJob(svc, job, log) },
@@ -88,12 +84,12 @@ const photos = (chatId: number) => bot.sent(chatId).filter((m) => m.kind === 'ph
 
 describe('weekly digest', () => {
   it('goes out once per week and recipient, with two workers at once and across a restart', async () => {
-    const prefix = uniqueQueuePrefix('digest');
-    const queue = new Queue(QUEUE_NAMES.schedule, { connection: redis, prefix });
+    const transport = await openTestTransport(tdb.url, uniqueQueuePrefix('digest'));
+    const queue = transport.queue(QUEUE_NAMES.schedule);
     try {
       const dueAt = yvn('2026-11-23T09:00:00');
-      const a = instance(prefix);
-      const b = instance(prefix);
+      const a = instance(transport);
+      const b = instance(transport);
       // The same week enqueued twice (the schedule's job and a catch-up), processed by two workers.
       await queue.addBulk([1, 2, 3].map((n) => ({ name: 'digest.send', data: { reason: 'schedule', dueAt: dueAt.toISOString() }, opts: { jobId: `dup-${n}` } })));
       await expect.poll(async () => (await queue.getJobCounts('completed')).completed, { timeout: 20_000 }).toBe(3);
@@ -114,7 +110,7 @@ describe('weekly digest', () => {
       expect(photos(HEAD)[0]!.file).toMatchObject({ width: CHART_WIDTH, height: CHART_HEIGHT });
 
       // Restart: new processes, the same week again, from the schedule and from the start-up check.
-      const c = instance(prefix);
+      const c = instance(transport);
       await scheduleDigest(queue, c.service, config, silentLogger());
       await queue.add('digest.send', { reason: 'schedule', dueAt: dueAt.toISOString() }, { jobId: 'after-restart' });
       await expect.poll(async () => (await queue.getJobCounts('completed')).completed, { timeout: 20_000 }).toBe(4);
@@ -139,7 +135,8 @@ describe('weekly digest', () => {
     } finally {
       await queue.obliterate({ force: true }).catch(() => undefined);
       await queue.close();
-      await deletePrefix(redis, prefix);
+      await transport.remove();
+      await transport.close();
     }
   });
 
@@ -150,8 +147,8 @@ describe('weekly digest', () => {
       .values({ week: '2026-W46', chatId: GROUP, status: 'sent', dueAt: yvn('2026-11-16T09:00:00'), claimToken: 'earlier', claimedAt: yvn('2026-11-16T09:00:01'), sentAt: yvn('2026-11-16T09:00:03') })
       .execute();
     clock.now = yvn('2026-11-24T15:20:00');
-    const prefix = uniqueQueuePrefix('digest-late');
-    const queue = new Queue(QUEUE_NAMES.schedule, { connection: redis, prefix });
+    const transport = await openTestTransport(tdb.url, uniqueQueuePrefix('digest-late'));
+    const queue = transport.queue(QUEUE_NAMES.schedule);
     try {
       const svc = service();
       expect(await svc.dueCatchUp()).toEqual({ dueAt: yvn('2026-11-23T09:00:00'), week: '2026-W47' });
@@ -159,7 +156,7 @@ describe('weekly digest', () => {
       const job = await queue.getJob('digest-send-2026-W47');
       expect(job?.data).toEqual({ reason: 'catch_up', dueAt: yvn('2026-11-23T09:00:00').toISOString() });
       expect(dueAtOfJob(job!)).toEqual(yvn('2026-11-23T09:00:00'));
-      const { worker } = instance(prefix);
+      const { worker } = instance(transport);
       await expect.poll(async () => (await queue.getJobCounts('completed')).completed, { timeout: 20_000 }).toBe(1);
       await worker.close();
       expect(texts(HEAD)[0]!.text).toMatch(/Late digest: it was due on 23\.11\.2026 09:00/);
@@ -174,7 +171,8 @@ describe('weekly digest', () => {
     } finally {
       await queue.obliterate({ force: true }).catch(() => undefined);
       await queue.close();
-      await deletePrefix(redis, prefix);
+      await transport.remove();
+      await transport.close();
     }
   });
 

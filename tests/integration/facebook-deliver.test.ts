@@ -8,7 +8,7 @@
  * anywhere in logs or stored errors.
  */
 import type { Worker } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { QueueTransport } from '../../src/queue/transport.js';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { runSourcesCommand } from '../../src/commands/sources.command.js';
 import { loadConfig } from '../../src/config.js';
@@ -36,9 +36,8 @@ import { startGraphApiFake, type GraphApiFake, type RecordedRequest } from '../.
 import {
   captureLogger,
   createTestDatabase,
-  createTestRedis,
-  deletePrefix,
-  redisUrl,
+  openTestTransport,
+  queueEnv,
   uniqueQueuePrefix,
   type CapturedLogger,
   type TestDatabase,
@@ -55,14 +54,12 @@ const config = loadConfig({ env: {} });
 const LEASE = 2_000;
 
 let fake: GraphApiFake;
-let redis: Redis;
+let transport: QueueTransport;
 
 beforeAll(async () => {
   fake = await startGraphApiFake({ page: { ...PAGE, accessToken: TEST_PAGE_TOKEN } });
-  redis = createTestRedis();
 });
 afterAll(async () => {
-  await redis.quit();
   await fake.close();
 });
 
@@ -85,7 +82,8 @@ beforeEach(async () => {
   clock = new Date(T0.getTime());
   fake.setNow(clock);
   prefix = uniqueQueuePrefix('fbdeliver');
-  queues = createQueues({ connection: redis, prefix });
+  transport = await openTestTransport(tdb.url, prefix);
+  queues = createQueues(transport);
   producers = createProducers(queues);
   // The logger is not told the token: the code must keep it out by itself.
   captured = captureLogger();
@@ -106,15 +104,15 @@ beforeEach(async () => {
     producers,
     logger: captured.logger,
     metrics: createMetrics({ defaultMetrics: false }),
-    connection: redis,
-    prefix,
+    transport,
     ingest: createIngestDeps({ db: tdb.db, config, logger: captured.logger, now: () => clock, registry: createConnectorRegistry([facebookModuleOf()]) }),
   };
   workers = [];
   return async () => {
     await Promise.all(workers.map((w) => w.close()));
     await closeQueues(queues);
-    await deletePrefix(redis, prefix);
+    await transport.remove();
+    await transport.close();
     await tdb.close();
     for (const line of captured.lines()) {
       expect(line).not.toContain(TEST_PAGE_TOKEN);
@@ -133,8 +131,7 @@ function startWorker(overrides: Partial<DeliverReplyWorkerDeps> = {}): Worker {
     producers,
     logger: captured.logger,
     metrics: createMetrics({ defaultMetrics: false }),
-    connection: redis,
-    prefix,
+    transport,
     now: () => clock,
     registry: createConnectorRegistry([facebookModuleOf({ sourceId: source.id, connector })]),
     secrets: [TEST_PAGE_TOKEN, TEST_APP_SECRET],
@@ -337,7 +334,7 @@ describe('the Graph API limits', () => {
 
     const out: string[] = [];
     const io = { out: (l: string) => out.push(l), err: (l: string) => out.push(l) };
-    const cliConfig = loadConfig({ env: { DATABASE_URL: tdb.url, REDIS_URL: redisUrl(), QUEUE_PREFIX: prefix } });
+    const cliConfig = loadConfig({ env: { DATABASE_URL: tdb.url, ...queueEnv(), QUEUE_PREFIX: prefix } });
     expect(await runSourcesCommand(['list'], io, { config: cliConfig, logger: captured.logger })).toBe(0);
     expect(out.join('\n')).toMatch(new RegExp(`^${source.id}\\tfacebook\\t${PAGE_ID}\\t.*\\tPAUSED since`, 'm'));
     expect(await runSourcesCommand(['resume', String(source.id)], io, { config: cliConfig, logger: captured.logger })).toBe(0);
@@ -686,7 +683,7 @@ describe('unknown outcomes, retries and a blocked Page', () => {
 
     const out: string[] = [];
     const io = { out: (l: string) => out.push(l), err: (l: string) => out.push(l) };
-    const cliConfig = loadConfig({ env: { DATABASE_URL: tdb.url, REDIS_URL: redisUrl(), QUEUE_PREFIX: prefix } });
+    const cliConfig = loadConfig({ env: { DATABASE_URL: tdb.url, ...queueEnv(), QUEUE_PREFIX: prefix } });
     expect(await runSourcesCommand(['list'], io, { config: cliConfig, logger: captured.logger, now: () => clock })).toBe(0);
     expect(out.join('\n')).toMatch(new RegExp(`^${source.id}\\tfacebook\\t${PAGE_ID}\\t.*\\tactive, publishing paused until ${at(DAY).toISOString()}`, 'm'));
     expect(await runSourcesCommand(['resume', String(source.id)], io, { config: cliConfig, logger: captured.logger, now: () => clock })).toBe(0);

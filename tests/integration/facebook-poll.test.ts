@@ -5,7 +5,7 @@
  * page's own answers count as native answers, the cursor moves only with
  * committed items, and throttling / dead tokens slow down / pause the source.
  */
-import type { Redis } from 'ioredis';
+import type { QueueTransport } from '../../src/queue/transport.js';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.js';
 import { createConnectorRegistry } from '../../src/connectors/registry.js';
@@ -26,7 +26,7 @@ import { TEST_PAGE_TOKEN } from '../factories/facebook-fixtures.js';
 import { parseFacebookInbound } from '../../src/connectors/facebook/inbound-parser.js';
 import { feedCommentPayload, messengerPayload, PAGE_ID } from '../factories/facebook-payloads.js';
 import { formatGraphTime, startGraphApiFake, type GraphApiFake } from '../../src/stand-ins/graph-api.stand-in.js';
-import { captureLogger, createTestDatabase, createTestRedis, deletePrefix, uniqueQueuePrefix, type CapturedLogger, type TestDatabase } from '../support/test-env.js';
+import { captureLogger, createTestDatabase, openTestTransport, uniqueQueuePrefix, type CapturedLogger, type TestDatabase } from '../support/test-env.js';
 
 const T0 = new Date('2026-11-28T10:00:00Z');
 const MINUTE = 60_000;
@@ -35,15 +35,13 @@ const DAY = 24 * HOUR;
 const config = loadConfig({ env: {} });
 
 let tdb: TestDatabase;
-let redis: Redis;
+let transport: QueueTransport;
 let fake: GraphApiFake;
 
 beforeAll(async () => {
   fake = await startGraphApiFake({ page: { id: PAGE_ID, name: 'Գյումրու համայնքապետարան', accessToken: TEST_PAGE_TOKEN } });
-  redis = createTestRedis();
 });
 afterAll(async () => {
-  await redis.quit();
   await fake.close();
 });
 
@@ -64,7 +62,8 @@ beforeEach(async () => {
   clock = new Date(T0.getTime());
   fake.setNow(clock);
   prefix = uniqueQueuePrefix('fbpoll');
-  queues = createQueues({ connection: redis, prefix });
+  transport = await openTestTransport(tdb.url, prefix);
+  queues = createQueues(transport);
   producers = createProducers(queues);
   metrics = createMetrics({ defaultMetrics: false });
   // No secrets given to the logger: whatever the code logs must be clean by itself.
@@ -85,14 +84,14 @@ beforeEach(async () => {
     producers,
     logger: captured.logger,
     metrics,
-    connection: redis,
-    prefix,
+    transport,
     ingest: createIngestDeps({ db: tdb.db, config, logger: captured.logger, now: () => clock, registry: createConnectorRegistry([facebookModuleOf()]) }),
   };
   return async () => {
     for (const line of captured.lines()) expect(line).not.toContain(TEST_PAGE_TOKEN);
     await closeQueues(queues);
-    await deletePrefix(redis, prefix);
+    await transport.remove();
+    await transport.close();
     await tdb.close();
   };
 });

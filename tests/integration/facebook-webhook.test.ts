@@ -14,7 +14,7 @@ import { createMetrics } from '../../src/observability/metrics.js';
 import { facebookJson, hubSignature, TEST_APP_SECRET, TEST_PAGE_TOKEN, TEST_VERIFY_TOKEN } from '../factories/facebook-fixtures.js';
 import { feedCommentPayload, PAGE_ID } from '../factories/facebook-payloads.js';
 import { startGraphApiFake, type GraphApiFake } from '../../src/stand-ins/graph-api.stand-in.js';
-import { captureLogger, createTestDatabase, redisUrl, silentLogger, uniqueQueuePrefix, type CapturedLogger, type TestDatabase } from '../support/test-env.js';
+import { captureLogger, createTestDatabase, queueEnv, silentLogger, uniqueQueuePrefix, type CapturedLogger, type TestDatabase } from '../support/test-env.js';
 
 let tdb: TestDatabase;
 let fake: GraphApiFake;
@@ -28,7 +28,7 @@ beforeAll(async () => {
   const config = loadConfig({
     env: {
       DATABASE_URL: tdb.url,
-      REDIS_URL: redisUrl(),
+      ...queueEnv(),
       QUEUE_PREFIX: uniqueQueuePrefix('fbhook'),
       HTTP_HOST: '127.0.0.1',
       HTTP_PORT: '0',

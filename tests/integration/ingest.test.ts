@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { Queue, Worker } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { QueueTransport } from '../../src/queue/transport.js';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.js';
 import { facebookModuleOf } from '../../src/connectors/facebook/facebook.module.js';
@@ -16,21 +16,19 @@ import { reconcile } from '../../src/inbox/reconcile.workflow.js';
 import { sql } from 'kysely';
 import { ensureFacebookSource } from '../../src/inbox/source-health.workflow.js';
 import { feedCommentPayload, messengerPayload, PAGE_ID, PAGE_INBOX_APP_ID } from '../factories/facebook-payloads.js';
-import { createTestDatabase, createTestRedis, deletePrefix, silentLogger, uniqueQueuePrefix, type TestDatabase } from '../support/test-env.js';
+import { createTestDatabase, openTestTransport, silentLogger, uniqueQueuePrefix, type TestDatabase } from '../support/test-env.js';
 
 const config = loadConfig({ env: {} });
 let tdb: TestDatabase;
-let redis: Redis;
+let transport: QueueTransport;
 let sourceId: number;
 
 beforeAll(async () => {
   tdb = await createTestDatabase();
-  redis = createTestRedis();
   // The connected Page (FACEBOOK_PAGE_ID): its items become inquiries.
   sourceId = (await ensureFacebookSource(tdb.db, PAGE_ID)).id;
 });
 afterAll(async () => {
-  await redis.quit();
   await tdb.close();
 });
 
@@ -40,20 +38,21 @@ let deps: IngestWorkerDeps;
 
 beforeEach(async () => {
   prefix = uniqueQueuePrefix('ingest');
-  queues = createQueues({ connection: redis, prefix });
+  transport = await openTestTransport(tdb.url, prefix);
+  queues = createQueues(transport);
   const logger = silentLogger();
   deps = {
     db: tdb.db,
     producers: createProducers(queues),
     logger,
     metrics: createMetrics({ defaultMetrics: false }),
-    connection: redis,
-    prefix,
+    transport,
     ingest: createIngestDeps({ db: tdb.db, config, logger, registry: createConnectorRegistry([facebookModuleOf()]) }),
   };
   return async () => {
     await closeQueues(queues);
-    await deletePrefix(redis, prefix);
+    await transport.remove();
+    await transport.close();
   };
 });
 
@@ -273,7 +272,7 @@ describe('reconciler', () => {
     await processIngestJob(deps, { inboundEventId: e.id }, silentLogger());
     const inquiry = await tdb.db.selectFrom('inquiries').select('id').where('externalId', '=', '900000000000001_444').executeTakeFirstOrThrow();
 
-    await deletePrefix(redis, prefix); // Redis emptied: every job is gone
+    await transport.empty(); // the queues emptied: every job is gone
     const first = await reconcile({ db: tdb.db, queues, logger: silentLogger(), cards: true, replies: true });
     // Earlier tests of this file left pending work too: it is restored as well.
     expect(first.inboundEvents).toBeGreaterThanOrEqual(1);
@@ -312,5 +311,5 @@ describe('reconciler', () => {
 });
 
 function createQueueWorkerForTest(process: (job: { data: { inboundEventId: number } }) => Promise<unknown>) {
-  return new Worker(QUEUE_NAMES.ingest, process, { connection: redis, prefix });
+  return transport.worker(QUEUE_NAMES.ingest, process as never);
 }

@@ -5,37 +5,32 @@
  * no live job covers still gets its own job.
  */
 import { createHash } from 'node:crypto';
-import { Worker } from 'bullmq';
-import type { Redis } from 'ioredis';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { QueueTransport } from '../../src/queue/transport.js';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { insertInboundEvent } from '../../src/db/repositories/inbound-event.repository.js';
 import { reconcile } from '../../src/inbox/reconcile.workflow.js';
 import { jobId, QUEUE_NAMES } from '../../src/queue/jobs.js';
 import { closeQueues, createProducers, createQueues, type Producers, type Queues } from '../../src/queue/producers.js';
 import { feedCommentPayload } from '../factories/facebook-payloads.js';
-import { createTestDatabase, createTestRedis, deletePrefix, silentLogger, uniqueQueuePrefix, type TestDatabase } from '../support/test-env.js';
+import { createTestDatabase, openTestTransport, silentLogger, uniqueQueuePrefix, type TestDatabase } from '../support/test-env.js';
 
 let tdb: TestDatabase;
-let redis: Redis;
+let transport: QueueTransport;
 let prefix: string;
 let queues: Queues;
 let producers: Producers;
 
-beforeAll(async () => {
-  redis = createTestRedis();
-});
-afterAll(async () => {
-  await redis.quit();
-});
 beforeEach(async () => {
   // A database of its own per test: the pending events are exactly the ones stored here.
   tdb = await createTestDatabase();
   prefix = uniqueQueuePrefix('reconcile');
-  queues = createQueues({ connection: redis, prefix });
+  transport = await openTestTransport(tdb.url, prefix);
+  queues = createQueues(transport);
   producers = createProducers(queues);
   return async () => {
     await closeQueues(queues);
-    await deletePrefix(redis, prefix);
+    await transport.remove();
+    await transport.close();
     await tdb.close();
   };
 });
@@ -91,7 +86,7 @@ describe('reconciler and batch ingest jobs', () => {
     const ids = [await storeComment(), await storeComment()];
     await queues.ingest.add('inquiry.ingest', { inboundEventId: ids[0]!, inboundEventIds: ids }, { jobId: jobId.ingestTogether(ids), attempts: 1 });
     // Failed for good (its one attempt used): nothing will run it again.
-    const worker = new Worker(QUEUE_NAMES.ingest, async () => Promise.reject(new Error('database unreachable')), { connection: redis, prefix });
+    const worker = transport.worker(QUEUE_NAMES.ingest, async () => Promise.reject(new Error('database unreachable')));
     await expect.poll(() => queues.ingest.getJobCounts('failed'), { timeout: 10_000 }).toEqual({ failed: 1 });
     await worker.close();
 

@@ -7,7 +7,7 @@
  * another front end). Real Postgres, real queues, the real Graph client
  * against the loopback Graph API stand-in.
  */
-import type { Redis } from 'ioredis';
+import type { QueueTransport } from '../../src/queue/transport.js';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createConnectorRegistry } from '../../src/connectors/registry.js';
 import { facebookModuleOf } from '../../src/connectors/facebook/facebook.module.js';
@@ -21,13 +21,13 @@ import { startGraphApiFake, type GraphApiFake } from '../../src/stand-ins/graph-
 import { insertPendingReply, insertStaff, TEST_PAGE_TOKEN } from '../factories/facebook-fixtures.js';
 import { PAGE_ID } from '../factories/facebook-payloads.js';
 import { insertTestInquiry } from '../factories/staff.factory.js';
-import { createTestDatabase, createTestRedis, deletePrefix, silentLogger, uniqueQueuePrefix, type TestDatabase } from '../support/test-env.js';
+import { createTestDatabase, openTestTransport, silentLogger, uniqueQueuePrefix, type TestDatabase } from '../support/test-env.js';
 
 const NOW = new Date('2026-11-28T10:00:00Z');
 const citizen = { id: '7200000000000099', name: 'Գայանե Մկրտչյան' };
 
 let fake: GraphApiFake;
-let redis: Redis;
+let transport: QueueTransport;
 let tdb: TestDatabase;
 let prefix: string;
 let queues: Queues;
@@ -36,10 +36,8 @@ let staffId: number;
 
 beforeAll(async () => {
   fake = await startGraphApiFake({ page: { id: PAGE_ID, name: 'Վանաձորի համայնքապետարան', accessToken: TEST_PAGE_TOKEN } });
-  redis = createTestRedis();
 });
 afterAll(async () => {
-  await redis.quit();
   await fake.close();
 });
 
@@ -48,7 +46,8 @@ beforeEach(async () => {
   fake.reset();
   fake.setNow(NOW);
   prefix = uniqueQueuePrefix('replylength');
-  queues = createQueues({ connection: redis, prefix });
+  transport = await openTestTransport(tdb.url, prefix);
+  queues = createQueues(transport);
   const logger = silentLogger();
   const graph = createGraphClient({ baseUrl: fake.url, version: 'v24.0', accessToken: TEST_PAGE_TOKEN, logger, timeoutMs: 2_000 });
   const connector = createFacebookConnector({ graph, pageId: PAGE_ID, lookbackDays: 14, logger });
@@ -64,7 +63,8 @@ beforeEach(async () => {
   staffId = await insertStaff(tdb.db);
   return async () => {
     await closeQueues(queues);
-    await deletePrefix(redis, prefix);
+    await transport.remove();
+    await transport.close();
     await tdb.close();
   };
 });

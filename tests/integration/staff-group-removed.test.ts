@@ -13,7 +13,7 @@ import { DEFAULT_PARTS, startService, type RunningService } from '../../src/main
 import { FakeBotApi } from '../../src/stand-ins/bot-api.stand-in.js';
 import type { TelegramUpdate } from '../../src/telegram/telegram-client.js';
 import { citizenComments, count, faultServiceEnv, STAFF_CHAT_ID } from '../fault/support/fault-service.js';
-import { createTestDatabase, createTestRedis, deletePrefix, redisUrl, silentLogger, uniqueQueuePrefix, type TestDatabase } from '../support/test-env.js';
+import { createTestDatabase, removeTestQueues, testRedisUrl, silentLogger, uniqueQueuePrefix, type TestDatabase } from '../support/test-env.js';
 
 const ADMIN_ID = 4_100_000_001;
 const GROUP_ADMIN = { id: 4_100_000_002, is_bot: false, first_name: 'Գոռ' };
@@ -32,8 +32,7 @@ afterEach(async () => {
   await service?.close();
   service = undefined;
   await bot.close();
-  const redis = createTestRedis();
-  await deletePrefix(redis, prefix).finally(() => redis.quit());
+  if (tdb) await removeTestQueues(tdb.url, prefix);
   await tdb.close();
 });
 
@@ -83,7 +82,7 @@ const cardsInGroup = () => bot.sent(STAFF_CHAT_ID).filter((m) => m.text.includes
 const toAdmin = () => bot.sent(ADMIN_ID).map((m) => m.text);
 
 async function start(parkMs?: number) {
-  const config = loadConfig({ env: { ...faultServiceEnv({ databaseUrl: tdb.url, redisUrl: redisUrl(), prefix, bot }), TELEGRAM_ADMIN_IDS: String(ADMIN_ID) } });
+  const config = loadConfig({ env: { ...faultServiceEnv({ databaseUrl: tdb.url, redisUrl: testRedisUrl(), prefix, bot }), TELEGRAM_ADMIN_IDS: String(ADMIN_ID) } });
   const telegram = createTelegramPart(parkMs === undefined ? {} : { staffGroupParkMs: parkMs });
   service = await startService({ config, logger: silentLogger(), reconcileEveryMs: 3_600_000, defaultParts: [telegram, ...DEFAULT_PARTS.slice(1)] });
   const base = `http://${new URL(service.address!).host}`;

@@ -10,7 +10,7 @@ import { loadConfig } from '../../src/config.js';
 import { startService, type RunningService } from '../../src/main.js';
 import { FakeBotApi } from '../../src/stand-ins/bot-api.stand-in.js';
 import { citizenComments, count, faultServiceEnv, STAFF_CHAT_ID } from '../fault/support/fault-service.js';
-import { createTestDatabase, createTestRedis, deletePrefix, redisUrl, silentLogger, uniqueQueuePrefix, type TestDatabase } from '../support/test-env.js';
+import { createTestDatabase, removeTestQueues, testRedisUrl, silentLogger, uniqueQueuePrefix, type TestDatabase } from '../support/test-env.js';
 
 let tdb: TestDatabase;
 let bot: FakeBotApi;
@@ -24,8 +24,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await service?.close();
   await bot?.close();
-  const redis = createTestRedis();
-  await deletePrefix(redis, prefix).finally(() => redis.quit());
+  if (tdb) await removeTestQueues(tdb.url, prefix);
   await tdb?.close();
 });
 
@@ -36,12 +35,12 @@ async function readiness(base: string): Promise<{ status: number; body: { status
 
 describe('a bot token revoked while the service runs', () => {
   it('turns /readyz to 503 with the reason and no token, while webhooks are still stored', async () => {
-    const config = loadConfig({ env: faultServiceEnv({ databaseUrl: tdb.url, redisUrl: redisUrl(), prefix, bot }) });
+    const config = loadConfig({ env: faultServiceEnv({ databaseUrl: tdb.url, redisUrl: testRedisUrl(), prefix, bot }) });
     service = await startService({ config, logger: silentLogger(), reconcileEveryMs: 3_600_000 });
     const base = `http://${new URL(service.address!).host}`;
 
     await expect.poll(async () => (await readiness(base)).status, { timeout: 10_000 }).toBe(200);
-    expect((await readiness(base)).body.checks).toEqual({ database: 'ok', redis: 'ok', telegram: 'ok' });
+    expect((await readiness(base)).body.checks).toEqual({ database: 'ok', queues: 'ok', telegram: 'ok' });
 
     // From now on the Bot API refuses the token; an update ends the long poll that is waiting, so the next one asks again.
     bot.failNext('getUpdates', 401, { count: 1_000 });
@@ -51,7 +50,7 @@ describe('a bot token revoked while the service runs', () => {
     const { body } = await readiness(base);
     expect(body.status).toBe('not ready');
     expect(body.checks.database).toBe('ok');
-    expect(body.checks.redis).toBe('ok');
+    expect(body.checks.queues).toBe('ok');
     expect(body.checks.telegram).toContain('TELEGRAM_BOT_TOKEN');
     expect(body.checks.telegram).toMatch(/401|Unauthorized/);
     expect(JSON.stringify(body)).not.toContain(bot.token);

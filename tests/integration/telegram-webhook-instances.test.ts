@@ -13,7 +13,7 @@ import { FakeBotApi } from '../../src/stand-ins/bot-api.stand-in.js';
 import { TELEGRAM_WEBHOOK_PATH } from '../../src/http/webhooks/telegram.webhook.js';
 import { faultServiceEnv } from '../fault/support/fault-service.js';
 import { insertStaffMember, people } from '../factories/staff.factory.js';
-import { createTestDatabase, createTestRedis, deletePrefix, redisUrl, silentLogger, uniqueQueuePrefix, type TestDatabase } from '../support/test-env.js';
+import { createTestDatabase, removeTestQueues, testRedisUrl, silentLogger, uniqueQueuePrefix, type TestDatabase } from '../support/test-env.js';
 
 const SECRET = 'two-instances-webhook-secret';
 const AGENT = people.ani;
@@ -27,7 +27,7 @@ beforeAll(async () => {
   await insertStaffMember(tdb.db, AGENT, 'agent', 'en');
   const config = loadConfig({
     env: {
-      ...faultServiceEnv({ databaseUrl: tdb.url, redisUrl: redisUrl(), prefix, bot }),
+      ...faultServiceEnv({ databaseUrl: tdb.url, redisUrl: testRedisUrl(), prefix, bot }),
       // The load balancer's address in production; each test request below picks an instance itself.
       TELEGRAM_WEBHOOK_URL: `https://ardzagank.example.am${TELEGRAM_WEBHOOK_PATH}`,
       TELEGRAM_WEBHOOK_SECRET: SECRET,
@@ -39,8 +39,7 @@ beforeAll(async () => {
 afterAll(async () => {
   for (const s of services) await s.close();
   await bot?.close();
-  const redis = createTestRedis();
-  await deletePrefix(redis, prefix).finally(() => redis.quit());
+  if (tdb) await removeTestQueues(tdb.url, prefix);
   await tdb?.close();
 });
 

@@ -19,7 +19,9 @@ import { sendDeliveries } from '../../bench/support/facebook-load.js';
 import { insertPendingReply, insertStaff } from '../factories/facebook-fixtures.js';
 import { FakeBotApi } from '../../src/stand-ins/bot-api.stand-in.js';
 import { startGraphApiFake, type GraphApiFake, type RecordedRequest } from '../../src/stand-ins/graph-api.stand-in.js';
-import { createTestDatabase, createTestRedis, deletePrefix, redisUrl, uniqueQueuePrefix, type TestDatabase } from '../support/test-env.js';
+import { Redis } from 'ioredis';
+import { queueSchemaName } from '../../src/queue/transport.js';
+import { createTestDatabase, removeTestQueues, testRedisUrl, uniqueQueuePrefix, type TestDatabase } from '../support/test-env.js';
 import { citizenComments, count, faultServiceEnv, PAGE_ID, SECRETS } from '../fault/support/fault-service.js';
 
 const ADMIN_ID = 5005;
@@ -38,8 +40,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await service?.close();
   await Promise.all([graph?.close(), bot?.close()]);
-  const redis = createTestRedis();
-  await deletePrefix(redis, prefix).finally(() => redis.quit());
+  if (tdb) await removeTestQueues(tdb.url, prefix);
   await tdb?.close();
 });
 
@@ -56,7 +57,19 @@ async function everyRowAsText(): Promise<string> {
 }
 
 async function everyQueueKeyAsText(): Promise<string> {
-  const redis = createTestRedis();
+  const url = testRedisUrl();
+  // Queues in PostgreSQL: every row of their schema.
+  if (!url) {
+    const schema = queueSchemaName(prefix);
+    const tables = await sql<{ name: string }>`select table_name as name from information_schema.tables where table_schema = ${schema} and table_type = 'BASE TABLE'`.execute(tdb.db);
+    const parts: string[] = [];
+    for (const { name } of tables.rows) {
+      const rows = await sql<{ row: string }>`select row_to_json(t)::text as row from ${sql.table(`${schema}.${name}`)} as t`.execute(tdb.db);
+      parts.push(...rows.rows.map((r) => `${name}: ${r.row}`));
+    }
+    return parts.join('\n');
+  }
+  const redis = new Redis(url, { maxRetriesPerRequest: null });
   const parts: string[] = [];
   try {
     let cursor = '0';
@@ -81,7 +94,7 @@ async function everyQueueKeyAsText(): Promise<string> {
 
 describe('secrets in a run where every outside call fails', () => {
   it('appear in no log line, no stored error, no queue entry, no answer', async () => {
-    const env: Record<string, string> = { ...faultServiceEnv({ databaseUrl: tdb.url, redisUrl: redisUrl(), prefix, graph, bot }), TELEGRAM_ADMIN_IDS: String(ADMIN_ID), LOG_LEVEL: 'debug' };
+    const env: Record<string, string> = { ...faultServiceEnv({ databaseUrl: tdb.url, redisUrl: testRedisUrl(), prefix, graph, bot }), TELEGRAM_ADMIN_IDS: String(ADMIN_ID), LOG_LEVEL: 'debug' };
     const full = loadConfig({ env });
     // The logger as `ardzagank start` builds it, writing into memory.
     const logger = createLogger({ level: 'debug', secrets: configSecrets(full), destination: { write: (line: string) => lines.push(line) } });
@@ -148,7 +161,7 @@ describe('secrets in a run where every outside call fails', () => {
       for (const form of new Set([secret, encodeURIComponent(secret)])) {
         expect({ where: 'logs', found: logs.includes(form) }).toEqual({ where: 'logs', found: false });
         expect({ where: 'database', found: stored.includes(form) }).toEqual({ where: 'database', found: false });
-        expect({ where: 'redis', found: queued.includes(form) }).toEqual({ where: 'redis', found: false });
+        expect({ where: 'queues', found: queued.includes(form) }).toEqual({ where: 'queues', found: false });
         expect({ where: 'answers', found: answers.join('\n').includes(form) }).toEqual({ where: 'answers', found: false });
       }
     }

@@ -1,6 +1,7 @@
 /**
- * Runs once per `vitest run`: checks that the real PostgreSQL and Redis are
- * there (with a clear message if not), migrates a template database once,
+ * Runs once per `vitest run`: checks that the real PostgreSQL (and Redis,
+ * when TEST_REDIS_URL sets the queues on it; unset, they run in PostgreSQL)
+ * are there (with a clear message if not), migrates a template database once,
  * and hands its name to the test files, which each copy it
  * (`CREATE DATABASE … TEMPLATE`). Databases of this run are dropped at the end.
  */
@@ -15,13 +16,14 @@ declare module 'vitest' {
   export interface ProvidedContext {
     adminDatabaseUrl: string;
     templateDatabase: string;
+    /** TEST_REDIS_URL: the queues run on Redis; '' when unset: they run in PostgreSQL. */
     redisUrl: string;
     runId: string;
   }
 }
 
 const ADMIN_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+const REDIS_URL = process.env.TEST_REDIS_URL || undefined;
 const STALE_MS = 6 * 3600_000;
 
 function databaseUrl(name: string): string {
@@ -49,6 +51,7 @@ async function checkServices(): Promise<void> {
         `Start it (pg_ctlcluster <version> main start, or docker compose up -d postgres) or set TEST_DATABASE_URL.`,
     );
   }
+  if (!REDIS_URL) return;
   const redis = new Redis(REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null, connectTimeout: 5_000 });
   redis.on('error', () => undefined);
   try {
@@ -87,7 +90,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   }
   project.provide('adminDatabaseUrl', ADMIN_URL);
   project.provide('templateDatabase', template);
-  project.provide('redisUrl', REDIS_URL);
+  project.provide('redisUrl', REDIS_URL ?? '');
   project.provide('runId', runId);
 
   return async () => {

@@ -8,7 +8,6 @@ import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import type { Redis } from 'ioredis';
 import { vi } from 'vitest';
 import { loadConfig, type Config } from '../../src/config.js';
 import { insertInboundEvent } from '../../src/db/repositories/inbound-event.repository.js';
@@ -19,7 +18,7 @@ import { FakeBotApi as BotApi } from '../../src/stand-ins/bot-api.stand-in.js';
 import type { TelegramUpdate } from '../../src/telegram/telegram-client.js';
 import type { Person } from '../factories/staff.factory.js';
 import { PAGE_ID } from '../factories/facebook-payloads.js';
-import { createTestDatabase, createTestRedis, deletePrefix, redisUrl, silentLogger, uniqueQueuePrefix, type TestDatabase } from './test-env.js';
+import { createTestDatabase, queueEnv, removeTestQueues, silentLogger, uniqueQueuePrefix, type TestDatabase } from './test-env.js';
 
 export const STAFF_CHAT_ID = -1001234567890;
 
@@ -48,7 +47,8 @@ export interface BotHarness {
   service: RunningService;
   config: Config;
   tdb: TestDatabase;
-  redis: Redis;
+  /** The queues' prefix (their Redis keys or their PostgreSQL schema). */
+  prefix: string;
   clock: TestClock | undefined;
   /** Pushes an update and waits until the bot has handled it. */
   deliver(update: TelegramUpdate): Promise<void>;
@@ -62,8 +62,8 @@ export interface BotHarness {
   privateMessages(personId: number): SentMessage[];
   /** Stores a raw Facebook payload and queues its ingest, as the webhook route does. */
   ingest(payload: unknown): Promise<void>;
-  /** Stops the service and starts it again on the same database (and, unless `emptyRedis`, the same queues). */
-  restart(options?: { emptyRedis?: boolean }): Promise<void>;
+  /** Stops the service and starts it again on the same database (and, unless `emptyQueues`, the same queues). */
+  restart(options?: { emptyQueues?: boolean }): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -98,12 +98,12 @@ export async function startBotHarness(options: BotHarnessOptions = {}): Promise<
   const dataDir = options.database === 'embedded' ? mkdtempSync(path.join(tmpdir(), 'ardzagank-embedded-')) : undefined;
   const tdb = dataDir ? embeddedTestDatabase(dataDir, () => harness.service) : await createTestDatabase();
   const fake = await BotApi.start(options.fake ?? {});
-  const redis = createTestRedis();
   const prefix = uniqueQueuePrefix('bot');
+  const removeQueues = () => (tdb.url ? removeTestQueues(tdb.url, prefix) : Promise.resolve());
   const config = loadConfig({
     env: {
       ...(dataDir ? { DATA_DIR: dataDir } : { DATABASE_URL: tdb.url }),
-      REDIS_URL: redisUrl(),
+      ...queueEnv(),
       QUEUE_PREFIX: prefix,
       HTTP_HOST: '127.0.0.1',
       HTTP_PORT: '0',
@@ -141,7 +141,7 @@ export async function startBotHarness(options: BotHarnessOptions = {}): Promise<
     service = await start();
   } catch (error) {
     // Nothing of this attempt stays open, so a caller may try again (another port, see free-port.ts).
-    await Promise.allSettled([fake.close(), deletePrefix(redis, prefix).finally(() => redis.quit()), tdb.close()]);
+    await Promise.allSettled([fake.close(), removeQueues(), tdb.close()]);
     throw error;
   }
 
@@ -150,7 +150,7 @@ export async function startBotHarness(options: BotHarnessOptions = {}): Promise<
     service,
     config,
     tdb,
-    redis,
+    prefix,
     clock: options.clock,
     deliver,
     async press(person, message, button) {
@@ -189,14 +189,13 @@ export async function startBotHarness(options: BotHarnessOptions = {}): Promise<
     },
     async restart(opts = {}) {
       await harness.service.close();
-      if (opts.emptyRedis) await deletePrefix(redis, prefix);
+      if (opts.emptyQueues) await removeQueues();
       harness.service = await start();
     },
     async close() {
       await harness.service.close();
       await fake.close();
-      await deletePrefix(redis, prefix);
-      await redis.quit();
+      await removeQueues();
       await tdb.close();
     },
   };

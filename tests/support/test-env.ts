@@ -1,14 +1,15 @@
 /**
  * What a test file needs from the real services: its own database copied
- * from the migrated template, a unique BullMQ prefix, Redis connections,
+ * from the migrated template, a unique BullMQ prefix, the queues (on Redis
+ * when TEST_REDIS_URL is set, else in PostgreSQL, in the test's database),
  * and a logger whose lines can be read back.
  */
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
-import { Redis } from 'ioredis';
 import { inject } from 'vitest';
 import { openDatabase, type Db } from '../../src/db/create-db.js';
 import { createLogger, type Logger } from '../../src/observability/logger.js';
+import { openQueueTransport, removeQueues, type QueueTransport } from '../../src/queue/transport.js';
 
 export interface TestDatabase {
   db: Db;
@@ -53,23 +54,25 @@ export function uniqueQueuePrefix(label = 't'): string {
   return `test-${label}-${randomBytes(5).toString('hex')}`;
 }
 
-export function redisUrl(): string {
-  return inject('redisUrl');
+/** The Redis the queues run on (TEST_REDIS_URL), or undefined: they run in PostgreSQL. */
+export function testRedisUrl(): string | undefined {
+  return inject('redisUrl') || undefined;
 }
 
-/** A connection suitable for BullMQ queues and workers. */
-export function createTestRedis(): Redis {
-  return new Redis(redisUrl(), { maxRetriesPerRequest: null });
+/** The service's environment for the queues: REDIS_URL when the run uses Redis, nothing (PostgreSQL in DATABASE_URL) otherwise. */
+export function queueEnv(): Record<string, string> {
+  const url = testRedisUrl();
+  return url ? { REDIS_URL: url } : {};
 }
 
-/** Deletes every key of a prefix (BullMQ's keys are `prefix:queue:…`). */
-export async function deletePrefix(redis: Redis, prefix: string): Promise<void> {
-  let cursor = '0';
-  do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 500);
-    cursor = next;
-    if (keys.length) await redis.del(...keys);
-  } while (cursor !== '0');
+/** The queues of `prefix` as the service would open them, in the test's database when they run in PostgreSQL. */
+export function openTestTransport(databaseUrl: string, prefix: string): Promise<QueueTransport> {
+  return openQueueTransport({ redisUrl: testRedisUrl(), databaseUrl, prefix, name: 'ardzagank-test' });
+}
+
+/** Deletes the queues of `prefix` (Redis keys, or the PostgreSQL schema in `databaseUrl`). */
+export function removeTestQueues(databaseUrl: string, prefix: string): Promise<void> {
+  return removeQueues({ redisUrl: testRedisUrl(), databaseUrl, prefix });
 }
 
 export interface CapturedLogger {

@@ -5,7 +5,7 @@ describe('loadConfig', () => {
   it('runs with no environment at all, on the documented defaults', () => {
     const config = loadConfig({ env: {} });
     expect(config.databaseUrl).toBeUndefined();
-    expect(config.redisUrl).toBe('redis://127.0.0.1:6379');
+    expect(config.redisUrl).toBeUndefined();
     expect(config.http.port).toBe(3000);
     expect(config.timezone).toBe('Asia/Yerevan');
     expect(config.businessHours).toEqual({ days: [1, 2, 3, 4, 5], startMinute: 540, endMinute: 1080 });

@@ -4,21 +4,22 @@
  * Add new migrations at the end; never edit or remove a landed one.
  */
 import type { Migration } from 'kysely/migration';
-import * as createCoreTables from './2026_11_28_0010_create_core_tables.js';
-import * as seedSectors from './2026_11_28_0020_seed_sectors.js';
-import * as addFacebookDeliveryState from './2026_11_28_1010_add_facebook_delivery_state.js';
-import * as createDigestDeliveries from './2026_11_28_1200_create_digest_deliveries.js';
-import * as createBusinessCalendar from './2026_11_28_1210_create_business_calendar.js';
 import * as addReportIndexes from './2026_11_28_1220_add_report_indexes.js';
-import * as createStaffWorkflowTables from './2026_11_28_1110_create_staff_workflow_tables.js';
-import * as addReplyLeaseAndPublishingPause from './2026_12_03_1010_add_reply_lease_and_publishing_pause.js';
-import * as onePendingReplyPerInquiry from './2026_12_03_1020_one_pending_reply_per_inquiry.js';
-import * as addInquiryAttachments from './2026_12_03_1030_add_inquiry_attachments.js';
 import * as reportIndexesWithoutReactions from './2026_12_03_1040_report_indexes_without_reactions.js';
-import * as createTelegramChatAccess from './2026_12_03_1050_create_telegram_chat_access.js';
-import * as createLeasesAndHandledUpdates from './2026_12_10_0900_create_leases_and_handled_updates.js';
+import * as addFacebookDeliveryState from './2026_11_28_1010_add_facebook_delivery_state.js';
+import * as addInquiryAttachments from './2026_12_03_1030_add_inquiry_attachments.js';
+import * as addReplyLeaseAndPublishingPause from './2026_12_03_1010_add_reply_lease_and_publishing_pause.js';
+import * as createBusinessCalendar from './2026_11_28_1210_create_business_calendar.js';
+import * as createCoreTables from './2026_11_28_0010_create_core_tables.js';
 import * as createCountersAndPublishedPosts from './2026_12_14_0010_create_counters_and_published_posts.js';
+import * as createDigestDeliveries from './2026_11_28_1200_create_digest_deliveries.js';
+import * as createLeasesAndHandledUpdates from './2026_12_10_0900_create_leases_and_handled_updates.js';
+import * as createStaffWorkflowTables from './2026_11_28_1110_create_staff_workflow_tables.js';
+import * as createTelegramChatAccess from './2026_12_03_1050_create_telegram_chat_access.js';
+import * as createTelegramGroupPace from './2026_12_11_0900_create_telegram_group_pace.js';
+import * as onePendingReplyPerInquiry from './2026_12_03_1020_one_pending_reply_per_inquiry.js';
 import * as seedCounters from './2026_12_14_0020_seed_counters.js';
+import * as seedSectors from './2026_11_28_0020_seed_sectors.js';
 
 export const migrations: Record<string, Migration> = {
   '2026_11_28_0010_create_core_tables': createCoreTables,
@@ -34,6 +35,7 @@ export const migrations: Record<string, Migration> = {
   '2026_12_03_1040_report_indexes_without_reactions': reportIndexesWithoutReactions,
   '2026_12_03_1050_create_telegram_chat_access': createTelegramChatAccess,
   '2026_12_10_0900_create_leases_and_handled_updates': createLeasesAndHandledUpdates,
+  '2026_12_11_0900_create_telegram_group_pace': createTelegramGroupPace,
   '2026_12_14_0010_create_counters_and_published_posts': createCountersAndPublishedPosts,
   '2026_12_14_0020_seed_counters': seedCounters,
 };

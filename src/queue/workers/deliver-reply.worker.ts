@@ -22,21 +22,20 @@
  *   is sooner, re-checked then); `ardzagank sources resume` promotes it.
  */
 import { DelayedError, UnrecoverableError, Worker, type Job } from 'bullmq';
-import type { Redis } from 'ioredis';
 import type { Logger } from '../../observability/logger.js';
 import type { Metrics } from '../../observability/metrics.js';
 import type { ConnectorRegistry } from '../../connectors/registry.js';
 import { deliverReply, type DeliveryOutcome, type ReplyDeliveryDeps } from '../../inbox/deliver-reply.workflow.js';
 import type { HandlerTable } from '../handlers.js';
 import { QUEUE_NAMES, type JobPayloads } from '../jobs.js';
+import type { QueueTransport } from '../transport.js';
 import { createQueueWorker } from '../worker-factory.js';
 
 export interface DeliverReplyWorkerDeps extends ReplyDeliveryDeps {
   /** Every platform's connected account: replies are routed by their inquiry's platform and source. */
   registry: Pick<ConnectorRegistry, 'route' | 'modules'>;
   metrics: Metrics;
-  connection: Redis;
-  prefix: string;
+  transport: QueueTransport;
   /** Delay before retry number `attempt` (1-based) after a transient failure; default 5 s doubling, at most 10 minutes. */
   retryDelayMs?: (attempt: number) => number;
   /** How long a job waits when its source is paused before it checks again; default 1 minute. */
@@ -123,8 +122,7 @@ export function createDeliverReplyWorker(deps: DeliverReplyWorkerDeps): Worker {
   return createQueueWorker({
     queue: QUEUE_NAMES.deliver,
     handlers,
-    connection: deps.connection,
-    prefix: deps.prefix,
+    transport: deps.transport,
     logger: deps.logger,
     metrics: deps.metrics,
     concurrency: deps.concurrency ?? 2,

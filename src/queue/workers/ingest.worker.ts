@@ -5,7 +5,6 @@
  */
 import { UnrecoverableError, type Worker } from 'bullmq';
 import { PayloadError } from '../../connectors/payload-error.js';
-import type { Redis } from 'ioredis';
 import type { Db } from '../../db/create-db.js';
 import { markInboundFailed } from '../../db/repositories/inbound-event.repository.js';
 import type { Logger } from '../../observability/logger.js';
@@ -16,6 +15,7 @@ import { createMicroBatcher } from '../../lib/micro-batcher.js';
 import type { HandlerTable } from '../handlers.js';
 import { QUEUE_NAMES, type JobPayloads } from '../jobs.js';
 import type { Producers } from '../producers.js';
+import type { QueueTransport } from '../transport.js';
 import { createQueueWorker } from '../worker-factory.js';
 
 export interface IngestWorkerDeps {
@@ -23,8 +23,7 @@ export interface IngestWorkerDeps {
   producers: Producers;
   logger: Logger;
   metrics: Metrics;
-  connection: Redis;
-  prefix: string;
+  transport: QueueTransport;
   ingest: IngestDeps;
   secrets?: readonly string[];
   /** Jobs taken at once; they are processed in batches (default 64). */
@@ -121,8 +120,7 @@ export function createIngestWorker(deps: IngestWorkerDeps): Worker {
   return createQueueWorker({
     queue: QUEUE_NAMES.ingest,
     handlers,
-    connection: deps.connection,
-    prefix: deps.prefix,
+    transport: deps.transport,
     logger: deps.logger,
     metrics: deps.metrics,
     concurrency: deps.concurrency ?? 64,

@@ -5,16 +5,15 @@
  * the table is complete before it starts).
  */
 import type { Worker } from 'bullmq';
-import type { Redis } from 'ioredis';
 import type { Logger } from '../../observability/logger.js';
 import type { Metrics } from '../../observability/metrics.js';
 import type { JobHandlers } from '../handlers.js';
 import { QUEUE_NAMES } from '../jobs.js';
+import type { QueueTransport } from '../transport.js';
 import { createQueueWorker } from '../worker-factory.js';
 
 export interface ScheduleWorkerOptions {
-  connection: Redis;
-  prefix: string;
+  transport: QueueTransport;
   logger: Logger;
   metrics: Metrics;
   handlers: JobHandlers;
@@ -24,8 +23,7 @@ export function createScheduleWorker(options: ScheduleWorkerOptions): Worker {
   return createQueueWorker({
     queue: QUEUE_NAMES.schedule,
     handlers: options.handlers,
-    connection: options.connection,
-    prefix: options.prefix,
+    transport: options.transport,
     logger: options.logger,
     metrics: options.metrics,
     concurrency: 2,

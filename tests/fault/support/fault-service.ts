@@ -15,10 +15,11 @@ export const PAGE_ID = LOAD_PAGE_ID;
 export const SECRETS = LOAD_SECRETS;
 
 /** Environment of a service with every part on, pointed at the stand-ins. */
-export function faultServiceEnv(o: { databaseUrl: string; redisUrl: string; prefix: string; graph?: GraphApiFake; bot?: FakeBotApi; port?: number }): Record<string, string> {
+export function faultServiceEnv(o: { databaseUrl: string; redisUrl: string | undefined; prefix: string; graph?: GraphApiFake; bot?: FakeBotApi; port?: number }): Record<string, string> {
   return {
     DATABASE_URL: o.databaseUrl,
-    REDIS_URL: o.redisUrl,
+    // Unset: the queues run in PostgreSQL, in DATABASE_URL.
+    ...(o.redisUrl ? { REDIS_URL: o.redisUrl } : {}),
     QUEUE_PREFIX: o.prefix,
     HTTP_HOST: '127.0.0.1',
     HTTP_PORT: String(o.port ?? 0),

@@ -172,3 +172,37 @@ export async function startPrivatePostgres(): Promise<PrivatePostgres> {
     },
   };
 }
+
+/**
+ * Queues a fault test may empty at will, on the run's transport: a private
+ * redis-server (FLUSHALL) when the run uses Redis, else the PostgreSQL
+ * queues of `prefix` in the test's database (every queue table truncated).
+ */
+export interface EmptiableQueues {
+  /** REDIS_URL for the service; undefined: the queues run in PostgreSQL (DATABASE_URL). */
+  redisUrl: string | undefined;
+  /** Every job, scheduler and event gone, as after Redis lost its data. */
+  empty(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export async function startEmptiableQueues(databaseUrl: string, prefix: string): Promise<EmptiableQueues> {
+  const { openQueueTransport } = await import('../../../src/queue/transport.js');
+  const { testRedisUrl } = await import('../../support/test-env.js');
+  if (testRedisUrl()) {
+    const redis = await startPrivateRedis();
+    return { redisUrl: redis.url, empty: () => redis.flushAll(), stop: () => redis.stop() };
+  }
+  return {
+    redisUrl: undefined,
+    empty: async () => {
+      const transport = await openQueueTransport({ redisUrl: undefined, databaseUrl, prefix, name: 'fault-test' });
+      try {
+        await transport.empty();
+      } finally {
+        await transport.close();
+      }
+    },
+    stop: async () => undefined,
+  };
+}
