@@ -27,6 +27,12 @@ export const cb = {
   language: defineCallback('lg', ['code']),
   makeCard: defineCallback('mc', ['id']),
   dismissAll: defineCallback('da', ['notice']),
+  waveConfirm: defineCallback('wc', ['wave']),
+  waveSendLatest: defineCallback('wl', ['wave']),
+  waveRumour: defineCallback('wr', ['wave']),
+  statementPublish: defineCallback('sp', ['statement', 'kind']),
+  statementApprove: defineCallback('sa', ['statement']),
+  statementCancel: defineCallback('sx', ['statement']),
 } as const;
 
 /** Visibility in callback data: one letter. */

@@ -15,6 +15,7 @@ import { recordDenied, resolveStaff } from '../inbox/staff.workflow.js';
 import type { BaseContext, BotDeps, CallbackContext, CallbackRoute, CommandContext, CommandRoute, Feature, MessageContext, ReplyRoute } from './bot-context.js';
 import { accessFeature } from './features/access.feature.js';
 import { answerFeature } from './features/answer.feature.js';
+import { waveFeature } from './features/wave.feature.js';
 import { claimFeature } from './features/claim.feature.js';
 import { dismissFeature } from './features/dismiss.feature.js';
 import { helpFeature } from './features/help.feature.js';
@@ -50,7 +51,7 @@ function parseCommand(text: string, botUsername: string | undefined): { name: st
 
 export function createBot(deps: BotDeps): Bot {
   const { config, db, client } = deps;
-  const features: Feature[] = [accessFeature, helpFeature, claimFeature, sectorFeature, dismissFeature, answerFeature, listsFeature, reportFeature];
+  const features: Feature[] = [accessFeature, helpFeature, claimFeature, sectorFeature, dismissFeature, waveFeature, answerFeature, listsFeature, reportFeature];
   const commands = new Map<string, CommandRoute>();
   const callbacks: CallbackRoute[] = [];
   const replies: ReplyRoute[] = [];

@@ -49,6 +49,12 @@ const BUTTONS: Record<keyof typeof cb, Need> = {
   language: 'staff',
   makeCard: 'handle',
   dismissAll: 'handle',
+  waveConfirm: 'handle',
+  waveSendLatest: 'handle',
+  waveRumour: 'supervise',
+  statementPublish: 'handle',
+  statementApprove: 'supervise',
+  statementCancel: 'handle',
 };
 
 /** Every command and what it needs. */
@@ -62,6 +68,7 @@ const COMMANDS: Record<string, Need> = {
   report: 'reports',
   stats: 'reports',
   staff: 'manage_staff',
+  wave: 'handle',
 };
 
 const persons: Record<Role, Person> = {
@@ -95,7 +102,7 @@ async function deniedFor(person: Person, action: string): Promise<number> {
 describe('role matrix', () => {
   it('covers every button kind and every command the bot has', () => {
     expect(Object.keys(BUTTONS).sort()).toEqual(Object.keys(cb).sort());
-    expect(Object.keys(COMMANDS).sort()).toEqual(h.fake.commands()?.map((c) => (c as { command: string }).command).concat(['start', 'staff']).sort());
+    expect(Object.keys(COMMANDS).sort()).toEqual(h.fake.commands()?.map((c) => (c as { command: string }).command).concat(['start', 'staff', 'wave']).sort());
   });
 
   for (const [kind, need] of Object.entries(BUTTONS) as Array<[keyof typeof cb, Need]>) {
@@ -115,6 +122,9 @@ describe('role matrix', () => {
         user: 777_000_111,
         role: 'agent',
         notice: 999_999,
+        wave: 999_999,
+        statement: 999_999,
+        kind: 'i',
       };
       const data = (cb[kind] as { build(v: Record<string, string | number>): string }).build(values);
       for (const role of ['stranger', 'head', 'agent', 'supervisor', 'admin'] as const) {

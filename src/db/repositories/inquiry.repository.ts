@@ -102,13 +102,14 @@ export async function isItemKnown(db: Executor, platform: Platform, externalId: 
   return row !== undefined;
 }
 
-/** Open inquiries whose card Telegram has not accepted yet (for the reconciler). */
+/** Open inquiries whose card Telegram has not accepted yet (for the reconciler); a wave's members are on its card. */
 export async function findInquiryIdsWithoutCard(db: Executor, limit: number, afterId = 0): Promise<number[]> {
   const rows = await db
     .selectFrom('inquiries')
     .leftJoin('telegramCards', 'telegramCards.inquiryId', 'inquiries.id')
     .select('inquiries.id')
     .where('inquiries.status', 'in', ['new', 'claimed'])
+    .where((eb) => eb.not(eb.exists(eb.selectFrom('waveMembers').select('waveMembers.inquiryId').whereRef('waveMembers.inquiryId', '=', 'inquiries.id'))))
     .where('inquiries.lowPriority', '=', false)
     .where('inquiries.id', '>', afterId)
     .where((eb) => eb.or([eb('telegramCards.inquiryId', 'is', null), eb('telegramCards.messageId', 'is', null)]))
