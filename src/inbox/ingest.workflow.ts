@@ -79,7 +79,7 @@ export interface IngestResult {
   /** Waves whose card must show new questions (on one result of a batch). */
   waveIds?: number[];
   /** Rebuttals for questions that joined a rumour, to publish each no earlier than its moment. */
-  waveReplies?: Array<{ replyId: number; notBefore: Date }>;
+  waveReplies?: Array<{ replyId: number; delayMs: number }>;
   /** Notices to send (a rumour that keeps coming). */
   noticeIds?: number[];
 }

@@ -80,8 +80,8 @@ export interface WaveAssignment {
   joined: Set<number>;
   /** Waves whose card must show a change. */
   waveIds: number[];
-  /** Rebuttal replies made for questions joining a rumour, with when each may be published. */
-  replies: Array<{ replyId: number; notBefore: Date }>;
+  /** Rebuttal replies made for questions joining a rumour, with how long each waits (the source's pace). */
+  replies: Array<{ replyId: number; delayMs: number }>;
   /** Notices to send (supervisors told of a rumour that keeps coming). */
   noticeIds: number[];
 }
@@ -185,13 +185,13 @@ export async function assignToWaves(
  * not reached, each on its own platform, with when each may be published
  * (the source's pace).
  */
-async function makeStatementReplies(trx: Trx, statement: StatementRow, now: Date, waves: Config['waves']): Promise<Array<{ replyId: number; notBefore: Date }>> {
+async function makeStatementReplies(trx: Trx, statement: StatementRow, now: Date, waves: Config['waves']): Promise<Array<{ replyId: number; delayMs: number }>> {
   const targets = await findMembersToReach(trx, statement.waveId, statement.id);
   if (targets.length === 0) return [];
   const intervalMs = Math.ceil(60_000 / waves.statementRepliesPerMinute);
   const bySource = new Map<number | null, typeof targets>();
   for (const t of targets) bySource.set(t.sourceId, [...(bySource.get(t.sourceId) ?? []), t]);
-  const out: Array<{ replyId: number; notBefore: Date }> = [];
+  const out: Array<{ replyId: number; delayMs: number }> = [];
   for (const [sourceId, list] of bySource) {
     const slots = sourceId === null ? list.map(() => now) : await reserveStatementSlots(trx, sourceId, list.length, intervalMs, now);
     const inserted = await trx
@@ -212,7 +212,7 @@ async function makeStatementReplies(trx: Trx, statement: StatementRow, now: Date
       trx,
       inserted.map((r) => ({ type: 'reply_created', inquiryId: r.inquiryId, actorKind: 'staff', actorStaffId: statement.staffId, payload: { replyId: r.id, statementId: statement.id } })),
     );
-    out.push(...inserted.map((r) => ({ replyId: r.id, notBefore: slotOf.get(r.inquiryId)! })));
+    out.push(...inserted.map((r) => ({ replyId: r.id, delayMs: Math.max(0, slotOf.get(r.inquiryId)!.getTime() - now.getTime()) })));
   }
   return out;
 }
@@ -220,7 +220,7 @@ async function makeStatementReplies(trx: Trx, statement: StatementRow, now: Date
 export type WaveRefusal = { ok: false; reason: 'missing' | 'denied' | 'stale' | 'empty' | 'nothing_to_send' | 'no_statement' };
 
 /** Queues what a change of waves needs after its commit. */
-async function follow(deps: WaveDeps, done: { waveIds?: number[]; replies?: Array<{ replyId: number; notBefore: Date }>; cards?: number[] }): Promise<void> {
+async function follow(deps: WaveDeps, done: { waveIds?: number[]; replies?: Array<{ replyId: number; delayMs: number }>; cards?: number[] }): Promise<void> {
   if (done.replies?.length) await deps.producers.deliverRepliesAt(done.replies);
   if (done.waveIds?.length) await deps.producers.waveCards(done.waveIds);
   if (done.cards?.length) await deps.producers.sendCards(done.cards);
@@ -343,7 +343,7 @@ export async function publishStatement(
     if (!input.approving && deps.config.workflow.requireApproval && !can(input.staff, 'supervise')) {
       await updateStatement(trx, statement.id, { status: 'awaiting_approval', kind: input.kind });
       await insertEvent(trx, { type: 'statement_submitted', actorKind: 'staff', actorStaffId: input.staff.id, payload: { statementId: statement.id, waveId: statement.waveId, kind: input.kind } });
-      return { ok: true, status: 'awaiting_approval', replies: [] as Array<{ replyId: number; notBefore: Date }> } as const;
+      return { ok: true, status: 'awaiting_approval', replies: [] as Array<{ replyId: number; delayMs: number }> } as const;
     }
     const kind = input.approving ? statement.kind : input.kind;
     await updateStatement(trx, statement.id, { status: 'published', kind, publishedAt: input.now, ...(input.approving ? { approvedBy: input.staff.id } : {}) });

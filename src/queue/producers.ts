@@ -50,8 +50,8 @@ export interface Producers {
   sendCards(inquiryIds: number[]): Promise<void>;
   updateCards(inquiryIds: number[]): Promise<void>;
   deliverReply(replyId: number): Promise<void>;
-  /** Replies each published no earlier than its moment (statement replies at a source's pace). */
-  deliverRepliesAt(items: Array<{ replyId: number; notBefore: Date }>): Promise<void>;
+  /** Replies each published after its delay (statement replies at a source's pace). */
+  deliverRepliesAt(items: Array<{ replyId: number; delayMs: number }>): Promise<void>;
   /** The waves' cards show their latest state (one job per wave and change; the worker coalesces them). */
   waveCards(waveIds: number[]): Promise<void>;
   replyResult(replyId: number): Promise<void>;
@@ -96,9 +96,8 @@ export function createProducers(queues: Queues): Producers {
     deliverReply: (replyId) => add('reply.deliver', { replyId }, jobId.replyDeliver(replyId)),
     deliverRepliesAt: async (items) => {
       if (items.length === 0) return;
-      const now = Date.now();
       await queues.deliver.addBulk(
-        items.map((i) => ({ name: 'reply.deliver', data: { replyId: i.replyId }, opts: { jobId: jobId.replyDeliver(i.replyId), delay: Math.max(0, i.notBefore.getTime() - now) } })),
+        items.map((i) => ({ name: 'reply.deliver', data: { replyId: i.replyId }, opts: { jobId: jobId.replyDeliver(i.replyId), delay: Math.max(0, i.delayMs) } })),
       );
     },
     waveCards: (ids) => {

@@ -71,7 +71,7 @@ export async function processIngestBatch(deps: IngestWorkerDeps, ids: number[], 
   const cards: number[] = [];
   const changed = new Set<number>();
   const waveIds = new Set<number>();
-  const waveReplies: Array<{ replyId: number; notBefore: Date }> = [];
+  const waveReplies: Array<{ replyId: number; delayMs: number }> = [];
   const noticeIds: number[] = [];
   for (const [id, outcome] of outcomes) {
     if (outcome.ok) {

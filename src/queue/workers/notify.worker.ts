@@ -278,7 +278,8 @@ export function createNotifyHandlers(deps: NotifyWorkerDeps): HandlerTable<'noti
     if (wave.cardMessageId !== null && wave.cardRevision >= wave.revision) return 'covered';
     const everyMs = (config.waves?.cardEverySeconds ?? 10) * 1000;
     if (wave.cardEditedAt && wave.cardMessageId !== null) {
-      const wait = wave.cardEditedAt.getTime() + everyMs - deps.now().getTime();
+      // Telegram's pace is real time, whatever clock the service is given.
+      const wait = wave.cardEditedAt.getTime() + everyMs - Date.now();
       if (wait > 0) {
         await job.moveToDelayed(Date.now() + wait, job.token);
         throw new DelayedError(`the wave card was edited less than ${everyMs} ms ago`);
@@ -299,7 +300,7 @@ export function createNotifyHandlers(deps: NotifyWorkerDeps): HandlerTable<'noti
       if (locked.cardMessageId === null) {
         const message = await client.sendMessage(chatId, rendered.html, options);
         count('sendMessage', 'ok');
-        await updateWave(trx, waveId, { cardChatId: chatId, cardMessageId: message.message_id, cardRevision: locked.revision, cardEditedAt: deps.now() });
+        await updateWave(trx, waveId, { cardChatId: chatId, cardMessageId: message.message_id, cardRevision: locked.revision, cardEditedAt: new Date() });
         return 'sent';
       }
       try {
@@ -312,7 +313,7 @@ export function createNotifyHandlers(deps: NotifyWorkerDeps): HandlerTable<'noti
         count('sendMessage', 'ok');
         await updateWave(trx, waveId, { cardMessageId: message.message_id });
       }
-      await updateWave(trx, waveId, { cardRevision: locked.revision, cardEditedAt: deps.now() });
+      await updateWave(trx, waveId, { cardRevision: locked.revision, cardEditedAt: new Date() });
       return 'edited';
     });
     if (outcome === 'sent' || outcome === 'edited') await groupWorks(probe, chatId);
