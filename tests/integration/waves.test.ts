@@ -19,6 +19,7 @@ import { TEST_APP_SECRET, TEST_PAGE_TOKEN, TEST_VERIFY_TOKEN } from '../factorie
 import { feedCommentPayload, messengerPayload, PAGE_ID } from '../factories/facebook-payloads.js';
 import { insertStaffMember, people } from '../factories/staff.factory.js';
 import { startGraphApiFake, type GraphApiFake } from '../../src/stand-ins/graph-api.stand-in.js';
+import { buildWaveReport, renderWaveReportText } from '../../src/reports/waves.report.js';
 import { STAFF_CHAT_ID, createTestClock, startBotHarness, type BotHarness } from '../support/bot-harness.js';
 
 const D = new Date('2026-12-07T04:10:00Z'); // Monday 08:10 in Yerevan
@@ -147,5 +148,13 @@ describe('waves', () => {
     const q5 = await comment(post.id, 'Մետրոն փակվելու է, թե սուտ է', new Date(T.getTime() + 3 * 3_600_000 + 60_000));
     for (const q of [q4, q5]) await expect.poll(() => pageRepliesTo(q.id), { timeout: 20_000 }).toEqual([rebuttal]);
     await expect.poll(() => h.privateMessages(people.aram.id).map((m) => m.text).find((t) => t.includes(`ալիք #${waveId}`)), { timeout: 20_000 }).toContain('հերքումից հետո եկել է');
+
+    // `report --by wave`: the rumour with its questions before and after the rebuttal, and the time to it.
+    await expect.poll(async () => (await h.tdb.db.selectFrom('inquiries').select('id').where('firstResponseAt', 'is not', null).execute()).length, { timeout: 20_000 }).toBe(9);
+    const rows = await buildWaveReport(h.tdb.db, { from: new Date(T.getTime() - DAY), to: new Date(T.getTime() + DAY) });
+    expect(rows).toEqual([
+      expect.objectContaining({ id: waveId, size: 5, answered: 5, answeredRate: 1, minutesToFirstStatement: 60, rumour: true, beforeRebuttal: 2, afterRebuttal: 3, minutesToRebuttal: 60 }),
+    ]);
+    expect(renderWaveReportText(rows, 'en')).toContain('rumour: 2 before the rebuttal, 3 after; rebutted after 60 min');
   });
 });
