@@ -101,3 +101,8 @@ export function renderWaveReportCsv(rows: WaveReportRow[]): string {
     ...rows.map((r) => [r.id, r.firstPostedAt, r.size, r.answered, r.answeredRate, r.minutesToFirstStatement, r.rumour, r.beforeRebuttal, r.afterRebuttal, r.minutesToRebuttal, r.title]),
   ]);
 }
+
+/** The digest's heading of the week's waves. */
+export function waveDigestTitle(lang: 'hy' | 'en' | 'ru'): string {
+  return { hy: 'Ալիքներ և ապատեղեկատվություն', en: 'Waves and rumours', ru: 'Волны и слухи' }[lang];
+}

@@ -20,6 +20,10 @@ import { feedCommentPayload, messengerPayload, PAGE_ID } from '../factories/face
 import { insertStaffMember, people } from '../factories/staff.factory.js';
 import { startGraphApiFake, type GraphApiFake } from '../../src/stand-ins/graph-api.stand-in.js';
 import { buildWaveReport, renderWaveReportText } from '../../src/reports/waves.report.js';
+import { buildDigestData } from '../../src/reports/digest/digest.data.js';
+import { renderDigestHtml } from '../../src/reports/digest/digest.text.js';
+import { catalogFor } from '../../src/reports/i18n/index.js';
+import { weekRange } from '../../src/domain/periods.js';
 import { STAFF_CHAT_ID, createTestClock, startBotHarness, type BotHarness } from '../support/bot-harness.js';
 
 const D = new Date('2026-12-07T04:10:00Z'); // Monday 08:10 in Yerevan
@@ -156,5 +160,11 @@ describe('waves', () => {
       expect.objectContaining({ id: waveId, size: 5, answered: 5, answeredRate: 1, minutesToFirstStatement: 60, rumour: true, beforeRebuttal: 2, afterRebuttal: 3, minutesToRebuttal: 60 }),
     ]);
     expect(renderWaveReportText(rows, 'en')).toContain('rumour: 2 before the rebuttal, 3 after; rebutted after 60 min');
+    // …and the weekly digest of that week lists it.
+    const config = h.service.ctx.config;
+    const digest = renderDigestHtml(await buildDigestData(h.tdb.db, config, weekRange(T, config.timezone), clock.now()), catalogFor('en'), { timezone: config.timezone });
+    expect(digest).toContain('Waves and rumours');
+    expect(digest).toContain(`Wave #${waveId}`);
+    expect(digest).toContain('rumour: 2 before the rebuttal, 3 after');
   });
 });
