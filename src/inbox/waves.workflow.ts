@@ -65,6 +65,24 @@ const CANDIDATE_LIMIT = 3_000;
 /** Characters of the first question kept as a wave's title. */
 const TITLE_CHARS = 200;
 
+/**
+ * Features of recent questions, by inquiry id: each batch compares its new
+ * questions with the last day's, and a question's text does not change what
+ * it is about (an edited text is read again).
+ * Bounded: the oldest entries go first.
+ */
+const FEATURE_CACHE_SIZE = 20_000;
+const featureCache = new Map<number, { text: string; features: WaveFeatures }>();
+function featuresOf(inquiryId: number, text: string): WaveFeatures {
+  const cached = featureCache.get(inquiryId);
+  // Keyed by id, checked by text: another database's inquiry of the same id (tests, the demo) is not taken for it.
+  if (cached?.text === text) return cached.features;
+  const features = waveFeatures(text);
+  featureCache.set(inquiryId, { text, features });
+  if (featureCache.size > FEATURE_CACHE_SIZE) featureCache.delete(featureCache.keys().next().value!);
+  return features;
+}
+
 export interface WaveDeps {
   db: Db;
   producers: Pick<Producers, 'waveCards' | 'deliverRepliesAt' | 'sendNotices' | 'sendCards'>;
@@ -111,20 +129,28 @@ export async function assignToWaves(
   const rows = (await findWaveCandidates(trx, since, CANDIDATE_LIMIT)).filter((r) => !freshIds.has(r.id));
 
   // Each seen question, with the wave it is in (or none yet); keys are changed in place as waves form.
+  // Only questions sharing a topic can link (`linkScore`), so candidates are found by topic.
   type Seen = WaveCandidate<{ inquiryId: number; waveId: number | undefined; postedAt: Date; text: string }>;
-  const seen: Seen[] = rows.map((r) => ({
-    key: { inquiryId: r.id, waveId: r.waveId ?? undefined, postedAt: r.postedAt, text: r.text },
-    features: waveFeatures(r.text),
-    thread: threadOf(r),
-    postedAt: r.postedAt,
-  }));
+  const byTopic = new Map<string, Seen[]>();
+  const remember = (seen: Seen) => {
+    for (const topic of seen.features.topics) {
+      const list = byTopic.get(topic);
+      if (list) list.push(seen);
+      else byTopic.set(topic, [seen]);
+    }
+  };
+  for (const r of rows) {
+    remember({ key: { inquiryId: r.id, waveId: r.waveId ?? undefined, postedAt: r.postedAt, text: r.text }, features: featuresOf(r.id, r.text), thread: threadOf(r), postedAt: r.postedAt });
+  }
   const members = new Map<number, number[]>();
   const touched = new Set<number>();
   const events: Array<{ type: string; inquiryId: number; payload: Record<string, unknown> }> = [];
   for (const inquiry of fresh) {
-    const features: WaveFeatures = waveFeatures(inquiry.text);
+    const features: WaveFeatures = featuresOf(inquiry.id, inquiry.text);
     const item = { features, thread: threadOf(inquiry), postedAt: inquiry.postedAt };
-    const link = chooseLink(item, seen);
+    const candidates = new Set<Seen>();
+    for (const topic of features.topics) for (const c of byTopic.get(topic) ?? []) candidates.add(c);
+    const link = chooseLink(item, candidates);
     const key = { inquiryId: inquiry.id, waveId: undefined as number | undefined, postedAt: inquiry.postedAt, text: inquiry.text };
     if (link) {
       let waveId = link.key.waveId;
@@ -133,7 +159,7 @@ export async function assignToWaves(
         const first = link.key;
         const wave = await insertWave(trx, { title: title(first.text), firstPostedAt: first.postedAt });
         waveId = wave.id;
-        for (const s of seen) if (s.key.inquiryId === first.inquiryId) s.key.waveId = waveId;
+        first.waveId = waveId;
         members.set(waveId, [first.inquiryId]);
         events.push({ type: 'wave_joined', inquiryId: first.inquiryId, payload: { waveId, by: 'suggestion', started: true } });
         if (freshIds.has(first.inquiryId)) result.joined.add(first.inquiryId);
@@ -144,7 +170,7 @@ export async function assignToWaves(
       result.joined.add(inquiry.id);
       events.push({ type: 'wave_joined', inquiryId: inquiry.id, payload: { waveId, by: 'suggestion', score: link.score } });
     }
-    seen.push({ key, features, thread: item.thread, postedAt: inquiry.postedAt });
+    remember({ key, features, thread: item.thread, postedAt: inquiry.postedAt });
   }
   for (const [waveId, ids] of members) await upsertWaveMembers(trx, waveId, ids, null, options.now);
   await insertEvents(trx, events.map((e) => ({ ...e, actorKind: 'system' })));
