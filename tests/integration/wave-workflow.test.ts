@@ -23,6 +23,7 @@ import {
   splitWave,
   type WaveDeps,
 } from '../../src/inbox/waves.workflow.js';
+import { findOverdueToEscalate } from '../../src/db/repositories/inquiry.repository.js';
 import { insertInquiry } from '../factories/inquiry.factory.js';
 import { insertStaffMember, people } from '../factories/staff.factory.js';
 import { createTestDatabase, type TestDatabase } from '../support/test-env.js';
@@ -81,6 +82,10 @@ describe('waves workflow', () => {
     const scores = pairwiseScores(comments.map((c) => c.id), new Map(comments.map((c) => [c.id, c.incident])), suggested);
     expect(scores.precision).toBeGreaterThanOrEqual(0.9);
     expect(scores.recall).toBeGreaterThanOrEqual(0.8);
+    // A wave's questions are not escalated one by one past their target; the single questions are.
+    await db.updateTable('inquiries').set({ slaDueAt: new Date('2026-12-12T00:00:00Z') }).where('id', 'in', [...rows.values()].map((r) => r.id)).execute();
+    const overdue = new Set((await findOverdueToEscalate(db, new Date('2027-01-01T00:00:00Z'), 1_000)).map((r) => r.id));
+    for (const [id, row] of rows) expect({ id, escalated: overdue.has(row.id) }).toEqual({ id, escalated: !waveOf.has(row.id) });
     // Every join is an event of its question.
     const joined = await db.selectFrom('events').select('inquiryId').where('type', '=', 'wave_joined').execute();
     expect(new Set(joined.map((e) => e.inquiryId)).size).toBe(members.length);

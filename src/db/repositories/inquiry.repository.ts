@@ -213,7 +213,10 @@ export async function findClaimedToRemind(
     .execute();
 }
 
-/** Open inquiries (not low priority) past their first-response target and never escalated, oldest first, with their claimant's name. */
+/**
+ * Open inquiries (not low priority) past their first-response target and never escalated, oldest first, with their claimant's name.
+ * A wave's questions are not escalated one by one (300 notices for one outage): the wave card shows them.
+ */
 export async function findOverdueToEscalate(
   db: Executor,
   now: Date,
@@ -227,6 +230,7 @@ export async function findOverdueToEscalate(
     .where('inquiries.lowPriority', '=', false)
     .where('inquiries.slaDueAt', '<=', now)
     .where((eb) => eb.not(eb.exists(eb.selectFrom('events').select('events.id').whereRef('events.inquiryId', '=', 'inquiries.id').where('events.type', '=', 'escalated'))))
+    .where((eb) => eb.not(eb.exists(eb.selectFrom('waveMembers').select('waveMembers.inquiryId').whereRef('waveMembers.inquiryId', '=', 'inquiries.id'))))
     .orderBy('inquiries.id')
     .limit(limit)
     .execute();
