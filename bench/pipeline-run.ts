@@ -1,5 +1,5 @@
 /**
- * `node dist/bench/pipeline-run.js [ingest] [memory] [graph] [latency]`
+ * `node dist/bench/pipeline-run.js [ingest] [memory] [graph] [latency] [wave]`
  * (after `npm run build`; no names: all of them): the pipeline benchmarks of
  * issue 6, a table on stdout and the figures as JSON in `bench/results/`.
  *
@@ -7,15 +7,16 @@
  * TEST_DATABASE_URL, BENCH_REDIS_URL / TEST_REDIS_URL); each benchmark uses a
  * database and a queue prefix of its own and removes them afterwards.
  * BENCH_INGEST_COUNT, BENCH_MEMORY_COUNT, BENCH_LATENCY_COUNT and BENCH_LATENCY_RATE
- * (webhooks a second, default 25) change the sizes.
+ * (webhooks a second, default 25), BENCH_WAVE_COUNT and BENCH_WAVE_REPLIES_PER_MINUTE change the sizes.
  */
 import { benchGraphCost } from './graph-cost.js';
 import { benchIngestThroughput } from './ingest-throughput.js';
 import { benchLatency } from './latency.js';
+import { benchWave } from './wave.js';
 import { benchMemory } from './memory.js';
 import { machine, meets, renderTable, writeResults, type Figure } from './support/figures.js';
 
-const ALL = ['ingest', 'memory', 'graph', 'latency'] as const;
+const ALL = ['ingest', 'memory', 'graph', 'latency', 'wave'] as const;
 type Name = (typeof ALL)[number];
 
 const numberEnv = (name: string): number | undefined => (process.env[name] ? Number(process.env[name]) : undefined);
@@ -52,6 +53,14 @@ export async function runPipelineBenchmarks(names: readonly Name[] = ALL, log: (
         const rate = numberEnv('BENCH_LATENCY_RATE');
         const r = await benchLatency({ ...(count ? { count } : {}), ...(rate ? { ratePerSecond: rate } : {}), log });
         results.latency = r;
+        figures.push(...r.figures);
+        break;
+      }
+      case 'wave': {
+        const count = numberEnv('BENCH_WAVE_COUNT');
+        const perMinute = numberEnv('BENCH_WAVE_REPLIES_PER_MINUTE');
+        const r = await benchWave({ ...(count ? { count } : {}), ...(perMinute ? { repliesPerMinute: perMinute } : {}), log });
+        results.wave = r;
         figures.push(...r.figures);
         break;
       }

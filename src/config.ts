@@ -200,6 +200,10 @@ const envSchema = z
     REMIND_UNCLAIMED_AFTER: clockDuration('30m'),
     REMIND_CLAIMED_AFTER: clockDuration('2h'),
     LOW_PRIORITY_SUMMARY_EVERY: duration('1h'),
+    WAVES: z.enum(['on', 'off']).default('on'),
+    WAVE_CARD_EVERY_SECONDS: positiveInt(10, 'seconds between two edits of one wave card'),
+    STATEMENT_REPLIES_PER_MINUTE: positiveInt(20, 'replies of statements a minute on one source'),
+    RUMOUR_ALERT_AFTER: positiveInt(10, 'questions after a rebuttal that make the supervisors be told'),
 
     FACEBOOK_PAGE_ID: optionalText.refine((v) => v === undefined || /^\d+$/.test(v), { message: 'must be the numeric Page id' }),
     FACEBOOK_PAGE_ACCESS_TOKEN: optionalText,
@@ -355,6 +359,17 @@ export interface Config {
     /** How often low-priority items are posted as one summary message. */
     lowPrioritySummaryMinutes: number;
   };
+  /** Waves, statements and rumours. */
+  waves: {
+    /** Whether new questions are grouped into waves (`WAVES`, on by default). */
+    enabled: boolean;
+    /** At least this long between two edits of one wave card (changes meanwhile are shown together). */
+    cardEverySeconds: number;
+    /** Statement replies published on one source per minute, at most (spread evenly). */
+    statementRepliesPerMinute: number;
+    /** Every this many questions joining a rumour after its rebuttal, the supervisors are told. */
+    rumourAlertAfter: number;
+  };
 }
 
 /** Every variable name the schema knows, in order (used by docs and tests). */
@@ -424,6 +439,12 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
       remindUnclaimedMinutes: onSlaClock(e.REMIND_UNCLAIMED_AFTER, e.SLA_CLOCK, e.BUSINESS_HOURS),
       remindClaimedMinutes: onSlaClock(e.REMIND_CLAIMED_AFTER, e.SLA_CLOCK, e.BUSINESS_HOURS),
       lowPrioritySummaryMinutes: e.LOW_PRIORITY_SUMMARY_EVERY,
+    },
+    waves: {
+      enabled: e.WAVES === 'on',
+      cardEverySeconds: e.WAVE_CARD_EVERY_SECONDS,
+      statementRepliesPerMinute: e.STATEMENT_REPLIES_PER_MINUTE,
+      rumourAlertAfter: e.RUMOUR_ALERT_AFTER,
     },
   };
 }

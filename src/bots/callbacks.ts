@@ -31,6 +31,12 @@ export const cb = {
   counterCancel: defineCallback('kc', ['entry']),
   counterNote: defineCallback('kn', ['entry']),
   counterRemark: defineCallback('kr', ['counter', 'year']),
+  waveConfirm: defineCallback('wc', ['wave']),
+  waveSendLatest: defineCallback('wl', ['wave']),
+  waveRumour: defineCallback('wr', ['wave']),
+  statementPublish: defineCallback('sp', ['statement', 'kind']),
+  statementApprove: defineCallback('sa', ['statement']),
+  statementCancel: defineCallback('sx', ['statement']),
 } as const;
 
 /** Visibility in callback data: one letter. */

@@ -15,6 +15,7 @@ import { recordDenied, resolveStaff } from '../inbox/staff.workflow.js';
 import type { BaseContext, BotDeps, CallbackContext, CallbackRoute, CommandContext, CommandRoute, Feature, MessageContext, ReplyRoute } from './bot-context.js';
 import { accessFeature } from './features/access.feature.js';
 import { answerFeature } from './features/answer.feature.js';
+import { waveFeature } from './features/wave.feature.js';
 import { claimFeature } from './features/claim.feature.js';
 import { countersFeature } from './features/counters.feature.js';
 import { dismissFeature } from './features/dismiss.feature.js';
@@ -51,7 +52,7 @@ function parseCommand(text: string, botUsername: string | undefined): { name: st
 
 export function createBot(deps: BotDeps): Bot {
   const { config, db, client } = deps;
-  const features: Feature[] = [accessFeature, helpFeature, claimFeature, sectorFeature, dismissFeature, answerFeature, listsFeature, reportFeature, countersFeature];
+  const features: Feature[] = [accessFeature, helpFeature, claimFeature, sectorFeature, dismissFeature, waveFeature, answerFeature, listsFeature, reportFeature, countersFeature];
   const commands = new Map<string, CommandRoute>();
   const callbacks: CallbackRoute[] = [];
   const replies: ReplyRoute[] = [];

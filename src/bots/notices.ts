@@ -3,8 +3,9 @@
  * access requests, alerts, low-priority summaries) in the reader's language.
  * Pure: what to say comes from the stored notice and what was loaded for it.
  */
+import { waveMessagesFor } from './i18n/waves.js';
 import type { InlineKeyboardButton, InlineKeyboardMarkup } from '../telegram/telegram-client.js';
-import { TELEGRAM_MESSAGE_MAX, truncateForTelegram } from '../telegram/telegram-text.js';
+import { TELEGRAM_MESSAGE_MAX, escapeHtml, truncateForTelegram } from '../telegram/telegram-text.js';
 import type { InquiryRow, StaffRole, TelegramNoticeRow } from '../db/schema.js';
 import type { SummaryItem } from '../db/repositories/low-priority.repository.js';
 import type { Locale } from '../domain/locale.js';
@@ -125,6 +126,12 @@ export function renderNotice(notice: TelegramNoticeRow, ctx: NoticeContext): { h
         if (waiting.length > 0) rows.push([button(t.btnDismissAll, cb.dismissAll.build({ notice: notice.id }))]);
       }
       html = lines.join('\n');
+      break;
+    }
+    case 'rumour.alert': {
+      const waveId = payloadNumber(notice.payload, 'waveId') ?? 0;
+      const late = payloadNumber(notice.payload, 'late') ?? 0;
+      html = waveMessagesFor(ctx.locale).rumourAlert(waveId, escapeHtml(payloadString(notice.payload, 'title') ?? ''), late);
       break;
     }
     default:

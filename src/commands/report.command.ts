@@ -11,12 +11,13 @@ import { renderReportCsv } from '../reports/renderers/csv.renderer.js';
 import { renderReportJson } from '../reports/renderers/json.renderer.js';
 import { renderReportText } from '../reports/renderers/text.renderer.js';
 import { renderReportXlsx } from '../reports/renderers/xlsx.renderer.js';
+import { buildWaveReport, renderWaveReportCsv, renderWaveReportText } from '../reports/waves.report.js';
 import { UsageError, parseCommandArgs, type Command } from './command.js';
 
 const FORMATS = ['text', 'json', 'csv', 'xlsx'] as const;
 type Format = (typeof FORMATS)[number];
 
-const USAGE = `ardzagank report [--from YYYY-MM] [--to YYYY-MM] [--by month|week] [--compare A..B]
+const USAGE = `ardzagank report [--from YYYY-MM] [--to YYYY-MM] [--by month|week|wave] [--compare A..B]
                  [--format text|json|csv|xlsx] [--lang hy|en|ru] [--out FILE]
 
 Figures of citizen inquiries (DESIGN.md, Metrics) for each month or ISO week
@@ -25,7 +26,9 @@ zone (TIMEZONE). With several periods the whole range is shown too.
 
   --from, --to   a month (2018-05), also an ISO week (2018-W19), a day
                  (2018-05-14) or a year (2018)
-  --by           month (default) or week
+  --by           month (default) or week; wave: each wave of the range (size,
+                 time to the first statement, share answered, rumours before
+                 and after their rebuttal)
   --compare      compare the whole range with another period, e.g.
                  --from 2018-05 --to 2018-12 --compare 2018-01..2018-04
   --format       text (default), json, csv or xlsx
@@ -66,7 +69,7 @@ export const reportCommand: Command = {
     });
     const config = loadConfig();
     const tz = config.timezone;
-    if (values.by !== 'month' && values.by !== 'week') throw new UsageError(`--by must be month or week, not "${values.by}"`);
+    if (values.by !== 'month' && values.by !== 'week' && values.by !== 'wave') throw new UsageError(`--by must be month, week or wave, not "${values.by}"`);
     if (!FORMATS.includes(values.format as Format)) throw new UsageError(`--format must be one of ${FORMATS.join(', ')}, not "${values.format}"`);
     const lang = (values.lang ?? config.locale) as ReportLang;
     if (!REPORT_LANGS.includes(lang)) throw new UsageError(`--lang must be one of ${REPORT_LANGS.join(', ')}, not "${values.lang}"`);
@@ -81,6 +84,18 @@ export const reportCommand: Command = {
     const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, logger: createLogger({ level: 'warn' }) });
     try {
       await migrateToLatest(database.db, createLogger({ level: 'warn' }));
+      if (values.by === 'wave') {
+        // Waves whose first question was posted in the range: size, time to the first statement, share answered, rumours.
+        const rows = await buildWaveReport(database.db, range);
+        const format = values.format as Format;
+        if (format === 'xlsx') throw new UsageError('--by wave is written as text, json or csv');
+        const text = format === 'json' ? `${JSON.stringify({ from: range.from, to: range.to, waves: rows }, null, 2)}\n` : format === 'csv' ? renderWaveReportCsv(rows) : `${renderWaveReportText(rows, lang)}\n`;
+        if (values.out) {
+          writeFileSync(values.out, text);
+          io.out(`Wrote ${path.resolve(values.out)}`);
+        } else io.out(text.replace(/\r?\n$/, ''));
+        return 0;
+      }
       const report = await buildRangeReport(database.db, config, { range, by: values.by, now, ...(compare ? { compare } : {}) });
       const format = values.format as Format;
       if (format === 'xlsx') {

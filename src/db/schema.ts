@@ -43,6 +43,8 @@ export interface SourceTable {
   publishingPausedUntil: Timestamp | null;
   /** Why publishing is paused (scrubbed), while `publishingPausedUntil` is set. */
   publishingPausedReason: string | null;
+  /** The next free moment for a statement reply on this source (migration 2026_12_16_0900). */
+  statementNextAt: ColumnType<Date | null, Date | null | undefined, Date | null>;
   lastPolledAt: Timestamp | null;
   /** Scrubbed error of the latest failed poll; null after a good one. */
   lastPollError: string | null;
@@ -153,6 +155,58 @@ export interface ReplyTable {
    */
   leaseToken: string | null;
   leaseExpiresAt: Timestamp | null;
+  /** The statement this reply publishes, for a wave's inquiry (migration 2026_12_16_0900). */
+  statementId: ColumnType<number | null, number | null | undefined, number | null>;
+}
+
+export type WaveStatus = 'suggested' | 'confirmed' | 'merged' | 'closed';
+export type StatementKind = 'interim' | 'final';
+export type StatementStatus = 'draft' | 'awaiting_approval' | 'published' | 'cancelled';
+
+/** Many inquiries about one thing, with one card that is edited as it grows (migration 2026_12_16_0900). */
+export interface WaveTable {
+  id: Generated<number>;
+  status: Generated<WaveStatus>;
+  /** The first question's text, shortened. */
+  title: string;
+  mergedIntoId: number | null;
+  createdAt: TimestampDefault;
+  updatedAt: TimestampDefault;
+  firstPostedAt: Timestamp;
+  /** Goes up with every change the card shows. */
+  revision: Generated<number>;
+  cardChatId: number | null;
+  cardMessageId: number | null;
+  /** The revision the card shows. */
+  cardRevision: Generated<number>;
+  cardEditedAt: Timestamp | null;
+  rumourAt: Timestamp | null;
+  rumourBy: number | null;
+  rebuttalStatementId: number | null;
+  /** Supervisors told of this many late questions (multiples of the threshold). */
+  rumourAlerts: Generated<number>;
+}
+
+export interface WaveMemberTable {
+  inquiryId: number;
+  waveId: number;
+  joinedAt: TimestampDefault;
+  /** Staff who put it there; null when suggested. */
+  addedBy: number | null;
+}
+
+export interface StatementTable {
+  id: Generated<number>;
+  waveId: number;
+  kind: StatementKind;
+  text: string;
+  staffId: number;
+  status: Generated<StatementStatus>;
+  createdAt: TimestampDefault;
+  approvedBy: number | null;
+  publishedAt: Timestamp | null;
+  previewChatId: number | null;
+  previewMessageId: number | null;
 }
 
 export interface EventTable {
@@ -429,7 +483,13 @@ export interface Database {
   counterRemarks: CounterRemarkTable;
   counterPrompts: CounterPromptTable;
   publishedPosts: PublishedPostTable;
+  waves: WaveTable;
+  waveMembers: WaveMemberTable;
+  statements: StatementTable;
 }
+
+export type WaveRow = Selectable<WaveTable>;
+export type StatementRow = Selectable<StatementTable>;
 
 export type InquiryRow = Selectable<InquiryTable>;
 export type NewInquiry = Insertable<InquiryTable>;

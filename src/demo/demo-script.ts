@@ -89,3 +89,22 @@ export const DEMO_QUESTIONS: DemoQuestion[] = [
   { day: 30, time: '17:20', channel: 'comment', citizen: { id: '8100000000000031', name: 'Սիրանուշ Աթայան' }, text: 'Մեր փողոցում շուն է կծել երեխայի, թափառող շներ շատ կան, ի՞նչ է արվում։', outcome: { kind: 'open' } },
   { day: 31, time: '09:45', channel: 'comment', citizen: { id: '8100000000000032', name: 'Էդգար Մխիթարյան' }, text: 'Մշակույթի տան համերգների ժամանակացույցը որտե՞ղ կարելի է տեսնել։', outcome: { kind: 'native', answerAfterMin: 55, answer: 'Ժամանակացույցը տեղադրված է մեր էջում՝ «Իրադարձություններ» բաժնում։' } },
 ];
+
+/**
+ * A small wave on day 23: the water goes off on Komitas street and people ask
+ * under the Page's latest post and on Messenger; the questions become one
+ * wave card, and a supervisor answers all of them with one statement.
+ */
+export const DEMO_WAVE = {
+  day: 23,
+  questions: [
+    { time: '08:05', channel: 'comment', citizen: { id: '8100000000000051', name: 'Անահիտ Մովսիսյան' }, text: 'Կոմիտասում ջուր չկա առավոտից, ի՞նչ է պատահել։' },
+    { time: '08:07', channel: 'comment', citizen: { id: '8100000000000052', name: 'Ольга Смирнова' }, text: 'На Комитаса нет воды с утра, когда дадут?' },
+    { time: '08:09', channel: 'comment', citizen: { id: '8100000000000053', name: 'Vardan K.' }, text: 'Komitasum jur chka, erb kga?' },
+    { time: '08:12', channel: 'message', citizen: { id: '8100000000000054', name: 'Սիրանուշ Ալեքսանյան' }, text: 'Բարև Ձեզ, Կոմիտաս 20-ում ջուր չկա, երբ կվերականգնվի՞' },
+    { time: '08:15', channel: 'comment', citizen: { id: '8100000000000055', name: 'Gor Harutyunyan' }, text: 'No water on Komitas street since morning' },
+    { time: '08:20', channel: 'comment', citizen: { id: '8100000000000056', name: 'Լևոն Թադևոսյան' }, text: 'Ջուրը ե՞րբ կտան Կոմիտասի վրա' },
+  ] as Array<{ time: string; channel: 'comment' | 'message'; citizen: { id: string; name: string }; text: string }>,
+  statementAt: '09:10',
+  statement: 'Կոմիտաս փողոցում ջրատարի վթար է, աշխատանքները ընթանում են։ Ջուրը կվերականգնվի այսօր՝ 14:00-ին։',
+} as const;

@@ -24,7 +24,7 @@ import { startService, type RunningService } from '../main.js';
 import { createLogger, type Logger } from '../observability/logger.js';
 import { addStaff } from '../inbox/staff.workflow.js';
 import type { TelegramUpdate } from '../telegram/telegram-client.js';
-import { DEMO_ADMIN_ID, DEMO_POSTS, DEMO_QUESTIONS, DEMO_STAFF, type DemoPerson, type DemoQuestion } from './demo-script.js';
+import { DEMO_ADMIN_ID, DEMO_POSTS, DEMO_QUESTIONS, DEMO_STAFF, DEMO_WAVE, type DemoPerson, type DemoQuestion } from './demo-script.js';
 import type { GraphApiFake } from '../stand-ins/graph-api.stand-in.js';
 import type { FakeBotApi, SentMessage } from '../stand-ins/bot-api.stand-in.js';
 
@@ -338,6 +338,65 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
       }
     }
 
+    // --- a small wave answered by one statement (the whole demo only) ----------
+    const wave = { played: false, questions: 0, replies: 0 };
+    if (options.limit === undefined && DEMO_WAVE.day <= daysInMonth) {
+      const post = postFor(DEMO_WAVE.day);
+      const externalIds: string[] = [];
+      for (const q of DEMO_WAVE.questions) {
+        const at = localTime(DEMO_WAVE.day, q.time);
+        steps.push({
+          at,
+          order: order++,
+          run: async () => {
+            if (q.channel === 'comment') {
+              const comment = graph.addComment({ postId: post.id, message: q.text, from: q.citizen, created_time: at });
+              externalIds.push(comment.id);
+              await postWebhook(feedCommentPayload({ pageId: PAGE_ID, postId: post.id, commentId: comment.id, from: q.citizen, message: q.text, createdTime: at }));
+            } else {
+              const psid = graph.psidFor(q.citizen.id);
+              const message = graph.addMessage({ psid, name: q.citizen.name, text: q.text, from: 'user', created_time: at });
+              externalIds.push(message.id);
+              await postWebhook(messengerWebhook({ pageId: PAGE_ID, mid: message.id, senderId: psid, text: q.text, at }));
+            }
+            const id = await inquiryIdOf(externalIds.at(-1)!);
+            wave.questions++;
+            out(`${label(at)}  #${id} ${q.citizen.name} asks by ${q.channel === 'comment' ? 'a comment' : 'Messenger'}: "${shorten(q.text, 70)}"`);
+          },
+        });
+      }
+      const statementAt = localTime(DEMO_WAVE.day, DEMO_WAVE.statementAt);
+      const marine = DEMO_STAFF.find((p) => p.role === 'supervisor')!;
+      steps.push({
+        at: statementAt,
+        order: order++,
+        run: async () => {
+          const first = await inquiryIdOf(externalIds[0]!);
+          const waveId = await waitFor('the questions to form a wave', async () => {
+            const rows = await db.selectFrom('waveMembers').select('waveId').where('inquiryId', 'in', await Promise.all(externalIds.map((e) => inquiryIdOf(e)))).execute();
+            return rows.length === externalIds.length ? rows[0]!.waveId : undefined;
+          });
+          const card = await waitFor('the wave card to count every question', async () => {
+            const row = await db.selectFrom('waves').select(['cardMessageId']).where('id', '=', waveId).executeTakeFirst();
+            const message = row?.cardMessageId ? bot.sent(STAFF_CHAT_ID).find((m) => m.messageId === row.cardMessageId) : undefined;
+            return message?.text.includes(`· ${externalIds.length} `) ? message : undefined;
+          });
+          const separate = bot.sent(STAFF_CHAT_ID).filter((m) => /Facebook · /.test(m.text) && m.text.includes(`#${first} `)).length;
+          out(`${label(statementAt)}  Wave #${waveId}: ${externalIds.length} questions on one card in the staff group (${separate} card of its own for the first, before the others came).`);
+          const before = bot.sent(STAFF_CHAT_ID).length;
+          await deliver(bot.messageUpdate({ from: person(marine), chat: STAFF_CHAT_ID, text: DEMO_WAVE.statement, reply_to_message_id: card.messageId }));
+          const preview = await waitFor('the preview of the statement', () => bot.sent(STAFF_CHAT_ID).slice(before).find((m) => m.text.includes(DEMO_WAVE.statement.slice(0, 20))));
+          await press(marine, preview, { data: cb.statementPublish.build({ statement: (await db.selectFrom('statements').select('id').where('waveId', '=', waveId).orderBy('id', 'desc').executeTakeFirstOrThrow()).id, kind: 'i' }) });
+          wave.replies = await waitFor('every reply of the statement to be published', async () => {
+            const rows = await db.selectFrom('replies').select('status').where('statementId', 'is not', null).execute();
+            return rows.length === externalIds.length && rows.every((r) => r.status !== 'pending') ? rows.filter((r) => r.status === 'sent').length : undefined;
+          });
+          wave.played = true;
+          out(`${label(statementAt)}  ${marine.firstName} answers wave #${waveId} with one statement: published to ${wave.replies} of ${externalIds.length} questions (under each comment, and in Messenger).`);
+        },
+      });
+    }
+
     steps.sort((a, b) => a.at.getTime() - b.at.getTime() || a.order - b.order);
     for (const step of steps) {
       clock.set(step.at);
@@ -352,6 +411,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
     out(report.text);
     out('');
     out(`The digest chart (last 12 weeks, received vs answered, median first response) is in ${options.pngPath} (${report.pngBytes} bytes).`);
+    if (wave.played) out(`The wave: ${wave.questions} questions, one card, one statement, ${wave.replies} replies.`);
     out(
       `Done: ${counts.asked} questions, ${counts.answeredByStaff} answered by staff through the bot, ${counts.answeredNatively} answered on Facebook directly, ${counts.dismissed} dismissed, ${counts.open} left open.`,
     );

@@ -17,7 +17,7 @@ const RULES_TTL_MS = 60_000;
 
 export interface CreateIngestDepsOptions {
   db: Db;
-  config: Pick<Config, 'timezone' | 'businessHours' | 'holidays' | 'sla'>;
+  config: Pick<Config, 'timezone' | 'businessHours' | 'holidays' | 'sla'> & Partial<Pick<Config, 'waves'>>;
   logger: Logger;
   /** Parses each stored payload with its platform's connector module. */
   registry: Pick<ConnectorRegistry, 'parse'>;
@@ -51,6 +51,7 @@ export function createIngestDeps(options: CreateIngestDepsOptions): IngestDeps {
     parseInbound: (platform, payload) => options.registry.parse(platform, payload),
     suggestSector: async (trx, text) => suggestSector(text, await rules(trx))?.code,
     isLowPriority: isLowPriorityText,
+    ...(config.waves?.enabled ? { waves: config.waves } : {}),
     slaDueAt: (postedAt) =>
       config.sla.clock === 'business'
         ? clock.addBusinessMinutes(postedAt, config.sla.firstResponseMinutes)

@@ -45,6 +45,8 @@ import {
   type PagePost,
 } from '../domain/inquiry.js';
 import type { Logger } from '../observability/logger.js';
+import type { Config } from '../config.js';
+import { assignToWaves } from './waves.workflow.js';
 
 type Trx = Transaction<Database>;
 
@@ -61,6 +63,8 @@ export interface IngestDeps {
   isLowPriority: (text: string) => boolean;
   /** When the first response is due for an inquiry posted at `postedAt`. */
   slaDueAt: (postedAt: Date) => Date;
+  /** Wave settings (`WAVE_*`, `STATEMENT_*`, `RUMOUR_*`); without them new questions are not grouped into waves. */
+  waves?: Config['waves'];
 }
 
 export interface IngestResult {
@@ -73,6 +77,12 @@ export interface IngestResult {
   items: number;
   /** Parts of the payload kept but not taken in (recorded in its `inbound_ignored` event); absent when it was not processed. */
   ignored?: number;
+  /** Waves whose card must show new questions (on one result of a batch). */
+  waveIds?: number[];
+  /** Rebuttals for questions that joined a rumour, to publish each no earlier than its moment. */
+  waveReplies?: Array<{ replyId: number; delayMs: number }>;
+  /** Notices to send (a rumour that keeps coming). */
+  noticeIds?: number[];
 }
 
 /** What became of one event of a batch: its result, or the error that keeps it from ever being processed (a payload that cannot be parsed). */
@@ -184,12 +194,17 @@ export async function ingestInboundEvents(deps: IngestDeps, inboundEventIds: num
     }
     await applyCitizenItems(deps, trx, run);
     await recordIgnored(deps, trx, work);
+    // Waves: a new question about what others are asking joins their wave and is counted on its one card.
+    const fresh = work.flatMap(({ out }) => [...out.cards]);
+    const waves = deps.waves && fresh.length > 0 ? await assignToWaves(trx, fresh, { now: deps.now(), waves: deps.waves }) : undefined;
+    let first = true;
     for (const { id, items, ignored, out } of work) {
       for (const inquiryId of out.cards) out.changed.delete(inquiryId);
-      outcomes.set(id, {
-        ok: true,
-        result: { status: 'processed', cardInquiryIds: [...out.cards], changedInquiryIds: [...out.changed], items: items.length, ignored: ignored.length },
-      });
+      const cards = [...out.cards].filter((inquiryId) => !waves?.joined.has(inquiryId));
+      const result: IngestResult = { status: 'processed', cardInquiryIds: cards, changedInquiryIds: [...out.changed], items: items.length, ignored: ignored.length };
+      if (first && waves) Object.assign(result, { waveIds: waves.waveIds, waveReplies: waves.replies, noticeIds: waves.noticeIds });
+      first = false;
+      outcomes.set(id, { ok: true, result });
     }
     return outcomes;
   });

@@ -20,7 +20,8 @@ export type NoticeKind =
   | 'approval.request'
   | 'approval.result'
   | 'reassigned'
-  | 'lowpriority.summary';
+  | 'lowpriority.summary'
+  | 'rumour.alert';
 
 export interface NewNotice {
   /** Unique name of the occasion; a second notice with the same key is not stored. */

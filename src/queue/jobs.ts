@@ -28,6 +28,8 @@ export interface JobPayloads {
   /** The inquiry changed; its card (if sent) should show the new state. */
   'card.update': { inquiryId: number };
   'reply.deliver': { replyId: number };
+  /** A wave changed: its one card in the staff group shows the latest state (sent first, then edited; changes coalesce). */
+  'wave.card': { waveId: number };
   /** A reply was published or failed for good: tell its author and refresh the card. */
   'reply.result': { replyId: number };
   'reconcile.run': { reason: 'start' | 'schedule' | 'manual' };
@@ -56,6 +58,7 @@ export const JOB_QUEUE = {
   'card.send': QUEUE_NAMES.notify,
   'card.update': QUEUE_NAMES.notify,
   'reply.deliver': QUEUE_NAMES.deliver,
+  'wave.card': QUEUE_NAMES.notify,
   'reply.result': QUEUE_NAMES.notify,
   'reconcile.run': QUEUE_NAMES.schedule,
   'source.poll': QUEUE_NAMES.schedule,
@@ -90,6 +93,8 @@ export const jobId = {
   /** Unique per change: the card worker renders the current state and skips no-op edits. */
   cardUpdate: (inquiryId: number, at: Date) => `card-update-${inquiryId}-${at.getTime()}`,
   replyDeliver: (replyId: number) => `reply-deliver-${replyId}`,
+  /** One per revision of the wave: a job finding the card already at or past it does nothing. */
+  waveCard: (waveId: number, revision: number) => `wave-card-${waveId}-${revision}`,
   replyResult: (replyId: number) => `reply-result-${replyId}`,
   /** The scheduler that polls one source. */
   sourcePollScheduler: (sourceId: number) => `source-poll-${sourceId}`,

@@ -45,6 +45,10 @@ export interface Producers {
   sendCards(inquiryIds: number[]): Promise<void>;
   updateCards(inquiryIds: number[]): Promise<void>;
   deliverReply(replyId: number): Promise<void>;
+  /** Replies each published after its delay (statement replies at a source's pace). */
+  deliverRepliesAt(items: Array<{ replyId: number; delayMs: number }>): Promise<void>;
+  /** The waves' cards show their latest state (one job per wave and change; the worker coalesces them). */
+  waveCards(waveIds: number[]): Promise<void>;
   replyResult(replyId: number): Promise<void>;
   /** Polls a source now, outside its schedule. */
   pollSource(sourceId: number): Promise<void>;
@@ -85,6 +89,17 @@ export function createProducers(queues: Queues): Producers {
       return addBulk('card.update', ids.map((inquiryId) => ({ data: { inquiryId }, id: jobId.cardUpdate(inquiryId, at) })));
     },
     deliverReply: (replyId) => add('reply.deliver', { replyId }, jobId.replyDeliver(replyId)),
+    deliverRepliesAt: async (items) => {
+      if (items.length === 0) return;
+      await queues.deliver.addBulk(
+        items.map((i) => ({ name: 'reply.deliver', data: { replyId: i.replyId }, opts: { jobId: jobId.replyDeliver(i.replyId), delay: Math.max(0, i.delayMs) } })),
+      );
+    },
+    waveCards: (ids) => {
+      lastUpdateStamp = Math.max(Date.now(), lastUpdateStamp + 1);
+      const stamp = lastUpdateStamp;
+      return addBulk('wave.card', [...new Set(ids)].map((waveId) => ({ data: { waveId }, id: jobId.waveCard(waveId, stamp) })));
+    },
     replyResult: (replyId) => add('reply.result', { replyId }, jobId.replyResult(replyId)),
     pollSource: (sourceId) => add('source.poll', { sourceId }, jobId.sourcePollNow(sourceId, new Date()), { attempts: 1 }),
     adminAlert: (alert, key) => add('admin.alert', alert, jobId.adminAlert(key.replace(/[^A-Za-z0-9_-]/g, '-'))),

@@ -130,7 +130,7 @@ describe('ardzagank baseline and report', () => {
   it('explains usage mistakes and exits 2', async () => {
     const r = await run('report', '--by', 'year');
     expect(r.code).toBe(2);
-    expect(r.err).toMatch(/^--by must be month or week, not "year"/);
+    expect(r.err).toMatch(/^--by must be month, week or wave, not "year"/);
     const bad = await run('report', '--from', '2018-13');
     expect(bad.code).toBe(2);
     expect(bad.err).toMatch(/--from: Period "2018-13" is not understood/);

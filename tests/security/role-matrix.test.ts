@@ -53,6 +53,12 @@ const BUTTONS: Record<keyof typeof cb, Need> = {
   counterCancel: 'staff',
   counterNote: 'staff',
   counterRemark: 'staff',
+  waveConfirm: 'handle',
+  waveSendLatest: 'handle',
+  waveRumour: 'supervise',
+  statementPublish: 'handle',
+  statementApprove: 'supervise',
+  statementCancel: 'handle',
 };
 
 /** Every command and what it needs. */
@@ -69,6 +75,7 @@ const COMMANDS: Record<string, Need> = {
   log: 'staff',
   remark: 'staff',
   year: 'reports',
+  wave: 'handle',
 };
 
 const persons: Record<Role, Person> = {
@@ -102,7 +109,7 @@ async function deniedFor(person: Person, action: string): Promise<number> {
 describe('role matrix', () => {
   it('covers every button kind and every command the bot has', () => {
     expect(Object.keys(BUTTONS).sort()).toEqual(Object.keys(cb).sort());
-    expect(Object.keys(COMMANDS).sort()).toEqual(h.fake.commands()?.map((c) => (c as { command: string }).command).concat(['start', 'staff']).sort());
+    expect(Object.keys(COMMANDS).sort()).toEqual(h.fake.commands()?.map((c) => (c as { command: string }).command).concat(['start', 'staff', 'wave']).sort());
   });
 
   for (const [kind, need] of Object.entries(BUTTONS) as Array<[keyof typeof cb, Need]>) {
@@ -126,6 +133,9 @@ describe('role matrix', () => {
         day: '20180315',
         entry: 999_999,
         year: 2018,
+        wave: 999_999,
+        statement: 999_999,
+        kind: 'i',
       };
       const data = (cb[kind] as { build(v: Record<string, string | number>): string }).build(values);
       for (const role of ['stranger', 'head', 'agent', 'supervisor', 'admin'] as const) {

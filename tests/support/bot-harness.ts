@@ -116,6 +116,8 @@ export async function startBotHarness(options: BotHarnessOptions = {}): Promise<
       TELEGRAM_GROUP_MESSAGES_PER_MINUTE: '6000',
       // The Page the ingested payloads are for (a source: its items become inquiries).
       FACEBOOK_PAGE_ID: PAGE_ID,
+      // Tests of one card per inquiry send many alike questions; the wave tests turn waves on.
+      WAVES: 'off',
       ...options.env,
     },
   });

@@ -17,6 +17,7 @@ import * as createLeasesAndHandledUpdates from './2026_12_10_0900_create_leases_
 import * as createStaffWorkflowTables from './2026_11_28_1110_create_staff_workflow_tables.js';
 import * as createTelegramChatAccess from './2026_12_03_1050_create_telegram_chat_access.js';
 import * as createTelegramGroupPace from './2026_12_11_0900_create_telegram_group_pace.js';
+import * as createWaves from './2026_12_16_0900_create_waves.js';
 import * as onePendingReplyPerInquiry from './2026_12_03_1020_one_pending_reply_per_inquiry.js';
 import * as seedCounters from './2026_12_14_0020_seed_counters.js';
 import * as seedSectors from './2026_11_28_0020_seed_sectors.js';
@@ -38,4 +39,5 @@ export const migrations: Record<string, Migration> = {
   '2026_12_11_0900_create_telegram_group_pace': createTelegramGroupPace,
   '2026_12_14_0010_create_counters_and_published_posts': createCountersAndPublishedPosts,
   '2026_12_14_0020_seed_counters': seedCounters,
+  '2026_12_16_0900_create_waves': createWaves,
 };

@@ -102,13 +102,14 @@ export async function isItemKnown(db: Executor, platform: Platform, externalId: 
   return row !== undefined;
 }
 
-/** Open inquiries whose card Telegram has not accepted yet (for the reconciler). */
+/** Open inquiries whose card Telegram has not accepted yet (for the reconciler); a wave's members are on its card. */
 export async function findInquiryIdsWithoutCard(db: Executor, limit: number, afterId = 0): Promise<number[]> {
   const rows = await db
     .selectFrom('inquiries')
     .leftJoin('telegramCards', 'telegramCards.inquiryId', 'inquiries.id')
     .select('inquiries.id')
     .where('inquiries.status', 'in', ['new', 'claimed'])
+    .where((eb) => eb.not(eb.exists(eb.selectFrom('waveMembers').select('waveMembers.inquiryId').whereRef('waveMembers.inquiryId', '=', 'inquiries.id'))))
     .where('inquiries.lowPriority', '=', false)
     .where('inquiries.id', '>', afterId)
     .where((eb) => eb.or([eb('telegramCards.inquiryId', 'is', null), eb('telegramCards.messageId', 'is', null)]))
@@ -212,7 +213,10 @@ export async function findClaimedToRemind(
     .execute();
 }
 
-/** Open inquiries (not low priority) past their first-response target and never escalated, oldest first, with their claimant's name. */
+/**
+ * Open inquiries (not low priority) past their first-response target and never escalated, oldest first, with their claimant's name.
+ * A wave's questions are not escalated one by one (300 notices for one outage): the wave card shows them.
+ */
 export async function findOverdueToEscalate(
   db: Executor,
   now: Date,
@@ -226,6 +230,7 @@ export async function findOverdueToEscalate(
     .where('inquiries.lowPriority', '=', false)
     .where('inquiries.slaDueAt', '<=', now)
     .where((eb) => eb.not(eb.exists(eb.selectFrom('events').select('events.id').whereRef('events.inquiryId', '=', 'inquiries.id').where('events.type', '=', 'escalated'))))
+    .where((eb) => eb.not(eb.exists(eb.selectFrom('waveMembers').select('waveMembers.inquiryId').whereRef('waveMembers.inquiryId', '=', 'inquiries.id'))))
     .orderBy('inquiries.id')
     .limit(limit)
     .execute();

@@ -69,11 +69,17 @@ export async function processIngestBatch(deps: IngestWorkerDeps, ids: number[], 
   const settled = new Map<number, PromiseSettledResult<IngestResult>>();
   const cards: number[] = [];
   const changed = new Set<number>();
+  const waveIds = new Set<number>();
+  const waveReplies: Array<{ replyId: number; delayMs: number }> = [];
+  const noticeIds: number[] = [];
   for (const [id, outcome] of outcomes) {
     if (outcome.ok) {
       settled.set(id, { status: 'fulfilled', value: outcome.result });
       cards.push(...outcome.result.cardInquiryIds);
       for (const inquiryId of outcome.result.changedInquiryIds) changed.add(inquiryId);
+      for (const waveId of outcome.result.waveIds ?? []) waveIds.add(waveId);
+      waveReplies.push(...(outcome.result.waveReplies ?? []));
+      noticeIds.push(...(outcome.result.noticeIds ?? []));
       continue;
     }
     const permanent = isPermanent(outcome.error);
@@ -85,6 +91,9 @@ export async function processIngestBatch(deps: IngestWorkerDeps, ids: number[], 
   try {
     if (cards.length) await deps.producers.sendCards(cards);
     if (changed.size) await deps.producers.updateCards([...changed]);
+    if (waveIds.size) await deps.producers.waveCards([...waveIds]);
+    if (waveReplies.length) await deps.producers.deliverRepliesAt(waveReplies);
+    if (noticeIds.length) await deps.producers.sendNotices(noticeIds);
   } catch (error) {
     // Stored in Postgres: a retry finds the events processed, and the reconciler queues the cards.
     for (const [id, s] of settled) if (s.status === 'fulfilled' && s.value.status === 'processed') settled.set(id, { status: 'rejected', reason: error });

@@ -40,6 +40,10 @@ import type { Metrics } from '../../observability/metrics.js';
 import { loadSummaryItems, promoteIfSubstantial, recordCardSent, withCardLock } from '../../bots/cards/card.service.js';
 import { findCardView } from '../../db/repositories/card-view.repository.js';
 import { findInquiryById } from '../../db/repositories/inquiry.repository.js';
+import { findReplyById } from '../../db/repositories/reply.repository.js';
+import { listSectors } from '../../db/repositories/sector.repository.js';
+import { bumpWaveRevisions, findWaveById, findWaveCardView, findWaveOfInquiry, lockWave, updateWave } from '../../db/repositories/wave.repository.js';
+import { renderWaveCard } from '../../bots/cards/wave-card-render.js';
 import { findCardByInquiryId, updateCardRenderedHash } from '../../db/repositories/telegram-card.repository.js';
 import {
   findNoticeById,
@@ -61,7 +65,7 @@ import type { Producers } from '../producers.js';
 
 export interface NotifyWorkerDeps {
   db: Db;
-  config: Pick<Config, 'telegram' | 'timezone' | 'locale'>;
+  config: Pick<Config, 'telegram' | 'timezone' | 'locale'> & Partial<Pick<Config, 'waves'>>;
   logger: Logger;
   metrics: Metrics;
   /** The notify queue itself, to pause it when Telegram or the group's pace says so. */
@@ -123,6 +127,8 @@ export function createNotifyHandlers(deps: NotifyWorkerDeps): HandlerTable<'noti
     // Checked first without the lock, so a duplicate job takes no slot of the group's pace.
     if ((await findCardByInquiryId(db, inquiryId))?.messageId) return 'already sent';
     if (!needsCard(await findInquiryById(db, inquiryId))) return 'not needed';
+    // A question in a wave is counted on the wave's card.
+    if ((await findWaveOfInquiry(db, inquiryId)) !== undefined) return 'in a wave';
     const probe = await checkStaffGroup(staffChatId);
     // The group's pace is waited out here, before any lock is taken (a few seconds at most).
     await pacer.take(staffChatId);
@@ -259,7 +265,74 @@ export function createNotifyHandlers(deps: NotifyWorkerDeps): HandlerTable<'noti
     return outcome;
   }
 
+  /**
+   * The wave's one card shows its latest state: sent once, then edited. A job
+   * finding the card at the wave's revision does nothing; edits of one card
+   * are at least `WAVE_CARD_EVERY_SECONDS` apart (the job waits), so a burst
+   * of changes costs one edit, made with whatever is latest by then.
+   */
+  async function waveCard(job: Job, waveId: number, log: Logger): Promise<string> {
+    if (staffChatId === undefined) return 'no staff group';
+    const wave = await findWaveById(db, waveId);
+    if (!wave) return 'no such wave';
+    if (wave.cardMessageId !== null && wave.cardRevision >= wave.revision) return 'covered';
+    const everyMs = (config.waves?.cardEverySeconds ?? 10) * 1000;
+    if (wave.cardEditedAt && wave.cardMessageId !== null) {
+      // Telegram's pace is real time, whatever clock the service is given.
+      const wait = wave.cardEditedAt.getTime() + everyMs - Date.now();
+      if (wait > 0) {
+        await job.moveToDelayed(Date.now() + wait, job.token);
+        throw new DelayedError(`the wave card was edited less than ${everyMs} ms ago`);
+      }
+    }
+    const chatId = wave.cardChatId ?? staffChatId;
+    const probe = await checkStaffGroup(chatId);
+    await pacer.take(chatId);
+    const outcome = await db.transaction().execute(async (trx) => {
+      const locked = await lockWave(trx, waveId);
+      if (!locked) return 'no such wave';
+      if (locked.cardMessageId !== null && locked.cardRevision >= locked.revision) return 'covered';
+      const view = await findWaveCardView(trx, waveId);
+      if (!view) return 'no such wave';
+      const sectors = new Map((await listSectors(trx)).map((x) => [x.code, x.names]));
+      const rendered = renderWaveCard(view, { locale: config.locale, timezone: config.timezone, now: deps.now(), sectorName: (code) => sectors.get(code)?.[config.locale] ?? code });
+      const options = { replyMarkup: rendered.keyboard, disableLinkPreview: true };
+      if (locked.cardMessageId === null) {
+        const message = await client.sendMessage(chatId, rendered.html, options);
+        count('sendMessage', 'ok');
+        await updateWave(trx, waveId, { cardChatId: chatId, cardMessageId: message.message_id, cardRevision: locked.revision, cardEditedAt: new Date() });
+        return 'sent';
+      }
+      try {
+        const result = await client.editMessageText(chatId, locked.cardMessageId, rendered.html, options);
+        count('editMessageText', result.modified ? 'ok' : 'not_modified');
+      } catch (error) {
+        if (!(error instanceof TelegramApiError && error.isMessageNotFound())) throw error;
+        log.warn({ waveId, messageId: locked.cardMessageId }, 'the wave card was deleted in the group; sending it again');
+        const message = await client.sendMessage(chatId, rendered.html, options);
+        count('sendMessage', 'ok');
+        await updateWave(trx, waveId, { cardMessageId: message.message_id });
+      }
+      await updateWave(trx, waveId, { cardRevision: locked.revision, cardEditedAt: new Date() });
+      return 'edited';
+    });
+    if (outcome === 'sent' || outcome === 'edited') await groupWorks(probe, chatId);
+    // Changes made while this edit was on its way get their own job (queued by whoever made them).
+    return outcome;
+  }
+
   async function replyResult(replyId: number): Promise<string> {
+    const statementReply = await findReplyById(db, replyId);
+    if (statementReply?.statementId) {
+      // A statement's reply: its progress shows on the wave card, not in 300 private messages to the author.
+      const waveId = await findWaveOfInquiry(db, statementReply.inquiryId);
+      await producers.updateCards([statementReply.inquiryId]);
+      if (waveId !== undefined) {
+        await bumpWaveRevisions(db, [waveId], deps.now());
+        await producers.waveCards([waveId]);
+      }
+      return 'wave card refreshed';
+    }
     const reply = await findReplyResultRecipient(db, replyId);
     if (!reply) return 'no such reply';
     await producers.updateCards([reply.inquiryId]);
@@ -337,6 +410,7 @@ export function createNotifyHandlers(deps: NotifyWorkerDeps): HandlerTable<'noti
     'notice.send': translated(async (job, log) => sendNotice(job.data.noticeId, log)),
     'reply.result': translated(async (job) => replyResult(job.data.replyId)),
     'admin.alert': translated(async (job) => adminAlert(job, job.data)),
+    'wave.card': translated(async (job, log) => waveCard(job, job.data.waveId, log)),
   };
 }
 

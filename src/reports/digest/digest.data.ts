@@ -12,6 +12,7 @@ import { localDateOf, monthRange, weekRange, type Period } from '../../domain/pe
 import { compareFigures, computePeriodFigures } from '../period-report.js';
 import type { ReportConfig } from '../report-config.js';
 import type { Comparison, PeriodFigures } from '../report.model.js';
+import { buildWaveReport, type WaveReportRow } from '../waves.report.js';
 
 export const CHART_WEEKS = 12;
 const OLDEST_ITEMS = 5;
@@ -36,6 +37,8 @@ export interface DigestData {
   monthSoFar: PeriodFigures;
   /** Oldest first; the last is the reported week. */
   chartWeeks: PeriodFigures[];
+  /** Waves whose first question was posted in the week (rumours with their rebuttal). */
+  waves?: WaveReportRow[];
   now: Date;
 }
 
@@ -65,7 +68,7 @@ export async function buildDigestData(db: Db, config: ReportConfig, week: Period
     cursor = weekRange(new Date(cursor.from.getTime() - 1), tz);
   }
 
-  const [[current, before], [month], weeks, openNow, oldest] = await Promise.all([
+  const [[current, before], [month], weeks, openNow, oldest, waves] = await Promise.all([
     computePeriodFigures(db, config, [week, previous], { now, breakdowns: true }),
     computePeriodFigures(db, config, [monthSoFar], { now, breakdowns: false }),
     computePeriodFigures(db, config, chart, { now, breakdowns: false }),
@@ -88,6 +91,7 @@ export async function buildDigestData(db: Db, config: ReportConfig, week: Period
       .orderBy('id')
       .limit(OLDEST_ITEMS)
       .execute(),
+    buildWaveReport(db, week),
   ]);
   return {
     week,
@@ -96,6 +100,7 @@ export async function buildDigestData(db: Db, config: ReportConfig, week: Period
     oldestOpen: oldest,
     monthSoFar: month!,
     chartWeeks: weeks,
+    waves,
     now,
   };
 }

@@ -3,6 +3,7 @@
  * short lines that read well on a phone. Every outside text (citizen
  * words, names) is escaped.
  */
+import { renderWaveReportText, waveDigestTitle } from '../waves.report.js';
 import { escapeHtml, truncateForTelegram } from '../../telegram/telegram-text.js';
 import {
   formatChangePercent,
@@ -84,6 +85,10 @@ export function renderDigestHtml(data: DigestData, cat: ReportCatalog, options: 
     for (const s of current.byStaff.slice(0, 10)) {
       lines.push(`• ${escapeHtml(s.name)}: ${escapeHtml(d.staffLine(formatCount(s.answered, cat), formatDuration(s.frtMedianMinutes, cat)))}`);
     }
+  }
+  if (data.waves && data.waves.length > 0) {
+    lines.push('', `<b>${escapeHtml(waveDigestTitle(cat.lang))}</b>`);
+    for (const w of data.waves.slice(0, 5)) lines.push(`• ${escapeHtml(renderWaveReportText([w], cat.lang).replace(/\n\s*/g, ' — '))}`);
   }
   const m = data.monthSoFar;
   lines.push(

@@ -29,6 +29,8 @@ export function faultServiceEnv(o: { databaseUrl: string; redisUrl: string | und
     FACEBOOK_POLL_EVERY: 'off',
     // The Page the deliveries are for: a source, so its items become inquiries (with the Graph stand-in, also answered).
     FACEBOOK_PAGE_ID: PAGE_ID,
+    // The fault tests follow one card and one answer per inquiry through failures; waves are tested apart.
+    WAVES: 'off',
     ...(o.graph ? { FACEBOOK_PAGE_ACCESS_TOKEN: SECRETS.pageToken, GRAPH_API_URL: o.graph.url } : {}),
     ...(o.bot
       ? {

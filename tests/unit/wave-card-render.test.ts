@@ -1,0 +1,72 @@
+import { describe, expect, it } from 'vitest';
+import { renderWaveCard } from '../../src/bots/cards/wave-card-render.js';
+import type { WaveCardView } from '../../src/db/repositories/wave.repository.js';
+import type { WaveRow } from '../../src/db/schema.js';
+
+const at = new Date('2026-12-07T04:10:00Z');
+const wave: WaveRow = {
+  id: 7,
+  status: 'suggested',
+  title: 'Արաբկիրում ջուր չկա',
+  mergedIntoId: null,
+  createdAt: at,
+  updatedAt: at,
+  firstPostedAt: at,
+  revision: 3,
+  cardChatId: null,
+  cardMessageId: null,
+  cardRevision: 0,
+  cardEditedAt: null,
+  rumourAt: null,
+  rumourBy: null,
+  rebuttalStatementId: null,
+  rumourAlerts: 0,
+};
+const view = (over: Partial<WaveCardView> = {}): WaveCardView => ({
+  wave,
+  count: 300,
+  byPlatform: [
+    { platform: 'facebook', kind: 'comment', count: 280 },
+    { platform: 'facebook', kind: 'message', count: 20 },
+  ],
+  bySector: [{ sector: 'water', count: 300 }],
+  latest: [{ id: 1, text: 'Ջուր <b>չկա</b> & ոչ ոք չի պատասխանում', authorName: '<script>', postedAt: at, platform: 'facebook' }],
+  lastPostedAt: new Date(at.getTime() + 600_000),
+  answered: 0,
+  statements: [],
+  notReached: 0,
+  ...over,
+});
+const options = { locale: 'en' as const, timezone: 'Asia/Yerevan', now: at };
+
+describe('wave card', () => {
+  it('counts the questions and where they came from, and escapes citizen text', () => {
+    const card = renderWaveCard(view(), options);
+    expect(card.html).toContain('Wave #7</b> · 300 questions');
+    expect(card.html).toContain('Facebook 280, Messenger 20');
+    expect(card.html).toContain('Ջուր &lt;b&gt;չկա&lt;/b&gt; &amp; ոչ ոք');
+    expect(card.html).toContain('&lt;script&gt;');
+    expect(card.html).not.toContain('<script>');
+    expect(card.keyboard?.inline_keyboard.flat().map((b) => b.text)).toEqual(['✅ Confirm wave']);
+  });
+
+  it('shows a statement’s progress and why replies were refused, and offers it to those who joined later', () => {
+    const card = renderWaveCard(
+      view({
+        wave: { ...wave, status: 'confirmed' },
+        statements: [{ id: 1, kind: 'interim', status: 'published', publishedAt: at, sent: 290, pending: 5, failed: 1, reasons: ['Not sent: the citizen last wrote 8 days ago (1)'] }],
+        notReached: 4,
+      }),
+      options,
+    );
+    expect(card.html).toContain('Statement (interim) — published');
+    expect(card.html).toContain('sent 290 · waiting 5 · refused 1');
+    expect(card.html).toContain('Refused: Not sent: the citizen last wrote 8 days ago (1)');
+    expect(card.keyboard?.inline_keyboard.flat().map((b) => b.text)).toEqual(['📣 Send the statement to 4 more', '⚠️ Mark as rumour']);
+  });
+
+  it('changes its hash only when what it shows changes', () => {
+    expect(renderWaveCard(view(), options).hash).toBe(renderWaveCard(view(), options).hash);
+    expect(renderWaveCard(view({ count: 301 }), options).hash).not.toBe(renderWaveCard(view(), options).hash);
+  });
+});
