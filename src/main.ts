@@ -26,7 +26,7 @@ import { assertCompleteTable, type JobHandler, type JobHandlers } from './queue/
 import { jobsOf, QUEUE_NAMES, type JobName } from './queue/jobs.js';
 import { closeQueues, createProducers, createQueues } from './queue/producers.js';
 import { restoreSchedulers, upsertSchedulers } from './queue/schedulers.js';
-import { checkQueueTransport, openQueueTransport } from './queue/transport.js';
+import { appDatabaseUrl, checkQueueTransport, openQueueTransport } from './queue/transport.js';
 import { createDeliverReplyWorker, type DeliverReplyWorkerDeps } from './queue/workers/deliver-reply.worker.js';
 import { createIngestWorker } from './queue/workers/ingest.worker.js';
 import { createScheduleWorker } from './queue/workers/schedule.worker.js';
@@ -82,16 +82,6 @@ function offHandler(off: string): JobHandler<JobName> {
   };
 }
 
-/**
- * The address of the app's database, for queues in PostgreSQL: DATABASE_URL,
- * or the address the embedded database gives once started (when it has one).
- */
-function databaseUrlOf(config: Config, database: object): string | undefined {
-  if (config.databaseUrl) return config.databaseUrl;
-  const url = (database as { url?: unknown }).url;
-  return typeof url === 'string' ? url : undefined;
-}
-
 export async function startService(options: StartOptions): Promise<RunningService> {
   const { config } = options;
   const secrets = configSecrets(config);
@@ -120,7 +110,7 @@ export async function startService(options: StartOptions): Promise<RunningServic
 
     const transport = await openQueueTransport({
       redisUrl: config.redisUrl,
-      databaseUrl: databaseUrlOf(config, database),
+      databaseUrl: appDatabaseUrl(config.databaseUrl, database),
       prefix: config.queuePrefix,
       name: 'ardzagank-queues',
       onError: (error) => logger.warn({ err: error }, 'queue connection error; retrying'),

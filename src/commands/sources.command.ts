@@ -3,7 +3,7 @@
  * state, and resuming one that was paused because its token died, or whose
  * publishing the platform blocked for a while (Graph 368).
  */
-import { openQueueTransport } from '../queue/transport.js';
+import { appDatabaseUrl, openQueueTransport } from '../queue/transport.js';
 import { loadConfig, type Config } from '../config.js';
 import { openDatabase } from '../db/create-db.js';
 import { migrateToLatest } from '../db/migrate.js';
@@ -95,7 +95,7 @@ export async function runSourcesCommand(args: string[], io: CommandIo, options: 
     io.out(resumed ? `Source ${source.id} (${source.name}) is resumed.` : `Publishing on source ${source.id} (${source.name}) is resumed.`);
     let transport;
     try {
-      transport = await openQueueTransport({ redisUrl: config.redisUrl, databaseUrl: config.databaseUrl, prefix: config.queuePrefix, name: 'ardzagank-cli' });
+      transport = await openQueueTransport({ redisUrl: config.redisUrl, databaseUrl: appDatabaseUrl(config.databaseUrl, database), prefix: config.queuePrefix, name: 'ardzagank-cli' });
     } catch {
       io.out(`The queues are not reachable now: the ${waiting.length} waiting repl${waiting.length === 1 ? 'y goes' : 'ies go'} out and polling restarts once the service runs.`);
       return 0;

@@ -103,6 +103,17 @@ export function queueSchemaName(prefix: string): string {
   return `${base.slice(0, 63 - 8 - 8)}_${hash}_queues`;
 }
 
+/**
+ * The app's database address, for queues in PostgreSQL: DATABASE_URL, or the
+ * address the embedded database gives once started (when it has one: an
+ * `url` on the opened database).
+ */
+export function appDatabaseUrl(databaseUrl: string | undefined, database: object): string | undefined {
+  if (databaseUrl) return databaseUrl;
+  const url = (database as { url?: unknown }).url;
+  return typeof url === 'string' ? url : undefined;
+}
+
 /** Fails fast, with one sentence saying what to do, when the queues' Redis cannot be reached (PostgreSQL queues: the database is checked when it opens). */
 export async function checkQueueTransport(options: Pick<QueueTransportOptions, 'redisUrl'>): Promise<void> {
   if (options.redisUrl) await checkRedis(options.redisUrl);

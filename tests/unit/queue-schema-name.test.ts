@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { queueSchemaName, queueTransportKind } from '../../src/queue/transport.js';
+import { appDatabaseUrl, queueSchemaName, queueTransportKind } from '../../src/queue/transport.js';
 
 describe('the queues in PostgreSQL', () => {
   it('live in a schema named after QUEUE_PREFIX, a plain identifier PostgreSQL accepts', () => {
@@ -18,5 +18,11 @@ describe('the queues in PostgreSQL', () => {
   it('run on Redis only when REDIS_URL is set', () => {
     expect(queueTransportKind({ redisUrl: undefined })).toBe('postgres');
     expect(queueTransportKind({ redisUrl: 'redis://127.0.0.1:6379' })).toBe('redis');
+  });
+
+  it('find the database at DATABASE_URL, else at the address the embedded database gives (none: undefined)', () => {
+    expect(appDatabaseUrl('postgres://a@h/db', { url: 'postgres://b@127.0.0.1:5433/x' })).toBe('postgres://a@h/db');
+    expect(appDatabaseUrl(undefined, { url: 'postgres://b@127.0.0.1:5433/x' })).toBe('postgres://b@127.0.0.1:5433/x');
+    expect(appDatabaseUrl(undefined, { kind: 'embedded' })).toBeUndefined();
   });
 });
