@@ -127,6 +127,18 @@ export function renderNotice(notice: TelegramNoticeRow, ctx: NoticeContext): { h
       html = lines.join('\n');
       break;
     }
+    case 'resolution.overdue':
+      html = t.resolutionOverdue(id, formatDuration(payloadNumber(p, 'targetMinutes') ?? 0, ctx.locale), payloadString(p, 'handlerName') ?? null);
+      rows = [[button(t.btnAnswer, cb.answer.build({ id })), ...cardButton]];
+      break;
+    case 'reopened':
+      html = t.reopened(id, payloadString(p, 'why') === 'not_solved' ? 'not_solved' : 'follow_up');
+      rows = [[button(t.btnAnswer, cb.answer.build({ id })), ...cardButton]];
+      break;
+    case 'solved.answer':
+      html = t.solvedAnswered(id, p.solved === true);
+      rows = cardButton.length > 0 ? [cardButton] : [];
+      break;
     default:
       html = t.errorGeneric;
   }

@@ -57,7 +57,7 @@ import {
 } from '../db/repositories/reply.repository.js';
 import { findSourceById } from '../db/repositories/source.repository.js';
 import type { InquiryRow, ReplyRow, SourceRow } from '../db/schema.js';
-import { isOpen } from '../domain/inquiry.js';
+import { awaitsFinalAnswer, isOpen } from '../domain/inquiry.js';
 import type { Logger } from '../observability/logger.js';
 import { scrubSecrets } from '../observability/redact.js';
 import type { Producers } from '../queue/producers.js';
@@ -378,16 +378,7 @@ async function succeed(deps: ReplyDeliveryDeps, reply: ReplyRow, token: string, 
       },
     });
     const inquiry = await lockInquiry(trx, current.inquiryId);
-    if (inquiry && inquiry.firstResponseAt === null && isOpen(inquiry.status)) {
-      await updateInquiry(trx, inquiry.id, { status: 'answered', firstResponseAt: sentAt, answeredVia: 'telegram', answeredBy: current.staffId });
-      await insertEvent(trx, {
-        type: 'answered',
-        inquiryId: inquiry.id,
-        ...actor,
-        occurredAt: sentAt,
-        payload: { via: 'telegram', replyId: current.id, externalId, at: sentAt.toISOString(), from: inquiry.status },
-      });
-    }
+    if (inquiry) await recordAnswerEffect(trx, inquiry, current, { externalId, sentAt, actor });
     return 'recorded' as const;
   });
   if (recorded === 'taken') {
@@ -402,6 +393,57 @@ async function succeed(deps: ReplyDeliveryDeps, reply: ReplyRow, token: string, 
     await deps.producers.replyResult(reply.id);
   }
   return { status: 'sent', externalId, found };
+}
+
+/**
+ * What a published reply does to its inquiry, by its kind (DESIGN.md,
+ * Domain: status), in the transaction that records it as sent:
+ * - the first answer of any kind but a correction is the first response
+ *   (`answered`, via `telegram`, by its author at the send time);
+ * - `final` closes an inquiry awaiting its final answer (`closed_at`, event
+ *   `closed`); to one already closed it is a further answer (event `further_answer`);
+ * - `interim` leaves it `answered`, open on the resolution clock;
+ *   another interim is a further answer;
+ * - `correction` changes no state (event `corrected`);
+ * - `solved_question` records that the citizen was asked (ASK_IF_SOLVED).
+ */
+async function recordAnswerEffect(
+  trx: Db,
+  inquiry: InquiryRow,
+  reply: ReplyRow,
+  sent: { externalId: string; sentAt: Date; actor: { actorKind: 'system' } | { actorKind: 'staff'; actorStaffId: number } },
+): Promise<void> {
+  const { sentAt, actor } = sent;
+  const common = { replyId: reply.id, externalId: sent.externalId, kind: reply.kind };
+  if (reply.kind === 'solved_question') {
+    await updateInquiry(trx, inquiry.id, { solvedAskedAt: inquiry.solvedAskedAt ?? sentAt });
+    await insertEvent(trx, { type: 'solved_asked', inquiryId: inquiry.id, ...actor, occurredAt: sentAt, payload: common });
+    return;
+  }
+  if (reply.kind === 'correction') {
+    await insertEvent(trx, { type: 'corrected', inquiryId: inquiry.id, ...actor, occurredAt: sentAt, payload: common });
+    return;
+  }
+  let furtherAnswer = true;
+  if (inquiry.firstResponseAt === null && isOpen(inquiry.status)) {
+    const from = inquiry.status;
+    inquiry = await updateInquiry(trx, inquiry.id, { status: 'answered', firstResponseAt: sentAt, answeredVia: 'telegram', answeredBy: reply.staffId });
+    await insertEvent(trx, {
+      type: 'answered',
+      inquiryId: inquiry.id,
+      ...actor,
+      occurredAt: sentAt,
+      payload: { via: 'telegram', ...common, at: sentAt.toISOString(), from },
+    });
+    furtherAnswer = false;
+  }
+  if (reply.kind === 'final' && awaitsFinalAnswer(inquiry.status)) {
+    const from = inquiry.status;
+    await updateInquiry(trx, inquiry.id, { status: 'closed', closedAt: sentAt });
+    await insertEvent(trx, { type: 'closed', inquiryId: inquiry.id, ...actor, occurredAt: sentAt, payload: { ...common, at: sentAt.toISOString(), from } });
+    return;
+  }
+  if (furtherAnswer) await insertEvent(trx, { type: 'further_answer', inquiryId: inquiry.id, ...actor, occurredAt: sentAt, payload: { ...common, status: inquiry.status } });
 }
 
 async function fail(

@@ -34,6 +34,7 @@ import { findSourceIdsOfAccounts } from '../db/repositories/source.repository.js
 import type { Database, InquiryRow, InquiryStatus, NewInquiry, Platform } from '../db/schema.js';
 import {
   automationOf,
+  awaitsFinalAnswer,
   isOpen,
   type CitizenItem,
   type CitizenItemEdited,
@@ -44,6 +45,7 @@ import {
   type PagePost,
 } from '../domain/inquiry.js';
 import type { Logger } from '../observability/logger.js';
+import { reopenInquiry } from './follow-through.workflow.js';
 
 type Trx = Transaction<Database>;
 
@@ -60,6 +62,14 @@ export interface IngestDeps {
   isLowPriority: (text: string) => boolean;
   /** When the first response is due for an inquiry posted at `postedAt`. */
   slaDueAt: (postedAt: Date) => Date;
+  /** When the final answer is due (`SLA_RESOLUTION`); undefined: no resolution target. */
+  resolutionDueAt?: (postedAt: Date) => Date;
+  /**
+   * A citizen writing again this many minutes (or fewer) after the final
+   * answer reopens the inquiry (`FOLLOW_UP_WINDOW`); 0 or undefined: a new
+   * inquiry linked to it, always.
+   */
+  followUpWindowMinutes?: number;
 }
 
 export interface IngestResult {
@@ -72,6 +82,8 @@ export interface IngestResult {
   items: number;
   /** Parts of the payload kept but not taken in (recorded in its `inbound_ignored` event); absent when it was not processed. */
   ignored?: number;
+  /** Notices stored by this run (a reopened inquiry's handler told), to send after the commit. */
+  noticeIds?: number[];
 }
 
 /** What became of one event of a batch: its result, or the error that keeps it from ever being processed (a payload that cannot be parsed). */
@@ -165,7 +177,7 @@ export async function ingestInboundEvents(deps: IngestDeps, inboundEventIds: num
         if (sourceId === undefined) ignored.push({ reason: 'not_a_source', kind: kindOf(item), account: item.accountId, externalId: item.externalId });
         else accepted.push({ ...item, sourceId });
       }
-      return { id, items: accepted, ignored, out: { cards: new Set(), changed: new Set() } };
+      return { id, items: accepted, ignored, out: { cards: new Set(), changed: new Set(), notices: [] } };
     });
 
     // In order: consecutive citizen items (nearly all of them) together, anything else on its own.
@@ -187,7 +199,14 @@ export async function ingestInboundEvents(deps: IngestDeps, inboundEventIds: num
       for (const inquiryId of out.cards) out.changed.delete(inquiryId);
       outcomes.set(id, {
         ok: true,
-        result: { status: 'processed', cardInquiryIds: [...out.cards], changedInquiryIds: [...out.changed], items: items.length, ignored: ignored.length },
+        result: {
+          status: 'processed',
+          cardInquiryIds: [...out.cards],
+          changedInquiryIds: [...out.changed],
+          items: items.length,
+          ignored: ignored.length,
+          ...(out.notices.length > 0 ? { noticeIds: out.notices } : {}),
+        },
       });
     }
     return outcomes;
@@ -197,6 +216,7 @@ export async function ingestInboundEvents(deps: IngestDeps, inboundEventIds: num
 interface ItemOutcome {
   cards: Set<number>;
   changed: Set<number>;
+  notices: number[];
 }
 
 /**
@@ -259,6 +279,8 @@ interface ThreadInquiry {
   status: InquiryStatus;
   postedAt: Date;
   lastCitizenAt: Date;
+  /** What reopening needs of a stored inquiry (undefined for one of this run). */
+  stored?: Pick<InquiryRow, 'closedAt' | 'claimedBy' | 'answeredBy' | 'reopenCount'>;
   /** Values of a new inquiry of this run, until it is inserted. */
   insert?: NewInquiry;
   /** Outcome that gets its card once it has an id. */
@@ -298,14 +320,29 @@ async function applyCitizenItems(deps: IngestDeps, trx: Trx, entries: CitizenEnt
   const latest = new Map<string, ThreadInquiry>();
   for (const r of found.storedItems) known.add(itemKey(r.platform, r.externalId));
   for (const r of found.latestInquiries) {
-    latest.set(`${r.platform}|${r.threadId}|${r.authorId}`, { id: r.id, status: r.status, postedAt: r.postedAt, lastCitizenAt: r.lastCitizenAt });
+    latest.set(`${r.platform}|${r.threadId}|${r.authorId}`, {
+      id: r.id,
+      status: r.status,
+      postedAt: r.postedAt,
+      lastCitizenAt: r.lastCitizenAt,
+      stored: { closedAt: r.closedAt, claimedBy: r.claimedBy, answeredBy: r.answeredBy, reopenCount: r.reopenCount },
+    });
   }
 
   let inserts: ThreadInquiry[] = [];
   let messages: NewMessage[] = [];
   let events: Array<() => NewEvent> = [];
   let joinedOut: Array<{ inquiry: ThreadInquiry; out: ItemOutcome }> = [];
+  let reopens: Array<{ inquiry: ThreadInquiry; item: CitizenItem; inboundEventId: number; out: ItemOutcome }> = [];
   const touched = new Set<ThreadInquiry>();
+  const windowMs = (deps.followUpWindowMinutes ?? 0) * 60_000;
+  /** A follow-up within FOLLOW_UP_WINDOW of the final answer of `previous` (closed, stored) reopens it. */
+  const reopens_ = (previous: ThreadInquiry, item: CitizenItem): boolean => {
+    const closedAt = previous.stored?.closedAt;
+    if (previous.status !== 'closed' || windowMs <= 0 || !closedAt || previous.id === undefined) return false;
+    const after = item.postedAt.getTime() - closedAt.getTime();
+    return after >= 0 && after <= windowMs;
+  };
 
   const write = async () => {
     if (inserts.length > 0) {
@@ -331,6 +368,16 @@ async function applyCitizenItems(deps: IngestDeps, trx: Trx, entries: CitizenEnt
       })),
     );
     for (const inquiry of touched) if (inquiry.id !== undefined) await updateInquiry(trx, inquiry.id, { lastCitizenAt: inquiry.lastCitizenAt });
+    for (const { inquiry, item, inboundEventId, out } of reopens) {
+      const ids = await reopenInquiry(
+        trx,
+        { id: inquiry.id!, status: 'closed', ...inquiry.stored! },
+        'follow_up',
+        item.postedAt,
+        { externalId: item.externalId, inboundEventId },
+      );
+      out.notices.push(...ids);
+    }
     await insertEvents(
       trx,
       events.map((e) => e()),
@@ -340,6 +387,7 @@ async function applyCitizenItems(deps: IngestDeps, trx: Trx, entries: CitizenEnt
     messages = [];
     events = [];
     joinedOut = [];
+    reopens = [];
     touched.clear();
   };
 
@@ -350,7 +398,12 @@ async function applyCitizenItems(deps: IngestDeps, trx: Trx, entries: CitizenEnt
     const key = threadKey(item);
     const previous = key === undefined ? undefined : latest.get(key);
 
-    if (previous && isOpen(previous.status) && previous.postedAt.getTime() <= item.postedAt.getTime()) {
+    if (previous && reopens_(previous, item)) {
+      // Within the follow-up window of the final answer: the same inquiry, reopened (not a new one).
+      reopens.push({ inquiry: previous, item, inboundEventId, out });
+      previous.status = 'answered';
+    }
+    if (previous && awaitsFinalAnswer(previous.status) && previous.postedAt.getTime() <= item.postedAt.getTime()) {
       messages.push({ inquiry: previous, item });
       if (item.postedAt > previous.lastCitizenAt) previous.lastCitizenAt = item.postedAt;
       if (previous.insert) previous.insert.lastCitizenAt = previous.lastCitizenAt;
@@ -384,6 +437,7 @@ async function applyCitizenItems(deps: IngestDeps, trx: Trx, entries: CitizenEnt
         lastCitizenAt: item.postedAt,
         suggestedSectorCode,
         slaDueAt: deps.slaDueAt(item.postedAt),
+        resolutionDueAt: deps.resolutionDueAt?.(item.postedAt) ?? null,
         lowPriority,
         previousInquiryId: previous?.id ?? null,
         attachments: JSON.stringify(item.attachments),
@@ -478,11 +532,20 @@ async function applyPageAnswer(trx: Trx, item: PageAnswer, inboundEventId: numbe
   // A page answer older than the question (clock skew, reordered polls) is
   // not an answer to it.
   if (item.answeredAt < inquiry.postedAt) return;
-  await updateInquiry(trx, inquiry.id, { status: 'answered', firstResponseAt: item.answeredAt, answeredVia: 'native' });
+  // A person at the city answered on the platform itself: its first response, and (we cannot tell an
+  // interim one from a final one there) its final answer; staff may still publish more, and a follow-up reopens it.
+  await updateInquiry(trx, inquiry.id, { status: 'closed', firstResponseAt: item.answeredAt, answeredVia: 'native', closedAt: item.answeredAt });
   await insertEvent(trx, {
     type: 'answered',
     inquiryId: inquiry.id,
     actorKind: 'page',
+    payload: { via: 'native', externalId: item.externalId, at: item.answeredAt.toISOString(), from: inquiry.status },
+  });
+  await insertEvent(trx, {
+    type: 'closed',
+    inquiryId: inquiry.id,
+    actorKind: 'page',
+    occurredAt: item.answeredAt,
     payload: { via: 'native', externalId: item.externalId, at: item.answeredAt.toISOString(), from: inquiry.status },
   });
   out.changed.add(inquiry.id);

@@ -20,7 +20,13 @@ export type NoticeKind =
   | 'approval.request'
   | 'approval.result'
   | 'reassigned'
-  | 'lowpriority.summary';
+  | 'lowpriority.summary'
+  /** Follow-through (issue 18): payload `{ targetMinutes, handlerName }`. */
+  | 'resolution.overdue'
+  /** Payload `{ why: 'follow_up' | 'not_solved' }`. */
+  | 'reopened'
+  /** Payload `{ solved: boolean }`. */
+  | 'solved.answer';
 
 export interface NewNotice {
   /** Unique name of the occasion; a second notice with the same key is not stored. */

@@ -70,9 +70,11 @@ export async function processIngestBatch(deps: IngestWorkerDeps, ids: number[], 
   const settled = new Map<number, PromiseSettledResult<IngestResult>>();
   const cards: number[] = [];
   const changed = new Set<number>();
+  const notices: number[] = [];
   for (const [id, outcome] of outcomes) {
     if (outcome.ok) {
       settled.set(id, { status: 'fulfilled', value: outcome.result });
+      notices.push(...(outcome.result.noticeIds ?? []));
       cards.push(...outcome.result.cardInquiryIds);
       for (const inquiryId of outcome.result.changedInquiryIds) changed.add(inquiryId);
       continue;
@@ -86,6 +88,7 @@ export async function processIngestBatch(deps: IngestWorkerDeps, ids: number[], 
   try {
     if (cards.length) await deps.producers.sendCards(cards);
     if (changed.size) await deps.producers.updateCards([...changed]);
+    if (notices.length) await deps.producers.sendNotices(notices);
   } catch (error) {
     // Stored in Postgres: a retry finds the events processed, and the reconciler queues the cards.
     for (const [id, s] of settled) if (s.status === 'fulfilled' && s.value.status === 'processed') settled.set(id, { status: 'rejected', reason: error });
