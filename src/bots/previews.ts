@@ -45,7 +45,6 @@ export function renderPreview(
   // What the answer will do (final by default; interim, or a correction, by the buttons below).
   const answerKind = draft.kind ?? 'final';
   const closed = inquiry.status === 'closed';
-  tail.push(t.previewKind(answerKind, closed));
   if (!settled) {
     tail.push(t.previewLength(length, limits));
     const longest = Math.max(...lengths.map((l) => l.max ?? Number.POSITIVE_INFINITY));
@@ -53,6 +52,7 @@ export function renderPreview(
     else if (limits.private !== undefined && !fitting.includes('private') && visibilities.includes('private')) tail.push(t.previewTooLongPrivate(limits.private));
   }
   if (options.needsApproval && !settled && fitting.length > 0) tail.push(t.previewNeedsApproval);
+  if (!settled && fitting.length > 0) tail.push(t.previewKind(answerKind, closed));
   if (options.status === 'sending') tail.push(t.draftSending);
   if (options.status === 'submitted') tail.push(t.draftSubmitted);
   if (options.status === 'cancelled') tail.push(t.draftCancelled);
@@ -76,7 +76,7 @@ export function renderPreview(
     rows.push([button(label, cb.publish.build({ draft: draft.id, visibility: VISIBILITY_CODE.private }))]);
   }
   const otherKinds = answerKindsFor(inquiry.status ?? 'new').filter((k) => k !== answerKind);
-  if (otherKinds.length > 0) rows.push(otherKinds.map((k) => button(t.btnAnswerKind(k, closed), cb.answerKind.build({ draft: draft.id, kind: ANSWER_KIND_CODE[k] }))));
+  if (otherKinds.length > 0 && fitting.length > 0) rows.push(otherKinds.map((k) => button(t.btnAnswerKind(k, closed), cb.answerKind.build({ draft: draft.id, kind: ANSWER_KIND_CODE[k] }))));
   rows.push([button(t.btnCancel, cb.cancelDraft.build({ draft: draft.id }))]);
   return { html, keyboard: { inline_keyboard: rows } };
 }

@@ -85,7 +85,7 @@ describe('the embedded database', () => {
     await expect.poll(() => graph.commentsOn(commentId).filter((c) => c.from?.id === PAGE_ID).map((c) => c.message), WAIT).toEqual([answer]);
     await h.card(first, (c) => c.text.startsWith('✅'));
     await expect.poll(() => h.privateMessages(people.ani.id).at(-1)?.text, WAIT).toBe(`✅ Ձեր պատասխանը #${first} հարցին հրապարակվեց Facebook-ում։`);
-    expect(await h.tdb.db.selectFrom('inquiries').select(['status', 'answeredVia']).where('id', '=', first).executeTakeFirstOrThrow()).toEqual({ status: 'answered', answeredVia: 'telegram' });
+    expect(await h.tdb.db.selectFrom('inquiries').select(['status', 'answeredVia']).where('id', '=', first).executeTakeFirstOrThrow()).toEqual({ status: 'closed', answeredVia: 'telegram' });
 
     // 4. The next comment after an answer is stored and gets its card.
     clock.set(new Date('2026-11-27T08:40:00Z'));
