@@ -143,8 +143,8 @@ describe('ingest: a raw Facebook comment becomes one inquiry', () => {
     expect(reopened.map((e) => e.payload)).toEqual([expect.objectContaining({ why: 'follow_up', round: 1, externalId: 'm_again' })]);
 
     // Answered natively again (closed), then the citizen writes four days later: past the window, a new inquiry linked to it.
-    const second = await store(messengerPayload({ mid: 'm_page2', senderId: '5550001', text: 'Այսօր կտանեն', at: at(90), echo: true }));
-    await processIngestJob(deps, { inboundEventId: second.id }, log);
+    const reanswer = await store(messengerPayload({ mid: 'm_page2', senderId: '5550001', text: 'Այսօր կտանեն', at: at(90), echo: true }));
+    await processIngestJob(deps, { inboundEventId: reanswer.id }, log);
     const later = new Date(at(90).getTime() + 4 * 24 * 3_600_000);
     const late = await store(messengerPayload({ mid: 'm_late', senderId: '5550001', text: 'Նոր հարց ունեմ', at: later }));
     await processIngestJob(deps, { inboundEventId: late.id }, log);
