@@ -113,6 +113,8 @@ export interface CitizenItem extends ItemBase {
   attachments: Attachment[];
   permalink: string | null;
   postedAt: Date;
+  /** The payload of a quick reply the citizen tapped (Messenger), when the item is one. */
+  quickReplyPayload?: string;
 }
 
 /** The citizen edited an item already stored. */

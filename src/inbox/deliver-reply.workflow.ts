@@ -36,7 +36,7 @@
  * delayed retry.
  */
 import { randomUUID } from 'node:crypto';
-import { replyTextLength, type Connector, type PublishedReply, type ReplyPlan, type ReplyTarget } from '../connectors/connector.js';
+import { replyTextLength, type Connector, type PublishedReply, type QuickReply, type ReplyPlan, type ReplyTarget } from '../connectors/connector.js';
 import type { ConnectorRegistry } from '../connectors/registry.js';
 import type { Db } from '../db/create-db.js';
 import { insertEvent } from '../db/repositories/event.repository.js';
@@ -91,6 +91,8 @@ export interface ReplyDeliveryDeps {
   /** How long publishing pauses when the platform blocks it (Graph 368) without saying for how long; default 24 h. */
   publishingBlockMs?: number;
   secrets?: readonly string[];
+  /** The quick replies offered with the service's own question (a `solved_question` reply, ASK_IF_SOLVED). */
+  quickRepliesFor?: (reply: ReplyRow) => QuickReply[] | undefined;
 }
 
 export type DeliveryOutcome =
@@ -322,6 +324,13 @@ async function attempt(a: Attempt): Promise<DeliveryOutcome> {
   const planned = connector.planReply(target, reply.visibility, now);
   if (!planned.ok) return fail(deps, reply, planned.reason, { countAttempt: false, outcome: 'not_published' });
   const { plan } = planned;
+  // The question "was it solved?" is no human agent's answer: never with the HUMAN_AGENT tag (Messenger's rules).
+  if (reply.kind === 'solved_question' && plan.tag !== undefined) {
+    return fail(deps, reply, `Not asked: the citizen last wrote more than 24 hours ago, and ${platform} allows an automated question only within 24 hours.`, {
+      countAttempt: false,
+      outcome: reply.inFlightAt ? 'unknown' : 'not_published',
+    });
+  }
   // The preview refused it already; a reply that got past it is not sent to be refused there.
   const length = replyTextLength(reply.text);
   const maxLength = connector.maxTextLength(plan.channel);
@@ -344,7 +353,8 @@ async function attempt(a: Attempt): Promise<DeliveryOutcome> {
 
   let published: PublishedReply;
   try {
-    published = await connector.publishReply(plan, reply.text);
+    const quickReplies = reply.kind === 'solved_question' ? deps.quickRepliesFor?.(reply) : undefined;
+    published = await connector.publishReply(plan, reply.text, quickReplies ? { quickReplies } : {});
   } catch (error) {
     return onError(error, 'publish', plan, leaseUntil);
   }

@@ -21,6 +21,7 @@ import { returnInboundEvents, takeInboundEvents } from '../db/repositories/inbou
 import { getInquiryMessageByExternalId, insertInquiryMessages, updateInquiryMessageText } from '../db/repositories/inquiry-message.repository.js';
 import {
   findCitizenWroteAt,
+  findInquiryById,
   findInquiryByItemExternalId,
   findOpenInquiryInThread,
   findStoredItemsAndLatestInquiries,
@@ -46,6 +47,7 @@ import {
 } from '../domain/inquiry.js';
 import type { Logger } from '../observability/logger.js';
 import { reopenInquiry } from './follow-through.workflow.js';
+import { parseSolvedPayload, recordSolvedAnswer } from './solved-question.workflow.js';
 
 type Trx = Transaction<Database>;
 
@@ -395,6 +397,9 @@ async function applyCitizenItems(deps: IngestDeps, trx: Trx, entries: CitizenEnt
     const seen = itemKey(item.platform, item.externalId);
     if (known.has(seen)) continue;
     known.add(seen);
+    // The citizen's answer to "was it solved?" (a quick reply): recorded on the inquiry asked about, not a new inquiry.
+    const solved = parseSolvedPayload(item.quickReplyPayload);
+    if (solved && (await applySolvedAnswer(trx, solved, item, inboundEventId, out, write))) continue;
     const key = threadKey(item);
     const previous = key === undefined ? undefined : latest.get(key);
 
@@ -465,6 +470,41 @@ async function applyCitizenItems(deps: IngestDeps, trx: Trx, entries: CitizenEnt
     if (key !== undefined && (!previous || previous.postedAt.getTime() <= item.postedAt.getTime())) latest.set(key, inquiry);
   }
   await write();
+}
+
+/**
+ * Records a tapped "solved? yes/no" quick reply on the inquiry it is about,
+ * and stores the item as a message of that inquiry (so a poll that sees it
+ * later does not make an inquiry of it). False when that inquiry does not
+ * exist (the item is then taken in as any other).
+ */
+async function applySolvedAnswer(
+  trx: Trx,
+  solved: { inquiryId: number; answer: 'yes' | 'no' },
+  item: CitizenItem,
+  inboundEventId: number,
+  out: ItemOutcome,
+  flush: () => Promise<void>,
+): Promise<boolean> {
+  // What this run stored before comes first (the inquiry may be locked by it).
+  await flush();
+  if (!(await findInquiryById(trx, solved.inquiryId))) return false;
+  const recorded = await recordSolvedAnswer(trx, { inquiryId: solved.inquiryId, answer: solved.answer, at: item.postedAt, externalId: item.externalId });
+  await insertInquiryMessages(trx, [
+    {
+      inquiryId: solved.inquiryId,
+      platform: item.platform,
+      externalId: item.externalId,
+      authorId: item.authorId,
+      text: item.text,
+      postedAt: item.postedAt,
+      attachments: item.attachments,
+    },
+  ]);
+  await insertEvent(trx, { type: 'message_joined', inquiryId: solved.inquiryId, actorKind: 'citizen', payload: { externalId: item.externalId, inboundEventId, solvedAnswer: solved.answer } });
+  out.notices.push(...recorded.noticeIds);
+  out.changed.add(solved.inquiryId);
+  return true;
 }
 
 async function applyEdit(trx: Trx, item: CitizenItemEdited, out: ItemOutcome): Promise<void> {

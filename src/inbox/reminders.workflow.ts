@@ -31,14 +31,17 @@ import { findLastHandler, findResolutionOverdue } from '../db/repositories/follo
 import { createBusinessClock, type BusinessClock } from '../domain/business-time.js';
 import { createHolidayCalendar } from '../domain/holidays.js';
 import type { Producers } from '../queue/producers.js';
+import { askIfSolved, type SolvedQuestionTexts } from './solved-question.workflow.js';
 import { createNotices, findUnsentNoticeIds } from './staff-notices.workflow.js';
 import { listSupervisors } from './staff.workflow.js';
 
 export interface ReminderDeps {
   db: Db;
-  producers: Pick<Producers, 'sendNotices'>;
-  config: Pick<Config, 'telegram' | 'workflow' | 'sla' | 'timezone' | 'businessHours' | 'holidays'>;
+  producers: Pick<Producers, 'sendNotices'> & Partial<Pick<Producers, 'deliverReply'>>;
+  config: Pick<Config, 'telegram' | 'workflow' | 'sla' | 'timezone' | 'businessHours' | 'holidays'> & Partial<Pick<Config, 'followThrough'>>;
   now: () => Date;
+  /** The question "was it solved?" in the city's language (ASK_IF_SOLVED); without it nobody is asked. */
+  solvedQuestion?: SolvedQuestionTexts;
 }
 
 export interface ReminderResult {
@@ -47,6 +50,8 @@ export interface ReminderResult {
   escalated: number;
   /** Inquiries past their resolution target whose handler and supervisors were told. */
   resolutionOverdue: number;
+  /** Questions "was it solved?" created (ASK_IF_SOLVED), queued for `reply.deliver` after the commit. */
+  solvedQuestionIds: number[];
   /** New notices plus unsent ones whose job was lost; `notice.send` is queued for each after the commit. */
   noticeIds: number[];
 }
@@ -72,7 +77,7 @@ export async function checkReminders(deps: ReminderDeps): Promise<ReminderResult
   const result = await db.transaction().execute(async (trx) => {
     // One run at a time across instances; a second one waits and finds nothing left to do.
     await lockAdvisory(trx, 'ardzagank:reminders');
-    const out: ReminderResult = { unclaimed: 0, claimed: 0, escalated: 0, resolutionOverdue: 0, noticeIds: [] };
+    const out: ReminderResult = { unclaimed: 0, claimed: 0, escalated: 0, resolutionOverdue: 0, solvedQuestionIds: [], noticeIds: [] };
 
     const unclaimed = await findUnclaimedToRemind(trx, before(remindUnclaimedMinutes), BATCH);
     for (const row of unclaimed) {
@@ -161,6 +166,12 @@ export async function checkReminders(deps: ReminderDeps): Promise<ReminderResult
         out.noticeIds.push(...ids);
       }
     }
+
+    // Asking the citizen whether it was solved, and recording no reply (solved-question.workflow.ts).
+    if (deps.solvedQuestion && config.followThrough) {
+      const asked = await askIfSolved(trx, { followThrough: config.followThrough }, deps.solvedQuestion, now);
+      out.solvedQuestionIds.push(...asked.replyIds);
+    }
     return out;
   });
 
@@ -168,5 +179,6 @@ export async function checkReminders(deps: ReminderDeps): Promise<ReminderResult
   const lost = await findUnsentNoticeIds(db, new Date(Date.now() - LOST_NOTICE_AFTER_MS), BATCH);
   result.noticeIds = [...new Set([...result.noticeIds, ...lost])];
   await deps.producers.sendNotices(result.noticeIds);
+  for (const replyId of result.solvedQuestionIds) await deps.producers.deliverReply?.(replyId);
   return result;
 }
