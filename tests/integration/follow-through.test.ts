@@ -5,11 +5,13 @@
  * inquiry (two replies on Facebook, one first response, one closure); a
  * correction published to the closed inquiry; the citizen's follow-up within
  * FOLLOW_UP_WINDOW reopening it (its handler told); and a reminder when the
- * resolution target passes with only an interim answer.
+ * resolution target passes with only an interim answer; and (ASK_IF_SOLVED)
+ * the citizen asked once, privately, whether it was solved, a "no"
+ * reopening the inquiry.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { facebookJson, hubSignature, TEST_APP_SECRET, TEST_PAGE_TOKEN, TEST_VERIFY_TOKEN } from '../factories/facebook-fixtures.js';
-import { feedCommentPayload, PAGE_ID } from '../factories/facebook-payloads.js';
+import { feedCommentPayload, messengerPayload, PAGE_ID } from '../factories/facebook-payloads.js';
 import { eventTypes, insertStaffMember, people } from '../factories/staff.factory.js';
 import { startGraphApiFake, type GraphApiFake } from '../../src/stand-ins/graph-api.stand-in.js';
 import { STAFF_CHAT_ID, createTestClock, startBotHarness, type BotHarness } from '../support/bot-harness.js';
@@ -39,6 +41,8 @@ beforeAll(async () => {
       SLA_FIRST_RESPONSE: '4h',
       SLA_RESOLUTION: '1d',
       FOLLOW_UP_WINDOW: '3d',
+      ASK_IF_SOLVED: 'on',
+      ASK_IF_SOLVED_AFTER: '2d',
     },
   });
   await insertStaffMember(h.tdb.db, people.ani, 'agent');
@@ -206,5 +210,64 @@ describe('the resolution target', () => {
     await checkRemindersAt(yerevan('2026-11-26T11:00:00'));
     expect(overdue()).toHaveLength(2);
     expect((await eventTypes(h.tdb.db, inquiryId)).filter((t) => t === 'resolution_overdue')).toHaveLength(1);
+  });
+});
+
+describe('asking whether it was solved (ASK_IF_SOLVED)', () => {
+  it('asked once, privately, two days after the final answer; "no" reopens the inquiry with a notice to its handler', async () => {
+    const gohar = { id: '7500000000000003', name: 'Գոհար Մելքոնյան' };
+    const post = graph.seedPost({ message: 'Աղբահանություն', created_time: yerevan('2026-11-26T08:00:00') });
+    const { commentId, inquiryId } = await comment(post.id, 'Մեր բակից աղբը չեն տանում', yerevan('2026-11-26T11:00:00'), gohar);
+    const card = await h.card(inquiryId);
+    clock.set(yerevan('2026-11-26T11:05:00'));
+    await h.press(people.ani, card, { text: '✋ Վերցնել' });
+    await h.card(inquiryId, (c) => c.text.includes('🙋'));
+    await answer(inquiryId, 'Այսօր աղբը կտանեն, ներողություն ուշացման համար։', yerevan('2026-11-26T11:30:00'));
+    await h.card(inquiryId, (c) => c.text.includes('🔒 Փակված է'));
+
+    const psid = graph.psidFor(gohar.id);
+    const fromPage = () => graph.messagesWith(psid).filter((m) => m.from.id === PAGE_ID);
+    await checkRemindersAt(yerevan('2026-11-28T11:29:00'));
+    expect(fromPage()).toEqual([]);
+
+    // Two days after the final answer: one private reply to the comment, with the two answers as quick replies.
+    await checkRemindersAt(yerevan('2026-11-28T11:31:00'));
+    await expect.poll(() => fromPage().length, WAIT).toBe(1);
+    const question = fromPage()[0]!;
+    expect(question.message).toBe('Բարև Ձեզ։ Մի քանի օր առաջ պատասխանել ենք Ձեր հարցին։ Խնդիրը լուծվե՞լ է։');
+    expect(question.quick_replies).toEqual([
+      { content_type: 'text', title: 'Այո, լուծվել է', payload: `SOLVED:${inquiryId}:YES` },
+      { content_type: 'text', title: 'Ոչ, չի լուծվել', payload: `SOLVED:${inquiryId}:NO` },
+    ]);
+    await expect.poll(async () => (await inquiryRow(inquiryId)).solvedAskedAt?.toISOString(), WAIT).toBe(yerevan('2026-11-28T11:31:00').toISOString());
+    expect(await h.tdb.db.selectFrom('replies').select(['kind', 'status', 'visibility', 'channel']).where('inquiryId', '=', inquiryId).where('kind', '=', 'solved_question').execute()).toEqual([
+      { kind: 'solved_question', status: 'sent', visibility: 'private', channel: 'private_reply' },
+    ]);
+    // The public thread got nothing more; the card is still closed.
+    expect(graph.commentsOn(commentId).filter((c) => c.from?.id === PAGE_ID)).toHaveLength(1);
+
+    // Never more than once.
+    await checkRemindersAt(yerevan('2026-11-28T12:00:00'));
+    await checkRemindersAt(yerevan('2026-11-29T12:00:00'));
+    expect(fromPage()).toHaveLength(1);
+
+    // The citizen taps "No" in Messenger: recorded, the inquiry reopens, its handler is told.
+    const tapped = yerevan('2026-11-29T13:00:00');
+    const noBody = facebookJson(messengerPayload({ mid: 'm_solved_no', senderId: psid, text: 'Ոչ, չի լուծվել', at: tapped, quickReplyPayload: `SOLVED:${inquiryId}:NO` }));
+    const hook = await fetch(`${h.service.address}/webhooks/facebook`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-hub-signature-256': hubSignature(noBody) },
+      body: noBody,
+    });
+    expect(hook.status).toBe(200);
+    await expect.poll(async () => (await inquiryRow(inquiryId)).solvedAnswer, WAIT).toBe('no');
+    const row = await inquiryRow(inquiryId);
+    expect(row).toMatchObject({ status: 'answered', closedAt: null, reopenCount: 1 });
+    await expect.poll(() => h.privateMessages(people.ani.id).at(-1)?.text, WAIT).toBe(`↩️ #${inquiryId} հարցը վերաբացվեց․ քաղաքացին ասում է, որ խնդիրը լուծված չէ։`);
+    await h.card(inquiryId, (c) => c.text.includes('↩️ Վերաբացված է'));
+    // The tap is no new inquiry.
+    expect(await h.tdb.db.selectFrom('inquiries').select('id').where('authorId', '=', psid).execute()).toEqual([]);
+    const reopened = await h.tdb.db.selectFrom('events').select('payload').where('inquiryId', '=', inquiryId).where('type', '=', 'reopened').execute();
+    expect(reopened.map((e) => e.payload)).toEqual([expect.objectContaining({ why: 'not_solved', round: 1 })]);
   });
 });
