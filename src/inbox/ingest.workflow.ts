@@ -568,6 +568,19 @@ async function applyPageAnswer(trx: Trx, item: PageAnswer, inboundEventId: numbe
     return;
   }
   await insertEvent(trx, { type: 'native_answer', inquiryId: inquiry.id, actorKind: 'page', occurredAt: item.answeredAt, payload: { externalId: item.externalId } });
+  // After an interim answer, or reopened: a person's answer on the platform is the final one.
+  if (inquiry.status === 'answered' && inquiry.closedAt === null && inquiry.firstResponseAt && item.answeredAt >= inquiry.firstResponseAt) {
+    await updateInquiry(trx, inquiry.id, { status: 'closed', closedAt: item.answeredAt });
+    await insertEvent(trx, {
+      type: 'closed',
+      inquiryId: inquiry.id,
+      actorKind: 'page',
+      occurredAt: item.answeredAt,
+      payload: { via: 'native', externalId: item.externalId, at: item.answeredAt.toISOString(), from: inquiry.status },
+    });
+    out.changed.add(inquiry.id);
+    return;
+  }
   if (!isOpen(inquiry.status) || inquiry.firstResponseAt) return;
   // A page answer older than the question (clock skew, reordered polls) is
   // not an answer to it.

@@ -150,7 +150,7 @@ describe('ingest: a raw Facebook comment becomes one inquiry', () => {
     await processIngestJob(deps, { inboundEventId: late.id }, log);
     all = await tdb.db.selectFrom('inquiries').selectAll().where('threadId', '=', '5550001').orderBy('id').execute();
     expect(all).toHaveLength(2);
-    expect(all[0]).toMatchObject({ status: 'answered', reopenCount: 1 });
+    expect(all[0]).toMatchObject({ status: 'closed', reopenCount: 1 }); // the Page's second answer closed it again
     expect(all[1]!.previousInquiryId).toBe(all[0]!.id);
     expect(all[1]!.status).toBe('new');
   });

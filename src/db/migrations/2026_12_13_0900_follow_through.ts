@@ -14,8 +14,9 @@
  * - `inquiries.solved_*`: when the citizen was asked, and the answer
  *   (`yes`, `no`, `no_reply`) with its time.
  *
- * Existing rows: an inquiry already `closed` gets `closed_at` = its first
- * response (nothing reached `closed` before, so none in practice).
+ * Existing rows: before this, an answer was final, so every `answered`
+ * inquiry becomes `closed` at its first response (`closed_at` =
+ * `first_response_at`); one already `closed` (none in practice) likewise.
  *
  * Forward-only: never edit this file after it has landed.
  */
@@ -32,7 +33,6 @@ const statements = [
   sql`alter table inquiries add column solved_asked_at timestamptz`,
   sql`alter table inquiries add column solved_answer text check (solved_answer in ('yes', 'no', 'no_reply'))`,
   sql`alter table inquiries add column solved_answered_at timestamptz`,
-  sql`update inquiries set closed_at = coalesce(first_response_at, updated_at) where status = 'closed'`,
   sql`
     create function inquiries_set_resolution_business() returns trigger language plpgsql as $fn$
       declare
@@ -54,6 +54,10 @@ const statements = [
     create trigger inquiries_resolution_business before insert or update of posted_at, closed_at on inquiries
         for each row execute function inquiries_set_resolution_business()
   `,
+  // After the trigger, so the closures below get their business-hours resolution time.
+  sql`update inquiries set closed_at = coalesce(first_response_at, updated_at) where status = 'closed'`,
+  // Before this, an answer was the answer: every answered inquiry had its final answer then.
+  sql`update inquiries set status = 'closed', closed_at = first_response_at where status = 'answered' and first_response_at is not null`,
   sql`
     -- Reports: resolved (closed) in a period.
       create index inquiries_closed_at_idx on inquiries (closed_at) include (posted_at, resolution_due_at, resolution_business_minutes)

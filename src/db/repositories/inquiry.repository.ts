@@ -63,16 +63,24 @@ export async function findLatestInquiryInThread(
     .executeTakeFirst();
 }
 
-/** The open inquiry of a citizen in a thread, for native answers by message. */
+/**
+ * The open inquiry of a citizen in a thread, for native answers by message:
+ * the oldest without an answer, else the oldest awaiting its final answer
+ * (after an interim one, or reopened).
+ */
 export async function findOpenInquiryInThread(db: Executor, platform: Platform, threadId: string, authorId: string | null) {
   let q = db
     .selectFrom('inquiries')
     .selectAll()
     .where('platform', '=', platform)
     .where('threadId', '=', threadId)
-    .where('status', 'in', ['new', 'claimed']);
+    .where('status', 'in', ['new', 'claimed', 'answered']);
   if (authorId) q = q.where('authorId', '=', authorId);
-  return q.orderBy('postedAt', 'asc').limit(1).executeTakeFirst();
+  return q
+    .orderBy(sql`status = 'answered'`)
+    .orderBy('postedAt', 'asc')
+    .limit(1)
+    .executeTakeFirst();
 }
 
 /**
