@@ -268,6 +268,28 @@ const envSchema = z
       }),
     SLA_FIRST_RESPONSE: clockDuration('8h'),
     SLA_CLOCK: z.enum(['business', 'wall']).default('business'),
+    SLA_RESOLUTION: clockDuration('5d'),
+    FOLLOW_UP_WINDOW: z
+      .string()
+      .trim()
+      .default('3d')
+      .transform((v, ctx) => {
+        if (v.toLowerCase() === 'off') return 0;
+        const minutes = parseDurationMinutes(v);
+        if (minutes === undefined || minutes <= 0) {
+          ctx.addIssue({ code: 'custom', message: `"${v}" is not a duration; write it like 12h or 3d, or off so that every follow-up opens a new inquiry` });
+          return z.NEVER;
+        }
+        return minutes;
+      }),
+    ASK_IF_SOLVED: z
+      .string()
+      .trim()
+      .toLowerCase()
+      .default('off')
+      .refine((v) => v === 'on' || v === 'off', { message: 'must be on or off' })
+      .transform((v) => v === 'on'),
+    ASK_IF_SOLVED_AFTER: duration('3d'),
     DIGEST_CRON: z
       .string()
       .trim()
@@ -345,7 +367,19 @@ export interface Config {
   businessHours: BusinessHours;
   /** Extra days off (YYYY-MM-DD) on top of the legal calendar. */
   holidays: string[];
-  sla: { firstResponseMinutes: number; clock: 'business' | 'wall' };
+  /**
+   * Targets in minutes on the SLA clock: the first response, and the
+   * resolution (the final answer, `SLA_RESOLUTION`).
+   */
+  sla: { firstResponseMinutes: number; resolutionMinutes: number; clock: 'business' | 'wall' };
+  /** After the final answer (issue 18). */
+  followThrough: {
+    /** A citizen writing again in the thread this long (wall clock) after the final answer reopens the inquiry; 0: never. */
+    followUpWindowMinutes: number;
+    /** Ask the citizen privately whether it was solved, once, `askIfSolvedAfterMinutes` after the final answer. */
+    askIfSolved: boolean;
+    askIfSolvedAfterMinutes: number;
+  };
   digest: { cron: string; chatIds: number[] };
   locale: Locale;
   /** The staff's workflow in Telegram: approvals, reminders, low-priority summaries. */
@@ -431,7 +465,12 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
     timezone: e.TIMEZONE,
     businessHours: e.BUSINESS_HOURS,
     holidays: e.HOLIDAYS,
-    sla: { firstResponseMinutes: onSlaClock(e.SLA_FIRST_RESPONSE, e.SLA_CLOCK, e.BUSINESS_HOURS), clock: e.SLA_CLOCK },
+    sla: {
+      firstResponseMinutes: onSlaClock(e.SLA_FIRST_RESPONSE, e.SLA_CLOCK, e.BUSINESS_HOURS),
+      resolutionMinutes: onSlaClock(e.SLA_RESOLUTION, e.SLA_CLOCK, e.BUSINESS_HOURS),
+      clock: e.SLA_CLOCK,
+    },
+    followThrough: { followUpWindowMinutes: e.FOLLOW_UP_WINDOW, askIfSolved: e.ASK_IF_SOLVED, askIfSolvedAfterMinutes: e.ASK_IF_SOLVED_AFTER },
     digest: { cron: e.DIGEST_CRON, chatIds: e.DIGEST_CHAT_IDS },
     locale: e.LOCALE,
     workflow: {

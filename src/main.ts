@@ -27,6 +27,8 @@ import { jobsOf, QUEUE_NAMES, type JobName } from './queue/jobs.js';
 import { closeQueues, createProducers, createQueues } from './queue/producers.js';
 import { restoreSchedulers, upsertSchedulers } from './queue/schedulers.js';
 import { appDatabaseUrl, checkQueueTransport, openQueueTransport } from './queue/transport.js';
+import { messagesFor } from './bots/i18n/index.js';
+import { solvedQuickReplies } from './inbox/solved-question.workflow.js';
 import { createDeliverReplyWorker, type DeliverReplyWorkerDeps } from './queue/workers/deliver-reply.worker.js';
 import { createIngestWorker } from './queue/workers/ingest.worker.js';
 import { createScheduleWorker } from './queue/workers/schedule.worker.js';
@@ -189,7 +191,9 @@ export async function startService(options: StartOptions): Promise<RunningServic
     closers.push({ name: 'ingest worker', close: () => ingestWorker.close() });
     // Replies wait in the queue (and in Postgres) while no platform can publish, as cards wait while the bot is off.
     if (registry.publishes) {
-      const deliverWorker = createDeliverReplyWorker({ ...workerBase, now, registry, ...tuning.delivery });
+      const t = messagesFor(config.locale);
+      const quickRepliesFor = (reply: { inquiryId: number }) => solvedQuickReplies(reply.inquiryId, { yes: t.solvedYes, no: t.solvedNo });
+      const deliverWorker = createDeliverReplyWorker({ ...workerBase, now, registry, quickRepliesFor, ...tuning.delivery });
       closers.push({ name: 'deliver worker', close: () => deliverWorker.close() });
     } else {
       logger.info('Publishing replies is off: no platform has a connected account (the lines above say which variables connect one); staff replies wait in the queue until one does.');

@@ -19,6 +19,7 @@ export const cb = {
   back: defineCallback('bk', ['id']),
   publish: defineCallback('pb', ['draft', 'visibility']),
   cancelDraft: defineCallback('cx', ['draft']),
+  answerKind: defineCallback('ak', ['draft', 'kind']),
   approve: defineCallback('ap', ['draft']),
   sendBack: defineCallback('sb', ['draft']),
   retry: defineCallback('ry', ['reply']),
@@ -44,6 +45,13 @@ export const VISIBILITY_CODE = { public: 'u', private: 'p' } as const;
 
 export function visibilityFromCode(code: string): 'public' | 'private' | undefined {
   return code === 'u' ? 'public' : code === 'p' ? 'private' : undefined;
+}
+
+/** Answer kinds in callback data: one letter. */
+export const ANSWER_KIND_CODE = { final: 'f', interim: 'i', correction: 'c' } as const;
+
+export function answerKindFromCode(code: string): 'final' | 'interim' | 'correction' | undefined {
+  return code === 'f' ? 'final' : code === 'i' ? 'interim' : code === 'c' ? 'correction' : undefined;
 }
 
 /** Dismiss reasons offered on a card, in this order. */

@@ -134,6 +134,18 @@ export function renderNotice(notice: TelegramNoticeRow, ctx: NoticeContext): { h
       html = waveMessagesFor(ctx.locale).rumourAlert(waveId, escapeHtml(payloadString(notice.payload, 'title') ?? ''), late);
       break;
     }
+    case 'resolution.overdue':
+      html = t.resolutionOverdue(id, formatDuration(payloadNumber(p, 'targetMinutes') ?? 0, ctx.locale), payloadString(p, 'handlerName') ?? null);
+      rows = [[button(t.btnAnswer, cb.answer.build({ id })), ...cardButton]];
+      break;
+    case 'reopened':
+      html = t.reopened(id, payloadString(p, 'why') === 'not_solved' ? 'not_solved' : 'follow_up');
+      rows = [[button(t.btnAnswer, cb.answer.build({ id })), ...cardButton]];
+      break;
+    case 'solved.answer':
+      html = t.solvedAnswered(id, p.solved === true);
+      rows = cardButton.length > 0 ? [cardButton] : [];
+      break;
     default:
       html = t.errorGeneric;
   }

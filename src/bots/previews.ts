@@ -13,7 +13,8 @@ import type { InquiryRow, ReplyDraftRow } from '../db/schema.js';
 import type { Locale } from '../domain/locale.js';
 import type { ReplyVisibility } from '../domain/reply.js';
 import { allowedVisibilities, answerLengths } from '../inbox/compose-reply.workflow.js';
-import { VISIBILITY_CODE, cb } from './callbacks.js';
+import { answerKindsFor } from '../domain/inquiry.js';
+import { ANSWER_KIND_CODE, VISIBILITY_CODE, cb } from './callbacks.js';
 import { messagesFor } from './i18n/index.js';
 
 export type PreviewStatus = 'sending' | 'submitted' | 'cancelled';
@@ -21,8 +22,8 @@ export type PreviewStatus = 'sending' | 'submitted' | 'cancelled';
 const button = (text: string, data: string): InlineKeyboardButton => ({ text, callback_data: data });
 
 export function renderPreview(
-  draft: Pick<ReplyDraftRow, 'id' | 'text'>,
-  inquiry: Pick<InquiryRow, 'id' | 'platform' | 'kind'>,
+  draft: Pick<ReplyDraftRow, 'id' | 'text'> & Partial<Pick<ReplyDraftRow, 'kind'>>,
+  inquiry: Pick<InquiryRow, 'id' | 'platform' | 'kind'> & Partial<Pick<InquiryRow, 'status'>>,
   locale: Locale,
   options: { needsApproval: boolean; status?: PreviewStatus },
 ): { html: string; keyboard: InlineKeyboardMarkup | undefined } {
@@ -41,6 +42,9 @@ export function renderPreview(
       ? t.previewPublic(inquiry.id, inquiry.platform, inquiry.kind, text, canPrivate, ask)
       : t.previewMessage(inquiry.id, inquiry.platform, text, ask);
   const tail: string[] = [];
+  // What the answer will do (final by default; interim, or a correction, by the buttons below).
+  const answerKind = draft.kind ?? 'final';
+  const closed = inquiry.status === 'closed';
   if (!settled) {
     tail.push(t.previewLength(length, limits));
     const longest = Math.max(...lengths.map((l) => l.max ?? Number.POSITIVE_INFINITY));
@@ -48,6 +52,7 @@ export function renderPreview(
     else if (limits.private !== undefined && !fitting.includes('private') && visibilities.includes('private')) tail.push(t.previewTooLongPrivate(limits.private));
   }
   if (options.needsApproval && !settled && fitting.length > 0) tail.push(t.previewNeedsApproval);
+  if (!settled && fitting.length > 0) tail.push(t.previewKind(answerKind, closed));
   if (options.status === 'sending') tail.push(t.draftSending);
   if (options.status === 'submitted') tail.push(t.draftSubmitted);
   if (options.status === 'cancelled') tail.push(t.draftCancelled);
@@ -70,6 +75,8 @@ export function renderPreview(
     const label = options.needsApproval ? t.btnSubmitPrivate : canPrivate ? t.btnPublishPrivate : t.btnSendMessage;
     rows.push([button(label, cb.publish.build({ draft: draft.id, visibility: VISIBILITY_CODE.private }))]);
   }
+  const otherKinds = answerKindsFor(inquiry.status ?? 'new').filter((k) => k !== answerKind);
+  if (otherKinds.length > 0 && fitting.length > 0) rows.push(otherKinds.map((k) => button(t.btnAnswerKind(k, closed), cb.answerKind.build({ draft: draft.id, kind: ANSWER_KIND_CODE[k] }))));
   rows.push([button(t.btnCancel, cb.cancelDraft.build({ draft: draft.id }))]);
   return { html, keyboard: { inline_keyboard: rows } };
 }

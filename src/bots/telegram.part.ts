@@ -191,8 +191,17 @@ export function createTelegramPart(tuning: TelegramPartTuning = {}): PartFactory
         ...(tuning.staffGroupParkMs === undefined ? {} : { parkMs: tuning.staffGroupParkMs }),
       }),
       'reminders.check': async () => {
-        const result = await checkReminders({ db, producers, config, now });
-        return { unclaimed: result.unclaimed, claimed: result.claimed, escalated: result.escalated, notices: result.noticeIds.length };
+        const t = messagesFor(config.locale);
+        const solvedQuestion = { question: t.solvedQuestion, yes: t.solvedYes, no: t.solvedNo };
+        const result = await checkReminders({ db, producers, config, now, solvedQuestion });
+        return {
+          unclaimed: result.unclaimed,
+          claimed: result.claimed,
+          escalated: result.escalated,
+          resolutionOverdue: result.resolutionOverdue,
+          solvedAsked: result.solvedQuestionIds.length,
+          notices: result.noticeIds.length,
+        };
       },
       'lowpriority.summary': async () => {
         const taken = await takeUnsummarisedLowPriority(db, SUMMARY_ITEMS, now(), async (trx, ids) => {

@@ -58,6 +58,12 @@ export function replyTextLength(text: string): number {
   return text.length;
 }
 
+/** A button offered with a private message: its title, and the payload the platform returns when it is tapped. */
+export interface QuickReply {
+  title: string;
+  payload: string;
+}
+
 /** A plan, or why the reply cannot go out at all (a sentence for the staff member). */
 export type PlanResult = { ok: true; plan: ReplyPlan } | { ok: false; reason: string };
 
@@ -117,8 +123,13 @@ export interface Connector {
    * shows the same limit (`reply-text-limits.ts`) before staff confirm.
    */
   maxTextLength(channel: ReplyChannel): number;
-  /** Publishes; throws the platform's error (see {@link Connector.classifyError}). */
-  publishReply(plan: ReplyPlan, text: string): Promise<PublishedReply>;
+  /**
+   * Publishes; throws the platform's error (see {@link Connector.classifyError}).
+   * `quickReplies`: buttons offered with a private message (Messenger quick
+   * replies), whose payload comes back with the person's answer; ignored where
+   * the channel has none.
+   */
+  publishReply(plan: ReplyPlan, text: string, options?: { quickReplies?: QuickReply[] }): Promise<PublishedReply>;
   /**
    * The reply with this text the page published at or after `since` where
    * `plan` puts it (the citizen's comment thread, or their conversation), if

@@ -6,11 +6,11 @@
 import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
 import type { AnsweredVia, Attachment, InquiryKind, InquiryStatus, Platform } from '../domain/inquiry.js';
 import type { Locale } from '../domain/locale.js';
-import type { ReplyChannel, ReplyVisibility } from '../domain/reply.js';
+import type { AnswerKind, ReplyChannel, ReplyKind, ReplyVisibility, SolvedAnswer } from '../domain/reply.js';
 import type { StaffRole } from '../domain/staff.js';
 
 // The domain owns these; re-exported for modules that still import them from here (new code imports them from domain/).
-export type { AnsweredVia, InquiryKind, InquiryStatus, Locale, Platform, ReplyChannel, ReplyVisibility, StaffRole };
+export type { AnsweredVia, AnswerKind, InquiryKind, InquiryStatus, Locale, Platform, ReplyChannel, ReplyKind, ReplyVisibility, SolvedAnswer, StaffRole };
 
 /** A timestamptz: read as Date, written as Date or ISO string. */
 export type Timestamp = ColumnType<Date, Date | string, Date | string>;
@@ -113,6 +113,18 @@ export interface InquiryTable {
   frtBusinessMinutes: ColumnType<number | null, never, never>;
   /** What the citizen attached to the first item, kind and link (migration 2026_12_03_1030); `[]` when nothing. */
   attachments: ColumnType<Attachment[], string | undefined, string>;
+  /** When the final answer closed it (migration 2026_12_13_0900); null while open or reopened. */
+  closedAt: Timestamp | null;
+  /** Resolution target (`SLA_RESOLUTION` from `posted_at`), set at ingest. */
+  resolutionDueAt: Timestamp | null;
+  /** How often a citizen's follow-up or a "not solved" reopened it. */
+  reopenCount: Generated<number>;
+  /** Business-hours resolution time, set by a trigger from `business_calendar`; read-only. */
+  resolutionBusinessMinutes: ColumnType<number | null, never, never>;
+  /** When the citizen was asked whether it was solved (ASK_IF_SOLVED); set once, never again. */
+  solvedAskedAt: Timestamp | null;
+  solvedAnswer: SolvedAnswer | null;
+  solvedAnsweredAt: Timestamp | null;
 }
 
 export interface InquiryMessageTable {
@@ -155,6 +167,8 @@ export interface ReplyTable {
    */
   leaseToken: string | null;
   leaseExpiresAt: Timestamp | null;
+  /** `final` (default), `interim`, `correction`, `solved_question` (migration 2026_12_13_0900). */
+  kind: ColumnType<ReplyKind, ReplyKind | undefined, ReplyKind>;
   /** The statement this reply publishes, for a wave's inquiry (migration 2026_12_16_0900). */
   statementId: ColumnType<number | null, number | null | undefined, number | null>;
 }
@@ -308,6 +322,8 @@ export interface ReplyDraftTable {
   previewMessageId: number | null;
   createdAt: TimestampDefault;
   updatedAt: TimestampDefault;
+  /** What the answer will do: `final` (default), `interim`, `correction` (migration 2026_12_13_0900). */
+  kind: ColumnType<AnswerKind, AnswerKind | undefined, AnswerKind>;
 }
 
 /** A force-reply prompt of the bot, so the reply to it is matched (migration 1110). */

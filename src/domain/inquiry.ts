@@ -17,11 +17,13 @@ export type AnsweredVia = 'telegram' | 'native';
 
 /** Allowed status changes (DESIGN.md, Domain). */
 const TRANSITIONS: Record<InquiryStatus, readonly InquiryStatus[]> = {
-  new: ['claimed', 'answered', 'dismissed'],
-  claimed: ['new', 'answered', 'dismissed', 'claimed'],
+  new: ['claimed', 'answered', 'dismissed', 'closed'],
+  claimed: ['new', 'answered', 'dismissed', 'claimed', 'closed'],
+  // An interim answer leaves it answered and open for the final one, which closes it.
   answered: ['closed'],
   dismissed: [],
-  closed: [],
+  // A citizen's follow-up within FOLLOW_UP_WINDOW, or "not solved", reopens it (answered: awaiting a final answer again).
+  closed: ['answered'],
 };
 
 export function canTransition(from: InquiryStatus, to: InquiryStatus): boolean {
@@ -31,6 +33,34 @@ export function canTransition(from: InquiryStatus, to: InquiryStatus): boolean {
 /** Open inquiries are the ones staff still owe an answer. */
 export function isOpen(status: InquiryStatus): boolean {
   return status === 'new' || status === 'claimed';
+}
+
+/**
+ * Open on the resolution clock: no final answer yet (new, claimed, or
+ * answered with an interim answer, or reopened).
+ */
+export function awaitsFinalAnswer(status: InquiryStatus): boolean {
+  return status === 'new' || status === 'claimed' || status === 'answered';
+}
+
+/**
+ * What staff may publish to an inquiry in this state: a first answer
+ * (final or interim) while nobody answered; another interim, the final or a
+ * correction after an interim answer; a further answer or a correction
+ * after the final one. Nothing to a dismissed inquiry.
+ */
+export function answerKindsFor(status: InquiryStatus): Array<'final' | 'interim' | 'correction'> {
+  switch (status) {
+    case 'new':
+    case 'claimed':
+      return ['final', 'interim'];
+    case 'answered':
+      return ['final', 'interim', 'correction'];
+    case 'closed':
+      return ['final', 'correction'];
+    default:
+      return [];
+  }
 }
 
 export const DISMISS_REASONS = ['not_inquiry', 'spam', 'duplicate', 'handled_offline', 'removed'] as const;
@@ -83,6 +113,8 @@ export interface CitizenItem extends ItemBase {
   attachments: Attachment[];
   permalink: string | null;
   postedAt: Date;
+  /** The payload of a quick reply the citizen tapped (Messenger), when the item is one. */
+  quickReplyPayload?: string;
 }
 
 /** The citizen edited an item already stored. */

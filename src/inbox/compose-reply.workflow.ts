@@ -32,7 +32,8 @@ import {
 import { findLiveReplyAfter, findPendingReplyOfInquiry, findReplyById, insertReply } from '../db/repositories/reply.repository.js';
 import { findStaffById } from '../db/repositories/staff.repository.js';
 import type { InquiryRow, ReplyDraftRow, ReplyRow, ReplyVisibility, StaffRow } from '../db/schema.js';
-import { isOpen } from '../domain/inquiry.js';
+import { answerKindsFor } from '../domain/inquiry.js';
+import type { AnswerKind } from '../domain/reply.js';
 import { can } from '../domain/staff.js';
 import type { Producers } from '../queue/producers.js';
 import { createNotices, type NewNotice } from './staff-notices.workflow.js';
@@ -118,11 +119,21 @@ function tooLong(inquiry: Pick<InquiryRow, 'platform' | 'kind'>, text: string, v
 async function checkAnswerer(db: Db, inquiry: InquiryRow | undefined, staff: StaffRow): Promise<ComposeRefusal | undefined> {
   if (!inquiry) return { ok: false, reason: 'missing' };
   if (!can(staff, 'handle')) return { ok: false, reason: 'denied', why: `role ${staff.role} cannot answer` };
-  if (!isOpen(inquiry.status)) return { ok: false, reason: 'closed' };
+  if (answerKindsFor(inquiry.status).length === 0) return { ok: false, reason: 'closed' };
   if (inquiry.status === 'claimed' && inquiry.claimedBy !== staff.id && !can(staff, 'supervise')) {
     return { ok: false, reason: 'taken', holder: inquiry.claimedBy === null ? undefined : await findStaffById(db, inquiry.claimedBy) };
   }
+  // After an answer (interim or final), a further answer or a correction is its handler's, or a supervisor's.
+  if ((inquiry.status === 'answered' || inquiry.status === 'closed') && !can(staff, 'supervise')) {
+    const handler = inquiry.claimedBy ?? inquiry.answeredBy;
+    if (handler !== null && handler !== staff.id) return { ok: false, reason: 'taken', holder: await findStaffById(db, handler) };
+  }
   return answerInFlight(db, inquiry.id);
+}
+
+/** The kind a new draft starts as: final, as long as the inquiry's state allows one. */
+function defaultKind(inquiry: Pick<InquiryRow, 'status'>): AnswerKind {
+  return answerKindsFor(inquiry.status)[0] ?? 'final';
 }
 
 /** Whether `staff` may answer (for the answer button, before any text is written). */
@@ -157,6 +168,7 @@ export async function createDraft(deps: ComposeDeps, input: { inquiryId: number;
       inquiryId: inquiry!.id,
       staffId: staff.id,
       text: input.text,
+      kind: defaultKind(inquiry!),
       visibility: visibilities.length === 1 ? visibilities[0]! : null,
       createdAt: now,
       updatedAt: now,
@@ -166,6 +178,39 @@ export async function createDraft(deps: ComposeDeps, input: { inquiryId: number;
   });
   if (outcome.ok && outcome.claimed) await deps.producers.updateCards([outcome.inquiry.id]);
   return outcome;
+}
+
+export type KindOutcome = { ok: true; draft: ReplyDraftRow; inquiry: InquiryRow } | ComposeRefusal;
+
+/**
+ * The author chooses what their draft will do (the preview's buttons):
+ * `final` (default), `interim` or `correction`, as the inquiry's state
+ * allows ({@link answerKindsFor}). An event records the choice.
+ */
+export async function setDraftKind(db: Db, input: { draftId: number; staff: StaffRow; kind: AnswerKind; now: Date }): Promise<KindOutcome> {
+  return db.transaction().execute(async (trx): Promise<KindOutcome> => {
+    const draft = await lockReplyDraft(trx, input.draftId);
+    if (!draft) return { ok: false, reason: 'missing' };
+    if (draft.staffId !== input.staff.id) return { ok: false, reason: 'denied', why: 'only the author can change a draft' };
+    if (draft.status !== 'draft') return { ok: false, reason: 'stale', draft };
+    const inquiry = await getInquiryById(trx, draft.inquiryId);
+    if (!answerKindsFor(inquiry.status).includes(input.kind)) return { ok: false, reason: 'denied', why: `a ${input.kind} answer is not possible now` };
+    const changed = await updateReplyDraft(trx, draft.id, { kind: input.kind, updatedAt: input.now });
+    await insertEvent(trx, {
+      type: 'answer_kind_chosen',
+      inquiryId: draft.inquiryId,
+      actorKind: 'staff',
+      actorStaffId: input.staff.id,
+      occurredAt: input.now,
+      payload: { draftId: draft.id, kind: input.kind },
+    });
+    return { ok: true, draft: changed, inquiry };
+  });
+}
+
+/** A draft's kind, checked against the inquiry's state now (it may have changed since the preview). */
+function kindRefusal(inquiry: InquiryRow, kind: AnswerKind): ComposeRefusal | undefined {
+  return answerKindsFor(inquiry.status).includes(kind) ? undefined : { ok: false, reason: 'denied', why: `a ${kind} answer is not possible now` };
 }
 
 /** Remembers where the preview of a draft is, so it can be edited later. */
@@ -188,14 +233,14 @@ export type ConfirmOutcome =
   | ComposeRefusal;
 
 async function insertReplyOfDraft(trx: Db, draft: ReplyDraftRow, visibility: ReplyVisibility, actor: StaffRow, now: Date, extra: Record<string, unknown>): Promise<ReplyRow> {
-  const reply = await insertReply(trx, { inquiryId: draft.inquiryId, staffId: draft.staffId, visibility, text: draft.text, createdAt: now, updatedAt: now });
+  const reply = await insertReply(trx, { inquiryId: draft.inquiryId, staffId: draft.staffId, visibility, text: draft.text, kind: draft.kind, createdAt: now, updatedAt: now });
   await insertEvent(trx, {
     type: 'reply_created',
     inquiryId: draft.inquiryId,
     actorKind: 'staff',
     actorStaffId: actor.id,
     occurredAt: now,
-    payload: { replyId: reply.id, visibility, draftId: draft.id, author: draft.staffId, ...extra },
+    payload: { replyId: reply.id, visibility, kind: draft.kind, draftId: draft.id, author: draft.staffId, ...extra },
   });
   return reply;
 }
@@ -232,7 +277,7 @@ export async function confirmDraft(deps: ComposeDeps, input: { draftId: number; 
     const refusal = await checkAnswerer(trx, inquiry, staff);
     if (refusal) return { outcome: refusal, noticeIds: [] };
     if (!allowedVisibilities(inquiry!).includes(visibility)) return { outcome: { ok: false, reason: 'denied', why: `a ${visibility} answer is not possible here` }, noticeIds: [] };
-    const long = tooLong(inquiry!, draft.text, visibility);
+    const long = tooLong(inquiry!, draft.text, visibility) ?? kindRefusal(inquiry!, draft.kind);
     if (long) return { outcome: long, noticeIds: [] };
     if (deps.config.workflow.requireApproval && !can(staff, 'supervise')) {
       const submitted = await updateReplyDraft(trx, draft.id, { status: 'awaiting_approval', visibility, updatedAt: now });
@@ -306,9 +351,9 @@ export async function reviewDraft(
       const noticeIds = author ? await tell(author, { approved: false, comment: decision.comment }) : [];
       return { outcome: { ok: true, draft: returned, inquiry, reply: undefined, author }, noticeIds };
     }
-    if (!isOpen(inquiry.status)) return { outcome: { ok: false, reason: 'closed' }, noticeIds: [] };
+    if (answerKindsFor(inquiry.status).length === 0) return { outcome: { ok: false, reason: 'closed' }, noticeIds: [] };
     const visibility = draft.visibility ?? allowedVisibilities(inquiry)[0]!;
-    const refusal = (await answerInFlight(trx, inquiry.id, draft.id)) ?? tooLong(inquiry, draft.text, visibility);
+    const refusal = (await answerInFlight(trx, inquiry.id, draft.id)) ?? tooLong(inquiry, draft.text, visibility) ?? kindRefusal(inquiry, draft.kind);
     if (refusal) return { outcome: refusal, noticeIds: [] };
     const reply = await insertReplyOfDraft(trx, draft, visibility, reviewer, now, { approvedBy: reviewer.id });
     const approved = await updateReplyDraft(trx, draft.id, { status: 'confirmed', reviewerId: reviewer.id, replyId: reply.id, updatedAt: now });
@@ -345,12 +390,13 @@ export async function retryReply(deps: ComposeDeps, input: { replyId: number; st
     const newer = await findLiveReplyAfter(trx, failed.inquiryId, failed.id);
     if (newer) return { ok: true, reply: newer, inquiry, already: true };
     if (failed.status !== 'failed') return { ok: false, reason: 'stale', draft: undefined };
-    if (!isOpen(inquiry.status)) return { ok: false, reason: 'closed' };
+    if (answerKindsFor(inquiry.status).length === 0) return { ok: false, reason: 'closed' };
     const reply = await insertReply(trx, {
       inquiryId: failed.inquiryId,
       staffId: failed.staffId,
       visibility: failed.visibility,
       text: failed.text,
+      kind: failed.kind,
       createdAt: now,
       updatedAt: now,
       // An earlier attempt may have published it: the new reply looks first, from the same moment.

@@ -36,7 +36,7 @@
  * delayed retry.
  */
 import { randomUUID } from 'node:crypto';
-import { replyTextLength, type Connector, type PublishedReply, type ReplyPlan, type ReplyTarget } from '../connectors/connector.js';
+import { replyTextLength, type Connector, type PublishedReply, type QuickReply, type ReplyPlan, type ReplyTarget } from '../connectors/connector.js';
 import type { ConnectorRegistry } from '../connectors/registry.js';
 import type { Db } from '../db/create-db.js';
 import { insertEvent } from '../db/repositories/event.repository.js';
@@ -57,7 +57,7 @@ import {
 } from '../db/repositories/reply.repository.js';
 import { findSourceById } from '../db/repositories/source.repository.js';
 import type { InquiryRow, ReplyRow, SourceRow } from '../db/schema.js';
-import { isOpen } from '../domain/inquiry.js';
+import { awaitsFinalAnswer, isOpen } from '../domain/inquiry.js';
 import type { Logger } from '../observability/logger.js';
 import { scrubSecrets } from '../observability/redact.js';
 import type { Producers } from '../queue/producers.js';
@@ -91,6 +91,8 @@ export interface ReplyDeliveryDeps {
   /** How long publishing pauses when the platform blocks it (Graph 368) without saying for how long; default 24 h. */
   publishingBlockMs?: number;
   secrets?: readonly string[];
+  /** The quick replies offered with the service's own question (a `solved_question` reply, ASK_IF_SOLVED). */
+  quickRepliesFor?: (reply: ReplyRow) => QuickReply[] | undefined;
 }
 
 export type DeliveryOutcome =
@@ -322,6 +324,13 @@ async function attempt(a: Attempt): Promise<DeliveryOutcome> {
   const planned = connector.planReply(target, reply.visibility, now);
   if (!planned.ok) return fail(deps, reply, planned.reason, { countAttempt: false, outcome: 'not_published' });
   const { plan } = planned;
+  // The question "was it solved?" is no human agent's answer: never with the HUMAN_AGENT tag (Messenger's rules).
+  if (reply.kind === 'solved_question' && plan.tag !== undefined) {
+    return fail(deps, reply, `Not asked: the citizen last wrote more than 24 hours ago, and ${platform} allows an automated question only within 24 hours.`, {
+      countAttempt: false,
+      outcome: reply.inFlightAt ? 'unknown' : 'not_published',
+    });
+  }
   // The preview refused it already; a reply that got past it is not sent to be refused there.
   const length = replyTextLength(reply.text);
   const maxLength = connector.maxTextLength(plan.channel);
@@ -344,7 +353,8 @@ async function attempt(a: Attempt): Promise<DeliveryOutcome> {
 
   let published: PublishedReply;
   try {
-    published = await connector.publishReply(plan, reply.text);
+    const quickReplies = reply.kind === 'solved_question' ? deps.quickRepliesFor?.(reply) : undefined;
+    published = await connector.publishReply(plan, reply.text, quickReplies ? { quickReplies } : {});
   } catch (error) {
     return onError(error, 'publish', plan, leaseUntil);
   }
@@ -378,16 +388,7 @@ async function succeed(deps: ReplyDeliveryDeps, reply: ReplyRow, token: string, 
       },
     });
     const inquiry = await lockInquiry(trx, current.inquiryId);
-    if (inquiry && inquiry.firstResponseAt === null && isOpen(inquiry.status)) {
-      await updateInquiry(trx, inquiry.id, { status: 'answered', firstResponseAt: sentAt, answeredVia: 'telegram', answeredBy: current.staffId });
-      await insertEvent(trx, {
-        type: 'answered',
-        inquiryId: inquiry.id,
-        ...actor,
-        occurredAt: sentAt,
-        payload: { via: 'telegram', replyId: current.id, externalId, at: sentAt.toISOString(), from: inquiry.status },
-      });
-    }
+    if (inquiry) await recordAnswerEffect(trx, inquiry, current, { externalId, sentAt, actor });
     return 'recorded' as const;
   });
   if (recorded === 'taken') {
@@ -402,6 +403,57 @@ async function succeed(deps: ReplyDeliveryDeps, reply: ReplyRow, token: string, 
     await deps.producers.replyResult(reply.id);
   }
   return { status: 'sent', externalId, found };
+}
+
+/**
+ * What a published reply does to its inquiry, by its kind (DESIGN.md,
+ * Domain: status), in the transaction that records it as sent:
+ * - the first answer of any kind but a correction is the first response
+ *   (`answered`, via `telegram`, by its author at the send time);
+ * - `final` closes an inquiry awaiting its final answer (`closed_at`, event
+ *   `closed`); to one already closed it is a further answer (event `further_answer`);
+ * - `interim` leaves it `answered`, open on the resolution clock;
+ *   another interim is a further answer;
+ * - `correction` changes no state (event `corrected`);
+ * - `solved_question` records that the citizen was asked (ASK_IF_SOLVED).
+ */
+async function recordAnswerEffect(
+  trx: Db,
+  inquiry: InquiryRow,
+  reply: ReplyRow,
+  sent: { externalId: string; sentAt: Date; actor: { actorKind: 'system' } | { actorKind: 'staff'; actorStaffId: number } },
+): Promise<void> {
+  const { sentAt, actor } = sent;
+  const common = { replyId: reply.id, externalId: sent.externalId, kind: reply.kind };
+  if (reply.kind === 'solved_question') {
+    await updateInquiry(trx, inquiry.id, { solvedAskedAt: inquiry.solvedAskedAt ?? sentAt });
+    await insertEvent(trx, { type: 'solved_asked', inquiryId: inquiry.id, ...actor, occurredAt: sentAt, payload: common });
+    return;
+  }
+  if (reply.kind === 'correction') {
+    await insertEvent(trx, { type: 'corrected', inquiryId: inquiry.id, ...actor, occurredAt: sentAt, payload: common });
+    return;
+  }
+  let furtherAnswer = true;
+  if (inquiry.firstResponseAt === null && isOpen(inquiry.status)) {
+    const from = inquiry.status;
+    inquiry = await updateInquiry(trx, inquiry.id, { status: 'answered', firstResponseAt: sentAt, answeredVia: 'telegram', answeredBy: reply.staffId });
+    await insertEvent(trx, {
+      type: 'answered',
+      inquiryId: inquiry.id,
+      ...actor,
+      occurredAt: sentAt,
+      payload: { via: 'telegram', ...common, at: sentAt.toISOString(), from },
+    });
+    furtherAnswer = false;
+  }
+  if (reply.kind === 'final' && awaitsFinalAnswer(inquiry.status)) {
+    const from = inquiry.status;
+    await updateInquiry(trx, inquiry.id, { status: 'closed', closedAt: sentAt });
+    await insertEvent(trx, { type: 'closed', inquiryId: inquiry.id, ...actor, occurredAt: sentAt, payload: { ...common, at: sentAt.toISOString(), from } });
+    return;
+  }
+  if (furtherAnswer) await insertEvent(trx, { type: 'further_answer', inquiryId: inquiry.id, ...actor, occurredAt: sentAt, payload: { ...common, status: inquiry.status } });
 }
 
 async function fail(

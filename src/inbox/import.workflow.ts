@@ -290,7 +290,9 @@ export async function importInquiriesCsv(db: Db, text: string, options: ImportOp
             permalink: r.permalink,
             postedAt: r.postedAt,
             lastCitizenAt: r.postedAt,
-            status: dismissed ? ('dismissed' as const) : r.answeredAt ? ('answered' as const) : ('new' as const),
+            // An answer in the history is taken as the final one: it closes the inquiry (issue 18).
+            status: dismissed ? ('dismissed' as const) : r.answeredAt ? ('closed' as const) : ('new' as const),
+            closedAt: dismissed ? null : r.answeredAt,
             dismissReason: dismissed ? (r.dismissed ? 'not_inquiry' : 'handled_offline') : null,
             sectorCode: r.sector,
             firstResponseAt: r.answeredAt,
@@ -325,6 +327,15 @@ export async function importInquiriesCsv(db: Db, text: string, options: ImportOp
             occurredAt: q.firstResponseAt,
             payload: { via: q.answeredVia, at: q.firstResponseAt.toISOString(), origin: 'import', staffId: q.answeredBy },
           });
+          if (q.status === 'closed') {
+            list.push({
+              type: 'closed',
+              inquiryId: q.id,
+              actorKind: q.answeredVia === 'native' && !q.answeredBy ? 'page' : 'staff',
+              occurredAt: q.firstResponseAt,
+              payload: { at: q.firstResponseAt.toISOString(), origin: 'import' },
+            });
+          }
         }
         if (q.status === 'dismissed') {
           list.push({ type: 'dismissed', inquiryId: q.id, actorKind: 'system', occurredAt: q.postedAt, payload: { origin: 'import', reason: row.dismissed ? 'not_inquiry' : 'handled_offline' } });

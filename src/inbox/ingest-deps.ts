@@ -17,7 +17,7 @@ const RULES_TTL_MS = 60_000;
 
 export interface CreateIngestDepsOptions {
   db: Db;
-  config: Pick<Config, 'timezone' | 'businessHours' | 'holidays' | 'sla'> & Partial<Pick<Config, 'waves'>>;
+  config: Pick<Config, 'timezone' | 'businessHours' | 'holidays' | 'sla'> & Partial<Pick<Config, 'waves' | 'followThrough'>>;
   logger: Logger;
   /** Parses each stored payload with its platform's connector module. */
   registry: Pick<ConnectorRegistry, 'parse'>;
@@ -56,5 +56,10 @@ export function createIngestDeps(options: CreateIngestDepsOptions): IngestDeps {
       config.sla.clock === 'business'
         ? clock.addBusinessMinutes(postedAt, config.sla.firstResponseMinutes)
         : new Date(postedAt.getTime() + config.sla.firstResponseMinutes * 60_000),
+    resolutionDueAt: (postedAt) =>
+      config.sla.clock === 'business'
+        ? clock.addBusinessMinutes(postedAt, config.sla.resolutionMinutes)
+        : new Date(postedAt.getTime() + config.sla.resolutionMinutes * 60_000),
+    followUpWindowMinutes: config.followThrough?.followUpWindowMinutes ?? 0,
   };
 }

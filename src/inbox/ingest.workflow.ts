@@ -22,6 +22,7 @@ import { returnInboundEvents, takeInboundEvents } from '../db/repositories/inbou
 import { getInquiryMessageByExternalId, insertInquiryMessages, updateInquiryMessageText } from '../db/repositories/inquiry-message.repository.js';
 import {
   findCitizenWroteAt,
+  findInquiryById,
   findInquiryByItemExternalId,
   findOpenInquiryInThread,
   findStoredItemsAndLatestInquiries,
@@ -35,6 +36,7 @@ import { findSourceIdsOfAccounts } from '../db/repositories/source.repository.js
 import type { Database, InquiryRow, InquiryStatus, NewInquiry, Platform } from '../db/schema.js';
 import {
   automationOf,
+  awaitsFinalAnswer,
   isOpen,
   type CitizenItem,
   type CitizenItemEdited,
@@ -47,6 +49,8 @@ import {
 import type { Logger } from '../observability/logger.js';
 import type { Config } from '../config.js';
 import { assignToWaves } from './waves.workflow.js';
+import { reopenInquiry } from './follow-through.workflow.js';
+import { parseSolvedPayload, recordSolvedAnswer } from './solved-question.workflow.js';
 
 type Trx = Transaction<Database>;
 
@@ -65,6 +69,14 @@ export interface IngestDeps {
   slaDueAt: (postedAt: Date) => Date;
   /** Wave settings (`WAVE_*`, `STATEMENT_*`, `RUMOUR_*`); without them new questions are not grouped into waves. */
   waves?: Config['waves'];
+  /** When the final answer is due (`SLA_RESOLUTION`); undefined: no resolution target. */
+  resolutionDueAt?: (postedAt: Date) => Date;
+  /**
+   * A citizen writing again this many minutes (or fewer) after the final
+   * answer reopens the inquiry (`FOLLOW_UP_WINDOW`); 0 or undefined: a new
+   * inquiry linked to it, always.
+   */
+  followUpWindowMinutes?: number;
 }
 
 export interface IngestResult {
@@ -81,7 +93,7 @@ export interface IngestResult {
   waveIds?: number[];
   /** Rebuttals for questions that joined a rumour, to publish each no earlier than its moment. */
   waveReplies?: Array<{ replyId: number; delayMs: number }>;
-  /** Notices to send (a rumour that keeps coming). */
+  /** Notices to send after the commit (a rumour that keeps coming, a reopened inquiry's handler told). */
   noticeIds?: number[];
 }
 
@@ -176,7 +188,7 @@ export async function ingestInboundEvents(deps: IngestDeps, inboundEventIds: num
         if (sourceId === undefined) ignored.push({ reason: 'not_a_source', kind: kindOf(item), account: item.accountId, externalId: item.externalId });
         else accepted.push({ ...item, sourceId });
       }
-      return { id, items: accepted, ignored, out: { cards: new Set(), changed: new Set() } };
+      return { id, items: accepted, ignored, out: { cards: new Set(), changed: new Set(), notices: [] } };
     });
 
     // In order: consecutive citizen items (nearly all of them) together, anything else on its own.
@@ -202,7 +214,12 @@ export async function ingestInboundEvents(deps: IngestDeps, inboundEventIds: num
       for (const inquiryId of out.cards) out.changed.delete(inquiryId);
       const cards = [...out.cards].filter((inquiryId) => !waves?.joined.has(inquiryId));
       const result: IngestResult = { status: 'processed', cardInquiryIds: cards, changedInquiryIds: [...out.changed], items: items.length, ignored: ignored.length };
-      if (first && waves) Object.assign(result, { waveIds: waves.waveIds, waveReplies: waves.replies, noticeIds: waves.noticeIds });
+      const noticeIds = [...out.notices];
+      if (first && waves) {
+        Object.assign(result, { waveIds: waves.waveIds, waveReplies: waves.replies });
+        noticeIds.push(...waves.noticeIds);
+      }
+      if (noticeIds.length > 0) result.noticeIds = noticeIds;
       first = false;
       outcomes.set(id, { ok: true, result });
     }
@@ -213,6 +230,7 @@ export async function ingestInboundEvents(deps: IngestDeps, inboundEventIds: num
 interface ItemOutcome {
   cards: Set<number>;
   changed: Set<number>;
+  notices: number[];
 }
 
 /**
@@ -275,6 +293,8 @@ interface ThreadInquiry {
   status: InquiryStatus;
   postedAt: Date;
   lastCitizenAt: Date;
+  /** What reopening needs of a stored inquiry (undefined for one of this run). */
+  stored?: Pick<InquiryRow, 'closedAt' | 'claimedBy' | 'answeredBy' | 'reopenCount'>;
   /** Values of a new inquiry of this run, until it is inserted. */
   insert?: NewInquiry;
   /** Outcome that gets its card once it has an id. */
@@ -314,14 +334,29 @@ async function applyCitizenItems(deps: IngestDeps, trx: Trx, entries: CitizenEnt
   const latest = new Map<string, ThreadInquiry>();
   for (const r of found.storedItems) known.add(itemKey(r.platform, r.externalId));
   for (const r of found.latestInquiries) {
-    latest.set(`${r.platform}|${r.threadId}|${r.authorId}`, { id: r.id, status: r.status, postedAt: r.postedAt, lastCitizenAt: r.lastCitizenAt });
+    latest.set(`${r.platform}|${r.threadId}|${r.authorId}`, {
+      id: r.id,
+      status: r.status,
+      postedAt: r.postedAt,
+      lastCitizenAt: r.lastCitizenAt,
+      stored: { closedAt: r.closedAt, claimedBy: r.claimedBy, answeredBy: r.answeredBy, reopenCount: r.reopenCount },
+    });
   }
 
   let inserts: ThreadInquiry[] = [];
   let messages: NewMessage[] = [];
   let events: Array<() => NewEvent> = [];
   let joinedOut: Array<{ inquiry: ThreadInquiry; out: ItemOutcome }> = [];
+  let reopens: Array<{ inquiry: ThreadInquiry; item: CitizenItem; inboundEventId: number; out: ItemOutcome }> = [];
   const touched = new Set<ThreadInquiry>();
+  const windowMs = (deps.followUpWindowMinutes ?? 0) * 60_000;
+  /** A follow-up within FOLLOW_UP_WINDOW of the final answer of `previous` (closed, stored) reopens it. */
+  const reopens_ = (previous: ThreadInquiry, item: CitizenItem): boolean => {
+    const closedAt = previous.stored?.closedAt;
+    if (previous.status !== 'closed' || windowMs <= 0 || !closedAt || previous.id === undefined) return false;
+    const after = item.postedAt.getTime() - closedAt.getTime();
+    return after >= 0 && after <= windowMs;
+  };
 
   const write = async () => {
     if (inserts.length > 0) {
@@ -347,6 +382,16 @@ async function applyCitizenItems(deps: IngestDeps, trx: Trx, entries: CitizenEnt
       })),
     );
     for (const inquiry of touched) if (inquiry.id !== undefined) await updateInquiry(trx, inquiry.id, { lastCitizenAt: inquiry.lastCitizenAt });
+    for (const { inquiry, item, inboundEventId, out } of reopens) {
+      const ids = await reopenInquiry(
+        trx,
+        { id: inquiry.id!, status: 'closed', ...inquiry.stored! },
+        'follow_up',
+        item.postedAt,
+        { externalId: item.externalId, inboundEventId },
+      );
+      out.notices.push(...ids);
+    }
     await insertEvents(
       trx,
       events.map((e) => e()),
@@ -356,6 +401,7 @@ async function applyCitizenItems(deps: IngestDeps, trx: Trx, entries: CitizenEnt
     messages = [];
     events = [];
     joinedOut = [];
+    reopens = [];
     touched.clear();
   };
 
@@ -363,10 +409,18 @@ async function applyCitizenItems(deps: IngestDeps, trx: Trx, entries: CitizenEnt
     const seen = itemKey(item.platform, item.externalId);
     if (known.has(seen)) continue;
     known.add(seen);
+    // The citizen's answer to "was it solved?" (a quick reply): recorded on the inquiry asked about, not a new inquiry.
+    const solved = parseSolvedPayload(item.quickReplyPayload);
+    if (solved && (await applySolvedAnswer(trx, solved, item, inboundEventId, out, write))) continue;
     const key = threadKey(item);
     const previous = key === undefined ? undefined : latest.get(key);
 
-    if (previous && isOpen(previous.status) && previous.postedAt.getTime() <= item.postedAt.getTime()) {
+    if (previous && reopens_(previous, item)) {
+      // Within the follow-up window of the final answer: the same inquiry, reopened (not a new one).
+      reopens.push({ inquiry: previous, item, inboundEventId, out });
+      previous.status = 'answered';
+    }
+    if (previous && awaitsFinalAnswer(previous.status) && previous.postedAt.getTime() <= item.postedAt.getTime()) {
       messages.push({ inquiry: previous, item });
       if (item.postedAt > previous.lastCitizenAt) previous.lastCitizenAt = item.postedAt;
       if (previous.insert) previous.insert.lastCitizenAt = previous.lastCitizenAt;
@@ -400,6 +454,7 @@ async function applyCitizenItems(deps: IngestDeps, trx: Trx, entries: CitizenEnt
         lastCitizenAt: item.postedAt,
         suggestedSectorCode,
         slaDueAt: deps.slaDueAt(item.postedAt),
+        resolutionDueAt: deps.resolutionDueAt?.(item.postedAt) ?? null,
         lowPriority,
         previousInquiryId: previous?.id ?? null,
         attachments: JSON.stringify(item.attachments),
@@ -427,6 +482,41 @@ async function applyCitizenItems(deps: IngestDeps, trx: Trx, entries: CitizenEnt
     if (key !== undefined && (!previous || previous.postedAt.getTime() <= item.postedAt.getTime())) latest.set(key, inquiry);
   }
   await write();
+}
+
+/**
+ * Records a tapped "solved? yes/no" quick reply on the inquiry it is about,
+ * and stores the item as a message of that inquiry (so a poll that sees it
+ * later does not make an inquiry of it). False when that inquiry does not
+ * exist (the item is then taken in as any other).
+ */
+async function applySolvedAnswer(
+  trx: Trx,
+  solved: { inquiryId: number; answer: 'yes' | 'no' },
+  item: CitizenItem,
+  inboundEventId: number,
+  out: ItemOutcome,
+  flush: () => Promise<void>,
+): Promise<boolean> {
+  // What this run stored before comes first (the inquiry may be locked by it).
+  await flush();
+  if (!(await findInquiryById(trx, solved.inquiryId))) return false;
+  const recorded = await recordSolvedAnswer(trx, { inquiryId: solved.inquiryId, answer: solved.answer, at: item.postedAt, externalId: item.externalId });
+  await insertInquiryMessages(trx, [
+    {
+      inquiryId: solved.inquiryId,
+      platform: item.platform,
+      externalId: item.externalId,
+      authorId: item.authorId,
+      text: item.text,
+      postedAt: item.postedAt,
+      attachments: item.attachments,
+    },
+  ]);
+  await insertEvent(trx, { type: 'message_joined', inquiryId: solved.inquiryId, actorKind: 'citizen', payload: { externalId: item.externalId, inboundEventId, solvedAnswer: solved.answer } });
+  out.notices.push(...recorded.noticeIds);
+  out.changed.add(solved.inquiryId);
+  return true;
 }
 
 async function applyEdit(trx: Trx, item: CitizenItemEdited, out: ItemOutcome): Promise<void> {
@@ -490,15 +580,37 @@ async function applyPageAnswer(trx: Trx, item: PageAnswer, inboundEventId: numbe
     return;
   }
   await insertEvent(trx, { type: 'native_answer', inquiryId: inquiry.id, actorKind: 'page', occurredAt: item.answeredAt, payload: { externalId: item.externalId } });
+  // After an interim answer, or reopened: a person's answer on the platform is the final one.
+  if (inquiry.status === 'answered' && inquiry.closedAt === null && inquiry.firstResponseAt && item.answeredAt >= inquiry.firstResponseAt) {
+    await updateInquiry(trx, inquiry.id, { status: 'closed', closedAt: item.answeredAt });
+    await insertEvent(trx, {
+      type: 'closed',
+      inquiryId: inquiry.id,
+      actorKind: 'page',
+      occurredAt: item.answeredAt,
+      payload: { via: 'native', externalId: item.externalId, at: item.answeredAt.toISOString(), from: inquiry.status },
+    });
+    out.changed.add(inquiry.id);
+    return;
+  }
   if (!isOpen(inquiry.status) || inquiry.firstResponseAt) return;
   // A page answer older than the question (clock skew, reordered polls) is
   // not an answer to it.
   if (item.answeredAt < inquiry.postedAt) return;
-  await updateInquiry(trx, inquiry.id, { status: 'answered', firstResponseAt: item.answeredAt, answeredVia: 'native' });
+  // A person at the city answered on the platform itself: its first response, and (we cannot tell an
+  // interim one from a final one there) its final answer; staff may still publish more, and a follow-up reopens it.
+  await updateInquiry(trx, inquiry.id, { status: 'closed', firstResponseAt: item.answeredAt, answeredVia: 'native', closedAt: item.answeredAt });
   await insertEvent(trx, {
     type: 'answered',
     inquiryId: inquiry.id,
     actorKind: 'page',
+    payload: { via: 'native', externalId: item.externalId, at: item.answeredAt.toISOString(), from: inquiry.status },
+  });
+  await insertEvent(trx, {
+    type: 'closed',
+    inquiryId: inquiry.id,
+    actorKind: 'page',
+    occurredAt: item.answeredAt,
     payload: { via: 'native', externalId: item.externalId, at: item.answeredAt.toISOString(), from: inquiry.status },
   });
   out.changed.add(inquiry.id);

@@ -9,6 +9,12 @@
  *   `SLA_FIRST_RESPONSE`): one message to each supervisor (to the group when
  *   there is none).
  *
+ * - an inquiry past its resolution target (`resolution_due_at`, from
+ *   `SLA_RESOLUTION`) with no final answer (none yet, an interim one only,
+ *   or reopened): one notice to its last handler and one to each
+ *   supervisor (to the group when there is nobody), once per round (a
+ *   reopened inquiry past its target is reminded again, once).
+ *
  * Waiting times count in the SLA clock (`SLA_CLOCK`: business hours by
  * default), so nobody is reminded at night for an inquiry that came in at
  * night. Each reminder is a notice with a key per threshold and inquiry, so
@@ -21,23 +27,31 @@ import type { Db } from '../db/create-db.js';
 import { lockAdvisory } from '../db/repositories/advisory-lock.repository.js';
 import { insertEvent } from '../db/repositories/event.repository.js';
 import { findClaimedToRemind, findOverdueToEscalate, findUnclaimedToRemind } from '../db/repositories/inquiry.repository.js';
+import { findLastHandler, findResolutionOverdue } from '../db/repositories/follow-through.repository.js';
 import { createBusinessClock, type BusinessClock } from '../domain/business-time.js';
 import { createHolidayCalendar } from '../domain/holidays.js';
 import type { Producers } from '../queue/producers.js';
+import { askIfSolved, type SolvedQuestionTexts } from './solved-question.workflow.js';
 import { createNotices, findUnsentNoticeIds } from './staff-notices.workflow.js';
 import { listSupervisors } from './staff.workflow.js';
 
 export interface ReminderDeps {
   db: Db;
-  producers: Pick<Producers, 'sendNotices'>;
-  config: Pick<Config, 'telegram' | 'workflow' | 'sla' | 'timezone' | 'businessHours' | 'holidays'>;
+  producers: Pick<Producers, 'sendNotices'> & Partial<Pick<Producers, 'deliverReply'>>;
+  config: Pick<Config, 'telegram' | 'workflow' | 'sla' | 'timezone' | 'businessHours' | 'holidays'> & Partial<Pick<Config, 'followThrough'>>;
   now: () => Date;
+  /** The question "was it solved?" in the city's language (ASK_IF_SOLVED); without it nobody is asked. */
+  solvedQuestion?: SolvedQuestionTexts;
 }
 
 export interface ReminderResult {
   unclaimed: number;
   claimed: number;
   escalated: number;
+  /** Inquiries past their resolution target whose handler and supervisors were told. */
+  resolutionOverdue: number;
+  /** Questions "was it solved?" created (ASK_IF_SOLVED), queued for `reply.deliver` after the commit. */
+  solvedQuestionIds: number[];
   /** New notices plus unsent ones whose job was lost; `notice.send` is queued for each after the commit. */
   noticeIds: number[];
 }
@@ -63,7 +77,7 @@ export async function checkReminders(deps: ReminderDeps): Promise<ReminderResult
   const result = await db.transaction().execute(async (trx) => {
     // One run at a time across instances; a second one waits and finds nothing left to do.
     await lockAdvisory(trx, 'ardzagank:reminders');
-    const out: ReminderResult = { unclaimed: 0, claimed: 0, escalated: 0, noticeIds: [] };
+    const out: ReminderResult = { unclaimed: 0, claimed: 0, escalated: 0, resolutionOverdue: 0, solvedQuestionIds: [], noticeIds: [] };
 
     const unclaimed = await findUnclaimedToRemind(trx, before(remindUnclaimedMinutes), BATCH);
     for (const row of unclaimed) {
@@ -124,6 +138,40 @@ export async function checkReminders(deps: ReminderDeps): Promise<ReminderResult
         out.noticeIds.push(...ids);
       }
     }
+
+    const unresolved = await findResolutionOverdue(trx, now, BATCH);
+    if (unresolved.length > 0) {
+      const supervisors = await listSupervisors(trx);
+      const staffChatId = config.telegram.staffChatId;
+      for (const row of unresolved) {
+        const round = row.reopenCount;
+        const handler = await findLastHandler(trx, row);
+        const payload = { targetMinutes: config.sla.resolutionMinutes, handlerName: handler?.name ?? null };
+        const recipients = new Map<string, number>();
+        if (handler) recipients.set(`staff-${handler.id}`, handler.telegramUserId);
+        for (const s of supervisors) recipients.set(`staff-${s.id}`, s.telegramUserId);
+        if (recipients.size === 0 && staffChatId !== undefined) recipients.set('group', staffChatId);
+        const ids = await createNotices(
+          trx,
+          [...recipients].map(([key, chatId]) => ({ key: `resolution-${row.id}-${round}-${key}`, kind: 'resolution.overdue' as const, chatId, inquiryId: row.id, payload })),
+        );
+        await insertEvent(trx, {
+          type: 'resolution_overdue',
+          inquiryId: row.id,
+          actorKind: 'system',
+          occurredAt: now,
+          payload: { round, resolutionDueAt: row.resolutionDueAt!.toISOString(), handler: handler?.id ?? null, to: [...recipients.keys()] },
+        });
+        out.resolutionOverdue++;
+        out.noticeIds.push(...ids);
+      }
+    }
+
+    // Asking the citizen whether it was solved, and recording no reply (solved-question.workflow.ts).
+    if (deps.solvedQuestion && config.followThrough) {
+      const asked = await askIfSolved(trx, { followThrough: config.followThrough }, deps.solvedQuestion, now);
+      out.solvedQuestionIds.push(...asked.replyIds);
+    }
     return out;
   });
 
@@ -131,5 +179,6 @@ export async function checkReminders(deps: ReminderDeps): Promise<ReminderResult
   const lost = await findUnsentNoticeIds(db, new Date(Date.now() - LOST_NOTICE_AFTER_MS), BATCH);
   result.noticeIds = [...new Set([...result.noticeIds, ...lost])];
   await deps.producers.sendNotices(result.noticeIds);
+  for (const replyId of result.solvedQuestionIds) await deps.producers.deliverReply?.(replyId);
   return result;
 }

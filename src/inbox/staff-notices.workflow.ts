@@ -21,7 +21,13 @@ export type NoticeKind =
   | 'approval.result'
   | 'reassigned'
   | 'lowpriority.summary'
-  | 'rumour.alert';
+  | 'rumour.alert'
+  /** Follow-through (issue 18): payload `{ targetMinutes, handlerName }`. */
+  | 'resolution.overdue'
+  /** Payload `{ why: 'follow_up' | 'not_solved' }`. */
+  | 'reopened'
+  /** Payload `{ solved: boolean }`. */
+  | 'solved.answer';
 
 export interface NewNotice {
   /** Unique name of the occasion; a second notice with the same key is not stored. */

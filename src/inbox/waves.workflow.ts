@@ -49,6 +49,7 @@ import {
   updateStatement,
   updateWave,
   upsertWaveMembers,
+  insertStatementReplies,
 } from '../db/repositories/wave.repository.js';
 import type { Database, StatementKind, StatementRow, StaffRow, WaveRow } from '../db/schema.js';
 import { can } from '../domain/staff.js';
@@ -220,19 +221,11 @@ async function makeStatementReplies(trx: Trx, statement: StatementRow, now: Date
   const out: Array<{ replyId: number; delayMs: number }> = [];
   for (const [sourceId, list] of bySource) {
     const slots = sourceId === null ? list.map(() => now) : await reserveStatementSlots(trx, sourceId, list.length, intervalMs, now);
-    const inserted = await trx
-      .insertInto('replies')
-      .values(
-        list.map((t) => ({
-          inquiryId: t.id,
-          staffId: statement.staffId,
-          visibility: allowedVisibilities(t)[0]!,
-          text: statement.text,
-          statementId: statement.id,
-        })),
-      )
-      .returning(['id', 'inquiryId'])
-      .execute();
+    // An interim statement is each question's interim answer, a final one closes it (follow-through).
+    const inserted = await insertStatementReplies(
+      trx,
+      list.map((t) => ({ inquiryId: t.id, staffId: statement.staffId, visibility: allowedVisibilities(t)[0]!, text: statement.text, statementId: statement.id, kind: statement.kind })),
+    );
     const slotOf = new Map(list.map((t, i) => [t.id, slots[i]!]));
     await insertEvents(
       trx,

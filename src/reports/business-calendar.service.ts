@@ -65,14 +65,15 @@ interface DataBounds {
 }
 
 async function dataBounds(db: Db, timezone: string): Promise<DataBounds> {
-  const { rows } = await sql<{ minPosted: Date | null; maxPosted: Date | null; maxResponse: Date | null }>`
+  const { rows } = await sql<{ minPosted: Date | null; maxPosted: Date | null; maxResponse: Date | null; maxClosed: Date | null }>`
     select (select min(posted_at) from inquiries) as min_posted,
            (select max(posted_at) from inquiries) as max_posted,
-           (select max(first_response_at) from inquiries where first_response_at is not null) as max_response
+           (select max(first_response_at) from inquiries where first_response_at is not null) as max_response,
+           (select max(closed_at) from inquiries where closed_at is not null) as max_closed
   `.execute(db);
   const r = rows[0]!;
   const day = (d: Date | null) => (d ? localDateOf(d, timezone) : undefined);
-  return { firstDay: day(r.minPosted), lastDay: maxDay(day(r.maxPosted), day(r.maxResponse), '0000-01-01') };
+  return { firstDay: day(r.minPosted), lastDay: maxDay(day(r.maxPosted), day(r.maxResponse), day(r.maxClosed), '0000-01-01') };
 }
 
 /**
@@ -155,7 +156,22 @@ async function recompute(db: Db, timezone: string, which: 'all' | 'missing'): Pr
        and c1.day = (i.posted_at at time zone ${timezone})::date
        and c2.day = (i.first_response_at at time zone ${timezone})::date
   `.execute(db);
+  // The same for resolution times (closed_at − posted_at), migration 2026_12_13_0900.
+  const onlyMissingResolution = which === 'missing' ? sql`and i.resolution_business_minutes is null` : sql``;
+  await sql`
+    update inquiries as i
+       set resolution_business_minutes = greatest(${at('c2', 'i.closed_at')} - ${at('c1', 'i.posted_at')}, 0)
+      from business_calendar as c1, business_calendar as c2
+     where i.closed_at is not null ${onlyMissingResolution}
+       and c1.day = (i.posted_at at time zone ${timezone})::date
+       and c2.day = (i.closed_at at time zone ${timezone})::date
+  `.execute(db);
   if (which === 'all') {
+    await sql`
+      update inquiries as i set resolution_business_minutes = null
+       where i.closed_at is not null and i.resolution_business_minutes is not null
+         and not exists (select 1 from business_calendar as c where c.day = (i.closed_at at time zone ${timezone})::date)
+    `.execute(db);
     // Days outside the calendar (none in practice) must not keep a value from an older configuration.
     await sql`
       update inquiries as i set frt_business_minutes = null

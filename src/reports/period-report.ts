@@ -20,6 +20,7 @@ import type { Db } from '../db/create-db.js';
 import type { BaselineRow } from '../db/schema.js';
 import { instantOfLocalTime, localDateOf, splitPeriods, type Period } from '../domain/periods.js';
 import { ensureBusinessCalendar } from './business-calendar.service.js';
+import { emptyFollowThrough, queryFollowThroughFigures, type FollowThroughCounts } from './follow-through.query.js';
 import { queryMeasuredFigures, type InstantRange, type MeasuredFigures, type SliceCounts } from './measured-figures.query.js';
 import type { ReportConfig } from './report-config.js';
 import {
@@ -29,6 +30,7 @@ import {
   type Change,
   type Comparison,
   type EnteredPart,
+  type FollowThroughFigures,
   type PeriodFigures,
   type RangeReport,
   type SectorFigures,
@@ -139,6 +141,32 @@ function breakdown(s: SliceCounts): BreakdownFigures {
   };
 }
 
+/** The follow-through figures of a period (null when nothing of it was measured). */
+export function followThroughFigures(f: FollowThroughCounts, measured: boolean): FollowThroughFigures {
+  const n = (v: number | null): number | null => (measured ? v : null);
+  const answered = f.answeredFinally + f.answeredOnlyInterim;
+  return {
+    resolved: n(f.resolved),
+    resolvedWithinTarget: n(f.resolvedWithinTarget),
+    resolutionWithinTargetRate: n(rate(f.resolvedWithinTarget, f.resolved)),
+    resolutionMedianMinutes: n(f.resolutionMedianMinutes),
+    resolutionP90Minutes: n(f.resolutionP90Minutes),
+    resolutionBusinessMedianMinutes: n(f.resolutionBusinessMedianMinutes),
+    resolutionBusinessP90Minutes: n(f.resolutionBusinessP90Minutes),
+    answeredFinally: n(f.answeredFinally),
+    answeredOnlyInterim: n(f.answeredOnlyInterim),
+    finalShare: n(rate(f.answeredFinally, answered)),
+    interimOnlyShare: n(rate(f.answeredOnlyInterim, answered)),
+    reopened: n(f.reopened),
+    reopenRate: n(rate(f.reopened, f.everClosed)),
+    solvedAsked: n(f.solvedAsked),
+    solvedYes: n(f.solvedYes),
+    solvedNo: n(f.solvedNo),
+    solvedNoReply: n(f.solvedNoReply),
+    solvedRate: n(rate(f.solvedYes, f.solvedYes + f.solvedNo)),
+  };
+}
+
 function measuredActivity(m: MeasuredFigures): boolean {
   return m.received + m.dismissed + m.answered + m.open > 0;
 }
@@ -148,6 +176,7 @@ function assemble(
   label: string,
   period: InstantRange,
   measured: MeasuredFigures,
+  follow: FollowThroughCounts,
   baselines: BaselineRow[],
   measuredOfRange: (from: string, to: string) => MeasuredFigures,
   names: Names,
@@ -214,6 +243,7 @@ function assemble(
     byStaff: [...measured.byStaff.entries()]
       .map(([staffId, s]) => ({ staffId, name: names.staff.get(staffId) ?? `#${staffId}`, ...s }))
       .sort((a, b) => b.answered - a.answered || b.claimed - a.claimed || a.name.localeCompare(b.name)),
+    ...followThroughFigures(follow, keepMeasured),
     baseline: inside.length > 0,
     entered: inside.map(
       (b): EnteredPart => ({ from: b.periodFrom, to: b.periodTo, metric: b.metric as BaselineMetric, value: b.value, note: b.note }),
@@ -248,13 +278,16 @@ async function computeMany(db: Db, config: ReportConfig, wanted: Wanted[], optio
   const auxKeys = [...baselineRanges.keys()];
   const ranges = [...wanted.map((w) => w.range), ...auxKeys.map((k) => baselineRanges.get(k)!)];
   // Counts of baseline ranges need no breakdowns; one call keeps it to one round of queries.
-  const measured = await queryMeasuredFigures(db, config, ranges, { now: options.now, breakdowns: options.breakdowns ?? true });
+  const [measured, follow] = await Promise.all([
+    queryMeasuredFigures(db, config, ranges, { now: options.now, breakdowns: options.breakdowns ?? true }),
+    queryFollowThroughFigures(db, config, wanted.map((w) => w.range)),
+  ]);
   const auxByKey = new Map(auxKeys.map((k, i) => [k, measured[wanted.length + i]!]));
   const staffIds = new Set<number>();
   for (const m of measured.slice(0, wanted.length)) for (const id of m.byStaff.keys()) staffIds.add(id);
   const names = await loadNames(db, [...staffIds]);
   return wanted.map((w, i) =>
-    assemble(w.label, w.range, measured[i]!, baselines, (f, t) => auxByKey.get(`${f}..${t}`)!, names, tz),
+    assemble(w.label, w.range, measured[i]!, follow[i] ?? emptyFollowThrough(), baselines, (f, t) => auxByKey.get(`${f}..${t}`)!, names, tz),
   );
 }
 
@@ -348,7 +381,7 @@ export async function buildRangeReport(db: Db, config: ReportConfig, request: Ra
   return {
     timezone: tz,
     generatedAt: request.now.toISOString(),
-    sla: { firstResponseMinutes: config.sla.firstResponseMinutes, clock: config.sla.clock },
+    sla: { firstResponseMinutes: config.sla.firstResponseMinutes, resolutionMinutes: config.sla.resolutionMinutes, clock: config.sla.clock },
     by: request.by,
     periods,
     total,

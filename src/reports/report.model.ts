@@ -79,8 +79,44 @@ export interface EnteredPart {
 export const BASELINE_METRICS = ['received', 'answered', 'answered_native', 'dismissed'] as const;
 export type BaselineMetric = (typeof BASELINE_METRICS)[number];
 
+/**
+ * Follow-through of one period (issue 18; DESIGN.md, Metrics: resolution
+ * time), counted over (see follow-through.query.ts):
+ * - the **resolved cohort** (final answer, `closed_at`, in the period):
+ *   `resolved`, the resolution time `closed_at − posted_at` (median, 90th
+ *   percentile, wall clock and business hours) and the share within the
+ *   resolution target (`SLA_RESOLUTION` on `SLA_CLOCK`);
+ * - the **received cohort** with a first response: the share answered
+ *   finally (closed now) and only with an interim answer (no final answer
+ *   now), of `answeredFinally + answeredOnlyInterim`; the reopen rate, of
+ *   those that ever had a final answer;
+ * - the **asked cohort** (asked "was it solved?" in the period): yes, no,
+ *   no reply; `solvedRate` = yes / (yes + no), the citizens who answered.
+ * All null for a period known only from entered baselines.
+ */
+export interface FollowThroughFigures {
+  resolved: number | null;
+  resolvedWithinTarget: number | null;
+  resolutionWithinTargetRate: number | null;
+  resolutionMedianMinutes: number | null;
+  resolutionP90Minutes: number | null;
+  resolutionBusinessMedianMinutes: number | null;
+  resolutionBusinessP90Minutes: number | null;
+  answeredFinally: number | null;
+  answeredOnlyInterim: number | null;
+  finalShare: number | null;
+  interimOnlyShare: number | null;
+  reopened: number | null;
+  reopenRate: number | null;
+  solvedAsked: number | null;
+  solvedYes: number | null;
+  solvedNo: number | null;
+  solvedNoReply: number | null;
+  solvedRate: number | null;
+}
+
 /** One period of a report; the JSON output of `ardzagank report` has one per period. */
-export interface PeriodFigures {
+export interface PeriodFigures extends FollowThroughFigures {
   /** `2018-05`, `2026-W47`, `2018-01..2018-04`. */
   label: string;
   /** First local day of the period, `YYYY-MM-DD`. */
@@ -125,8 +161,8 @@ export interface PeriodFigures {
 export interface RangeReport {
   timezone: string;
   generatedAt: string;
-  /** First-response target in minutes, and whether it counts business hours. */
-  sla: { firstResponseMinutes: number; clock: 'business' | 'wall' };
+  /** First-response and resolution targets in minutes, and whether they count business hours. */
+  sla: { firstResponseMinutes: number; resolutionMinutes: number; clock: 'business' | 'wall' };
   by: 'month' | 'week';
   periods: PeriodFigures[];
   total: PeriodFigures | null;
@@ -155,6 +191,13 @@ export const COMPARED_FIGURES = [
   'frtP90Minutes',
   'frtBusinessMedianMinutes',
   'claimMedianMinutes',
+  'resolved',
+  'resolutionMedianMinutes',
+  'resolutionBusinessMedianMinutes',
+  'resolutionWithinTargetRate',
+  'finalShare',
+  'reopenRate',
+  'solvedRate',
 ] as const;
 export type ComparedFigure = (typeof COMPARED_FIGURES)[number];
 

@@ -43,6 +43,18 @@ function periodHtml(p: PeriodFigures, cat: ReportCatalog, timezone: string): str
     `${escapeHtml(cat.openAt(formatMoment(new Date(p.openAt), timezone)))}: ${formatCount(p.open, cat)}` +
       (p.oldestOpenAgeMinutes !== null ? ` (${escapeHtml(cat.oldestOpen.toLowerCase())}: ${escapeHtml(formatDuration(p.oldestOpenAgeMinutes, cat))})` : ''),
   ];
+  // Follow-through (issue 18), when the period has any of it.
+  const f = cat.followThrough;
+  if ((p.resolved ?? 0) + (p.answeredOnlyInterim ?? 0) + (p.reopened ?? 0) + (p.solvedAsked ?? 0) > 0) {
+    lines.push(
+      `${escapeHtml(f.resolved)}: ${formatCount(p.resolved, cat)}`,
+      `${escapeHtml(f.resolutionMedian)}: ${escapeHtml(formatDuration(p.resolutionMedianMinutes, cat))}`,
+      `${escapeHtml(f.withinResolutionTarget)}: ${escapeHtml(formatRate(p.resolutionWithinTargetRate, cat))}`,
+      `${escapeHtml(f.finalShare)}: ${escapeHtml(formatRate(p.finalShare, cat))}`,
+      `${escapeHtml(f.reopenRate)}: ${escapeHtml(formatRate(p.reopenRate, cat))}`,
+      ...(p.solvedAsked ? [`${escapeHtml(f.solvedRate)}: ${escapeHtml(formatRate(p.solvedRate, cat))}`] : []),
+    );
+  }
   if (p.bySector.length > 0) {
     lines.push('', `<b>${escapeHtml(cat.bySector)}</b>`);
     for (const s of p.bySector.slice(0, 12)) {

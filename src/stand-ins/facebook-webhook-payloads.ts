@@ -72,6 +72,8 @@ export function messengerPayload(o: {
   metadata?: string;
   attachments?: MessengerAttachment[];
   pageId?: string;
+  /** The payload of the quick reply the person tapped (`message.quick_reply.payload`). */
+  quickReplyPayload?: string;
 }) {
   const pageId = o.pageId ?? PAGE_ID;
   const fromPage = o.echo === true;
@@ -92,6 +94,7 @@ export function messengerPayload(o: {
               mid: o.mid,
               ...(o.text === '' && o.attachments ? {} : { text: o.text }),
               ...(o.attachments ? { attachments: o.attachments } : {}),
+              ...(o.quickReplyPayload === undefined ? {} : { quick_reply: { payload: o.quickReplyPayload } }),
             },
           },
         ],

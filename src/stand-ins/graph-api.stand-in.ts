@@ -148,6 +148,15 @@ export interface FakeMessage {
   attachments: FakeMessageAttachment[] | undefined;
   /** The sticker's picture, for a message that is a sticker. */
   sticker: string | undefined;
+  /** Quick replies the Page offered with the message (Send API `message.quick_replies`). */
+  quick_replies?: FakeQuickReply[];
+}
+
+/** A text quick reply as the Send API takes it. */
+export interface FakeQuickReply {
+  content_type: 'text';
+  title: string;
+  payload: string;
 }
 
 /** A Graph error as tests describe it to {@link GraphApiFake.failNext}; missing parts get Graph's usual values. */
@@ -205,6 +214,7 @@ interface MessageState {
   tag: string | undefined;
   attachments?: FakeMessageAttachment[];
   sticker?: string;
+  quickReplies?: FakeQuickReply[];
 }
 
 interface ConversationState {
@@ -1109,6 +1119,7 @@ export class GraphApiFake {
     const text = message && typeof message.text === 'string' ? message.text : undefined;
     if (text === undefined || text === '') throw paramError('(#100) param message must be non-empty.');
     if (text.length > 2000) throw paramError('(#100) Length of param message[text] must be less than or equal to 2000');
+    const quickReplies = readQuickReplies(message!.quick_replies);
     const messagingType = typeof body.messaging_type === 'string' ? body.messaging_type : undefined;
     const tag = typeof body.tag === 'string' ? body.tag : undefined;
     if (messagingType !== undefined && !MESSAGING_TYPES.includes(messagingType)) {
@@ -1127,7 +1138,7 @@ export class GraphApiFake {
       }
       const psid = this.psidFor(comment.from.id);
       const conversation = this.#conversationWith({ id: psid, ...(comment.from.name === undefined ? {} : { name: comment.from.name }) });
-      const sent = this.#appendPageMessage(conversation, text, messagingType ?? 'RESPONSE', tag, now);
+      const sent = this.#appendPageMessage(conversation, text, messagingType ?? 'RESPONSE', tag, now, quickReplies);
       comment.privateReplyMessageId = sent.id;
       return { recipient_id: psid, message_id: sent.id };
     }
@@ -1143,12 +1154,21 @@ export class GraphApiFake {
     } else if (tag === 'HUMAN_AGENT' && age > 7 * DAY_MS) {
       throw outsideWindow();
     }
-    const sent = this.#appendPageMessage(conversation, text, messagingType, tag, now);
+    const sent = this.#appendPageMessage(conversation, text, messagingType, tag, now, quickReplies);
     return { recipient_id: psid, message_id: sent.id };
   }
 
-  #appendPageMessage(conversation: ConversationState, text: string, messagingType: string, tag: string | undefined, at: Date): MessageState {
-    const state: MessageState = { id: this.#messageId(), conversationId: conversation.id, text, created: at, fromPage: true, messagingType, tag };
+  #appendPageMessage(conversation: ConversationState, text: string, messagingType: string, tag: string | undefined, at: Date, quickReplies?: FakeQuickReply[]): MessageState {
+    const state: MessageState = {
+      id: this.#messageId(),
+      conversationId: conversation.id,
+      text,
+      created: at,
+      fromPage: true,
+      messagingType,
+      tag,
+      ...(quickReplies ? { quickReplies } : {}),
+    };
     conversation.messages.push(state);
     return state;
   }
@@ -1219,8 +1239,26 @@ export class GraphApiFake {
       tag: m.tag,
       attachments: m.attachments,
       sticker: m.sticker,
+      ...(m.quickReplies ? { quick_replies: m.quickReplies } : {}),
     };
   }
+}
+
+/**
+ * `message.quick_replies` of the Send API, checked as Meta documents it (up
+ * to 13; a `text` quick reply needs a non-empty title, cut at 20 characters
+ * in the app; a payload of at most 1000 characters).
+ */
+function readQuickReplies(value: unknown): FakeQuickReply[] | undefined {
+  if (value === undefined) return undefined;
+  if (!Array.isArray(value) || value.length === 0 || value.length > 13) throw paramError('(#100) param message[quick_replies] must be an array of 1 to 13 quick replies');
+  return value.map((q, i) => {
+    const item = jsonObject(q);
+    if (!item || item.content_type !== 'text') throw paramError(`(#100) param message[quick_replies][${i}][content_type] must be one of {text, user_phone_number, user_email}`);
+    if (typeof item.title !== 'string' || item.title === '') throw paramError(`(#100) param message[quick_replies][${i}][title] must be non-empty`);
+    if (typeof item.payload !== 'string' || item.payload === '' || item.payload.length > 1000) throw paramError(`(#100) param message[quick_replies][${i}][payload] must be 1 to 1000 characters`);
+    return { content_type: 'text', title: item.title.slice(0, 20), payload: item.payload };
+  });
 }
 
 // ---------------------------------------------------------------------------

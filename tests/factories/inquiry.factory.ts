@@ -27,6 +27,11 @@ export interface InquirySpec {
   suggestedSectorCode?: string;
   previousInquiryId?: number;
   lowPriority?: boolean;
+  /** The final answer; sets status `closed` (with a first response). */
+  closedAt?: Date | string;
+  reopenCount?: number;
+  solvedAskedAt?: Date | string;
+  solvedAnswer?: 'yes' | 'no' | 'no_reply';
 }
 
 let counter = 0;
@@ -39,7 +44,8 @@ export async function insertInquiry(db: Db, spec: InquirySpec): Promise<InquiryR
   const platform = spec.platform ?? 'facebook';
   const firstResponseAt = spec.firstResponseAt ? toDate(spec.firstResponseAt) : null;
   const claimedAt = spec.claimedAt ? toDate(spec.claimedAt) : null;
-  const status = spec.dismissed ? 'dismissed' : firstResponseAt ? 'answered' : claimedAt ? 'claimed' : 'new';
+  const closedAt = spec.closedAt ? toDate(spec.closedAt) : null;
+  const status = spec.dismissed ? 'dismissed' : closedAt ? 'closed' : firstResponseAt ? 'answered' : claimedAt ? 'claimed' : 'new';
   const row = await db
     .insertInto('inquiries')
     .values({
@@ -65,6 +71,10 @@ export async function insertInquiry(db: Db, spec: InquirySpec): Promise<InquiryR
       answeredBy: spec.answeredBy ?? null,
       lowPriority: spec.lowPriority ?? false,
       previousInquiryId: spec.previousInquiryId ?? null,
+      closedAt,
+      reopenCount: spec.reopenCount ?? 0,
+      solvedAskedAt: spec.solvedAskedAt ? toDate(spec.solvedAskedAt) : null,
+      solvedAnswer: spec.solvedAnswer ?? null,
     })
     .returningAll()
     .executeTakeFirstOrThrow();
@@ -80,6 +90,7 @@ export async function insertInquiry(db: Db, spec: InquirySpec): Promise<InquiryR
       payload: { via: row.answeredVia, at: firstResponseAt.toISOString() },
     });
   }
+  if (closedAt) await insertEvent(db, { type: 'closed', inquiryId: row.id, occurredAt: closedAt, payload: { at: closedAt.toISOString() } });
   if (spec.dismissed) await insertEvent(db, { type: 'dismissed', inquiryId: row.id, payload: { reason: 'not_inquiry' } });
   return row;
 }

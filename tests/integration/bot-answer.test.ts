@@ -43,7 +43,7 @@ async function delivered(replyId: number, outcome: { sentAt: Date } | { failed: 
       await trx.updateTable('replies').set({ status: 'sent', externalId: `fb-${replyId}`, sentAt: outcome.sentAt }).where('id', '=', replyId).execute();
       await trx
         .updateTable('inquiries')
-        .set({ status: 'answered', answeredVia: 'telegram', answeredBy: reply.staffId, firstResponseAt: outcome.sentAt })
+        .set({ status: 'closed', answeredVia: 'telegram', answeredBy: reply.staffId, firstResponseAt: outcome.sentAt, closedAt: outcome.sentAt })
         .where('id', '=', reply.inquiryId)
         .execute();
       await insertEvent(trx, { type: 'answered', inquiryId: reply.inquiryId, payload: { via: 'telegram', replyId } });
@@ -77,9 +77,11 @@ describe('answering in the group', () => {
       `👀 Այսպես կհրապարակվի Facebook-ում՝ ի պատասխան #${inquiry.id} մեկնաբանության․\n\n${answer}\n\n` +
         '«Անձնական նամակով»՝ պատասխանը կգնա հեղինակին անձնական նամակով և չի երևա մեկնաբանությունների մեջ։\n\nՀրապարակե՞լ։\n\n' +
         // The length as Facebook counts it: the emoji is two of the 62.
-        'Նիշեր՝ 62 (առավելագույնը՝ 8000 հանրային պատասխանում, 2000՝ անձնական նամակում)',
+        'Նիշեր՝ 62 (առավելագույնը՝ 8000 հանրային պատասխանում, 2000՝ անձնական նամակում)' +
+        // What the answer will do: final by default, with a button to make it interim.
+        '\n✅ Վերջնական պատասխան՝ կփակի հարցը։',
     );
-    expect(preview.buttons.map((r) => r.map((b) => b.text))).toEqual([['📢 Հրապարակել'], ['✉️ Անձնական նամակով'], ['✖️ Չեղարկել']]);
+    expect(preview.buttons.map((r) => r.map((b) => b.text))).toEqual([['📢 Հրապարակել'], ['✉️ Անձնական նամակով'], ['⏳ Դարձնել միջանկյալ'], ['✖️ Չեղարկել']]);
 
     // Only the author confirms their draft.
     const foreign = await h.press(people.aram, preview, { text: '📢 Հրապարակել' });
@@ -163,9 +165,9 @@ describe('answering in private', () => {
     await h.write(people.aram, 'Please visit the social service office, Tigran Mets 4, room 12.', { replyTo: prompt.messageId });
     const preview = h.privateMessages(people.aram.id).at(-1)!;
     expect(preview.text).toBe(
-      `👀 This is how it will be sent to the author of #${inquiry.id} as a private Facebook message:\n\nPlease visit the social service office, Tigran Mets 4, room 12.\n\nSend?\n\nCharacters: 63 (at most 2000)`,
+      `👀 This is how it will be sent to the author of #${inquiry.id} as a private Facebook message:\n\nPlease visit the social service office, Tigran Mets 4, room 12.\n\nSend?\n\nCharacters: 63 (at most 2000)\n✅ Final answer: it closes the inquiry.`,
     );
-    expect(preview.buttons.map((r) => r.map((b) => b.text))).toEqual([['✉️ Send'], ['✖️ Cancel']]);
+    expect(preview.buttons.map((r) => r.map((b) => b.text))).toEqual([['✉️ Send'], ['⏳ Make it interim'], ['✖️ Cancel']]);
     await h.press(people.aram, preview, { text: '✖️ Cancel' });
     expect(h.privateMessages(people.aram.id).find((m) => m.messageId === preview.messageId)!.text).toMatch(/\n\n✖️ Cancelled$/);
     const drafts = await h.tdb.db.selectFrom('replyDrafts').selectAll().where('inquiryId', '=', inquiry.id).execute();
@@ -299,8 +301,8 @@ describe('length limits, before the preview is confirmed', () => {
     const fits = `${'Բ'.repeat(1998)}։)`;
     await h.write(people.aram, fits, { replyTo: preview.messageId });
     const second = h.privateMessages(people.aram.id).at(-1)!;
-    expect(second.text).toMatch(/\n\nSend\?\n\nCharacters: 2000 \(at most 2000\)$/);
-    expect(second.buttons.map((r) => r.map((b) => b.text))).toEqual([['✉️ Send'], ['✖️ Cancel']]);
+    expect(second.text).toMatch(/\n\nSend\?\n\nCharacters: 2000 \(at most 2000\)\n✅ Final answer: it closes the inquiry\.$/);
+    expect(second.buttons.map((r) => r.map((b) => b.text))).toEqual([['✉️ Send'], ['⏳ Make it interim'], ['✖️ Cancel']]);
     expect((await h.press(people.aram, second, { text: '✉️ Send' }))?.text).toBe('⏳ Sending the answer…');
     expect(await h.tdb.db.selectFrom('replies').select(['text', 'status', 'visibility']).where('inquiryId', '=', inquiry.id).execute()).toEqual([
       { text: fits, status: 'pending', visibility: 'private' },
@@ -317,9 +319,9 @@ describe('length limits, before the preview is confirmed', () => {
     await h.write(people.ani, 'Ջ'.repeat(2500), { chat: STAFF_CHAT_ID, replyTo: card.messageId });
     const preview = h.fake.lastSent(STAFF_CHAT_ID)!;
     expect(preview.text).toMatch(
-      /\n\nՀրապարակե՞լ։\n\nՆիշեր՝ 2500 \(առավելագույնը՝ 8000 հանրային պատասխանում, 2000՝ անձնական նամակում\)\n⚠️ Անձնական նամակի համար չափազանց երկար է \(առավելագույնը՝ 2000 նիշ\)․ հրապարակեք հանրային պատասխանով կամ կրճատեք և ուղարկեք նոր տեքստը՝ պատասխանելով այս հաղորդագրությանը։$/,
+      /\n\nՀրապարակե՞լ։\n\nՆիշեր՝ 2500 \(առավելագույնը՝ 8000 հանրային պատասխանում, 2000՝ անձնական նամակում\)\n⚠️ Անձնական նամակի համար չափազանց երկար է \(առավելագույնը՝ 2000 նիշ\)․ հրապարակեք հանրային պատասխանով կամ կրճատեք և ուղարկեք նոր տեքստը՝ պատասխանելով այս հաղորդագրությանը։\n✅ Վերջնական պատասխան՝ կփակի հարցը։$/,
     );
-    expect(preview.buttons.map((r) => r.map((b) => b.text))).toEqual([['📢 Հրապարակել'], ['✖️ Չեղարկել']]);
+    expect(preview.buttons.map((r) => r.map((b) => b.text))).toEqual([['📢 Հրապարակել'], ['⏳ Դարձնել միջանկյալ'], ['✖️ Չեղարկել']]);
 
     await h.write(people.ani, 'Ջ'.repeat(8001), { chat: STAFF_CHAT_ID, replyTo: preview.messageId });
     const second = h.fake.lastSent(STAFF_CHAT_ID)!;

@@ -29,8 +29,8 @@ describe('REQUIRE_APPROVAL', () => {
     // Replying to an unclaimed card claims it on the way.
     await h.write(people.ani, 'Վարձը չի թանկացել', { chat: STAFF_CHAT_ID, replyTo: card.messageId });
     const preview = h.fake.lastSent(STAFF_CHAT_ID)!;
-    expect(preview.text).toMatch(/Հրապարակե՞լ։\n\nՆիշեր՝ 17 \(առավելագույնը՝ 8000 հանրային պատասխանում, 2000՝ անձնական նամակում\)\nՊատասխանը նախ կհաստատի բաժնի պետը։$/);
-    expect(preview.buttons.map((r) => r.map((b) => b.text))).toEqual([['📨 Հաստատման (հանրային)'], ['📨 Հաստատման (անձնական)'], ['✖️ Չեղարկել']]);
+    expect(preview.text).toMatch(/Հրապարակե՞լ։\n\nՆիշեր՝ 17 \(առավելագույնը՝ 8000 հանրային պատասխանում, 2000՝ անձնական նամակում\)\nՊատասխանը նախ կհաստատի բաժնի պետը։\n✅ Վերջնական պատասխան՝ կփակի հարցը։$/);
+    expect(preview.buttons.map((r) => r.map((b) => b.text))).toEqual([['📨 Հաստատման (հանրային)'], ['📨 Հաստատման (անձնական)'], ['⏳ Դարձնել միջանկյալ'], ['✖️ Չեղարկել']]);
     await h.card(inquiry.id, (c) => c.text.includes('🙋 Վերցրեց՝ Անի Պետրոսյան'));
     await h.press(people.ani, preview, { text: '📨 Հաստատման (հանրային)' });
     expect(await h.tdb.db.selectFrom('replies').select('id').execute()).toEqual([]);

@@ -88,7 +88,7 @@ describe('the whole path', () => {
     await expect.poll(() => h.privateMessages(people.ani.id).at(-1)?.text, { timeout: 10_000 }).toBe(`✅ Ձեր պատասխանը #${inquiryId} հարցին հրապարակվեց Facebook-ում։`);
 
     const inquiry = await h.tdb.db.selectFrom('inquiries').selectAll().where('id', '=', inquiryId!).executeTakeFirstOrThrow();
-    expect(inquiry).toMatchObject({ status: 'answered', answeredVia: 'telegram' });
+    expect(inquiry).toMatchObject({ status: 'closed', answeredVia: 'telegram' });
     expect(inquiry.firstResponseAt!.toISOString()).toBe('2026-11-27T08:17:00.000Z');
     const types = await eventTypes(h.tdb.db, inquiryId!);
     expect(types.slice(0, 5)).toEqual(['ingested', 'card_sent', 'claimed', 'answer_drafted', 'reply_created']);

@@ -206,8 +206,8 @@ describe('a second connector next to Facebook', () => {
     expect(JSON.parse(testPosts[0]!.body)).toEqual({ to: 'tp-1', text: 'Պատասխան instagram' });
     const answered = await db.selectFrom('inquiries').select(['platform', 'status', 'answeredVia']).orderBy('platform').execute();
     expect(answered).toEqual([
-      { platform: 'facebook', status: 'answered', answeredVia: 'telegram' },
-      { platform: 'instagram', status: 'answered', answeredVia: 'telegram' },
+      { platform: 'facebook', status: 'closed', answeredVia: 'telegram' },
+      { platform: 'instagram', status: 'closed', answeredVia: 'telegram' },
     ]);
     await service.close();
     service = undefined;

@@ -50,9 +50,9 @@ afterAll(async () => {
   await graph?.close();
 });
 
-async function comment(postId: string, message: string, at: Date): Promise<{ commentId: string; inquiryId: number }> {
-  const c = graph.addComment({ postId, message, from: citizen, created_time: at });
-  const body = facebookJson(feedCommentPayload({ commentId: c.id, postId, message, createdTime: at, from: citizen }));
+async function comment(postId: string, message: string, at: Date, from = citizen): Promise<{ commentId: string; inquiryId: number }> {
+  const c = graph.addComment({ postId, message, from, created_time: at });
+  const body = facebookJson(feedCommentPayload({ commentId: c.id, postId, message, createdTime: at, from }));
   const hook = await fetch(`${h.service.address}/webhooks/facebook`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', 'x-hub-signature-256': hubSignature(body) },
@@ -91,11 +91,11 @@ describe.skipIf(!queuesReachable)('the embedded database (skipped with queues in
     await expect.poll(() => graph.commentsOn(commentId).filter((c) => c.from?.id === PAGE_ID).map((c) => c.message), WAIT).toEqual([answer]);
     await h.card(first, (c) => c.text.startsWith('✅'));
     await expect.poll(() => h.privateMessages(people.ani.id).at(-1)?.text, WAIT).toBe(`✅ Ձեր պատասխանը #${first} հարցին հրապարակվեց Facebook-ում։`);
-    expect(await h.tdb.db.selectFrom('inquiries').select(['status', 'answeredVia']).where('id', '=', first).executeTakeFirstOrThrow()).toEqual({ status: 'answered', answeredVia: 'telegram' });
+    expect(await h.tdb.db.selectFrom('inquiries').select(['status', 'answeredVia']).where('id', '=', first).executeTakeFirstOrThrow()).toEqual({ status: 'closed', answeredVia: 'telegram' });
 
-    // 4. The next comment after an answer is stored and gets its card.
+    // 4. The next comment after an answer (another citizen's: the same citizen's would reopen the first) is stored and gets its card.
     clock.set(new Date('2026-11-27T08:40:00Z'));
-    const { inquiryId: second } = await comment(post.id, 'Իսկ Աբովյան 5-ում էլ ջուր չկա։', new Date('2026-11-27T08:40:00Z'));
+    const { inquiryId: second } = await comment(post.id, 'Իսկ Աբովյան 5-ում էլ ջուր չկա։', new Date('2026-11-27T08:40:00Z'), { id: '7100000000000002', name: 'Լուսինե' });
     expect(second).not.toBe(first);
     expect((await h.card(second)).text).toContain('Աբովյան 5-ում');
   }, 30_000);

@@ -49,7 +49,8 @@ const HOUR = 60 * MINUTE;
 const DAY = 24 * HOUR;
 const PAGE = { id: PAGE_ID, name: 'Վանաձորի համայնքապետարան' };
 const citizen = { id: '7200000000000001', name: 'Գայանե Մկրտչյան' };
-const config = loadConfig({ env: {} });
+// Every follow-up here is a new inquiry (FOLLOW_UP_WINDOW off); reopening has its own tests (follow-through.test.ts).
+const config = loadConfig({ env: { FOLLOW_UP_WINDOW: 'off' } });
 /** How long an attempt owns a reply in these tests: longer than the Graph client's 400 ms deadline. */
 const LEASE = 2_000;
 
@@ -217,8 +218,10 @@ describe('public replies to comments, exactly once', () => {
     expect(sent.sentAt!.toISOString()).toBe(at(3 * LEASE).toISOString());
 
     const answered = await tdb.db.selectFrom('inquiries').selectAll().where('id', '=', inquiry.id).executeTakeFirstOrThrow();
-    expect(answered).toMatchObject({ status: 'answered', answeredVia: 'telegram', answeredBy: staffId });
+    // A final answer (the default): the first response and the closure at once.
+    expect(answered).toMatchObject({ status: 'closed', answeredVia: 'telegram', answeredBy: staffId });
     expect(answered.firstResponseAt!.toISOString()).toBe(at(3 * LEASE).toISOString());
+    expect(answered.closedAt!.toISOString()).toBe(at(3 * LEASE).toISOString());
     const events = await tdb.db.selectFrom('events').selectAll().where('inquiryId', '=', inquiry.id).where('type', 'in', ['reply_sent', 'answered']).orderBy('id').execute();
     expect(events.map((e) => [e.type, e.actorKind, e.actorStaffId])).toEqual([
       ['reply_sent', 'staff', staffId],
@@ -255,7 +258,7 @@ describe('public replies to comments, exactly once', () => {
     await ingest(feedCommentPayload({ commentId: sent.externalId!, postId: post.id, parentId: comment.id, message: text, createdTime: clock, from: { id: PAGE_ID, name: PAGE.name } }));
 
     const row = await tdb.db.selectFrom('inquiries').selectAll().where('id', '=', inquiry.id).executeTakeFirstOrThrow();
-    expect(row).toMatchObject({ status: 'answered', answeredVia: 'telegram', answeredBy: staffId });
+    expect(row).toMatchObject({ status: 'closed', answeredVia: 'telegram', answeredBy: staffId });
     const native = await tdb.db.selectFrom('events').select('id').where('inquiryId', '=', inquiry.id).where('type', '=', 'native_answer').execute();
     expect(native).toEqual([]);
   });

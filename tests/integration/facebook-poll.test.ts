@@ -217,7 +217,7 @@ describe('polling with webhooks off', () => {
     await ingestQueued();
 
     const inquiry = await tdb.db.selectFrom('inquiries').selectAll().where('externalId', '=', question.id).executeTakeFirstOrThrow();
-    expect(inquiry).toMatchObject({ status: 'answered', answeredVia: 'native', answeredBy: null });
+    expect(inquiry).toMatchObject({ status: 'closed', answeredVia: 'native', answeredBy: null });
     expect(inquiry.firstResponseAt!.toISOString()).toBe(at(-10 * MINUTE).toISOString());
     expect(inquiry.firstResponseAt!.getTime() - inquiry.postedAt.getTime()).toBe(30 * MINUTE);
     expect(await tdb.db.selectFrom('inquiries').select('id').execute()).toHaveLength(1);
@@ -237,7 +237,7 @@ describe('polling with webhooks off', () => {
 
     const inquiries = await tdb.db.selectFrom('inquiries').selectAll().execute();
     expect(inquiries).toHaveLength(1);
-    expect(inquiries[0]).toMatchObject({ kind: 'message', threadId: psid, authorId: psid, status: 'answered', answeredVia: 'native' });
+    expect(inquiries[0]).toMatchObject({ kind: 'message', threadId: psid, authorId: psid, status: 'closed', answeredVia: 'native' });
     expect(inquiries[0]!.firstResponseAt!.toISOString()).toBe(at(-5 * MINUTE).toISOString());
     expect(await tdb.db.selectFrom('inquiryMessages').select('externalId').execute()).toEqual([{ externalId: asked.id }]);
   });
@@ -345,7 +345,7 @@ describe('polling: the same items as the webhooks', () => {
     await pollSource(deps, source.id);
     await ingestQueued();
     const answered = await tdb.db.selectFrom('inquiries').selectAll().where('id', '=', inquiry.id).executeTakeFirstOrThrow();
-    expect(answered).toMatchObject({ status: 'answered', answeredVia: 'native' });
+    expect(answered).toMatchObject({ status: 'closed', answeredVia: 'native' });
     expect(answered.firstResponseAt!.toISOString()).toBe(at(4 * MINUTE).toISOString());
   });
 

@@ -126,7 +126,7 @@ describe('POST /webhooks/facebook', () => {
 
     await expect
       .poll(async () => (await tdb.db.selectFrom('inquiries').select('status').where('externalId', '=', '900000000000001_7003').executeTakeFirstOrThrow()).status, { timeout: 10_000 })
-      .toBe('answered');
+      .toBe('closed');
     const row = await tdb.db.selectFrom('inquiries').selectAll().where('externalId', '=', '900000000000001_7003').executeTakeFirstOrThrow();
     expect(row).toMatchObject({ answeredVia: 'native', answeredBy: null });
     expect(row.firstResponseAt!.toISOString()).toBe(answered.toISOString());

@@ -39,21 +39,22 @@ describe('import of past inquiries', () => {
     const first = await importInquiriesCsv(tdb.db, csv, { config, now, source: 'history.csv' });
     expect(first).toEqual({ rows: 2, imported: 2, skipped: 0, errors: [], unanswered: 0 });
     const rows = await tdb.db.selectFrom('inquiries').selectAll().orderBy('externalId').execute();
-    expect(rows.map((r) => [r.externalId, r.status, r.answeredVia, r.answeredBy, r.sectorCode, r.text, r.frtBusinessMinutes])).toEqual([
-      ['fb_1', 'answered', 'native', staff.id, 'roads_transport', 'Փոս; մեծ փոս', 120],
-      ['ig_1', 'dismissed', null, null, null, 'Spam, really', null],
+    // An answer in the history is the final one: the inquiry is closed then (its resolution time is its first-response time).
+    expect(rows.map((r) => [r.externalId, r.status, r.answeredVia, r.answeredBy, r.sectorCode, r.text, r.frtBusinessMinutes, r.resolutionBusinessMinutes])).toEqual([
+      ['fb_1', 'closed', 'native', staff.id, 'roads_transport', 'Փոս; մեծ փոս', 120, 120],
+      ['ig_1', 'dismissed', null, null, null, 'Spam, really', null, null],
     ]);
     // 8 business hours after Friday 17:00 is Monday 16:00.
     expect(rows[0]!.slaDueAt?.toISOString()).toBe('2018-05-07T12:00:00.000Z');
     const events = await tdb.db.selectFrom('events').select(['type', 'inquiryId', 'occurredAt']).orderBy('id').execute();
-    expect(events.map((e) => e.type)).toEqual(['ingested', 'answered', 'ingested', 'dismissed']);
+    expect(events.map((e) => e.type)).toEqual(['ingested', 'answered', 'closed', 'ingested', 'dismissed']);
     expect(events[1]!.occurredAt.toISOString()).toBe('2018-05-07T06:00:00.000Z');
     const messages = await tdb.db.selectFrom('inquiryMessages').select(['externalId']).orderBy('externalId').execute();
     expect(messages.map((m) => m.externalId)).toEqual(['fb_1', 'ig_1']);
 
     const again = await importInquiriesCsv(tdb.db, csv, { config, now });
     expect(again).toMatchObject({ imported: 0, skipped: 2, errors: [] });
-    expect(await tdb.db.selectFrom('events').select('id').execute()).toHaveLength(4);
+    expect(await tdb.db.selectFrom('events').select('id').execute()).toHaveLength(5);
   });
 
   it('refuses rows from the future, duplicates in the file and an unclosed quote', async () => {

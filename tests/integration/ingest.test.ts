@@ -107,7 +107,7 @@ describe('ingest: a raw Facebook comment becomes one inquiry', () => {
     expect(b).toEqual({ id: a.id, inserted: false });
   });
 
-  it('joins consecutive messages of one citizen while open, and opens a linked inquiry after an answer', async () => {
+  it('joins consecutive messages of one citizen while open; a follow-up within FOLLOW_UP_WINDOW of the answer reopens it, a later one opens a linked inquiry', async () => {
     const log = silentLogger();
     const at = (m: number) => new Date(Date.UTC(2026, 10, 22, 9, m));
     const first = await store(messengerPayload({ mid: 'm_first', senderId: '5550001', text: 'Բարև', at: at(0) }));
@@ -124,13 +124,32 @@ describe('ingest: a raw Facebook comment becomes one inquiry', () => {
     const answer = await store(messengerPayload({ mid: 'm_page', senderId: '5550001', text: 'Կփոխանցենք', at: at(30), echo: true }));
     await processIngestJob(deps, { inboundEventId: answer.id }, log);
     const answered = await tdb.db.selectFrom('inquiries').selectAll().where('id', '=', open[0]!.id).executeTakeFirstOrThrow();
-    expect(answered).toMatchObject({ status: 'answered', answeredVia: 'native' });
+    // A native answer is the first response and the final answer: it closes the inquiry.
+    expect(answered).toMatchObject({ status: 'closed', answeredVia: 'native' });
     expect(answered.firstResponseAt!.toISOString()).toBe(at(30).toISOString());
+    expect(answered.closedAt!.toISOString()).toBe(at(30).toISOString());
 
+    // 20 minutes later (within FOLLOW_UP_WINDOW, 3 days by default): the same inquiry, reopened.
     const again = await store(messengerPayload({ mid: 'm_again', senderId: '5550001', text: 'Դեռ չեն տարել', at: at(50) }));
     await processIngestJob(deps, { inboundEventId: again.id }, log);
-    const all = await tdb.db.selectFrom('inquiries').selectAll().where('threadId', '=', '5550001').orderBy('id').execute();
+    let all = await tdb.db.selectFrom('inquiries').selectAll().where('threadId', '=', '5550001').orderBy('id').execute();
+    expect(all).toHaveLength(1);
+    expect(all[0]).toMatchObject({ status: 'answered', closedAt: null, reopenCount: 1 });
+    expect(all[0]!.firstResponseAt!.toISOString()).toBe(at(30).toISOString());
+    const joined = await tdb.db.selectFrom('inquiryMessages').select('externalId').where('inquiryId', '=', all[0]!.id).orderBy('postedAt').execute();
+    expect(joined.map((m) => m.externalId)).toEqual(['m_first', 'm_second', 'm_again']);
+    const reopened = await tdb.db.selectFrom('events').select('payload').where('inquiryId', '=', all[0]!.id).where('type', '=', 'reopened').execute();
+    expect(reopened.map((e) => e.payload)).toEqual([expect.objectContaining({ why: 'follow_up', round: 1, externalId: 'm_again' })]);
+
+    // Answered natively again (closed), then the citizen writes four days later: past the window, a new inquiry linked to it.
+    const reanswer = await store(messengerPayload({ mid: 'm_page2', senderId: '5550001', text: 'Այսօր կտանեն', at: at(90), echo: true }));
+    await processIngestJob(deps, { inboundEventId: reanswer.id }, log);
+    const later = new Date(at(90).getTime() + 4 * 24 * 3_600_000);
+    const late = await store(messengerPayload({ mid: 'm_late', senderId: '5550001', text: 'Նոր հարց ունեմ', at: later }));
+    await processIngestJob(deps, { inboundEventId: late.id }, log);
+    all = await tdb.db.selectFrom('inquiries').selectAll().where('threadId', '=', '5550001').orderBy('id').execute();
     expect(all).toHaveLength(2);
+    expect(all[0]).toMatchObject({ status: 'closed', reopenCount: 1 }); // the Page's second answer closed it again
     expect(all[1]!.previousInquiryId).toBe(all[0]!.id);
     expect(all[1]!.status).toBe('new');
   });
@@ -243,8 +262,9 @@ describe('ingest: only people answer', () => {
     const person = await store(messengerPayload({ mid: 'm_814', senderId: psid, text: 'Բարև ձեզ, այսօր կտանեն։', at: at(1800), echo: true }));
     await processIngestJob(deps, { inboundEventId: person.id }, log);
     const answered = await tdb.db.selectFrom('inquiries').selectAll().where('id', '=', inquiry.id).executeTakeFirstOrThrow();
-    expect(answered).toMatchObject({ status: 'answered', answeredVia: 'native' });
+    expect(answered).toMatchObject({ status: 'closed', answeredVia: 'native' });
     expect(answered.firstResponseAt!.toISOString()).toBe(at(1800).toISOString());
+    expect(answered.closedAt!.toISOString()).toBe(at(1800).toISOString());
   });
 
   it("comments: the Page's reply two seconds after the comment is an automated one; a reply written later answers", async () => {
@@ -260,7 +280,7 @@ describe('ingest: only people answer', () => {
 
     await processIngestJob(deps, { inboundEventId: human.id }, log);
     const answered = await tdb.db.selectFrom('inquiries').selectAll().where('id', '=', inquiry.id).executeTakeFirstOrThrow();
-    expect(answered).toMatchObject({ status: 'answered', answeredVia: 'native' });
+    expect(answered).toMatchObject({ status: 'closed', answeredVia: 'native' });
     expect(answered.firstResponseAt!.toISOString()).toBe(at(900).toISOString());
   });
 });

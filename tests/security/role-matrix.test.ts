@@ -41,6 +41,7 @@ const BUTTONS: Record<keyof typeof cb, Need> = {
   back: 'staff',
   publish: 'handle',
   cancelDraft: 'handle',
+  answerKind: 'handle',
   approve: 'supervise',
   sendBack: 'supervise',
   retry: 'handle',

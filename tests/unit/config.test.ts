@@ -9,7 +9,8 @@ describe('loadConfig', () => {
     expect(config.http.port).toBe(3000);
     expect(config.timezone).toBe('Asia/Yerevan');
     expect(config.businessHours).toEqual({ days: [1, 2, 3, 4, 5], startMinute: 540, endMinute: 1080 });
-    expect(config.sla).toEqual({ firstResponseMinutes: 480, clock: 'business' });
+    expect(config.sla).toEqual({ firstResponseMinutes: 480, resolutionMinutes: 5 * 540, clock: 'business' });
+    expect(config.followThrough).toEqual({ followUpWindowMinutes: 3 * 1440, askIfSolved: false, askIfSolvedAfterMinutes: 3 * 1440 });
     expect(config.digest.cron).toBe('0 9 * * 1');
     expect(config.locale).toBe('hy');
     expect(config.telegram.apiRoot).toBe('https://api.telegram.org');

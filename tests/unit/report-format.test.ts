@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import { emptyFollowThrough } from '../../src/reports/follow-through.query.js';
 import { parseCsv, toCsv } from '../../src/reports/csv.js';
 import { formatChangePercent, formatChangePoints, formatDuration, formatPeriodName, formatRate } from '../../src/reports/format.js';
 import { catalogFor } from '../../src/reports/i18n/index.js';
-import { changeOf, compareFigures, labelForDays } from '../../src/reports/period-report.js';
+import { changeOf, compareFigures, followThroughFigures, labelForDays } from '../../src/reports/period-report.js';
 import { CSV_COLUMNS, renderReportCsv } from '../../src/reports/renderers/csv.renderer.js';
 import { renderReportText } from '../../src/reports/renderers/text.renderer.js';
 import type { PeriodFigures, RangeReport } from '../../src/reports/report.model.js';
@@ -92,6 +93,7 @@ function month(label: string, over: Partial<PeriodFigures>): PeriodFigures {
     frtBusinessP90Minutes: null,
     claimMedianMinutes: null,
     claimP90Minutes: null,
+    ...followThroughFigures(emptyFollowThrough(), true),
     byPlatform: [],
     bySector: [],
     byStaff: [],
@@ -102,7 +104,7 @@ function month(label: string, over: Partial<PeriodFigures>): PeriodFigures {
 }
 
 function report(periods: PeriodFigures[], comparison: RangeReport['comparison'] = null): RangeReport {
-  return { timezone: 'Asia/Yerevan', generatedAt: '2026-06-01T00:00:00.000Z', sla: { firstResponseMinutes: 480, clock: 'business' }, by: 'month', periods, total: null, comparison };
+  return { timezone: 'Asia/Yerevan', generatedAt: '2026-06-01T00:00:00.000Z', sla: { firstResponseMinutes: 480, resolutionMinutes: 2700, clock: 'business' }, by: 'month', periods, total: null, comparison };
 }
 
 describe('reactions (thanks, emoji, tags) in the renderers', () => {

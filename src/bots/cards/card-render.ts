@@ -80,6 +80,11 @@ function stateLines(view: CardView, t: Messages, options: RenderOptions): string
       lines.push(t.stateAnswered(name, took, how));
     }
     if (i.status === 'closed') lines.push(t.stateClosed);
+    else if (i.reopenCount > 0) lines.push(t.stateReopened(i.reopenCount));
+    else lines.push(t.stateInterim(i.resolutionDueAt ? when(i.resolutionDueAt) : null));
+    const reply = view.latestReply;
+    if (reply?.status === 'pending') lines.push(t.stateSending(reply.authorName ?? '—'));
+    else if (reply?.status === 'failed') lines.push(t.stateFailed(reply.failureReason ?? '—'));
     return lines;
   }
   if (i.status === 'dismissed') return [t.stateDismissed(view.dismissedBy, t.dismissReason(i.dismissReason ?? 'not_inquiry'))];
@@ -122,6 +127,15 @@ export function cardKeyboard(view: CardView, t: Messages): InlineKeyboardMarkup 
       rows.push([button(t.btnReassign, cb.reassignMenu.build({ id }))]);
     }
   } else if (i.status === 'answered') {
+    // Open for the final answer (after an interim one, or reopened).
+    const reply = view.latestReply;
+    if (reply?.status === 'pending' || view.awaitingApproval) rows.push([button(t.btnSector, cb.sectorMenu.build({ id }))]);
+    else if (reply?.status === 'failed') rows.push([button(t.btnRetry, cb.retry.build({ reply: reply.id })), button(t.btnAnswer, cb.answer.build({ id }))], [button(t.btnSector, cb.sectorMenu.build({ id }))]);
+    else rows.push([button(t.btnAnswer, cb.answer.build({ id })), button(t.btnSector, cb.sectorMenu.build({ id }))]);
+  } else if (i.status === 'closed') {
+    const reply = view.latestReply;
+    // A further answer or a correction that failed can be retried; a new one is a reply to the card.
+    if (reply?.status === 'failed') rows.push([button(t.btnRetry, cb.retry.build({ reply: reply.id }))]);
     rows.push([button(t.btnSector, cb.sectorMenu.build({ id }))]);
   }
   return rows.length > 0 ? { inline_keyboard: rows } : undefined;

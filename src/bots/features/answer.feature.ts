@@ -8,7 +8,7 @@
  * `reply.deliver` job; the result comes back on the card and to the author.
  */
 import type { MessageContext, CallbackContext, Feature } from '../bot-context.js';
-import { cb, idFrom, visibilityFromCode } from '../callbacks.js';
+import { answerKindFromCode, cb, idFrom, visibilityFromCode } from '../callbacks.js';
 import { messagesFor } from '../i18n/index.js';
 import { renderNotice } from '../notices.js';
 import { renderPreview, type PreviewStatus } from '../previews.js';
@@ -25,6 +25,7 @@ import {
   mayAnswer,
   retryReply,
   reviewDraft,
+  setDraftKind,
   setDraftPreview,
 } from '../../inbox/compose-reply.workflow.js';
 import { findNoticeByMessage, findPrompt, recordPrompt } from '../../inbox/staff-notices.workflow.js';
@@ -35,7 +36,7 @@ import { escapeHtml } from '../../telegram/telegram-text.js';
 const PROMPT_EXCERPT = 700;
 
 /** Notices whose reply is an answer to their inquiry. */
-const ANSWERABLE_NOTICES = new Set(['reminder.unclaimed', 'reminder.claimed', 'reassigned', 'approval.result', 'sla.escalation', 'reply.result']);
+const ANSWERABLE_NOTICES = new Set(['reminder.unclaimed', 'reminder.claimed', 'reassigned', 'approval.result', 'sla.escalation', 'reply.result', 'resolution.overdue', 'reopened', 'solved.answer']);
 
 function isClosedChat(error: unknown): boolean {
   return error instanceof TelegramApiError && (error.isForbidden() || (error.isBadRequest() && error.description.toLowerCase().includes('chat not found')));
@@ -206,6 +207,27 @@ export const answerFeature: Feature = {
         }
         await settlePreview(ctx, outcome.draft, outcome.inquiry, 'submitted');
         await ctx.answer(ctx.t.draftSubmitted);
+      },
+    },
+    {
+      codec: cb.answerKind,
+      permission: 'handle',
+      async run(ctx, values) {
+        const draftId = idFrom(values.draft);
+        const kind = answerKindFromCode(values.kind ?? '');
+        if (draftId === undefined || kind === undefined) return explainRefusal(ctx, { ok: false, reason: 'missing' }, 'answer_kind');
+        const outcome = await setDraftKind(ctx.deps.db, { draftId, staff: ctx.staff!, kind, now: ctx.now });
+        if (!outcome.ok) return explainRefusal(ctx, outcome, 'answer_kind');
+        // The preview shows the new kind, with the buttons to change it again.
+        const msg = ctx.message;
+        if (msg) {
+          const locale = msg.chatId > 0 ? ctx.locale : ctx.deps.config.locale;
+          const preview = renderPreview(outcome.draft, outcome.inquiry, locale, { needsApproval: needsApproval(ctx, ctx.staff!) });
+          await ctx.deps.client.editMessageText(msg.chatId, msg.messageId, preview.html, { replyMarkup: preview.keyboard, disableLinkPreview: true }).catch((error: unknown) => {
+            if (!(error instanceof TelegramApiError && (error.isMessageNotFound() || error.description.includes('not modified')))) throw error;
+          });
+        }
+        await ctx.answer();
       },
     },
     {

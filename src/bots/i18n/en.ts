@@ -135,6 +135,25 @@ export const en: Messages = {
     `🚨 The first-response target of #${id} (${target}) has passed and there is still no answer. ` +
     (claimant ? `<b>${e(claimant)}</b> is handling it.` : 'Nobody has claimed it.'),
 
+
+  previewKind: (k, closed) =>
+    k === 'interim'
+      ? '⏳ <b>Interim answer</b>: the first response; the inquiry stays open for the final answer.'
+      : k === 'correction'
+        ? '✏️ <b>Correction</b> of what was published; the inquiry stays as it is.'
+        : closed
+          ? '➕ <b>Further answer</b>; the inquiry stays closed.'
+          : '✅ <b>Final answer</b>: it closes the inquiry.',
+  btnAnswerKind: (k, closed) => (k === 'interim' ? '⏳ Make it interim' : k === 'correction' ? '✏️ Make it a correction' : closed ? '➕ Make it a further answer' : '✅ Make it final'),
+  stateInterim: (due) => `⏳ Interim answer only${due ? `; the final answer is due ${due}` : ''}`,
+  stateReopened: (n) => `↩️ Reopened${n > 1 ? ` (${n} times)` : ''}: a final answer is needed again`,
+  resolutionOverdue: (id, target, handler) =>
+    `⏰ The resolution target of #${id} (${target}) has passed and it has no final answer yet. ` + (handler ? `<b>${e(handler)}</b> is handling it.` : 'Nobody is handling it.'),
+  reopened: (id, why) => (why === 'follow_up' ? `↩️ #${id} was reopened: the citizen wrote again after the final answer.` : `↩️ #${id} was reopened: the citizen says it is not solved.`),
+  solvedAnswered: (id, solved) => (solved ? `👍 The citizen of #${id} says it is solved.` : `👎 The citizen of #${id} says it is not solved.`),
+  solvedQuestion: 'Hello! A few days ago we answered your question. Has the problem been solved?',
+  solvedYes: 'Yes, solved',
+  solvedNo: 'No, not solved',
   queueTitle: (n) => `📋 <b>Open inquiries: ${n}</b> (oldest first)`,
   queueEmpty: '🎉 No open inquiries',
   mineTitle: (n) => `🙋 <b>Your open inquiries: ${n}</b>`,

@@ -6,7 +6,7 @@
  */
 import type { StaffRole } from '../../db/schema.js';
 import type { DismissReason, InquiryKind, Platform } from '../../domain/inquiry.js';
-import type { ReplyVisibility } from '../../domain/reply.js';
+import type { AnswerKind, ReplyVisibility } from '../../domain/reply.js';
 
 export type { DismissReason };
 
@@ -136,6 +136,26 @@ export interface Messages {
   remindUnclaimed(id: number, waited: DurationText): string;
   remindClaimed(id: number, waited: DurationText): string;
   escalation(id: number, target: DurationText, claimant: string | null): string;
+
+  // ---- follow-through: interim and final answers, reopening (issue 18) ------
+  /** The preview's line on what the answer will do (`closed`: the inquiry already has its final answer). */
+  previewKind(kind: AnswerKind, closed: boolean): string;
+  /** A button that makes the draft of this kind. */
+  btnAnswerKind(kind: AnswerKind, closed: boolean): string;
+  /** On a card answered only with an interim answer: the final answer is due `due`. */
+  stateInterim(due: TimeText | null): string;
+  /** On a card reopened (`count` times). */
+  stateReopened(count: number): string;
+  /** The resolution target passed with no final answer (to the last handler and the supervisors). */
+  resolutionOverdue(id: number, target: DurationText, handler: string | null): string;
+  /** To the last handler: the inquiry was reopened, because the citizen wrote again or said it was not solved. */
+  reopened(id: number, why: 'follow_up' | 'not_solved'): string;
+  /** The citizen's answer to "was it solved?" (to the last handler). */
+  solvedAnswered(id: number, solved: boolean): string;
+  /** Asked of the citizen privately (ASK_IF_SOLVED); the buttons are `solvedYes` / `solvedNo`. */
+  solvedQuestion: string;
+  solvedYes: string;
+  solvedNo: string;
 
   // ---- lists -------------------------------------------------------------------
   queueTitle(count: number): string;

@@ -210,18 +210,20 @@ export function createFacebookConnector(options: FacebookConnectorOptions): Conn
 
     maxTextLength: (channel) => FACEBOOK_REPLY_TEXT_LIMITS[channel],
 
-    async publishReply(plan, text): Promise<PublishedReply> {
+    async publishReply(plan, text, options = {}): Promise<PublishedReply> {
+      const quickReplies = options.quickReplies && options.quickReplies.length > 0 ? options.quickReplies : undefined;
       switch (plan.channel) {
         case 'comment_reply':
           return { externalId: (await graph.replyToComment(plan.target, text)).id };
         case 'private_reply':
-          return { externalId: (await graph.sendPrivateReply(pageId, plan.target, text)).message_id };
+          return { externalId: (await graph.sendPrivateReply(pageId, plan.target, text, quickReplies)).message_id };
         case 'messenger': {
           const sent = await graph.sendMessage(pageId, {
             recipient: { id: plan.target },
             text,
             messagingType: plan.messagingType ?? 'RESPONSE',
             ...(plan.tag ? { tag: plan.tag } : {}),
+            ...(quickReplies ? { quickReplies } : {}),
           });
           return { externalId: sent.message_id };
         }

@@ -128,6 +128,12 @@ export interface GraphSendResult {
  * The client returned by {@link createGraphClient}: the Page's endpoints, and
  * the transport's `get`, `post` and paging for anything else.
  */
+/** A text quick reply of the Messenger Send API: a button title (Messenger shows 20 characters) and the payload its webhook carries back. */
+export interface GraphQuickReply {
+  title: string;
+  payload: string;
+}
+
 export interface GraphClient extends GraphTransport {
   /**
    * Posts of the Page (newest first) with their comments (replies included,
@@ -173,10 +179,10 @@ export interface GraphClient extends GraphTransport {
    */
   sendMessage(
     pageId: string,
-    message: { recipient: GraphRecipient; text: string; messagingType: MessagingType; tag?: MessageTag },
+    message: { recipient: GraphRecipient; text: string; messagingType: MessagingType; tag?: MessageTag; quickReplies?: GraphQuickReply[] },
   ): Promise<GraphSendResult>;
   /** One private Messenger reply to the author of a comment (once per comment, within 7 days). */
-  sendPrivateReply(pageId: string, commentId: string, text: string): Promise<GraphSendResult>;
+  sendPrivateReply(pageId: string, commentId: string, text: string, quickReplies?: GraphQuickReply[]): Promise<GraphSendResult>;
   /**
    * Messenger conversations of the Page updated at or after `since` (all
    * when not given), newest first, each with its newest messages.
@@ -244,7 +250,7 @@ export function createGraphClient(options: GraphTransportOptions): GraphClient {
 
   async function sendMessage(
     pageId: string,
-    message: { recipient: GraphRecipient; text: string; messagingType: MessagingType; tag?: MessageTag },
+    message: { recipient: GraphRecipient; text: string; messagingType: MessagingType; tag?: MessageTag; quickReplies?: GraphQuickReply[] },
     purpose = 'sendMessage',
   ): Promise<GraphSendResult> {
     if (message.messagingType === 'MESSAGE_TAG' && !message.tag) {
@@ -259,7 +265,12 @@ export function createGraphClient(options: GraphTransportOptions): GraphClient {
         recipient: message.recipient,
         messaging_type: message.messagingType,
         tag: message.tag,
-        message: { text: message.text },
+        message: {
+          text: message.text,
+          ...(message.quickReplies && message.quickReplies.length > 0
+            ? { quick_replies: message.quickReplies.map((q) => ({ content_type: 'text', title: q.title, payload: q.payload })) }
+            : {}),
+        },
       },
       purpose,
     );
@@ -313,8 +324,8 @@ export function createGraphClient(options: GraphTransportOptions): GraphClient {
 
     sendMessage: (pageId, message) => sendMessage(pageId, message),
 
-    sendPrivateReply: (pageId, commentId, text) =>
-      sendMessage(pageId, { recipient: { comment_id: commentId }, text, messagingType: 'RESPONSE' }, 'sendPrivateReply'),
+    sendPrivateReply: (pageId, commentId, text, quickReplies) =>
+      sendMessage(pageId, { recipient: { comment_id: commentId }, text, messagingType: 'RESPONSE', ...(quickReplies ? { quickReplies } : {}) }, 'sendPrivateReply'),
 
     async getConversations(pageId, o = {}) {
       const since = o.since?.getTime();

@@ -278,9 +278,11 @@ function messagingItems(pageId: string, event: unknown, entryTime: Date | undefi
   }
   if (senderId === undefined) throw new NotUnderstood('the message has no sender');
   const attachments = messengerAttachments(message.attachments);
+  const quickReplyPayload = isObject(message.quick_reply) ? optionalText(message.quick_reply.payload, 'message.quick_reply.payload') : undefined;
   return [
     {
       ...base,
+      ...(quickReplyPayload === undefined ? {} : { quickReplyPayload }),
       type: 'citizen_item',
       kind: 'message',
       externalId: mid,

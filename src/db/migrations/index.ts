@@ -18,6 +18,7 @@ import * as createStaffWorkflowTables from './2026_11_28_1110_create_staff_workf
 import * as createTelegramChatAccess from './2026_12_03_1050_create_telegram_chat_access.js';
 import * as createTelegramGroupPace from './2026_12_11_0900_create_telegram_group_pace.js';
 import * as createWaves from './2026_12_16_0900_create_waves.js';
+import * as followThrough from './2026_12_13_0900_follow_through.js';
 import * as onePendingReplyPerInquiry from './2026_12_03_1020_one_pending_reply_per_inquiry.js';
 import * as seedCounters from './2026_12_14_0020_seed_counters.js';
 import * as seedSectors from './2026_11_28_0020_seed_sectors.js';
@@ -37,6 +38,7 @@ export const migrations: Record<string, Migration> = {
   '2026_12_03_1050_create_telegram_chat_access': createTelegramChatAccess,
   '2026_12_10_0900_create_leases_and_handled_updates': createLeasesAndHandledUpdates,
   '2026_12_11_0900_create_telegram_group_pace': createTelegramGroupPace,
+  '2026_12_13_0900_follow_through': followThrough,
   '2026_12_14_0010_create_counters_and_published_posts': createCountersAndPublishedPosts,
   '2026_12_14_0020_seed_counters': seedCounters,
   '2026_12_16_0900_create_waves': createWaves,

@@ -84,6 +84,8 @@ export async function findCardView(db: Executor, inquiryId: number): Promise<Car
     .leftJoin('staff', 'staff.id', 'replies.staffId')
     .select(['replies.id', 'replies.status', 'replies.visibility', 'replies.failureReason', 'replies.sentAt', 'staff.name as authorName'])
     .where('replies.inquiryId', '=', inquiryId)
+    // The service's own question "was it solved?" is not staff's answer (ASK_IF_SOLVED).
+    .where('replies.kind', '<>', 'solved_question')
     .orderBy('replies.id', 'desc')
     .limit(1)
     .executeTakeFirst();

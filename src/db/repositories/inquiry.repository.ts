@@ -63,16 +63,24 @@ export async function findLatestInquiryInThread(
     .executeTakeFirst();
 }
 
-/** The open inquiry of a citizen in a thread, for native answers by message. */
+/**
+ * The open inquiry of a citizen in a thread, for native answers by message:
+ * the oldest without an answer, else the oldest awaiting its final answer
+ * (after an interim one, or reopened).
+ */
 export async function findOpenInquiryInThread(db: Executor, platform: Platform, threadId: string, authorId: string | null) {
   let q = db
     .selectFrom('inquiries')
     .selectAll()
     .where('platform', '=', platform)
     .where('threadId', '=', threadId)
-    .where('status', 'in', ['new', 'claimed']);
+    .where('status', 'in', ['new', 'claimed', 'answered']);
   if (authorId) q = q.where('authorId', '=', authorId);
-  return q.orderBy('postedAt', 'asc').limit(1).executeTakeFirst();
+  return q
+    .orderBy(sql`status = 'answered'`)
+    .orderBy('postedAt', 'asc')
+    .limit(1)
+    .executeTakeFirst();
 }
 
 /**
@@ -256,7 +264,10 @@ export interface CitizenThread {
 }
 
 /** The latest inquiry of a citizen thread, as much of it as ingest needs. */
-export type LatestThreadInquiry = Pick<InquiryRow, 'id' | 'platform' | 'threadId' | 'authorId' | 'status' | 'postedAt' | 'lastCitizenAt'>;
+export type LatestThreadInquiry = Pick<
+  InquiryRow,
+  'id' | 'platform' | 'threadId' | 'authorId' | 'status' | 'postedAt' | 'lastCitizenAt' | 'closedAt' | 'claimedBy' | 'answeredBy' | 'reopenCount'
+>;
 
 /** What {@link findStoredItemsAndLatestInquiries} found. */
 export interface StoredItemsAndLatestInquiries {
@@ -284,11 +295,13 @@ export async function findStoredItemsAndLatestInquiries(
     { known: true; platform: Platform; externalId: string } | ({ known: false } & LatestThreadInquiry)
   >`
     select true as known, m.platform, m.external_id, null::bigint as id, null::text as thread_id, null::text as author_id,
-      null::text as status, null::timestamptz as posted_at, null::timestamptz as last_citizen_at
+      null::text as status, null::timestamptz as posted_at, null::timestamptz as last_citizen_at,
+      null::timestamptz as closed_at, null::bigint as claimed_by, null::bigint as answered_by, null::int as reopen_count
     from inquiry_messages m
     where m.platform = any(${platforms}::text[]) and m.external_id = any(${items.map((i) => i.externalId)}::text[])
     union all
-    select false, i.platform, null, i.id, i.thread_id, i.author_id, i.status, i.posted_at, i.last_citizen_at
+    select false, i.platform, null, i.id, i.thread_id, i.author_id, i.status, i.posted_at, i.last_citizen_at,
+      i.closed_at, i.claimed_by, i.answered_by, i.reopen_count
     from unnest(${threads.map((k) => k.platform)}::text[], ${threads.map((k) => k.threadId)}::text[], ${threads.map((k) => k.authorId)}::text[]) as k(platform, thread_id, author_id)
     cross join lateral (
       select * from inquiries
@@ -299,7 +312,21 @@ export async function findStoredItemsAndLatestInquiries(
   const found: StoredItemsAndLatestInquiries = { storedItems: [], latestInquiries: [] };
   for (const r of rows) {
     if (r.known) found.storedItems.push({ platform: r.platform, externalId: r.externalId });
-    else found.latestInquiries.push({ id: r.id, platform: r.platform, threadId: r.threadId, authorId: r.authorId, status: r.status, postedAt: r.postedAt, lastCitizenAt: r.lastCitizenAt });
+    else {
+      found.latestInquiries.push({
+        id: r.id,
+        platform: r.platform,
+        threadId: r.threadId,
+        authorId: r.authorId,
+        status: r.status,
+        postedAt: r.postedAt,
+        lastCitizenAt: r.lastCitizenAt,
+        closedAt: r.closedAt,
+        claimedBy: r.claimedBy === null ? null : Number(r.claimedBy),
+        answeredBy: r.answeredBy === null ? null : Number(r.answeredBy),
+        reopenCount: r.reopenCount,
+      });
+    }
   }
   return found;
 }
@@ -322,6 +349,7 @@ const INQUIRY_COLUMNS = [
   column<NewInquiry, 'timestamptz'>('last_citizen_at', 'timestamptz', (i) => asDate(i.lastCitizenAt)),
   column<NewInquiry, 'text'>('suggested_sector_code', 'text', (i) => i.suggestedSectorCode ?? null),
   column<NewInquiry, 'timestamptz'>('sla_due_at', 'timestamptz', (i) => (i.slaDueAt ? asDate(i.slaDueAt) : null)),
+  column<NewInquiry, 'timestamptz'>('resolution_due_at', 'timestamptz', (i) => (i.resolutionDueAt ? asDate(i.resolutionDueAt) : null)),
   column<NewInquiry, 'boolean'>('low_priority', 'boolean', (i) => i.lowPriority ?? false),
   column<NewInquiry, 'bigint'>('previous_inquiry_id', 'bigint', (i) => i.previousInquiryId ?? null),
   // JSON text (see schema.ts); the column's default, `[]`, where none is given.

@@ -1,6 +1,6 @@
 /** Waves, their members and statements (migration 2026_12_16_0900). */
 import { sql, type Kysely, type Transaction } from 'kysely';
-import type { Database, InquiryRow, Platform, StatementKind, StatementRow, StatementStatus, WaveRow } from '../schema.js';
+import type { Database, InquiryRow, Platform, ReplyVisibility, StatementKind, StatementRow, StatementStatus, WaveRow } from '../schema.js';
 
 type Executor = Kysely<Database>;
 
@@ -204,6 +204,15 @@ export async function findMembersToReach(db: Executor, waveId: number, statement
     .orderBy('i.postedAt')
     .orderBy('i.id')
     .execute();
+}
+
+/** The pending replies that publish a statement to questions of its wave. */
+export async function insertStatementReplies(
+  db: Executor,
+  rows: Array<{ inquiryId: number; staffId: number; visibility: ReplyVisibility; text: string; statementId: number; kind: StatementKind }>,
+): Promise<Array<{ id: number; inquiryId: number }>> {
+  if (rows.length === 0) return [];
+  return db.insertInto('replies').values(rows).returning(['id', 'inquiryId']).execute();
 }
 
 export async function insertStatement(db: Executor, s: { waveId: number; kind: StatementKind; text: string; staffId: number }): Promise<StatementRow> {

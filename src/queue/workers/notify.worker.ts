@@ -92,7 +92,16 @@ class StaffGroupUnreachable extends Error {
 }
 
 /** Private notices that go to the staff group (with a mention) when the person's private chat is closed to the bot. */
-const GROUP_FALLBACK: ReadonlySet<NoticeKind> = new Set(['reminder.claimed', 'sla.escalation', 'reply.result', 'reassigned', 'approval.result']);
+const GROUP_FALLBACK: ReadonlySet<NoticeKind> = new Set([
+  'reminder.claimed',
+  'sla.escalation',
+  'reply.result',
+  'reassigned',
+  'approval.result',
+  'resolution.overdue',
+  'reopened',
+  'solved.answer',
+]);
 
 /** The notify queue's handler table. */
 export function createNotifyHandlers(deps: NotifyWorkerDeps): HandlerTable<'notify'> {

@@ -58,6 +58,25 @@ export function renderDigestHtml(data: DigestData, cat: ReportCatalog, options: 
       formatChangePercent(changes.frtMedianMinutes, cat),
     ),
     line(cat.withinSla, formatRate(current.withinSlaRate, cat), formatRate(previous.withinSlaRate, cat), formatChangePoints(changes.withinSlaRate, cat)),
+    // Follow-through: final answers of the week, how long they took, how many were reopened, what citizens said.
+    line(cat.followThrough.resolved, formatCount(current.resolved, cat), formatCount(previous.resolved, cat), formatChangePercent(changes.resolved, cat)),
+    line(
+      cat.followThrough.resolutionMedian,
+      formatDuration(current.resolutionMedianMinutes, cat),
+      formatDuration(previous.resolutionMedianMinutes, cat),
+      formatChangePercent(changes.resolutionMedianMinutes, cat),
+    ),
+    line(
+      cat.followThrough.withinResolutionTarget,
+      formatRate(current.resolutionWithinTargetRate, cat),
+      formatRate(previous.resolutionWithinTargetRate, cat),
+      formatChangePoints(changes.resolutionWithinTargetRate, cat),
+    ),
+    line(cat.followThrough.finalShare, formatRate(current.finalShare, cat), formatRate(previous.finalShare, cat), formatChangePoints(changes.finalShare, cat)),
+    line(cat.followThrough.reopenRate, formatRate(current.reopenRate, cat), formatRate(previous.reopenRate, cat), formatChangePoints(changes.reopenRate, cat)),
+    ...(current.solvedAsked || previous.solvedAsked
+      ? [line(cat.followThrough.solvedRate, formatRate(current.solvedRate, cat), formatRate(previous.solvedRate, cat), formatChangePoints(changes.solvedRate, cat))]
+      : []),
     '',
   );
 

@@ -53,6 +53,18 @@ export interface ReportCatalog {
   frtBusinessMedian: string;
   frtBusinessP90: string;
   claimMedian: string;
+  /** Follow-through (issue 18): final answers in the period, resolution times, shares and rates. */
+  followThrough: {
+    resolved: string;
+    resolutionMedian: string;
+    resolutionP90: string;
+    resolutionBusinessMedian: string;
+    withinResolutionTarget: string;
+    finalShare: string;
+    interimOnlyShare: string;
+    reopenRate: string;
+    solvedRate: string;
+  };
   byPlatform: string;
   bySector: string;
   byStaff: string;

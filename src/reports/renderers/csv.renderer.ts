@@ -29,7 +29,44 @@ export const CSV_COLUMNS = [
   'frt_business_median_minutes',
   'frt_business_p90_minutes',
   'claim_median_minutes',
+  'resolved',
+  'resolution_median_minutes',
+  'resolution_p90_minutes',
+  'resolution_business_median_minutes',
+  'resolution_business_p90_minutes',
+  'resolution_within_target_rate',
+  'answered_finally',
+  'answered_only_interim',
+  'final_share',
+  'reopen_rate',
+  'solved_asked',
+  'solved_yes',
+  'solved_no',
+  'solved_no_reply',
+  'solved_rate',
 ] as const;
+
+/** The follow-through cells of a period (empty for slices, which do not have them). */
+function followThroughCells(p: PeriodFigures | undefined): Cell[] {
+  if (!p) return Array<Cell>(15).fill(null);
+  return [
+    p.resolved,
+    p.resolutionMedianMinutes,
+    p.resolutionP90Minutes,
+    p.resolutionBusinessMedianMinutes,
+    p.resolutionBusinessP90Minutes,
+    p.resolutionWithinTargetRate,
+    p.answeredFinally,
+    p.answeredOnlyInterim,
+    p.finalShare,
+    p.reopenRate,
+    p.solvedAsked,
+    p.solvedYes,
+    p.solvedNo,
+    p.solvedNoReply,
+    p.solvedRate,
+  ];
+}
 
 type Cell = string | number | boolean | null;
 
@@ -55,6 +92,7 @@ function periodRows(p: PeriodFigures, role: string): Cell[][] {
       p.frtBusinessMedianMinutes,
       p.frtBusinessP90Minutes,
       p.claimMedianMinutes,
+      ...followThroughCells(p),
     ],
   ];
   const slice = (dimension: string, key: string, s: PeriodFigures['byPlatform'][number] | PeriodFigures['bySector'][number]): Cell[] => [
@@ -75,11 +113,12 @@ function periodRows(p: PeriodFigures, role: string): Cell[][] {
     s.frtBusinessMedianMinutes,
     null,
     null,
+    ...followThroughCells(undefined),
   ];
   for (const s of p.byPlatform) rows.push(slice('platform', s.platform, s));
   for (const s of p.bySector) rows.push(slice('sector', s.sector ?? '', s));
   for (const s of p.byStaff) {
-    rows.push([...head, 'staff', s.name, null, null, s.answered, null, null, null, null, null, null, s.frtMedianMinutes, null, s.frtBusinessMedianMinutes, null, s.claimMedianMinutes]);
+    rows.push([...head, 'staff', s.name, null, null, s.answered, null, null, null, null, null, null, s.frtMedianMinutes, null, s.frtBusinessMedianMinutes, null, s.claimMedianMinutes, ...followThroughCells(undefined)]);
   }
   return rows;
 }
@@ -107,6 +146,21 @@ function changeRow(c: Comparison): Cell[] {
     ch.frtBusinessMedianMinutes.percent,
     null,
     ch.claimMedianMinutes.percent,
+    ch.resolved.percent,
+    ch.resolutionMedianMinutes.percent,
+    null,
+    ch.resolutionBusinessMedianMinutes.percent,
+    null,
+    ch.resolutionWithinTargetRate.percent,
+    null,
+    null,
+    ch.finalShare.percent,
+    ch.reopenRate.percent,
+    null,
+    null,
+    null,
+    null,
+    ch.solvedRate.percent,
   ];
 }
 

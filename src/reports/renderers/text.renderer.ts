@@ -39,6 +39,15 @@ function figureRows(cat: ReportCatalog): Row[] {
     { label: cat.claimMedian, value: (p) => formatDuration(p.claimMedianMinutes, cat) },
     { label: cat.open, value: (p) => count(p.open) },
     { label: cat.oldestOpen, value: (p) => formatDuration(p.oldestOpenAgeMinutes, cat) },
+    { label: cat.followThrough.resolved, value: (p) => count(p.resolved) },
+    { label: cat.followThrough.resolutionMedian, value: (p) => formatDuration(p.resolutionMedianMinutes, cat) },
+    { label: cat.followThrough.resolutionP90, value: (p) => formatDuration(p.resolutionP90Minutes, cat) },
+    { label: cat.followThrough.resolutionBusinessMedian, value: (p) => formatDuration(p.resolutionBusinessMedianMinutes, cat) },
+    { label: cat.followThrough.withinResolutionTarget, value: (p) => formatRate(p.resolutionWithinTargetRate, cat) },
+    { label: cat.followThrough.finalShare, value: (p) => formatRate(p.finalShare, cat) },
+    { label: cat.followThrough.interimOnlyShare, value: (p) => formatRate(p.interimOnlyShare, cat) },
+    { label: cat.followThrough.reopenRate, value: (p) => formatRate(p.reopenRate, cat) },
+    { label: cat.followThrough.solvedRate, value: (p) => formatRate(p.solvedRate, cat) },
   ];
 }
 

@@ -36,6 +36,15 @@ function figureRows(cat: ReportCatalog): FigureRow[] {
     { label: min(cat.claimMedian), value: (p) => p.claimMedianMinutes, format: 'minutes' },
     { label: cat.open, value: (p) => p.open },
     { label: min(cat.oldestOpen), value: (p) => p.oldestOpenAgeMinutes, format: 'minutes' },
+    { label: cat.followThrough.resolved, value: (p) => p.resolved },
+    { label: min(cat.followThrough.resolutionMedian), value: (p) => p.resolutionMedianMinutes, format: 'minutes' },
+    { label: min(cat.followThrough.resolutionP90), value: (p) => p.resolutionP90Minutes, format: 'minutes' },
+    { label: min(cat.followThrough.resolutionBusinessMedian), value: (p) => p.resolutionBusinessMedianMinutes, format: 'minutes' },
+    { label: cat.followThrough.withinResolutionTarget, value: (p) => p.resolutionWithinTargetRate, format: 'percent' },
+    { label: cat.followThrough.finalShare, value: (p) => p.finalShare, format: 'percent' },
+    { label: cat.followThrough.interimOnlyShare, value: (p) => p.interimOnlyShare, format: 'percent' },
+    { label: cat.followThrough.reopenRate, value: (p) => p.reopenRate, format: 'percent' },
+    { label: cat.followThrough.solvedRate, value: (p) => p.solvedRate, format: 'percent' },
   ];
 }
 
@@ -121,6 +130,15 @@ export async function renderReportXlsx(report: RangeReport, cat: ReportCatalog):
         'claimMedianMinutes',
         'open',
         null,
+        'resolved',
+        'resolutionMedianMinutes',
+        null,
+        'resolutionBusinessMedianMinutes',
+        'resolutionWithinTargetRate',
+        'finalShare',
+        null,
+        'reopenRate',
+        'solvedRate',
       ] as const)[i] ?? null,
     ]);
     for (const [r, key] of keyed) {
