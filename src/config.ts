@@ -301,7 +301,7 @@ export interface Config {
   logLevel: Env['LOG_LEVEL'];
   /** Absolute directory for the embedded database and other local files. */
   dataDir: string;
-  /** Unset: the embedded PostgreSQL (PGlite) in `dataDir`. */
+  /** Unset: a PostgreSQL the process starts in `dataDir`/postgres (src/db/embedded-postgres.ts). */
   databaseUrl: string | undefined;
   redisUrl: string;
   /** Prefix of every BullMQ key in Redis (tests use a unique one). */
