@@ -260,25 +260,33 @@ function ownerOf(dir: string): number | undefined {
   }
 }
 
-/** Polls until the server answers a query; rejects if it exits first. */
-async function untilReady(url: string, child: ChildProcess, output: () => string, ms: number): Promise<void> {
+/**
+ * Waits until the server accepts connections: its postmaster.pid says
+ * "ready" (as `pg_ctl -w` waits), then one query. Rejects if it exits first.
+ */
+async function untilReady(dir: string, url: string, child: ChildProcess, output: () => string, ms: number): Promise<void> {
   const deadline = Date.now() + ms;
-  for (;;) {
-    if (child.exitCode !== null || child.signalCode !== null) {
-      throw new Error(`the embedded PostgreSQL exited at start (${child.signalCode ?? `exit ${child.exitCode}`}): ${lastLines(output(), 5)}`);
-    }
-    const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 1_000 });
-    client.on('error', () => undefined);
+  const exitedEarly = () => child.exitCode !== null || child.signalCode !== null;
+  const status = () => {
     try {
-      await client.connect();
-      await client.query('select 1');
-      return;
+      const lines = readFileSync(path.join(dir, 'postmaster.pid'), 'utf8').split('\n');
+      return Number(lines[0]) === child.pid ? lines[7]?.trim() : undefined;
     } catch {
-      if (Date.now() > deadline) throw new Error(`the embedded PostgreSQL did not answer within ${ms} ms: ${lastLines(output(), 5)}`);
-    } finally {
-      await client.end().catch(() => undefined);
+      return undefined;
     }
-    await sleep(25);
+  };
+  while (status() !== 'ready') {
+    if (exitedEarly()) throw new Error(`the embedded PostgreSQL exited at start (${child.signalCode ?? `exit ${child.exitCode}`}): ${lastLines(output(), 5)}`);
+    if (Date.now() > deadline) throw new Error(`the embedded PostgreSQL was not ready within ${ms} ms: ${lastLines(output(), 5)}`);
+    await sleep(10);
+  }
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 5_000 });
+  client.on('error', () => undefined);
+  try {
+    await client.connect();
+    await client.query('select 1');
+  } finally {
+    await client.end().catch(() => undefined);
   }
 }
 
@@ -360,7 +368,7 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   const pid = child.pid!;
   try {
     writeOwner(dir, user);
-    await untilReady(adminUrl, child, () => output, 60_000);
+    await untilReady(dir, adminUrl, child, () => output, 60_000);
     if (options.database) await createDatabaseIfMissing(adminUrl, options.database);
   } catch (error) {
     running.delete(child);
