@@ -12,7 +12,7 @@ export const startCommand: Command = {
     const config = loadConfig();
     const logger = createLogger({ level: config.logLevel, secrets: configSecrets(config) });
     // The database (the embedded PostgreSQL: a process of its own) starts while the service's modules load.
-    const database = openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, logger });
+    const database = openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, logger, embedded: { attach: false } });
     const { startService } = await import('../main.js').catch(async (error: unknown) => {
       await database.then((d) => d.close(), () => undefined);
       throw error;

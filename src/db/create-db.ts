@@ -44,8 +44,13 @@ export interface OpenDatabaseOptions {
   logger: Logger;
   /** Connections in the pool. */
   poolSize?: number;
-  /** Settings of the embedded server (tests and the demo make it non-durable). */
-  embedded?: { durable?: boolean; maxConnections?: number };
+  /**
+   * Settings of the embedded server (tests and the demo make it non-durable).
+   * `attach` (default true): a server that another live process runs in
+   * DATA_DIR is used as it is (a command beside the running service);
+   * `start` sets it false, so that two services never share one.
+   */
+  embedded?: { durable?: boolean; maxConnections?: number; attach?: boolean };
 }
 
 export interface OpenedDatabase {
@@ -106,7 +111,7 @@ async function openEmbedded(options: OpenDatabaseOptions): Promise<OpenedDatabas
   const { startEmbeddedPostgres } = await import('./embedded-postgres.js');
   let server;
   try {
-    server = await startEmbeddedPostgres({ dir, logger: options.logger, database: 'ardzagank', ...(options.embedded ?? {}) });
+    server = await startEmbeddedPostgres({ dir, logger: options.logger, database: 'ardzagank', attach: true, ...(options.embedded ?? {}) });
   } catch (error) {
     throw new DatabaseUnavailableError(`Cannot start the embedded PostgreSQL in ${dir} (${reasonOf(error)}). Set DATABASE_URL to use a PostgreSQL server instead.`, {
       cause: error,

@@ -65,6 +65,12 @@ export interface EmbeddedPostgresOptions {
   maxConnections?: number;
   /** A database created at start if missing (default none: only `postgres`). */
   database?: string;
+  /**
+   * When a live process already runs the server in `dir`: true connects to
+   * it (a command beside the running service; `stop()` then leaves it
+   * running), false (default) refuses with a message.
+   */
+  attach?: boolean;
 }
 
 export interface EmbeddedPostgres {
@@ -218,11 +224,13 @@ function isPostmasterOf(pid: number, dir: string): boolean | undefined {
  * folder, which is refused. A pid now used by some other program: the file
  * is stale and removed (PostgreSQL itself would refuse to start).
  */
-async function clearEarlierServer(dir: string, log: Logger | undefined): Promise<void> {
+async function clearEarlierServer(dir: string, log: Logger | undefined): Promise<ServerInUse | undefined> {
   const lockFile = path.join(dir, 'postmaster.pid');
   let pid: number;
+  let lines: string[];
   try {
-    pid = Number(readFileSync(lockFile, 'utf8').split('\n')[0]);
+    lines = readFileSync(lockFile, 'utf8').split('\n');
+    pid = Number(lines[0]);
   } catch {
     return;
   }
@@ -236,10 +244,8 @@ async function clearEarlierServer(dir: string, log: Logger | undefined): Promise
   if (ours === undefined) return; // no /proc: let PostgreSQL decide
   const parent = parentOf(pid);
   const lockOwner = ownerOf(dir);
-  if (parent !== undefined && lockOwner !== undefined && parent === lockOwner && alive(lockOwner) && lockOwner !== process.pid) {
-    throw new Error(
-      `Another process (pid ${lockOwner}) runs the embedded PostgreSQL in ${dir}. One process uses a DATA_DIR at a time: stop it, give this one another DATA_DIR, or set DATABASE_URL for several instances on one server.`,
-    );
+  if (parent !== undefined && lockOwner !== undefined && parent === lockOwner && alive(lockOwner)) {
+    return { pid, owner: lockOwner, socketDir: lines[4]?.trim() || dir, ready: lines[7]?.trim() === 'ready' };
   }
   log?.warn({ dir, pid }, 'the embedded PostgreSQL of an earlier run is still running (that run was killed): shutting it down');
   process.kill(pid, 'SIGINT');
@@ -247,6 +253,14 @@ async function clearEarlierServer(dir: string, log: Logger | undefined): Promise
     process.kill(pid, 'SIGQUIT');
     if (!(await gone(pid, 10_000))) throw new Error(`The embedded PostgreSQL of an earlier run (pid ${pid}) in ${dir} does not stop; stop it and start again.`);
   }
+}
+
+/** A server in the folder run by a live process (another one, or this one). */
+interface ServerInUse {
+  pid: number;
+  owner: number;
+  socketDir: string;
+  ready: boolean;
 }
 
 // Which process started the server in a folder: written next to postmaster.pid.
@@ -319,7 +333,18 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     await run(bin.initdb, args, user, dir);
     log?.info({ dir, ms: Date.now() - started }, 'initialised the embedded PostgreSQL');
   }
-  await clearEarlierServer(dir, log);
+  const inUse = await clearEarlierServer(dir, log);
+  if (inUse) {
+    if (!options.attach || !inUse.ready) {
+      throw new Error(
+        `Another process (pid ${inUse.owner}) runs the embedded PostgreSQL in ${dir}. One service uses a DATA_DIR at a time: stop it, give this one another DATA_DIR, or set DATABASE_URL for several instances on one server.`,
+      );
+    }
+    const urlOfShared = (database: string) => `postgres://postgres@localhost:${PORT}/${encodeURIComponent(database)}?host=${encodeURIComponent(inUse.socketDir)}`;
+    if (options.database) await createDatabaseIfMissing(urlOfShared('postgres'), options.database);
+    log?.info({ dir, pid: inUse.pid, owner: inUse.owner }, 'using the embedded PostgreSQL that the running service started');
+    return { dir, pid: inUse.pid, adminUrl: urlOfShared('postgres'), urlOf: urlOfShared, stop: async () => undefined };
+  }
 
   // The socket lives in the cluster's folder; a path too long for a socket gets a short temporary folder.
   let socketDir = dir;

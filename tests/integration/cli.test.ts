@@ -85,6 +85,15 @@ describe('ardzagank command', () => {
       const metrics = await (await fetch(`${address}/metrics`)).text();
       expect(metrics).toMatch(/ardzagank_inquiries\{status="new"\} 0/);
       expect(metrics).toMatch(/ardzagank_queue_jobs\{queue="ingest",state="waiting"\} 0/);
+
+      // A command beside it uses its PostgreSQL; a second service on the same DATA_DIR is refused.
+      const staff = await run(['staff', 'add', '5550001', 'Anna Hakobyan'], { ...env, CWD: dir, LOG_LEVEL: 'silent' });
+      expect(staff.stderr).toBe('');
+      expect(staff.code).toBe(0);
+      expect((await run(['staff'], { ...env, CWD: dir, LOG_LEVEL: 'silent' })).stdout).toContain('Anna Hakobyan');
+      const second = await run(['start'], { ...env, CWD: dir, LOG_LEVEL: 'silent' });
+      expect(second.code).toBe(1);
+      expect(second.stderr).toMatch(/^Cannot start the embedded PostgreSQL in .*Another process \(pid \d+\) runs the embedded PostgreSQL/);
     } finally {
       child.kill('SIGTERM');
     }
