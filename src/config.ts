@@ -325,7 +325,7 @@ export interface Config {
   logLevel: Env['LOG_LEVEL'];
   /** Absolute directory for the embedded database and other local files. */
   dataDir: string;
-  /** Unset: the embedded PostgreSQL (PGlite) in `dataDir`. */
+  /** Unset: a PostgreSQL the process starts in `dataDir`/postgres (src/db/embedded-postgres.ts). */
   databaseUrl: string | undefined;
   /** Set: the queues run on Redis. Unset: in PostgreSQL, in the app's database (`queue/transport.ts`). */
   redisUrl: string | undefined;

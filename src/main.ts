@@ -12,7 +12,7 @@ import type { FastifyInstance } from 'fastify';
 import { sql } from 'kysely';
 import { telegramPart } from './bots/telegram.part.js';
 import { configSecrets, type Config } from './config.js';
-import { openDatabase } from './db/create-db.js';
+import { openDatabase, type OpenedDatabase } from './db/create-db.js';
 import { migrateToLatest } from './db/migrate.js';
 import { buildConnectorRegistry, DEFAULT_CONNECTORS, type ConnectorFactory } from './connectors/registry.js';
 import { countInquiriesByStatus } from './db/repositories/inquiry.repository.js';
@@ -63,6 +63,11 @@ export interface StartOptions {
   http?: boolean;
   /** Reconcile interval (default 5 minutes). */
   reconcileEveryMs?: number;
+  /**
+   * The database, already being opened (`ardzagank start` starts the embedded
+   * PostgreSQL while this module loads); the service closes it. Default: opened here.
+   */
+  database?: Promise<OpenedDatabase>;
 }
 
 export interface RunningService {
@@ -104,9 +109,12 @@ export async function startService(options: StartOptions): Promise<RunningServic
   };
 
   try {
+    const opening = options.database ?? openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, logger });
+    opening.catch(() => undefined); // its failure is thrown below, after the queue check
+    // Closed on every path, also when Redis is missing.
+    closers.push({ name: 'database', close: () => opening.then((d) => d.close(), () => undefined) });
     await checkQueueTransport({ redisUrl: config.redisUrl });
-    const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, logger });
-    closers.push({ name: 'database', close: () => database.close() });
+    const database = await opening;
     const migrated = await migrateToLatest(database.db, logger);
     logger.info({ database: database.description, applied: migrated.applied.length }, 'database ready');
 

@@ -1,5 +1,5 @@
 import { configSecrets, loadConfig } from '../config.js';
-import { startService } from '../main.js';
+import { openDatabase } from '../db/create-db.js';
 import { createLogger } from '../observability/logger.js';
 import type { Command } from './command.js';
 
@@ -11,7 +11,13 @@ export const startCommand: Command = {
   async run() {
     const config = loadConfig();
     const logger = createLogger({ level: config.logLevel, secrets: configSecrets(config) });
-    const service = await startService({ config, logger });
+    // The database (the embedded PostgreSQL: a process of its own) starts while the service's modules load.
+    const database = openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, logger, embedded: { attach: false } });
+    const { startService } = await import('../main.js').catch(async (error: unknown) => {
+      await database.then((d) => d.close(), () => undefined);
+      throw error;
+    });
+    const service = await startService({ config, logger, database });
     await new Promise<void>((resolve) => {
       let stopping = false;
       const stop = (signal: string) => {

@@ -1,12 +1,13 @@
 /**
- * Opens the database: PostgreSQL through `pg` when `DATABASE_URL` is set,
- * otherwise an embedded PostgreSQL (PGlite) stored under `DATA_DIR`, so the
- * service runs on a machine with no Postgres. Both return integers and
- * bigints as JavaScript numbers and `date` columns as `YYYY-MM-DD` strings.
+ * Opens the database: PostgreSQL through `pg` at `DATABASE_URL` when it is
+ * set, otherwise a PostgreSQL this process starts in `DATA_DIR/postgres`
+ * (see embedded-postgres.ts) and stops on close, so the service runs on a
+ * machine with no PostgreSQL server. Either way the same `pg` pool and
+ * dialect, with integers and bigints as JavaScript numbers and `date`
+ * columns as `YYYY-MM-DD` strings.
  */
-import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { CamelCasePlugin, Kysely, PGliteDialect, PostgresDialect, sql } from 'kysely';
+import { CamelCasePlugin, Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
 import type { Logger } from '../observability/logger.js';
 import { scrubSecrets } from '../observability/redact.js';
@@ -24,7 +25,7 @@ const NUMERIC_OID = 1700;
 const DATE_OID = 1082;
 
 // Row ids and counts are bigint in SQL; they stay far below 2^53, so numbers
-// are exact and every caller gets the same type from pg and PGlite.
+// are exact for every caller.
 const parseInt8 = (v: string): number => {
   const n = Number(v);
   if (!Number.isSafeInteger(n)) throw new RangeError(`bigint ${v} does not fit a JavaScript number`);
@@ -41,8 +42,15 @@ export interface OpenDatabaseOptions {
   databaseUrl: string | undefined;
   dataDir: string;
   logger: Logger;
-  /** Connections in the pool (pg only). */
+  /** Connections in the pool. */
   poolSize?: number;
+  /**
+   * Settings of the embedded server (tests and the demo make it non-durable).
+   * `attach` (default true): a server that another live process runs in
+   * DATA_DIR is used as it is (a command beside the running service);
+   * `start` sets it false, so that two services never share one.
+   */
+  embedded?: { durable?: boolean; maxConnections?: number; attach?: boolean };
 }
 
 export interface OpenedDatabase {
@@ -50,6 +58,8 @@ export interface OpenedDatabase {
   kind: 'postgres' | 'embedded';
   /** Where it is, with any password removed, for logs and messages. */
   description: string;
+  /** Its connection URL (the embedded server's Unix socket), for other clients of the same database. */
+  url: string;
   close(): Promise<void>;
 }
 
@@ -60,7 +70,7 @@ export function describeDatabaseUrl(url: string): string {
 
 export async function openDatabase(options: OpenDatabaseOptions): Promise<OpenedDatabase> {
   if (options.databaseUrl) return openPostgres(options.databaseUrl, options);
-  return openEmbedded(options.dataDir, options.logger);
+  return openEmbedded(options);
 }
 
 async function openPostgres(url: string, options: OpenDatabaseOptions): Promise<OpenedDatabase> {
@@ -92,32 +102,42 @@ async function openPostgres(url: string, options: OpenDatabaseOptions): Promise<
       { cause: error },
     );
   }
-  return { db, kind: 'postgres', description, close: () => db.destroy() };
+  return { db, kind: 'postgres', description, url, close: () => db.destroy() };
 }
 
-async function openEmbedded(dataDir: string, logger: Logger): Promise<OpenedDatabase> {
-  const dir = path.join(dataDir, 'pglite');
+async function openEmbedded(options: OpenDatabaseOptions): Promise<OpenedDatabase> {
+  const dir = path.join(options.dataDir, 'postgres');
+  // Loaded lazily: the embedded server is only needed without DATABASE_URL.
+  const { startEmbeddedPostgres } = await import('./embedded-postgres.js');
+  let server;
   try {
-    mkdirSync(dir, { recursive: true });
+    server = await startEmbeddedPostgres({ dir, logger: options.logger, database: 'ardzagank', attach: true, ...(options.embedded ?? {}) });
   } catch (error) {
-    throw new DatabaseUnavailableError(`Cannot create the embedded database folder ${dir} (${reasonOf(error)}). Set DATA_DIR to a writable folder.`, {
+    throw new DatabaseUnavailableError(`Cannot start the embedded PostgreSQL in ${dir} (${reasonOf(error)}). Set DATABASE_URL to use a PostgreSQL server instead.`, {
       cause: error,
     });
   }
-  // Loaded lazily: the embedded engine is only needed without DATABASE_URL.
-  const { PGlite } = await import('@electric-sql/pglite');
-  let pglite;
+  let opened: OpenedDatabase;
   try {
-    pglite = await PGlite.create(dir, { parsers });
+    opened = await openPostgres(server.urlOf('ardzagank'), options);
   } catch (error) {
-    throw new DatabaseUnavailableError(
-      `Cannot open the embedded database in ${dir} (${reasonOf(error)}). Is another ardzagank process using it? The embedded database allows one process; set DATABASE_URL for more.`,
-      { cause: error },
-    );
+    await server.stop();
+    throw error;
   }
-  logger.info({ dir }, 'using the embedded PostgreSQL (PGlite); set DATABASE_URL for a PostgreSQL server');
-  const db = new Kysely<Database>({ dialect: new PGliteDialect({ pglite }), plugins: [new CamelCasePlugin({ maintainNestedObjectKeys: true })] });
-  return { db, kind: 'embedded', description: `embedded PostgreSQL in ${dir}`, close: () => db.destroy() };
+  options.logger.info({ dir, pid: server.pid }, 'using the embedded PostgreSQL; set DATABASE_URL for a PostgreSQL server');
+  return {
+    db: opened.db,
+    kind: 'embedded',
+    description: `embedded PostgreSQL in ${dir}`,
+    url: server.urlOf('ardzagank'),
+    close: async () => {
+      try {
+        await opened.close();
+      } finally {
+        await server.stop();
+      }
+    },
+  };
 }
 
 function reasonOf(error: unknown): string {

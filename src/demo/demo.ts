@@ -9,7 +9,7 @@
  * chart.
  */
 import { createHmac, randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { removeQueues } from '../queue/transport.js';
@@ -125,6 +125,8 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
   const graph: GraphApiFake = await startGraphApiFake({ page: { id: PAGE_ID, name: PAGE_NAME, accessToken: PAGE_TOKEN }, now: clock.now });
   const bot: FakeBotApi = await BotApi.start({ now: () => clock.now().getTime(), bot: { first_name: 'Արձագանք', username: 'ardzagank_demo_bot' } });
   const dataDir = options.databaseUrl ? undefined : mkdtempSync(path.join(tmpdir(), 'ardzagank-demo-'));
+  // As root the embedded PostgreSQL runs as the user postgres, which must reach its folder.
+  if (dataDir) chmodSync(dataDir, 0o755);
   const prefix = `demo-${randomBytes(4).toString('hex')}`;
   out(`Ardzagank demo: the month ${month} in ${timezone}, played on a virtual clock.`);
   out(`  Graph API stand-in ${graph.url}, Bot API stand-in ${bot.url}, ${options.databaseUrl ? 'the given database' : `an embedded database in ${dataDir}`}, ${options.redisUrl ? 'Redis' : 'PostgreSQL'} queues "${prefix}".`);

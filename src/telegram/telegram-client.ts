@@ -16,7 +16,8 @@
  * { apiRoot })` and its `callApi`), which gives us its typed payloads and its
  * multipart upload, while the polling loop, retries and stopping are ours.
  */
-import { Telegram, TelegramError } from 'telegraf';
+import { createRequire } from 'node:module';
+import type { Telegram } from 'telegraf';
 import type * as tg from 'telegraf/types';
 import type { Logger } from '../observability/logger.js';
 import { scrubSecrets } from '../observability/redact.js';
@@ -164,6 +165,10 @@ export type BotApiCaller = <M extends keyof tg.Telegram>(method: M, payload: tg.
 
 type TelegrafCallOptions = NonNullable<Parameters<Telegram['callApi']>[2]>;
 
+// telegraf is loaded by the first Bot API caller: a service whose bot is off never loads it (~5 MB at start).
+let telegraf: typeof import('telegraf') | undefined;
+const loadTelegraf = () => (telegraf ??= createRequire(import.meta.url)('telegraf') as typeof import('telegraf'));
+
 /** A copy of `error` whose message is scrubbed, keeping its name and system code. */
 function scrubbedCopy(error: unknown, secrets: readonly string[]): Error {
   if (!(error instanceof Error)) return new Error(scrubSecrets(String(error), secrets));
@@ -182,6 +187,7 @@ export function createBotApiCaller(options: BotApiOptions): BotApiCaller {
   const apiRoot = options.apiRoot ?? TELEGRAM_DEFAULT_API_ROOT;
   const secrets = [options.token, ...(options.secrets ?? [])];
   // webhookReply only applies to telegraf's own webhook server, which we do not use.
+  const { Telegram, TelegramError } = loadTelegraf();
   const telegram = new Telegram(options.token, { apiRoot, webhookReply: false });
   const log = options.logger.child({ component: 'telegram' });
 

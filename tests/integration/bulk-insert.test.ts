@@ -1,10 +1,10 @@
 /**
  * Bulk inserts (one array per column, `unnest`) store exactly what the rows
- * hold, in order, on PostgreSQL and on the embedded PGlite alike: texts with
+ * hold, in order, on the PostgreSQL server and on the embedded one alike: texts with
  * quotes, backslashes, commas, braces and Armenian letters, nulls, JSON,
  * timestamps, and the column default where a row gives none.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -23,7 +23,8 @@ let dataDir: string;
 beforeAll(async () => {
   tdb = await createTestDatabase();
   dataDir = mkdtempSync(path.join(tmpdir(), 'ardzagank-bulk-'));
-  embedded = await openDatabase({ databaseUrl: undefined, dataDir, logger: silentLogger() });
+  chmodSync(dataDir, 0o755); // as root the server runs as "postgres", which must reach DATA_DIR
+  embedded = await openDatabase({ databaseUrl: undefined, dataDir, logger: silentLogger(), embedded: { durable: false } });
   await migrateToLatest(embedded.db, silentLogger());
 }, 60_000);
 afterAll(async () => {
@@ -34,7 +35,7 @@ afterAll(async () => {
 
 describe.each([
   ['PostgreSQL', () => tdb.db],
-  ['PGlite', () => embedded.db],
+  ['the embedded PostgreSQL', () => embedded.db],
 ] as Array<[string, () => Db]>)('bulk inserts on %s', (_name, db) => {
   it('store events in order with their payloads, actors and times, and now() where no time is given', async () => {
     const at = new Date('2026-11-02T08:30:00.123Z');

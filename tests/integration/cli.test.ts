@@ -3,7 +3,7 @@
  * before vitest runs) started as a child process.
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -19,6 +19,7 @@ const run = (args: string[], env: Record<string, string>, timeoutMs?: number): P
 let dir: string;
 beforeAll(() => {
   dir = mkdtempSync(path.join(tmpdir(), 'ardzagank-cli-'));
+  chmodSync(dir, 0o755); // as root the embedded server runs as "postgres", which must reach DATA_DIR
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -61,8 +62,7 @@ describe('ardzagank command', () => {
     expect(r.stderr).toMatch(/LOCALE/);
   });
 
-  // Queues in PostgreSQL need the database's address, which the embedded PGlite has none of: with them, this waits for an embedded PostgreSQL server.
-  it.skipIf(!testRedisUrl())('start with no configuration comes up on the embedded database, says which parts are off, answers health checks, stops on SIGTERM', async () => {
+  it('start with no configuration comes up on the embedded database, says which parts are off, answers health checks, stops on SIGTERM', async () => {
     const env = { PATH: process.env.PATH ?? '', DATA_DIR: path.join(dir, 'start-data'), HTTP_PORT: '0', HTTP_HOST: '127.0.0.1', ...queueEnv(), QUEUE_PREFIX: uniqueQueuePrefix('cli') };
     const child = spawn(process.execPath, [BIN, 'start'], { env, cwd: dir });
     let stdout = '';
@@ -85,6 +85,15 @@ describe('ardzagank command', () => {
       const metrics = await (await fetch(`${address}/metrics`)).text();
       expect(metrics).toMatch(/ardzagank_inquiries\{status="new"\} 0/);
       expect(metrics).toMatch(/ardzagank_queue_jobs\{queue="ingest",state="waiting"\} 0/);
+
+      // A command beside it uses its PostgreSQL; a second service on the same DATA_DIR is refused.
+      const staff = await run(['staff', 'add', '5550001', 'Anna Hakobyan'], { ...env, CWD: dir, LOG_LEVEL: 'silent' });
+      expect(staff.stderr).toBe('');
+      expect(staff.code).toBe(0);
+      expect((await run(['staff'], { ...env, CWD: dir, LOG_LEVEL: 'silent' })).stdout).toContain('Anna Hakobyan');
+      const second = await run(['start'], { ...env, CWD: dir, LOG_LEVEL: 'silent' });
+      expect(second.code).toBe(1);
+      expect(second.stderr).toMatch(/^Cannot start the embedded PostgreSQL in .*Another process \(pid \d+\) runs the embedded PostgreSQL/);
     } finally {
       child.kill('SIGTERM');
     }
@@ -92,5 +101,46 @@ describe('ardzagank command', () => {
     expect(code).toBe(0);
     expect(stdout).toMatch(/"msg":"stopped"/);
     expect(stderr).toBe('');
+    // Its PostgreSQL stopped with it.
+    expect(existsSync(path.join(env.DATA_DIR, 'postgres', 'postmaster.pid'))).toBe(false);
   }, 120_000);
+
+  it('a start killed with SIGKILL leaves its PostgreSQL running; the next start shuts that one down and comes up', async () => {
+    const env = { PATH: process.env.PATH ?? '', DATA_DIR: path.join(dir, 'killed-data'), HTTP_PORT: '0', HTTP_HOST: '127.0.0.1', ...queueEnv(), QUEUE_PREFIX: uniqueQueuePrefix('cli') };
+    const postmasterPid = () => Number(readFileSync(path.join(env.DATA_DIR, 'postgres', 'postmaster.pid'), 'utf8').split('\n')[0]);
+    const start = async () => {
+      const child = spawn(process.execPath, [BIN, 'start'], { env, cwd: dir });
+      let stdout = '';
+      child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+      const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+      await expect.poll(() => stdout, { timeout: 60_000, interval: 200 }).toMatch(/ardzagank is running/);
+      const address = (JSON.parse(stdout.split('\n').find((l) => l.includes('ardzagank is running'))!) as { address: string }).address;
+      return { child, exited, address };
+    };
+    const first = await start();
+    const orphan = postmasterPid();
+    first.child.kill('SIGKILL');
+    await first.exited;
+    expect(alive(orphan)).toBe(true);
+
+    const second = await start();
+    try {
+      expect((await fetch(`${second.address}/readyz`)).status).toBe(200);
+      expect(alive(orphan)).toBe(false);
+      expect(postmasterPid()).not.toBe(orphan);
+    } finally {
+      second.child.kill('SIGTERM');
+    }
+    expect(await second.exited).toBe(0);
+    expect(existsSync(path.join(env.DATA_DIR, 'postgres', 'postmaster.pid'))).toBe(false);
+  }, 180_000);
 });
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { sql } from 'kysely';
@@ -65,10 +65,11 @@ describe('schema rules', () => {
   });
 });
 
-describe('embedded database (PGlite)', () => {
+describe('embedded database (a PostgreSQL of its own in DATA_DIR)', () => {
   let dir: string;
   beforeAll(() => {
-    dir = mkdtempSync(path.join(tmpdir(), 'ardzagank-pglite-'));
+    dir = mkdtempSync(path.join(tmpdir(), 'ardzagank-embedded-'));
+    chmodSync(dir, 0o755); // as root the server runs as "postgres", which must reach DATA_DIR
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -89,6 +90,21 @@ describe('embedded database (PGlite)', () => {
     } finally {
       await second.close();
     }
+  }, 60_000);
+
+  it('starts over a stale postmaster.pid whose pid now belongs to another program', async () => {
+    // A run killed with its server (a container restart) leaves postmaster.pid; its pid is reused.
+    // PostgreSQL alone refuses: "lock file postmaster.pid already exists. Is another postmaster (PID 1) running?"
+    const lockFile = path.join(dir, 'postgres', 'postmaster.pid');
+    writeFileSync(lockFile, `1\n${path.join(dir, 'postgres')}\n`);
+    const opened = await openDatabase({ databaseUrl: undefined, dataDir: dir, logger: silentLogger() });
+    try {
+      const row = await sql<{ n: unknown }>`select count(*) as n from events`.execute(opened.db);
+      expect(row.rows[0]).toEqual({ n: 1 });
+    } finally {
+      await opened.close();
+    }
+    expect(existsSync(lockFile)).toBe(false);
   }, 60_000);
 });
 

@@ -1,14 +1,17 @@
 /**
- * The whole path on the embedded database (PGlite, what `npm start` uses
- * without DATABASE_URL): one connection, guarded by Kysely's mutex, so a
- * transaction that waits for a query on the outer `db` waits for itself and
- * everything stops (a notice's transaction once read the addressee's
- * language outside it: after the first answer, no second question ever got
- * its card). Through the real composition (startService with DEFAULT_PARTS),
+ * The whole path on the embedded database (what `npm start` uses without
+ * DATABASE_URL: a PostgreSQL the service starts in DATA_DIR and stops when it
+ * closes). Through the real composition (startService with DEFAULT_PARTS),
  * the Graph API and Bot API stand-ins: a comment arrives by a signed webhook,
  * card, claim, answer, published under the comment, card "answered", author
- * told privately; then a second comment arrives and gets its card.
+ * told privately; then a second comment arrives and gets its card. (The
+ * second comment once hung on the former embedded engine, PGlite, whose one
+ * connection a notice's transaction waited for.) At the end the server is
+ * gone and nothing holds its folder.
  */
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { facebookJson, hubSignature, TEST_APP_SECRET, TEST_PAGE_TOKEN, TEST_VERIFY_TOKEN } from '../factories/facebook-fixtures.js';
 import { feedCommentPayload, PAGE_ID } from '../factories/facebook-payloads.js';
@@ -17,9 +20,6 @@ import { startGraphApiFake, type GraphApiFake } from '../../src/stand-ins/graph-
 import { STAFF_CHAT_ID, createTestClock, startBotHarness, type BotHarness } from '../support/bot-harness.js';
 import { testRedisUrl } from '../support/test-env.js';
 
-// Queues in PostgreSQL need the database's address, which PGlite has none of:
-// until the embedded database is a PostgreSQL server, this runs with queues on Redis only.
-const queuesReachable = testRedisUrl() !== undefined;
 
 const clock = createTestClock(new Date('2026-11-27T07:06:00Z')); // Friday 11:06 in Yerevan
 const citizen = { id: '7500000000000001', name: 'Լուսինե Ավագյան' };
@@ -28,7 +28,6 @@ let graph: GraphApiFake;
 let h: BotHarness;
 
 beforeAll(async () => {
-  if (!queuesReachable) return;
   graph = await startGraphApiFake({ page: { id: PAGE_ID, name: 'Վանաձորի համայնքապետարան', accessToken: TEST_PAGE_TOKEN }, now: clock.now });
   h = await startBotHarness({
     database: 'embedded',
@@ -50,6 +49,15 @@ afterAll(async () => {
   await graph?.close();
 });
 
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 async function comment(postId: string, message: string, at: Date, from = citizen): Promise<{ commentId: string; inquiryId: number }> {
   const c = graph.addComment({ postId, message, from, created_time: at });
   const body = facebookJson(feedCommentPayload({ commentId: c.id, postId, message, createdTime: at, from }));
@@ -64,9 +72,14 @@ async function comment(postId: string, message: string, at: Date, from = citizen
   return { commentId: c.id, inquiryId: inquiryId! };
 }
 
-describe.skipIf(!queuesReachable)('the embedded database (skipped with queues in PostgreSQL: PGlite has no address for them)', () => {
+describe('the embedded database', () => {
   it('runs the whole path, and the next comment after an answer still gets its card', async () => {
     expect(h.service.ctx.database.kind).toBe('embedded');
+    // A real PostgreSQL server of its own (a child process), not the test server.
+    const server = (await sql<{ version: string; pid: number }>`select version(), pg_backend_pid() as pid`.execute(h.service.ctx.database.db)).rows[0]!;
+    expect(server.version).toMatch(/^PostgreSQL 18\./);
+    const postmaster = Number(readFileSync(path.join(h.tdb.name, 'postgres', 'postmaster.pid'), 'utf8').split('\n')[0]);
+    expect(alive(postmaster)).toBe(true);
     const post = graph.seedPost({ message: 'Ջրամատակարարման աշխատանքներ', created_time: new Date('2026-11-26T08:00:00Z') });
 
     // 1. A comment arrives by a signed webhook and gets its card.
@@ -98,5 +111,10 @@ describe.skipIf(!queuesReachable)('the embedded database (skipped with queues in
     const { inquiryId: second } = await comment(post.id, 'Իսկ Աբովյան 5-ում էլ ջուր չկա։', new Date('2026-11-27T08:40:00Z'), { id: '7100000000000002', name: 'Լուսինե' });
     expect(second).not.toBe(first);
     expect((await h.card(second)).text).toContain('Աբովյան 5-ում');
-  }, 30_000);
+
+    // 5. Closing the service stops its PostgreSQL.
+    await h.service.close();
+    await expect.poll(() => alive(postmaster), WAIT).toBe(false);
+    expect(existsSync(path.join(h.tdb.name, 'postgres', 'postmaster.pid'))).toBe(false);
+  }, 60_000);
 });

@@ -5,7 +5,7 @@
  * for what they would see.
  */
 import { createHash } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { vi } from 'vitest';
@@ -75,9 +75,9 @@ export interface BotHarnessOptions {
   http?: boolean;
   /**
    * `postgres` (default): a database of its own on the test server.
-   * `embedded`: no DATABASE_URL, so the service opens PGlite in a temporary
-   * DATA_DIR, as `npm start` does; `tdb.db` is then the service's own
-   * connection (the embedded database allows one process).
+   * `embedded`: no DATABASE_URL, so the service starts its embedded
+   * PostgreSQL in a temporary DATA_DIR, as `npm start` does; `tdb.db` is
+   * then the service's own pool.
    */
   database?: 'postgres' | 'embedded';
 }
@@ -96,6 +96,7 @@ function embeddedTestDatabase(dataDir: string, service: () => RunningService): T
 
 export async function startBotHarness(options: BotHarnessOptions = {}): Promise<BotHarness> {
   const dataDir = options.database === 'embedded' ? mkdtempSync(path.join(tmpdir(), 'ardzagank-embedded-')) : undefined;
+  if (dataDir) chmodSync(dataDir, 0o755); // as root the server runs as "postgres", which must reach DATA_DIR
   const tdb = dataDir ? embeddedTestDatabase(dataDir, () => harness.service) : await createTestDatabase();
   const fake = await BotApi.start(options.fake ?? {});
   const prefix = uniqueQueuePrefix('bot');

@@ -13,7 +13,7 @@
  *
  * Values are passed as text where the drivers differ (timestamps as ISO
  * strings, JSON as its text, which callers serialise and make storable), so
- * `pg` and the embedded PGlite send the same
+ * `pg` sends the same
  * thing; SQL casts them back.
  */
 import { sql, type RawBuilder } from 'kysely';

@@ -13,6 +13,7 @@ import path from 'node:path';
 import { Redis } from 'ioredis';
 import pg from 'pg';
 import { freePort } from '../../../bench/support/service-process.js';
+import { embeddedPostgresBinaries } from '../../../src/db/embedded-postgres.js';
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
@@ -98,11 +99,12 @@ export interface PrivatePostgres {
   destroy(): Promise<void>;
 }
 
-function postgresBinDir(): string {
+/** The machine's PostgreSQL binaries, else the embedded server's (a machine with no PostgreSQL installed). */
+async function postgresBinDir(): Promise<string> {
   const root = '/usr/lib/postgresql';
   const versions = existsSync(root) ? readdirSync(root).sort((a, b) => Number(b) - Number(a)) : [];
   for (const v of versions) if (existsSync(path.join(root, v, 'bin', 'initdb'))) return path.join(root, v, 'bin');
-  throw new Error('initdb not found under /usr/lib/postgresql/*/bin: install PostgreSQL server binaries');
+  return path.dirname((await embeddedPostgresBinaries()).initdb);
 }
 
 /** The uid/gid to run the server as: postgres refuses to run as root. */
@@ -115,7 +117,7 @@ function serverUser(): { uid: number; gid: number } | undefined {
 
 /** A throwaway cluster (initdb, pg_ctl) listening on a Unix socket in its own folder only. */
 export async function startPrivatePostgres(): Promise<PrivatePostgres> {
-  const bin = postgresBinDir();
+  const bin = await postgresBinDir();
   const user = serverUser();
   const dir = mkdtempSync(path.join(tmpdir(), 'ardzagank-pg-'));
   const data = path.join(dir, 'data');
