@@ -197,6 +197,12 @@ const envSchema = z
     TELEGRAM_WEBHOOK_SECRET: optionalText.refine((v) => v === undefined || /^[A-Za-z0-9_-]{1,256}$/.test(v), {
       message: '1-256 characters of A-Z, a-z, 0-9, _ and - (Telegram rule for secret_token)',
     }),
+    TELEGRAM_CHANNEL_ID: optionalText.refine((v) => v === undefined || /^-100\d+$/.test(v), {
+      message: 'must be the numeric id of the city\'s channel (for example -1001234567890; getChat of @username gives it)',
+    }),
+    TELEGRAM_DISCUSSION_CHAT_ID: optionalText.refine((v) => v === undefined || /^-100\d+$/.test(v), {
+      message: 'must be the numeric id of the channel\'s linked discussion group (for example -1001234567891)',
+    }),
     TELEGRAM_GROUP_MESSAGES_PER_MINUTE: positiveInt(20, 'messages a minute into the staff group (Telegram allows about 20)'),
     TELEGRAM_MESSAGES_PER_SECOND: positiveInt(30, 'messages a second to all chats together (Telegram allows about 30)'),
     REQUIRE_APPROVAL: bool,
@@ -292,6 +298,10 @@ function crossFieldProblems(env: Record<string, string | undefined>): string[] {
     const missing = set('TELEGRAM_WEBHOOK_URL') ? 'TELEGRAM_WEBHOOK_SECRET' : 'TELEGRAM_WEBHOOK_URL';
     problems.push(`${missing} (not set): TELEGRAM_WEBHOOK_URL and TELEGRAM_WEBHOOK_SECRET go together: set both, or neither for long polling`);
   }
+  if (set('TELEGRAM_CHANNEL_ID') !== set('TELEGRAM_DISCUSSION_CHAT_ID')) {
+    const missing = set('TELEGRAM_CHANNEL_ID') ? 'TELEGRAM_DISCUSSION_CHAT_ID' : 'TELEGRAM_CHANNEL_ID';
+    problems.push(`${missing} (not set): TELEGRAM_CHANNEL_ID and TELEGRAM_DISCUSSION_CHAT_ID go together (the channel and its linked discussion group): set both, or neither`);
+  }
   if (set('FACEBOOK_PAGE_ACCESS_TOKEN') && !set('FACEBOOK_PAGE_ID')) {
     problems.push('FACEBOOK_PAGE_ID (not set): is required when FACEBOOK_PAGE_ACCESS_TOKEN is set');
   }
@@ -330,6 +340,8 @@ export interface Config {
     groupMessagesPerMinute: number;
     /** Messages a second to all chats together (Telegram: about 30). */
     messagesPerSecond: number;
+    /** The quick way for one channel: its id and its linked discussion group's (both or neither). */
+    channel: { channelId: number; discussionChatId: number } | undefined;
   };
   facebook: {
     pageId: string | undefined;
@@ -418,6 +430,10 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
       webhookSecret: e.TELEGRAM_WEBHOOK_SECRET,
       groupMessagesPerMinute: e.TELEGRAM_GROUP_MESSAGES_PER_MINUTE,
       messagesPerSecond: e.TELEGRAM_MESSAGES_PER_SECOND,
+      channel:
+        e.TELEGRAM_CHANNEL_ID !== undefined && e.TELEGRAM_DISCUSSION_CHAT_ID !== undefined
+          ? { channelId: Number(e.TELEGRAM_CHANNEL_ID), discussionChatId: Number(e.TELEGRAM_DISCUSSION_CHAT_ID) }
+          : undefined,
     },
     facebook: {
       pageId: e.FACEBOOK_PAGE_ID,

@@ -113,7 +113,7 @@ export async function startService(options: StartOptions): Promise<RunningServic
     const queues = createQueues({ connection, prefix: config.queuePrefix });
     closers.push({ name: 'queues', close: () => closeQueues(queues) });
     const producers = createProducers(queues);
-    const ctx: ServiceContext = { config, logger, metrics, database, queues, producers, connection, now, instanceId: newInstanceId(), secrets };
+    const ctx: ServiceContext = { config, logger, metrics, database, queues, producers, connection, now, instanceId: newInstanceId(), secrets, telegramUpdateRoutes: [] };
 
     registerStateGauges(metrics, {
       queueCounts: async () =>
@@ -126,6 +126,7 @@ export async function startService(options: StartOptions): Promise<RunningServic
     });
 
     const registry = await buildConnectorRegistry(ctx, options.connectors ?? DEFAULT_CONNECTORS);
+    for (const module of registry.modules) if (module.telegramUpdates) ctx.telegramUpdateRoutes.push(module.telegramUpdates);
     for (const module of registry.modules) {
       for (const line of module.off ?? []) logger.info(line);
       if (module.close) closers.push({ name: `${module.platform} connector`, close: module.close });

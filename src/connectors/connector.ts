@@ -14,6 +14,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { InquiryKind, Platform, ReplyChannel, ReplyVisibility } from '../db/schema.js';
 import type { InboundItem } from '../domain/inquiry.js';
+import type { TelegramUpdateRoute } from '../service-part.js';
 
 export type { ReplyChannel };
 
@@ -157,6 +158,12 @@ export interface ConnectorModule {
    * platform is not configured.
    */
   accounts?: readonly ConnectedAccount[];
+  /**
+   * Takes the Telegram updates that are this platform's (a channel's
+   * discussion group) from the bot's one update source, before the staff bot
+   * sees them; returns false for the others.
+   */
+  telegramUpdates?: TelegramUpdateRoute;
   /** HTTP routes of the platform (its webhook endpoint), when configured. */
   routes?: Array<(app: FastifyInstance) => void | Promise<void>>;
   /** Lines for the log: which parts of the platform are off and which variable turns each on. */

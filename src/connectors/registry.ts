@@ -10,6 +10,7 @@ import type { InboundItem } from '../domain/inquiry.js';
 import type { ServiceContext } from '../service-part.js';
 import type { ConnectedAccount, ConnectorModule } from './connector.js';
 import { facebookModule } from './facebook/facebook.module.js';
+import { telegramChannelModule } from './telegram-channel/telegram-channel.module.js';
 import { PayloadError } from './payload-error.js';
 
 /** No connector of ours reads this platform's payloads; the payload waits as failed. */
@@ -19,7 +20,7 @@ export class UnknownPlatformError extends PayloadError {}
 export type ConnectorFactory = (ctx: ServiceContext) => Promise<ConnectorModule>;
 
 /** The platforms the service knows. */
-export const DEFAULT_CONNECTORS: ConnectorFactory[] = [facebookModule];
+export const DEFAULT_CONNECTORS: ConnectorFactory[] = [facebookModule, telegramChannelModule];
 
 export interface ConnectorRegistry {
   readonly modules: readonly ConnectorModule[];

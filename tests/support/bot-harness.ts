@@ -80,6 +80,8 @@ export interface BotHarnessOptions {
    * connection (the embedded database allows one process).
    */
   database?: 'postgres' | 'embedded';
+  /** Prepares the stand-in before the service starts (a channel and its discussion group). */
+  beforeStart?: (fake: FakeBotApi) => void;
 }
 
 /** The embedded database as a TestDatabase: read through the running service; `close` removes its folder. */
@@ -98,6 +100,7 @@ export async function startBotHarness(options: BotHarnessOptions = {}): Promise<
   const dataDir = options.database === 'embedded' ? mkdtempSync(path.join(tmpdir(), 'ardzagank-embedded-')) : undefined;
   const tdb = dataDir ? embeddedTestDatabase(dataDir, () => harness.service) : await createTestDatabase();
   const fake = await BotApi.start(options.fake ?? {});
+  options.beforeStart?.(fake);
   const redis = createTestRedis();
   const prefix = uniqueQueuePrefix('bot');
   const config = loadConfig({

@@ -150,6 +150,8 @@ export function renderCard(view: CardView, options: RenderOptions): RenderedMess
   else if (view.suggestedSector) lines.push(t.cardSector(sectorName(view.suggestedSector, options.locale), true));
   else lines.push(t.cardNoSector);
   if (i.permalink) lines.push(`🔗 <a href="${escapeHtml(i.permalink)}">${t.cardOpenOn(i.platform)}</a>`);
+  // Bots are never told of deletions in a discussion group (DESIGN.md, Outside services: Telegram).
+  if (i.platform === 'telegram' && i.kind === 'comment') lines.push(t.cardNoDeletions);
   const state = stateLines(view, t, options);
   if (state.length > 0) lines.push('', ...state);
   const html = truncateForTelegram(lines.join('\n'), TELEGRAM_MESSAGE_MAX);
