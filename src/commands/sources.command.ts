@@ -7,7 +7,7 @@
  * (saying first what becomes of its open inquiries).
  */
 import { checkRedis, createRedisConnection } from '../queue/redis.js';
-import { CREDENTIALS_REF_PATTERN, loadConfig, type Config } from '../config.js';
+import { configSecrets, CREDENTIALS_REF_PATTERN, loadConfig, type Config } from '../config.js';
 import { openDatabase, type Db } from '../db/create-db.js';
 import { migrateToLatest } from '../db/migrate.js';
 import { insertEvent } from '../db/repositories/event.repository.js';
@@ -15,7 +15,10 @@ import { findPendingReplyIdsOfSource } from '../db/repositories/reply.repository
 import { countOpenWorkOfSource } from '../db/repositories/inquiry.repository.js';
 import { findSourceByExternalId, getSourceById, listSources, markSourceRemoved, pauseSource, upsertSource } from '../db/repositories/source.repository.js';
 import type { Platform, SourceRow } from '../db/schema.js';
+import { LOCALES, type Locale } from '../domain/locale.js';
 import { sealSecret } from '../lib/secret-box.js';
+import { createTelegramClient, type TelegramClient } from '../telegram/telegram-client.js';
+import { TelegramApiError } from '../telegram/telegram-errors.js';
 import { createLogger, type Logger } from '../observability/logger.js';
 import { jobId } from '../queue/jobs.js';
 import { closeQueues, createProducers, createQueues } from '../queue/producers.js';
@@ -25,6 +28,7 @@ import { parseCommandArgs, UsageError, type Command, type CommandIo } from './co
 const USAGE = `ardzagank sources [list]
 ardzagank sources add facebook-page <page-id> [--name NAME] (--token-env VARIABLE | --token-stdin)
 ardzagank sources add instagram <account-id> [--name NAME] (--token-env VARIABLE | --token-stdin)
+ardzagank sources add telegram-channel <@channel|-100…> [--name NAME] [--lang hy|en|ru]
 ardzagank sources resume <id>
 ardzagank sources pause <id> [reason…]
 ardzagank sources remove <id> [--yes]
@@ -35,7 +39,10 @@ ardzagank sources remove <id> [--yes]
                                           (its name ends in _TOKEN; only the name is stored)
                     --token-stdin         the token is read from standard input and stored
                                           encrypted with SOURCES_SECRET_KEY
-                  FACEBOOK_PAGE_ID + FACEBOOK_PAGE_ACCESS_TOKEN stay the quick way for one Page
+                  FACEBOOK_PAGE_ID + FACEBOOK_PAGE_ACCESS_TOKEN stay the quick way for one Page;
+                  a Telegram channel is read through the staff bot (TELEGRAM_BOT_TOKEN), which must
+                  be an admin of the channel's linked discussion group: the command checks it, and
+                  says what is missing (--lang: in which language; default LOCALE)
   resume <id>     resume a source that was paused (for example because Facebook refused its
                   token: set the new FACEBOOK_PAGE_ACCESS_TOKEN and restart first), or whose
                   publishing Facebook blocked for a while (error 368) once the block is lifted;
@@ -50,6 +57,8 @@ export interface SourcesCommandOptions {
   now?: () => Date;
   /** Standard input, read whole (`--token-stdin`); tests pass their own. */
   readStdin?: () => Promise<string>;
+  /** The Bot API client `sources add telegram-channel` checks with (default: one from the config). */
+  telegramClient?: Pick<TelegramClient, 'getChat' | 'getChatMember' | 'getMe'>;
 }
 
 async function readProcessStdin(): Promise<string> {
@@ -69,16 +78,15 @@ const ADD_NAMES: Record<AddKind, string> = { 'facebook-page': 'Facebook Page', i
  * nothing half-added. Returns the exit code.
  */
 async function addSource(db: Db, args: string[], io: CommandIo, options: SourcesCommandOptions): Promise<number> {
+  // A channel's numeric id starts with "-": taken out before the options are parsed.
+  const numericChannel = args[0] === 'telegram-channel' && /^-100\d+$/.test(args[1] ?? '') ? args[1] : undefined;
   const { values, positionals } = parseCommandArgs({
-    args,
+    args: numericChannel === undefined ? args : [args[0]!, ...args.slice(2)],
     allowPositionals: true,
-    options: { name: { type: 'string' }, 'token-env': { type: 'string' }, 'token-stdin': { type: 'boolean' } },
+    options: { name: { type: 'string' }, 'token-env': { type: 'string' }, 'token-stdin': { type: 'boolean' }, lang: { type: 'string' } },
   });
   const [kindText, externalId, ...extra] = positionals;
-  if (kindText === 'telegram-channel') {
-    io.err('Telegram channels are not connected by this version yet: nothing was added.');
-    return 1;
-  }
+  if (kindText === 'telegram-channel') return addTelegramChannel(db, numericChannel === undefined ? positionals.slice(1) : [numericChannel, ...positionals.slice(1)], values, io, options);
   if (!kindText || !(kindText in ADD_KINDS)) throw new UsageError(`"sources add" takes facebook-page or instagram, then the account's numeric id (got "${kindText ?? ''}").`);
   const kind = kindText as AddKind;
   if (!externalId || !/^\d+$/.test(externalId)) throw new UsageError(`"sources add ${kind}" needs the account's numeric id.`);
@@ -120,6 +128,110 @@ async function addSource(db: Db, args: string[], io: CommandIo, options: Sources
   if (credentialsRef && config.sources.tokenVariables[credentialsRef] === undefined) {
     io.out(`${credentialsRef} is not set in this environment: set it in the service's environment (.env) before restarting.`);
   }
+  io.out('Restart the service (or each instance) to start reading it and publishing to it.');
+  return 0;
+}
+
+/** What `sources add telegram-channel` says, in the admin's language. */
+const CHANNEL_TEXT: Record<Locale, {
+  noBot: string;
+  notFound: (channel: string) => string;
+  notChannel: (channel: string) => string;
+  noGroup: (title: string) => string;
+  notAdmin: (group: string, status: string) => string;
+  unreachable: (detail: string) => string;
+  already: (name: string, id: number) => string;
+  added: (name: string, id: number, group: string) => string;
+  nothing: string;
+}> = {
+  en: {
+    noBot: 'Set TELEGRAM_BOT_TOKEN: the channel is read through the staff bot.',
+    notFound: (c) => `Telegram does not know the channel ${c}, or the bot cannot see it: check the @username (or the -100… id); for a private channel, add the bot to the channel first.`,
+    notChannel: (c) => `${c} is not a channel. Give the city's channel (its @username or -100… id).`,
+    noGroup: (t) => `The channel "${t}" has no linked discussion group, so it has no comments: in the channel's settings, under Discussion, link a group, make the bot an admin of that group, and run this again.`,
+    notAdmin: (g, st) => `The bot is not an admin of the discussion group "${g}" (its status there: ${st}): add the bot to the group and make it an admin, then run this again.`,
+    unreachable: (d) => `Telegram could not be asked (${d}); try again.`,
+    already: (n, id) => `${n} is already source ${id}.`,
+    added: (n, id, g) => `Added the channel ${n} as source ${id} (its comments are read in "${g}").`,
+    nothing: 'Nothing was added.',
+  },
+  hy: {
+    noBot: 'Սահմանեք TELEGRAM_BOT_TOKEN-ը. ալիքը կարդացվում է աշխատակազմի բոտի միջոցով։',
+    notFound: (c) => `Telegram-ը չի ճանաչում ${c} ալիքը, կամ բոտը այն չի տեսնում. ստուգեք @username-ը (կամ -100… id-ն), իսկ փակ ալիքի դեպքում նախ ավելացրեք բոտին ալիքում։`,
+    notChannel: (c) => `${c}-ը ալիք չէ։ Նշեք քաղաքի ալիքը (@username կամ -100… id)։`,
+    noGroup: (t) => `«${t}» ալիքը կապված քննարկման խումբ չունի, ուստի մեկնաբանություններ չունի. ալիքի կարգավորումներում՝ «Քննարկում» բաժնում, կապեք խումբ, բոտին դարձրեք այդ խմբի ադմին և կրկին գործարկեք հրամանը։`,
+    notAdmin: (g, st) => `Բոտը «${g}» քննարկման խմբի ադմին չէ (կարգավիճակը՝ ${st}). ավելացրեք բոտին խմբում, դարձրեք ադմին և կրկին գործարկեք հրամանը։`,
+    unreachable: (d) => `Չհաջողվեց դիմել Telegram-ին (${d}). փորձեք կրկին։`,
+    already: (n, id) => `${n}-ն արդեն ${id} աղբյուրն է։`,
+    added: (n, id, g) => `${n} ալիքը ավելացվեց որպես ${id} աղբյուր (մեկնաբանությունները կարդացվում են «${g}» խմբում)։`,
+    nothing: 'Ոչինչ չավելացվեց։',
+  },
+  ru: {
+    noBot: 'Задайте TELEGRAM_BOT_TOKEN: канал читается через бота сотрудников.',
+    notFound: (c) => `Telegram не знает канал ${c}, или бот его не видит: проверьте @username (или id -100…); для закрытого канала сначала добавьте бота в канал.`,
+    notChannel: (c) => `${c} — не канал. Укажите канал города (@username или id -100…).`,
+    noGroup: (t) => `У канала «${t}» нет привязанной группы обсуждения, поэтому нет комментариев: в настройках канала, в разделе «Обсуждение», привяжите группу, сделайте бота её администратором и запустите команду снова.`,
+    notAdmin: (g, st) => `Бот не администратор группы обсуждения «${g}» (его статус там: ${st}): добавьте бота в группу и сделайте администратором, затем запустите команду снова.`,
+    unreachable: (d) => `Не удалось обратиться к Telegram (${d}); попробуйте снова.`,
+    already: (n, id) => `${n} уже источник ${id}.`,
+    added: (n, id, g) => `Канал ${n} добавлен как источник ${id} (комментарии читаются в «${g}»).`,
+    nothing: 'Ничего не добавлено.',
+  },
+};
+
+/**
+ * `sources add telegram-channel <@channel|-100…> [--name] [--lang]`: checks
+ * with getChat that it is a channel with a linked discussion group and with
+ * getChatMember that the bot is an admin of that group, and says what is
+ * missing in the admin's language; only then is the source written (nothing
+ * is half-added).
+ */
+async function addTelegramChannel(db: Db, args: string[], values: { name?: string | undefined; lang?: string | undefined }, io: CommandIo, options: SourcesCommandOptions): Promise<number> {
+  const [channel, ...extra] = args;
+  if (!channel || !/^(@[A-Za-z][A-Za-z0-9_]{3,31}|-100\d+)$/.test(channel)) throw new UsageError('"sources add telegram-channel" needs the channel: its @username or its numeric id (-100…).');
+  if (extra.length > 0) throw new UsageError(`"sources add telegram-channel" takes one channel; unexpected "${extra.join(' ')}".`);
+  if (values.lang !== undefined && !(LOCALES as readonly string[]).includes(values.lang)) throw new UsageError(`--lang takes ${LOCALES.join(', ')}.`);
+  const { config } = options;
+  const t = CHANNEL_TEXT[(values.lang as Locale | undefined) ?? config.locale];
+  const refuse = (line: string) => {
+    io.err(`${line} ${t.nothing}`);
+    return 1;
+  };
+  if (!config.telegram.botToken) return refuse(t.noBot);
+  const client = options.telegramClient ?? createTelegramClient({ token: config.telegram.botToken, apiRoot: config.telegram.apiRoot, logger: options.logger ?? createLogger({ level: 'silent' }), secrets: configSecrets(config) });
+  const notFound = (error: unknown) => error instanceof TelegramApiError && (error.isBadRequest() || error.isForbidden());
+  let info: { id: number; type: string; title?: string; username?: string; linked_chat_id?: number };
+  try {
+    info = (await client.getChat(/^-/.test(channel) ? Number(channel) : channel)) as typeof info;
+  } catch (error) {
+    if (notFound(error)) return refuse(t.notFound(channel));
+    return refuse(t.unreachable(error instanceof Error ? error.message : String(error)));
+  }
+  if (info.type !== 'channel') return refuse(t.notChannel(channel));
+  const title = info.title ?? channel;
+  if (info.linked_chat_id === undefined) return refuse(t.noGroup(title));
+  let groupTitle = String(info.linked_chat_id);
+  try {
+    const group = (await client.getChat(info.linked_chat_id)) as { title?: string };
+    groupTitle = group.title ?? groupTitle;
+    const me = await client.getMe();
+    const member = await client.getChatMember(info.linked_chat_id, me.id);
+    if (member.status !== 'administrator' && member.status !== 'creator') return refuse(t.notAdmin(groupTitle, member.status));
+  } catch (error) {
+    if (notFound(error)) return refuse(t.notAdmin(groupTitle, 'not a member'));
+    return refuse(t.unreachable(error instanceof Error ? error.message : String(error)));
+  }
+  const externalId = String(info.linked_chat_id);
+  const existing = await findSourceByExternalId(db, 'telegram', externalId);
+  if (existing && !existing.removedAt) return refuse(t.already(existing.name, existing.id));
+  const name = values.name?.trim() || (info.username ? `${title} (@${info.username})` : title);
+  const settings = { channelId: info.id, ...(info.username ? { channelUsername: info.username } : {}) };
+  const source = await db.transaction().execute(async (trx) => {
+    const row = await upsertSource(trx, { platform: 'telegram', externalId, name, credentialsRef: null, settings, restore: true });
+    await insertEvent(trx, { type: 'source_added', actorKind: 'system', payload: { sourceId: row.id, platform: 'telegram', externalId, channelId: info.id, by: 'cli' } });
+    return row;
+  });
+  io.out(t.added(name, source.id, groupTitle));
   io.out('Restart the service (or each instance) to start reading it and publishing to it.');
   return 0;
 }

@@ -13,10 +13,12 @@
  * group and of the staff group come through the bot's one long poll.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runSourcesCommand } from '../../src/commands/sources.command.js';
 import { computePeriodFigures } from '../../src/reports/period-report.js';
 import type { TelegramUpdate } from '../../src/telegram/telegram-client.js';
 import { eventTypes, insertStaffMember, people } from '../factories/staff.factory.js';
 import { createTestClock, startBotHarness, STAFF_CHAT_ID, type BotHarness } from '../support/bot-harness.js';
+import { silentLogger } from '../support/test-env.js';
 
 export const CHANNEL_ID = -1001500000001;
 export const DISCUSSION_ID = -1001500000002;
@@ -137,5 +139,44 @@ describe('the city\'s Telegram channel alone', () => {
     // Still once, after the service had time to do anything twice.
     await h.deliver(fake.messageUpdate({ from: people.ani, chat: STAFF_CHAT_ID, text: '/help' }));
     expect(fake.sent(DISCUSSION_ID)).toHaveLength(1);
+  });
+});
+
+describe('ardzagank sources add telegram-channel', () => {
+  const run = async (args: string[]) => {
+    const out: string[] = [];
+    const err: string[] = [];
+    const code = await runSourcesCommand(['add', 'telegram-channel', ...args], { out: (l) => out.push(l), err: (l) => err.push(l) }, { config: h.config, logger: silentLogger() });
+    return { code, out: out.join('\n'), err: err.join('\n') };
+  };
+  const telegramSources = () => h.tdb.db.selectFrom('sources').select(['externalId', 'name', 'settings']).where('platform', '=', 'telegram').orderBy('id').execute();
+
+  it('says what is missing, in the admin\'s language, and adds nothing: a channel without a discussion group, a group where the bot is not admin, not a channel', async () => {
+    h.fake.addChannel({ channel: { id: -1001500000010, title: 'Առանց մեկնաբանությունների', username: 'no_comments_test' }, discussion: null });
+    h.fake.addChannel({ channel: { id: -1001500000020, title: 'Մշակույթ', username: 'culture_test' }, discussion: { id: -1001500000021, title: 'Մշակույթ — քննարկում' }, botStatus: 'member' });
+    const before = await telegramSources();
+
+    const noGroup = await run(['@no_comments_test', '--lang', 'hy']);
+    expect(noGroup.code).toBe(1);
+    expect(noGroup.err).toBe('«Առանց մեկնաբանությունների» ալիքը կապված քննարկման խումբ չունի, ուստի մեկնաբանություններ չունի. ալիքի կարգավորումներում՝ «Քննարկում» բաժնում, կապեք խումբ, բոտին դարձրեք այդ խմբի ադմին և կրկին գործարկեք հրամանը։ Ոչինչ չավելացվեց։');
+    const notAdmin = await run(['-1001500000020', '--lang', 'en']);
+    expect(notAdmin.code).toBe(1);
+    expect(notAdmin.err).toBe('The bot is not an admin of the discussion group "Մշակույթ — քննարկում" (its status there: member): add the bot to the group and make it an admin, then run this again. Nothing was added.');
+    const notAdminRu = await run(['@culture_test', '--lang', 'ru']);
+    expect(notAdminRu.err).toContain('Бот не администратор группы обсуждения «Մշակույթ — քննարկում» (его статус там: member)');
+    const group = await run([String(DISCUSSION_ID)]);
+    expect(group.code).toBe(1);
+    expect(group.err).toContain('ալիք չէ'); // LOCALE defaults to hy
+    const unknown = await run(['@nobody_here_test', '--lang', 'en']);
+    expect(unknown.err).toMatch(/^Telegram does not know the channel @nobody_here_test/);
+    expect(await telegramSources()).toEqual(before);
+
+    // Once the bot is made an admin of the group, the same command adds it.
+    h.fake.addChannel({ channel: { id: -1001500000020, title: 'Մշակույթ', username: 'culture_test' }, discussion: { id: -1001500000021, title: 'Մշակույթ — քննարկում' } });
+    const added = await run(['@culture_test', '--lang', 'en']);
+    expect(added.err).toBe('');
+    expect(added.code).toBe(0);
+    expect(added.out).toMatch(/^Added the channel Մշակույթ \(@culture_test\) as source \d+ \(its comments are read in "Մշակույթ — քննարկում"\)\./);
+    expect((await telegramSources()).slice(before.length)).toEqual([{ externalId: '-1001500000021', name: 'Մշակույթ (@culture_test)', settings: { channelId: -1001500000020, channelUsername: 'culture_test' } }]);
   });
 });
