@@ -172,9 +172,13 @@ export function parseChannelUpdate(payload: unknown): InboundItem[] {
     ];
   }
   const fromId = from ? num(from.id) : undefined;
-  if (fromId === undefined) return ignored('not_understood', 'message', 'from.id missing', accountId, externalId);
-  if (TELEGRAM_SERVICE_SENDER_IDS.has(fromId)) return ignored('unsupported', 'service_sender', String(fromId), accountId, externalId);
-  if (from!.is_bot === true) return ignored('unsupported', 'bot_message', undefined, accountId, externalId);
+  // A citizen writing as a channel of their own (sender_chat; `from` is then Channel_Bot) is that channel.
+  const asOwnChannel = senderChat !== undefined && senderChatId !== undefined;
+  if (!asOwnChannel) {
+    if (fromId === undefined) return ignored('not_understood', 'message', 'from.id missing', accountId, externalId);
+    if (TELEGRAM_SERVICE_SENDER_IDS.has(fromId)) return ignored('unsupported', 'service_sender', String(fromId), accountId, externalId);
+    if (from!.is_bot === true) return ignored('unsupported', 'bot_message', undefined, accountId, externalId);
+  }
 
   const attachments = attachmentsOf(message);
   const text = itemText(wordsOf(message), attachments);
@@ -183,7 +187,7 @@ export function parseChannelUpdate(payload: unknown): InboundItem[] {
     return [{ type: 'citizen_item_edited', platform: 'telegram', accountId, externalId, text, editedAt: editDate === undefined ? at : new Date(editDate * 1000) }];
   }
   // A citizen commenting as a channel of their own is that channel.
-  const author = senderChat && senderChatId !== undefined ? { id: `chat:${senderChatId}`, name: str(senderChat.title) ?? null } : { id: String(fromId), name: nameOf(from!) };
+  const author = asOwnChannel ? { id: `chat:${senderChatId}`, name: str(senderChat!.title) ?? null } : { id: String(fromId), name: nameOf(from!) };
   return [
     {
       type: 'citizen_item',
