@@ -312,7 +312,8 @@ export async function runSourcesCommand(args: string[], io: CommandIo, options: 
       }
       for (const s of sources) {
         const lastPoll = s.lastPolledAt ? `last poll ${s.lastPolledAt.toISOString()}${s.lastPollError ? ` failed: ${s.lastPollError}` : ''}` : 'never polled';
-        const token = s.credentialsRef ? `token from ${s.credentialsRef}` : s.credentialsEncrypted ? 'token stored encrypted' : 'no token';
+        const token =
+          s.platform === 'telegram' ? 'read through the bot (TELEGRAM_BOT_TOKEN)' : s.credentialsRef ? `token from ${s.credentialsRef}` : s.credentialsEncrypted ? 'token stored encrypted' : 'no token';
         io.out(`${s.id}\t${s.platform}\t${s.externalId}\t${s.name}\t${stateOf(s, now())}\t${lastPoll}\t${token}`);
       }
       return 0;
