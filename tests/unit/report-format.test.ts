@@ -131,3 +131,27 @@ describe('reactions (thanks, emoji, tags) in the renderers', () => {
     expect(onlyReactions).toMatch(/^Reactions \(thanks, emoji, tags\)\s+4$/m);
   });
 });
+
+describe('sources in the renderers', () => {
+  it('get a "By source" table in text, a "source" slice in CSV, and a name even when the source has none', () => {
+    const slice = { received: 2, reactions: 1, answered: 2, answeredNative: 1, dismissed: 0, open: 0, responseRate: 1, withinSlaRate: 1, frtMedianMinutes: 30, frtBusinessMedianMinutes: 30 };
+    const may = month('2026-05', {
+      received: 3,
+      answered: 2,
+      bySource: [
+        { sourceId: 1, platform: 'facebook', name: 'City Hall', ...slice },
+        { sourceId: 2, platform: 'telegram', name: null, ...slice, received: 1 },
+        { sourceId: null, platform: null, name: null, ...slice, received: 0 },
+      ],
+    });
+    const text = renderReportText(report([may]), en);
+    expect(text).toMatch(/^By source$/m);
+    expect(text).toMatch(/^ {2}City Hall\s+2\s+2\s/m);
+    expect(text).toMatch(/^ {2}Telegram #2\s+1\s+2\s/m);
+    expect(text).toMatch(/^ {2}no source\s+0\s/m);
+    expect(renderReportText(report([may]), hy)).toMatch(/^Ըստ աղբյուրի$/m);
+    const rows = parseCsv(renderReportCsv(report([may])));
+    const sources = rows.filter((r) => r.fields.includes('source'));
+    expect(sources.map((r) => r.fields[r.fields.indexOf('source') + 1])).toEqual(['City Hall', 'Telegram #2', 'no source']);
+  });
+});
