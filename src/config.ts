@@ -10,6 +10,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import type { BusinessHours } from './domain/business-time.js';
 import { LOCALES, type Locale } from './domain/locale.js';
+import { parseSecretKey } from './lib/secret-box.js';
 
 /** Thrown by {@link loadConfig}; `problems` holds one line per bad variable. */
 export class ConfigError extends Error {
@@ -194,6 +195,12 @@ const envSchema = z
     TELEGRAM_WEBHOOK_SECRET: optionalText.refine((v) => v === undefined || /^[A-Za-z0-9_-]{1,256}$/.test(v), {
       message: '1-256 characters of A-Z, a-z, 0-9, _ and - (Telegram rule for secret_token)',
     }),
+    TELEGRAM_CHANNEL_ID: optionalText.refine((v) => v === undefined || /^-100\d+$/.test(v), {
+      message: 'must be the numeric id of the city\'s channel (for example -1001234567890; getChat of @username gives it)',
+    }),
+    TELEGRAM_DISCUSSION_CHAT_ID: optionalText.refine((v) => v === undefined || /^-100\d+$/.test(v), {
+      message: 'must be the numeric id of the channel\'s linked discussion group (for example -1001234567891)',
+    }),
     TELEGRAM_GROUP_MESSAGES_PER_MINUTE: positiveInt(20, 'messages a minute into the staff group (Telegram allows about 20)'),
     TELEGRAM_MESSAGES_PER_SECOND: positiveInt(30, 'messages a second to all chats together (Telegram allows about 30)'),
     REQUIRE_APPROVAL: bool,
@@ -204,6 +211,10 @@ const envSchema = z
     WAVE_CARD_EVERY_SECONDS: positiveInt(10, 'seconds between two edits of one wave card'),
     STATEMENT_REPLIES_PER_MINUTE: positiveInt(20, 'replies of statements a minute on one source'),
     RUMOUR_ALERT_AFTER: positiveInt(10, 'questions after a rebuttal that make the supervisors be told'),
+
+    SOURCES_SECRET_KEY: optionalText.refine((v) => v === undefined || parseSecretKey(v) !== undefined, {
+      message: 'must be 32 random bytes written as 64 hex digits or base64 (openssl rand -hex 32)',
+    }),
 
     FACEBOOK_PAGE_ID: optionalText.refine((v) => v === undefined || /^\d+$/.test(v), { message: 'must be the numeric Page id' }),
     FACEBOOK_PAGE_ACCESS_TOKEN: optionalText,
@@ -311,6 +322,10 @@ function crossFieldProblems(env: Record<string, string | undefined>): string[] {
     const missing = set('TELEGRAM_WEBHOOK_URL') ? 'TELEGRAM_WEBHOOK_SECRET' : 'TELEGRAM_WEBHOOK_URL';
     problems.push(`${missing} (not set): TELEGRAM_WEBHOOK_URL and TELEGRAM_WEBHOOK_SECRET go together: set both, or neither for long polling`);
   }
+  if (set('TELEGRAM_CHANNEL_ID') !== set('TELEGRAM_DISCUSSION_CHAT_ID')) {
+    const missing = set('TELEGRAM_CHANNEL_ID') ? 'TELEGRAM_DISCUSSION_CHAT_ID' : 'TELEGRAM_CHANNEL_ID';
+    problems.push(`${missing} (not set): TELEGRAM_CHANNEL_ID and TELEGRAM_DISCUSSION_CHAT_ID go together (the channel and its linked discussion group): set both, or neither`);
+  }
   if (set('FACEBOOK_PAGE_ACCESS_TOKEN') && !set('FACEBOOK_PAGE_ID')) {
     problems.push('FACEBOOK_PAGE_ID (not set): is required when FACEBOOK_PAGE_ACCESS_TOKEN is set');
   }
@@ -350,6 +365,8 @@ export interface Config {
     groupMessagesPerMinute: number;
     /** Messages a second to all chats together (Telegram: about 30). */
     messagesPerSecond: number;
+    /** The quick way for one channel: its id and its linked discussion group's (both or neither). */
+    channel: { channelId: number; discussionChatId: number } | undefined;
   };
   facebook: {
     pageId: string | undefined;
@@ -362,6 +379,16 @@ export interface Config {
     pollEveryMinutes: number | undefined;
     /** Polls look for new comments on posts of this many last days. */
     pollLookbackDays: number;
+  };
+  /** Credentials of the sources added with `ardzagank sources add`. */
+  sources: {
+    /** Key that encrypts the credentials stored in the database (SOURCES_SECRET_KEY); undefined: none can be stored or read. */
+    secretKey: Buffer | undefined;
+    /**
+     * The environment's variables whose names end in `_TOKEN`: a source's
+     * `credentials_ref` names one of them (the name is stored, never the value).
+     */
+    tokenVariables: Readonly<Record<string, string>>;
   };
   timezone: string;
   businessHours: BusinessHours;
@@ -451,6 +478,10 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
       webhookSecret: e.TELEGRAM_WEBHOOK_SECRET,
       groupMessagesPerMinute: e.TELEGRAM_GROUP_MESSAGES_PER_MINUTE,
       messagesPerSecond: e.TELEGRAM_MESSAGES_PER_SECOND,
+      channel:
+        e.TELEGRAM_CHANNEL_ID !== undefined && e.TELEGRAM_DISCUSSION_CHAT_ID !== undefined
+          ? { channelId: Number(e.TELEGRAM_CHANNEL_ID), discussionChatId: Number(e.TELEGRAM_DISCUSSION_CHAT_ID) }
+          : undefined,
     },
     facebook: {
       pageId: e.FACEBOOK_PAGE_ID,
@@ -462,6 +493,7 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
       pollEveryMinutes: e.FACEBOOK_POLL_EVERY,
       pollLookbackDays: e.FACEBOOK_POLL_LOOKBACK_DAYS,
     },
+    sources: { secretKey: e.SOURCES_SECRET_KEY === undefined ? undefined : parseSecretKey(e.SOURCES_SECRET_KEY), tokenVariables: tokenVariablesOf(source) },
     timezone: e.TIMEZONE,
     businessHours: e.BUSINESS_HOURS,
     holidays: e.HOLIDAYS,
@@ -488,6 +520,17 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
   };
 }
 
+/** A name a source's `credentials_ref` may give: an environment variable ending in `_TOKEN`. */
+export const CREDENTIALS_REF_PATTERN = /^[A-Z][A-Z0-9_]*_TOKEN$/;
+
+function tokenVariablesOf(env: Record<string, string | undefined>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries(env)) {
+    if (CREDENTIALS_REF_PATTERN.test(name) && typeof value === 'string' && value.trim() !== '') out[name] = value.trim();
+  }
+  return out;
+}
+
 /** Secrets of a config, so loggers and stored errors can scrub them by value. */
 export function configSecrets(config: Config): string[] {
   return [
@@ -496,5 +539,8 @@ export function configSecrets(config: Config): string[] {
     config.facebook.pageAccessToken,
     config.facebook.appSecret,
     config.facebook.verifyToken,
+    ...Object.values(config.sources.tokenVariables),
+    config.sources.secretKey?.toString('hex'),
+    config.sources.secretKey?.toString('base64'),
   ].filter((s): s is string => typeof s === 'string' && s.length >= 6);
 }

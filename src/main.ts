@@ -130,7 +130,7 @@ export async function startService(options: StartOptions): Promise<RunningServic
     const queues = createQueues(transport);
     closers.push({ name: 'queues', close: () => closeQueues(queues) });
     const producers = createProducers(queues);
-    const ctx: ServiceContext = { config, logger, metrics, database, queues, producers, transport, now, instanceId: newInstanceId() };
+    const ctx: ServiceContext = { config, logger, metrics, database, queues, producers, transport, now, instanceId: newInstanceId(), secrets, telegramUpdateRoutes: [] };
 
     registerStateGauges(metrics, {
       queueCounts: async () =>
@@ -143,6 +143,7 @@ export async function startService(options: StartOptions): Promise<RunningServic
     });
 
     const registry = await buildConnectorRegistry(ctx, options.connectors ?? DEFAULT_CONNECTORS);
+    for (const module of registry.modules) if (module.telegramUpdates) ctx.telegramUpdateRoutes.push(module.telegramUpdates);
     for (const module of registry.modules) {
       for (const line of module.off ?? []) logger.info(line);
       if (module.close) closers.push({ name: `${module.platform} connector`, close: module.close });
@@ -273,7 +274,7 @@ export async function startService(options: StartOptions): Promise<RunningServic
       {
         address,
         instance: ctx.instanceId,
-        parts: ['database', 'queues', 'http', ...registry.modules.filter((m) => m.account).map((m) => m.platform), ...parts.map((p) => p.name)],
+        parts: ['database', 'queues', 'http', ...registry.modules.filter((m) => (m.accounts ?? []).length > 0).map((m) => m.platform), ...parts.map((p) => p.name)],
         queues: Object.values(QUEUE_NAMES),
       },
       'ardzagank is running',

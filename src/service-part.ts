@@ -13,6 +13,7 @@ import type { JobHandlers } from './queue/handlers.js';
 import type { JobName, QueueName } from './queue/jobs.js';
 import type { Producers, Queues } from './queue/producers.js';
 import type { QueueTransport } from './queue/transport.js';
+import type { TelegramUpdate } from './telegram/telegram-client.js';
 
 /** What every part gets to build itself. */
 export interface ServiceContext {
@@ -28,7 +29,22 @@ export interface ServiceContext {
   now: () => Date;
   /** This instance among several on one database (`host:pid:random`): the holder of its leases. */
   instanceId: string;
+  /**
+   * The secrets the service's logs are scrubbed of (the config's, at first):
+   * a part that reads a credential from the database (a source's token
+   * stored encrypted) adds it here before using it.
+   */
+  secrets: string[];
+  /**
+   * Takers of Telegram updates before the staff bot (a channel's discussion
+   * group): each returns true when it took the update. Filled by the
+   * connector modules; the Telegram part's one update source calls them.
+   */
+  telegramUpdateRoutes: TelegramUpdateRoute[];
 }
+
+/** Takes a Telegram update it is for (true), or leaves it to the next (false). `origin`: how it came. */
+export type TelegramUpdateRoute = (update: TelegramUpdate, origin: 'poll' | 'webhook') => Promise<boolean>;
 
 /** Settings of a queue's one worker. */
 export interface WorkerSettings {

@@ -40,5 +40,8 @@ export function createPatientClient(client: TelegramClient, pacer: GroupPacer): 
     sendPhoto: (chatId, png, caption, options) => paced(chatId, () => client.sendPhoto(chatId, png, caption, options)),
     sendDocument: (chatId, content, filename, caption, options) => paced(chatId, () => client.sendDocument(chatId, content, filename, caption, options)),
     setMyCommands: (commands, options) => patiently(() => client.setMyCommands(commands, options)),
+    getChat: (chatId) => patiently(() => client.getChat(chatId)),
+    getChatMember: (chatId, userId) => patiently(() => client.getChatMember(chatId, userId)),
+    getChatAdministrators: (chatId) => patiently(() => client.getChatAdministrators(chatId)),
   };
 }

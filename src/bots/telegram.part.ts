@@ -131,13 +131,22 @@ export function createTelegramPart(tuning: TelegramPartTuning = {}): PartFactory
         log.debug({ updateId: update.update_id }, 'update already handled (here or by another instance); skipped');
         return;
       }
-      await bot.handleUpdate(update);
+      // The same update source serves the channels' discussion groups (stored for ingest) and the staff bot.
+      let taken = false;
+      for (const route of ctx.telegramUpdateRoutes ?? []) {
+        if (await route(update, receivingMode)) {
+          taken = true;
+          break;
+        }
+      }
+      if (!taken) await bot.handleUpdate(update);
       await recordTelegramUpdateHandled(db, botId, update.update_id);
       if (update.update_id % 1000 === 0) {
         await pruneTelegramUpdates(db, HANDLED_UPDATES_KEPT_HOURS).catch((error: unknown) => log.warn({ err: error }, 'could not prune the handled Telegram updates'));
       }
     };
     const { webhookUrl, webhookSecret } = config.telegram;
+    const receivingMode: 'poll' | 'webhook' = webhookUrl && webhookSecret ? 'webhook' : 'poll';
     const source = createUpdateSource({
       ...api,
       handler: handleOnce,

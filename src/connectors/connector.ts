@@ -14,6 +14,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { InquiryKind, Platform, ReplyChannel, ReplyVisibility } from '../db/schema.js';
 import type { InboundItem } from '../domain/inquiry.js';
+import type { TelegramUpdateRoute } from '../service-part.js';
 
 export type { ReplyChannel };
 
@@ -162,8 +163,18 @@ export interface ConnectorModule {
    * throws `PayloadError` for a payload that can never be parsed.
    */
   parse(payload: unknown): InboundItem[];
-  /** The connected account, when the platform is configured. */
-  account?: ConnectedAccount;
+  /**
+   * The connected accounts of the platform, one connector each (several
+   * Facebook Pages, each publishing with its own token); none when the
+   * platform is not configured.
+   */
+  accounts?: readonly ConnectedAccount[];
+  /**
+   * Takes the Telegram updates that are this platform's (a channel's
+   * discussion group) from the bot's one update source, before the staff bot
+   * sees them; returns false for the others.
+   */
+  telegramUpdates?: TelegramUpdateRoute;
   /** HTTP routes of the platform (its webhook endpoint), when configured. */
   routes?: Array<(app: FastifyInstance) => void | Promise<void>>;
   /** Lines for the log: which parts of the platform are off and which variable turns each on. */

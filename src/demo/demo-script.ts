@@ -1,5 +1,6 @@
 /**
- * The demo's scripted month: what citizens ask on the city's Facebook Page,
+ * The demo's scripted month: what citizens ask on the city's Facebook Page
+ * and under the posts of its Telegram channel,
  * who answers, how and how fast. Plain data, so the story is easy to read
  * and to change; `demo.ts` plays it against the loopback stand-ins.
  */
@@ -32,7 +33,8 @@ export interface DemoQuestion {
   /** Day of the month and local time it was asked. */
   day: number;
   time: string;
-  channel: 'comment' | 'message';
+  /** A comment on the Page, a Messenger message, or a comment under a post of the city's Telegram channel. */
+  channel: 'comment' | 'message' | 'telegram';
   citizen: { id: string; name: string };
   text: string;
   outcome: DemoOutcome;
@@ -61,6 +63,7 @@ export const DEMO_QUESTIONS: DemoQuestion[] = [
   { day: 2, time: '09:25', channel: 'message', citizen: { id: '8100000000000003', name: 'Սոնա Մելքոնյան' }, text: 'Ինչպե՞ս կարող եմ դիմել սոցիալական աջակցության համար։', outcome: { kind: 'staff', staff: ANI, claimAfterMin: 5, answerAfterMin: 30, answer: 'Բարև ձեզ։ Դիմումը կարող եք ներկայացնել համայնքապետարանի 3-րդ հարկում, անձնագրով, երկուշաբթիից ուրբաթ՝ 9-ից 18-ը։' } },
   { day: 2, time: '19:50', channel: 'comment', citizen: { id: '8100000000000004', name: 'Դավիթ Հովհաննիսյան' }, text: 'Շնորհակալություն, շատ գեղեցիկ է ստացվել 👏👏', outcome: { kind: 'open' } },
   { day: 3, time: '13:05', channel: 'comment', citizen: { id: '8100000000000005', name: 'Գայանե Սահակյան' }, text: 'Երևանյան փողոցի լամպերը չեն վառվում, երեկոյան շատ մութ է, երեխաները վախենում են։', outcome: { kind: 'native', answerAfterMin: 40, answer: 'Շնորհակալություն, խնդիրը փոխանցված է լուսավորության ծառայությանը։' } },
+  { day: 3, time: '18:20', channel: 'telegram', citizen: { id: '7300000041', name: 'Արեգ Պողոսյան' }, text: 'Իսկ մեր բակը՝ Շահումյան 14-ում, ե՞րբ կբարեկարգվի։', outcome: { kind: 'staff', staff: ARAM, claimAfterMin: 25, answerAfterMin: 110, answer: 'Բարև ձեզ, Արեգ։ Շահումյան 14-ի բակը ներառված է այս ամսվա ցանկում, աշխատանքները կսկսվեն ամսի 20-ից։' } },
   { day: 6, time: '10:30', channel: 'comment', citizen: { id: '8100000000000006', name: 'Հայկ Բաղդասարյան' }, text: 'Ե՞րբ կնորոգեն Նալբանդյան փողոցի փոսերը, մեքենաներն են փչանում։', outcome: { kind: 'staff', staff: ARAM, claimAfterMin: 35, answerAfterMin: 240, answer: 'Բարև ձեզ։ Նալբանդյան փողոցի ասֆալտապատումը նախատեսված է այս ամսվա 20-ից։' } },
   { day: 6, time: '15:45', channel: 'comment', citizen: { id: '8100000000000007', name: 'Anna Petrova' }, text: 'Купите наши окна по лучшей цене!!! Звоните 099-00-00-00', outcome: { kind: 'dismiss', staff: MARINE, afterMin: 15 } },
   { day: 7, time: '08:55', channel: 'message', citizen: { id: '8100000000000008', name: 'Նարինե Առաքելյան' }, text: 'Մանկապարտեզում տեղ կա՞ 3 տարեկան երեխայի համար, Շահումյան թաղամասում։', outcome: { kind: 'staff', staff: ANI, claimAfterMin: 12, answerAfterMin: 75, answer: 'Բարև ձեզ։ Թիվ 7 մանկապարտեզում ազատ տեղեր կան, կարող եք դիմել տնօրինությանը։' } },
@@ -73,6 +76,7 @@ export const DEMO_QUESTIONS: DemoQuestion[] = [
   { day: 14, time: '16:00', channel: 'comment', citizen: { id: '8100000000000015', name: 'Վահե Աբրահամյան' }, text: 'Սպորտային դպրոցում ֆուտբոլի խմբակ կա՞ 10 տարեկանների համար։', outcome: { kind: 'native', answerAfterMin: 90, answer: 'Այո, գրանցումը շարունակվում է մինչև ամսի 30-ը։' } },
   { day: 15, time: '10:35', channel: 'comment', citizen: { id: '8100000000000016', name: 'Քրիստինե Սիմոնյան' }, text: 'Նոր երթուղին Տարոն թաղամասում որտե՞ղ է կանգառ անում։', outcome: { kind: 'staff', staff: ANI, claimAfterMin: 4, answerAfterMin: 22, answer: 'Կանգառները՝ Տարոն 2, Տարոն 3 և շուկայի մոտ։ Մանրամասն քարտեզը՝ մեր էջում։' } },
   { day: 15, time: '12:50', channel: 'comment', citizen: { id: '8100000000000017', name: 'Սամվել Կարապետյան' }, text: 'Իսկ գիշերային ժամերին երթուղին աշխատու՞մ է։', outcome: { kind: 'staff', staff: ARAM, claimAfterMin: 25, answerAfterMin: 70, answer: 'Երթուղին աշխատում է ժամը 07:00-ից 22:00-ն։' } },
+  { day: 15, time: '19:40', channel: 'telegram', citizen: { id: '7300000042', name: 'Մարգարիտա Ասատրյան' }, text: 'Նոր երթուղու ավտոբուսները հարմարեցվա՞ծ են սայլակներով մարդկանց համար։', outcome: { kind: 'native', answerAfterMin: 35, answer: 'Այո, բոլոր ավտոբուսներն ունեն թեքահարթակ։' } },
   { day: 16, time: '09:05', channel: 'message', citizen: { id: '8100000000000018', name: 'Էլեն Մանուկյան' }, text: 'Մեր բակի խաղահրապարակի ճոճանակը կոտրված է, վտանգավոր է երեխաների համար։', outcome: { kind: 'staff', staff: ANI, claimAfterMin: 9, answerAfterMin: 300, answer: 'Բարև ձեզ։ Ճոճանակը կհեռացվի այսօր, նորը կտեղադրվի մինչև ամսի վերջ։' } },
   { day: 17, time: '13:30', channel: 'comment', citizen: { id: '8100000000000019', name: 'Արթուր Ներսիսյան' }, text: '@Արմեն Գրիգորյան', outcome: { kind: 'open' } },
   { day: 20, time: '10:20', channel: 'comment', citizen: { id: '8100000000000020', name: 'Մարիամ Եղիազարյան' }, text: 'Նալբանդյան փողոցում արդեն սկսել են, շնորհակալություն։ Իսկ Բաղրամյան փողոցը ե՞րբ։', outcome: { kind: 'staff', staff: ARAM, claimAfterMin: 18, answerAfterMin: 2880, answer: 'Բաղրամյան փողոցի նորոգումը ներառված է հաջորդ տարվա ծրագրում։' } },
@@ -84,6 +88,7 @@ export const DEMO_QUESTIONS: DemoQuestion[] = [
   { day: 27, time: '10:05', channel: 'comment', citizen: { id: '8100000000000026', name: 'Նարեկ Սարգսյան' }, text: 'Գետի ափին աղբը կուտակվել է, խնդրում ենք մաքրել։', outcome: { kind: 'staff', staff: ARAM, claimAfterMin: 40, answerAfterMin: 1500, answer: 'Շնորհակալություն։ Մաքրման աշխատանքները կիրականացվեն այս շաբաթ։' } },
   { day: 27, time: '16:40', channel: 'comment', citizen: { id: '8100000000000027', name: 'Զարուհի Մովսիսյան' }, text: 'Մեր շենքի մուտքի դուռը կոտրված է, ո՞վ պետք է նորոգի։', outcome: { kind: 'dismiss', staff: MARINE, afterMin: 60 } },
   { day: 28, time: '11:30', channel: 'comment', citizen: { id: '8100000000000028', name: 'Վարդան Հարությունյան' }, text: 'Գազի ճնշումը շատ ցածր է երեկոյան ժամերին, վառարանը չի աշխատում։', outcome: { kind: 'staff', staff: ANI, claimAfterMin: 10, answerAfterMin: 120, answer: 'Բարև ձեզ։ Հարցումն ուղարկվել է «Գազպրոմ Արմենիա»-ին, պատասխանը կհայտնենք։' } },
+  { day: 22, time: '20:10', channel: 'telegram', citizen: { id: '7300000043', name: 'Լևոն Գասպարյան' }, text: 'Շաբաթօրյակը անձրևի դեպքում հետաձգվելու՞ է։', outcome: { kind: 'staff', staff: ANI, claimAfterMin: 12, answerAfterMin: 48, answer: 'Անձրևի դեպքում շաբաթօրյակը կտեղափոխվի հաջորդ շաբաթ, կհայտնենք ալիքում։' } },
   { day: 29, time: '09:15', channel: 'comment', citizen: { id: '8100000000000029', name: 'Անահիտ Գևորգյան' }, text: 'Երեկվա անձրևից հետո Տերյան փողոցը ջրով է լցված, անցնել հնարավոր չէ։', outcome: { kind: 'open' } },
   { day: 30, time: '10:50', channel: 'message', citizen: { id: '8100000000000030', name: 'Հովհաննես Բադալյան' }, text: 'Բարև, ինչպե՞ս գրանցել երեխային առաջին դասարան։', outcome: { kind: 'staff', staff: ANI, claimAfterMin: 14, answerAfterMin: 50, answer: 'Գրանցումը կատարվում է dpir.am կայքում՝ ապրիլից հունիս։' } },
   { day: 30, time: '17:20', channel: 'comment', citizen: { id: '8100000000000031', name: 'Սիրանուշ Աթայան' }, text: 'Մեր փողոցում շուն է կծել երեխայի, թափառող շներ շատ կան, ի՞նչ է արվում։', outcome: { kind: 'open' } },

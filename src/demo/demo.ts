@@ -34,6 +34,9 @@ const PAGE_TOKEN = `EAADemo${randomBytes(12).toString('hex')}`;
 const APP_SECRET = randomBytes(16).toString('hex');
 const VERIFY_TOKEN = randomBytes(8).toString('hex');
 const STAFF_CHAT_ID = -1009876543210;
+/** The city's Telegram channel and its linked discussion group in the demo. */
+const DEMO_CHANNEL_ID = -1009876543300;
+const DEMO_DISCUSSION_ID = -1009876543301;
 const WAIT_MS = 20_000;
 
 export interface DemoOptions {
@@ -124,6 +127,8 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
   const { feedCommentPayload, messengerPayload: messengerWebhook, pagePostPayload } = await import('../stand-ins/facebook-webhook-payloads.js');
   const graph: GraphApiFake = await startGraphApiFake({ page: { id: PAGE_ID, name: PAGE_NAME, accessToken: PAGE_TOKEN }, now: clock.now });
   const bot: FakeBotApi = await BotApi.start({ now: () => clock.now().getTime(), bot: { first_name: 'Արձագանք', username: 'ardzagank_demo_bot' } });
+  // The city's Telegram channel and its discussion group, where the bot is an admin.
+  bot.addChannel({ channel: { id: DEMO_CHANNEL_ID, title: PAGE_NAME, username: 'vanadzor_demo' }, discussion: { id: DEMO_DISCUSSION_ID, title: `${PAGE_NAME} — քննարկում` } });
   const dataDir = options.databaseUrl ? undefined : mkdtempSync(path.join(tmpdir(), 'ardzagank-demo-'));
   // As root the embedded PostgreSQL runs as the user postgres, which must reach its folder.
   if (dataDir) chmodSync(dataDir, 0o755);
@@ -152,11 +157,13 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
       FACEBOOK_VERIFY_TOKEN: VERIFY_TOKEN,
       GRAPH_API_URL: graph.url,
       FACEBOOK_POLL_EVERY: 'off',
+      TELEGRAM_CHANNEL_ID: String(DEMO_CHANNEL_ID),
+      TELEGRAM_DISCUSSION_CHAT_ID: String(DEMO_DISCUSSION_ID),
     },
   });
   const logger: Logger = createLogger({ level: options.logLevel ?? 'silent', destination: { write: (line: string) => process.stderr.write(line) } });
 
-  out('Starting the service (database, queues, Facebook connector, Telegram bot)…');
+  out('Starting the service (database, queues, Facebook and Telegram channel connectors, Telegram bot)…');
   let service: RunningService | undefined;
   try {
     service = await startService({ config, logger, now: clock.now });
@@ -207,8 +214,8 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
         }),
       );
     };
-    const inquiryIdOf = (externalId: string) =>
-      waitFor(`the inquiry of ${externalId}`, async () => (await findInquiryByItemExternalId(db, 'facebook', externalId))?.id);
+    const inquiryIdOf = (externalId: string, platform: 'facebook' | 'telegram' = 'facebook') =>
+      waitFor(`the inquiry of ${externalId}`, async () => (await findInquiryByItemExternalId(db, platform, externalId))?.id);
     const localTime = (day: number, hhmm: string) => {
       const [h, m] = hhmm.split(':').map(Number) as [number, number];
       return instantOfLocalTime(`${month}-${String(day).padStart(2, '0')}`, timezone, h * 60 + m);
@@ -223,6 +230,12 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
       return { day: p.day, at, id: post.id };
     });
     const postFor = (day: number) => [...posts].reverse().find((p) => p.day <= day) ?? posts[0]!;
+    // The same posts in the channel, a few minutes later; each starts a comment thread in the discussion group.
+    const channelThreads = new Map<number, number>();
+    const threadFor = (day: number) => {
+      const days = [...channelThreads.keys()].filter((d) => d <= day);
+      return channelThreads.get(days.length > 0 ? Math.max(...days) : [...channelThreads.keys()][0]!)!;
+    };
 
     // --- the script as a timeline ----------------------------------------------
     const steps: Step[] = [];
@@ -236,6 +249,17 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
           out(`${label(post.at)}  The Page publishes a post.`);
         },
       });
+      const channelAt = new Date(post.at.getTime() + 5 * 60_000);
+      steps.push({
+        at: channelAt,
+        order: order++,
+        run: async () => {
+          const update = bot.channelPost({ channelId: DEMO_CHANNEL_ID, text: DEMO_POSTS.find((p) => p.day === post.day)!.text });
+          await deliver(update);
+          channelThreads.set(post.day, (update as unknown as { message: { message_id: number } }).message.message_id);
+          out(`${label(channelAt)}  The same post in the Telegram channel; it opens a comment thread in the discussion group.`);
+        },
+      });
     }
     const questions = DEMO_QUESTIONS.filter((q) => q.day <= daysInMonth).slice(0, options.limit ?? Infinity);
     const counts = { asked: 0, answeredByStaff: 0, answeredNatively: 0, dismissed: 0, open: 0 };
@@ -243,13 +267,19 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
 
     function addQuestionSteps(q: DemoQuestion): void {
       const askedAt = localTime(q.day, q.time);
-      const ref: { externalId?: string; inquiryId?: number; psid?: string; postId?: string } = {};
+      const ref: { externalId?: string; inquiryId?: number; psid?: string; postId?: string; telegramMessageId?: number } = {};
       steps.push({
         at: askedAt,
         order: order++,
         run: async () => {
           counts.asked++;
-          if (q.channel === 'comment') {
+          if (q.channel === 'telegram') {
+            const [firstName, ...lastName] = q.citizen.name.split(' ');
+            const update = bot.commentUpdate({ chatId: DEMO_DISCUSSION_ID, threadId: threadFor(q.day), from: { id: Number(q.citizen.id), first_name: firstName!, last_name: lastName.join(' ') }, text: q.text });
+            ref.telegramMessageId = (update as unknown as { message: { message_id: number } }).message.message_id;
+            ref.externalId = `${DEMO_DISCUSSION_ID}:${ref.telegramMessageId}`;
+            await deliver(update);
+          } else if (q.channel === 'comment') {
             const post = postFor(q.day);
             const comment = graph.addComment({ postId: post.id, message: q.text, from: q.citizen, created_time: askedAt });
             ref.externalId = comment.id;
@@ -262,8 +292,9 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
             ref.psid = psid;
             await postWebhook(messengerWebhook({ pageId: PAGE_ID, mid: message.id, senderId: psid, text: q.text, at: askedAt }));
           }
-          ref.inquiryId = await inquiryIdOf(ref.externalId);
-          out(`${label(askedAt)}  #${ref.inquiryId} ${q.citizen.name} asks by ${q.channel === 'comment' ? 'a comment' : 'Messenger'}: "${shorten(q.text, 70)}"`);
+          ref.inquiryId = await inquiryIdOf(ref.externalId, q.channel === 'telegram' ? 'telegram' : 'facebook');
+          const by = q.channel === 'comment' ? 'a comment' : q.channel === 'telegram' ? 'a comment in the Telegram channel' : 'Messenger';
+          out(`${label(askedAt)}  #${ref.inquiryId} ${q.citizen.name} asks by ${by}: "${shorten(q.text, 70)}"`);
         },
       });
       const o = q.outcome;
@@ -289,14 +320,16 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
             const before = bot.sent(STAFF_CHAT_ID).length;
             await deliver(bot.messageUpdate({ from: person(who), chat: STAFF_CHAT_ID, text: o.answer, reply_to_message_id: card.messageId }));
             const preview = await waitFor('the preview of the answer', () => bot.sent(STAFF_CHAT_ID).slice(before).find((m) => m.text.includes(o.answer.slice(0, 20))));
-            await press(who, preview, { text: q.channel === 'comment' ? t.btnPublishPublic : t.btnSendMessage });
+            await press(who, preview, { text: q.channel === 'message' ? t.btnSendMessage : t.btnPublishPublic });
             await waitFor(`the answer to #${ref.inquiryId} to be published`, async () => {
               const row = await findLatestReplyOfInquiry(db, ref.inquiryId!);
               if (row?.status === 'failed') throw new Error(`demo: the answer to #${ref.inquiryId} failed: ${row.failureReason}`);
               return row?.status === 'sent';
             });
             counts.answeredByStaff++;
-            out(`${label(answerAt)}  #${ref.inquiryId} answered by ${who.firstName} through the bot in ${formatMinutes(o.answerAfterMin)}; published on Facebook.`);
+            out(
+              `${label(answerAt)}  #${ref.inquiryId} answered by ${who.firstName} through the bot in ${formatMinutes(o.answerAfterMin)}; ${q.channel === 'telegram' ? 'posted in the discussion group as a reply to the comment' : 'published on Facebook'}.`,
+            );
           },
         });
       } else if (o.kind === 'native') {
@@ -305,7 +338,10 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
           at: answerAt,
           order: order++,
           run: async () => {
-            if (q.channel === 'comment') {
+            if (q.channel === 'telegram') {
+              // The channel itself replies under the comment: a native answer.
+              await deliver(bot.commentUpdate({ chatId: DEMO_DISCUSSION_ID, threadId: threadFor(q.day), as: 'channel', replyTo: ref.telegramMessageId!, text: o.answer }));
+            } else if (q.channel === 'comment') {
               const reply = graph.addComment({ postId: ref.postId!, parentId: ref.externalId!, message: o.answer, from: { id: PAGE_ID, name: PAGE_NAME }, created_time: answerAt });
               await postWebhook(
                 feedCommentPayload({ pageId: PAGE_ID, postId: ref.postId!, commentId: reply.id, parentId: ref.externalId!, from: { id: PAGE_ID, name: PAGE_NAME }, message: o.answer, createdTime: answerAt }),
@@ -316,7 +352,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
             }
             await waitFor(`#${ref.inquiryId} to be answered natively`, async () => (await findInquiryById(db, ref.inquiryId!))?.answeredVia === 'native');
             counts.answeredNatively++;
-            out(`${label(answerAt)}  #${ref.inquiryId} answered by the Page on Facebook directly in ${formatMinutes(o.answerAfterMin)}; counted as a native answer.`);
+            out(`${label(answerAt)}  #${ref.inquiryId} answered ${q.channel === 'telegram' ? 'by the channel itself on Telegram' : 'by the Page on Facebook directly'} in ${formatMinutes(o.answerAfterMin)}; counted as a native answer.`);
           },
         });
       } else if (o.kind === 'dismiss') {
@@ -415,7 +451,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
     out(`The digest chart (last 12 weeks, received vs answered, median first response) is in ${options.pngPath} (${report.pngBytes} bytes).`);
     if (wave.played) out(`The wave: ${wave.questions} questions, one card, one statement, ${wave.replies} replies.`);
     out(
-      `Done: ${counts.asked} questions, ${counts.answeredByStaff} answered by staff through the bot, ${counts.answeredNatively} answered on Facebook directly, ${counts.dismissed} dismissed, ${counts.open} left open.`,
+      `Done: ${counts.asked} questions, ${counts.answeredByStaff} answered by staff through the bot, ${counts.answeredNatively} answered natively on the platform (Facebook, the Telegram channel), ${counts.dismissed} dismissed, ${counts.open} left open.`,
     );
     return { month, ...counts, reportText: report.text, pngPath: options.pngPath, pngBytes: report.pngBytes };
   } finally {

@@ -458,6 +458,8 @@ function isPraiseWord(word: string): boolean {
 // ASCII, full-width, Spanish and Armenian question marks: a question is never low priority.
 const QUESTION_MARK = /[?\uFF1F\u00BF\u055E]/u;
 // "@handle" with up to two following capitalised words ("@Anna Petrosyan"), as typed on Telegram and Instagram.
+/** The marker `itemText` writes for a sticker (see domain/inquiry.ts). */
+const STICKER_MARKER = /\[sticker\]/g;
 const AT_MENTION = /@[\p{L}\p{M}\p{N}_.]+(?:[ \t\u00A0]+\p{Lu}[\p{L}\p{M}'’.-]*){0,2}/gu;
 
 function escapeRegExp(text: string): string {
@@ -497,6 +499,8 @@ export function isLowPriorityText(text: string, options: LowPriorityOptions = {}
     if (trimmed !== '') rest = rest.replace(new RegExp(escapeRegExp(trimmed), 'giu'), ' ');
   }
   rest = rest.replace(AT_MENTION, ' ');
+  // A sticker says what an emoji says: alone (or with emoji, thanks) it is a reaction, not a question.
+  rest = rest.replace(STICKER_MARKER, ' ');
   const words = wordsOf(rest);
   if (words.length === 0) return true;
   if (words.every((w) => /^\p{N}+$/u.test(w))) return words.join('').length <= 3;

@@ -140,7 +140,7 @@ function targetOf(inquiry: InquiryRow): ReplyTarget {
 
 function platformName(connector: Pick<Connector, 'platform'> | undefined, inquiry: InquiryRow): string {
   const platform = connector?.platform ?? inquiry.platform;
-  return platform === 'facebook' ? 'Facebook' : platform;
+  return platform === 'facebook' ? 'Facebook' : platform === 'telegram' ? 'Telegram' : platform;
 }
 
 /** One attempt to publish reply `replyId`. */
@@ -206,6 +206,12 @@ async function attempt(a: Attempt): Promise<DeliveryOutcome> {
   }
   const platform = platformName(connector, inquiry);
   const source: SourceRow | undefined = a.sourceId === undefined ? undefined : await findSourceById(deps.db, a.sourceId);
+  if (source?.removedAt) {
+    return fail(deps, reply, `${source.name} was removed from Ardzagank, so replies are no longer published there. Answer on ${platform} itself.`, {
+      countAttempt: false,
+      outcome: reply.inFlightAt ? 'unknown' : 'not_published',
+    });
+  }
   if (source && !source.enabled) {
     log.info({ sourceId: source.id }, 'the source is paused; the reply waits until it is resumed');
     return parked();

@@ -162,11 +162,17 @@ type Params = Record<string, unknown>;
 interface WireMessage {
   message_id: number;
   from?: Record<string, unknown>;
+  /** Sent on behalf of a chat: the channel (its posts, and messages "as the channel"), or the group itself (an anonymous admin). */
+  sender_chat?: Record<string, unknown>;
   chat: Record<string, unknown>;
   date: number;
   edit_date?: number;
   message_thread_id?: number;
+  /** A channel post the discussion group received automatically. */
+  is_automatic_forward?: true;
+  forward_origin?: Record<string, unknown>;
   reply_to_message?: WireMessage;
+  sticker?: Record<string, unknown>;
   text?: string;
   entities?: WireEntity[];
   caption?: string;
@@ -191,7 +197,24 @@ interface ChatState {
   messages: Map<number, StoredMessage>;
   /** 403 description while the bot is blocked in / removed from this chat. */
   blocked?: string;
+  /** A channel's discussion group, or a discussion group's channel (getChat's `linked_chat_id`). */
+  linkedChatId?: number;
+  /** Statuses of the members getChatMember and getChatAdministrators know (`creator`, `administrator`, `member`, `left`…). */
+  members?: Map<number, { status: string; user: Record<string, unknown> }>;
 }
+
+/**
+ * The senders Telegram puts in `from` of messages sent on behalf of a chat
+ * (Bot API, Message.from: "a fake sender user in non-channel chats, if the
+ * message was sent on behalf of a chat"): the automatic forward of a channel
+ * post into its discussion group, a message "as the channel", and one of an
+ * anonymous group administrator.
+ */
+export const TELEGRAM_SERVICE_USERS = {
+  telegram: { id: 777000, is_bot: false, first_name: 'Telegram' },
+  channelBot: { id: 136817688, is_bot: true, first_name: 'Channel', username: 'Channel_Bot' },
+  groupAnonymousBot: { id: 1087968824, is_bot: true, first_name: 'Group', username: 'GroupAnonymousBot' },
+} as const;
 
 interface PendingFailure {
   method: string;
@@ -570,6 +593,28 @@ function pngSize(data: Buffer): { width: number; height: number } | undefined {
 
 type MethodHandler = (params: Params, files: RecordedFile[], res: ServerResponse) => unknown;
 
+/** A ChatMember as the Bot API writes it: an administrator with the rights a discussion group's admin bot has. */
+function chatMemberWire(member: { status: string; user: Record<string, unknown> }): Record<string, unknown> {
+  if (member.status !== 'administrator') return { status: member.status, user: member.user, ...(member.status === 'creator' ? { is_anonymous: false } : {}) };
+  return {
+    status: 'administrator',
+    user: member.user,
+    can_be_edited: false,
+    is_anonymous: false,
+    can_manage_chat: true,
+    can_delete_messages: true,
+    can_manage_video_chats: false,
+    can_restrict_members: true,
+    can_promote_members: false,
+    can_change_info: false,
+    can_invite_users: true,
+    can_post_stories: false,
+    can_edit_stories: false,
+    can_delete_stories: false,
+    can_pin_messages: true,
+  };
+}
+
 /** The stand-in server and its control API. Create it with {@link FakeBotApi.start}. */
 export class FakeBotApi {
   /** The token the stand-in accepts. */
@@ -692,6 +737,130 @@ export class FakeBotApi {
   /** The newest message the bot has in `chatId`, or undefined. */
   lastSent(chatId: number): SentMessage | undefined {
     return this.sent(chatId).at(-1);
+  }
+
+  // -- a channel and its discussion group ------------------------------------------------
+
+  /**
+   * Creates a channel and, unless `discussion` is null, its linked discussion
+   * supergroup (getChat of each names the other in `linked_chat_id`), with the
+   * bot a member of the group with `botStatus` (default `administrator`) and
+   * the `admins` given as administrators.
+   */
+  addChannel(input: {
+    channel: { id: number; title: string; username?: string };
+    discussion: { id: number; title: string; username?: string } | null;
+    botStatus?: 'administrator' | 'member' | 'left' | 'kicked';
+    admins?: FakeUserInput[];
+  }): void {
+    this.addChat({ ...input.channel, type: 'channel' } as TelegramChat);
+    const channel = this.#chats.get(input.channel.id)!;
+    channel.members = new Map([[this.botUser.id, { status: 'administrator', user: { ...this.botUser } }]]);
+    if (!input.discussion) return;
+    this.addChat({ ...input.discussion, type: 'supergroup' } as TelegramChat);
+    const group = this.#chats.get(input.discussion.id)!;
+    channel.linkedChatId = group.chat.id;
+    group.linkedChatId = channel.chat.id;
+    group.members = new Map([[this.botUser.id, { status: input.botStatus ?? 'administrator', user: { ...this.botUser } }]]);
+    for (const admin of input.admins ?? []) group.members.set(admin.id, { status: 'administrator', user: this.#user(admin) });
+  }
+
+  /**
+   * The channel publishes a post: it is stored in the channel and arrives in
+   * the discussion group as an automatic forward (`is_automatic_forward`,
+   * `sender_chat` = the channel, `forward_origin` of type `channel`, `from` =
+   * Telegram's 777000), which starts the post's comment thread. Returns the
+   * group's `message` update (the bot, an admin of the group, receives it).
+   */
+  channelPost(input: { channelId: number; text: string }): TelegramUpdate {
+    const channel = this.#chatState(input.channelId, false);
+    if (channel.linkedChatId === undefined) throw new Error(`Channel ${input.channelId} has no discussion group`);
+    const post: WireMessage = { message_id: channel.nextMessageId++, sender_chat: channel.chat, chat: channel.chat, date: this.#seconds(), text: input.text };
+    channel.messages.set(post.message_id, { wire: post, fromBot: false, sourceText: input.text, parseMode: undefined, editCount: 0 });
+    const group = this.#chatState(channel.linkedChatId, false);
+    const forward: WireMessage = {
+      message_id: group.nextMessageId++,
+      from: { ...TELEGRAM_SERVICE_USERS.telegram },
+      sender_chat: channel.chat,
+      chat: group.chat,
+      date: post.date,
+      is_automatic_forward: true,
+      forward_origin: { type: 'channel', chat: channel.chat, message_id: post.message_id, date: post.date },
+      text: input.text,
+    };
+    group.messages.set(forward.message_id, { wire: forward, fromBot: false, sourceText: input.text, parseMode: undefined, editCount: 0 });
+    return { update_id: this.#nextUpdateId++, message: structuredClone(forward) } as unknown as TelegramUpdate;
+  }
+
+  /**
+   * A message in a post's comment thread of the discussion group `chatId`:
+   * `message_thread_id` = the automatic forward that started it, and
+   * `reply_to_message` = the message answered (the post itself by default).
+   * Written by a person (`from`), or on behalf of a chat (`as`: `channel`,
+   * the linked channel through Channel_Bot 136817688; `group`, an anonymous
+   * admin through GroupAnonymousBot 1087968824). A photo carries its sizes
+   * and `caption`; a sticker its `emoji`, and no text.
+   */
+  commentUpdate(input: {
+    chatId: number;
+    threadId: number;
+    from?: FakeUserInput;
+    as?: 'channel' | 'group';
+    replyTo?: number;
+    text?: string;
+    photo?: { caption?: string };
+    sticker?: { emoji: string };
+    voice?: { duration: number };
+  }): TelegramUpdate {
+    const group = this.#chatState(input.chatId, false);
+    const root = group.messages.get(input.threadId);
+    if (!root) throw new Error(`Chat ${input.chatId} has no message ${input.threadId} to comment on`);
+    const replied = group.messages.get(input.replyTo ?? input.threadId);
+    if (!replied) throw new Error(`Chat ${input.chatId} has no message ${input.replyTo} to reply to`);
+    const wire: WireMessage = { message_id: group.nextMessageId++, chat: group.chat, date: this.#seconds(), message_thread_id: input.threadId };
+    if (input.as === 'channel') {
+      wire.from = { ...TELEGRAM_SERVICE_USERS.channelBot };
+      wire.sender_chat = this.#chatState(group.linkedChatId!, false).chat;
+    } else if (input.as === 'group') {
+      wire.from = { ...TELEGRAM_SERVICE_USERS.groupAnonymousBot };
+      wire.sender_chat = group.chat;
+    } else {
+      if (!input.from) throw new Error('commentUpdate needs from or as');
+      wire.from = this.#user(input.from);
+    }
+    wire.reply_to_message = this.#withoutReply(replied.wire);
+    let sourceText = '';
+    if (input.photo) {
+      const id = `AgACAgIAAxkBAAI${String(this.#nextFileId++).padStart(6, '0')}`;
+      wire.photo = [
+        { file_id: `${id}_s`, file_unique_id: `AQAD${id.slice(-6)}s`, width: 90, height: 67, file_size: 1_380 },
+        { file_id: `${id}_m`, file_unique_id: `AQAD${id.slice(-6)}m`, width: 800, height: 600, file_size: 61_220 },
+      ];
+      if (input.photo.caption !== undefined) wire.caption = sourceText = input.photo.caption;
+    } else if (input.sticker) {
+      const id = `CAACAgIAAxkBAAI${String(this.#nextFileId++).padStart(6, '0')}`;
+      wire.sticker = { file_id: id, file_unique_id: `AgAD${id.slice(-6)}`, type: 'regular', width: 512, height: 512, is_animated: false, is_video: false, emoji: input.sticker.emoji };
+    } else if (input.voice) {
+      const id = `AwACAgIAAxkBAAI${String(this.#nextFileId++).padStart(6, '0')}`;
+      (wire as WireMessage & { voice?: unknown }).voice = { file_id: id, file_unique_id: `AgAD${id.slice(-6)}`, duration: input.voice.duration, mime_type: 'audio/ogg' };
+    } else {
+      wire.text = sourceText = input.text ?? '';
+    }
+    group.messages.set(wire.message_id, { wire, fromBot: false, sourceText, parseMode: undefined, editCount: 0 });
+    return { update_id: this.#nextUpdateId++, message: structuredClone(wire) } as unknown as TelegramUpdate;
+  }
+
+  /** Its author edits a message of a group: an `edited_message` update with the new text (or caption) and `edit_date`. */
+  editUpdate(input: { chatId: number; messageId: number; text: string }): TelegramUpdate {
+    const group = this.#chatState(input.chatId, false);
+    const stored = group.messages.get(input.messageId);
+    if (!stored) throw new Error(`Chat ${input.chatId} has no message ${input.messageId}`);
+    if (stored.wire.text !== undefined) stored.wire.text = input.text;
+    else stored.wire.caption = input.text;
+    stored.sourceText = input.text;
+    stored.wire.edit_date = this.#seconds();
+    stored.editCount++;
+    return { update_id: this.#nextUpdateId++, edited_message: structuredClone(stored.wire) } as unknown as TelegramUpdate;
   }
 
   /** Makes a chat exist (for `strictChats`), replacing an earlier one with the same id. */
@@ -1055,6 +1224,20 @@ export class FakeBotApi {
     return state;
   }
 
+  /** A chat getChat and getChatMember read: it must exist (by id or `@username`); the bot need not be able to write in it. */
+  #lookupChat(params: Params): ChatState {
+    const raw = params.chat_id;
+    if (typeof raw === 'string' && raw.startsWith('@')) {
+      const state = [...this.#chats.values()].find((c) => c.chat.username === raw.slice(1));
+      if (!state) throw new ApiFailure(400, 'Bad Request: chat not found');
+      return state;
+    }
+    const id = intParam(params, 'chat_id');
+    const state = id === undefined ? undefined : this.#chats.get(id);
+    if (!state) throw new ApiFailure(400, 'Bad Request: chat not found');
+    return state;
+  }
+
   #checkFlood(method: string, chatId: number): void {
     if (!this.#rate || !RATE_LIMITED_METHODS.has(method)) return;
     const now = this.#now();
@@ -1193,6 +1376,33 @@ export class FakeBotApi {
   #buildMethods(): Map<string, MethodHandler> {
     const methods: Record<string, MethodHandler> = {
       getMe: () => ({ ...this.botUser, can_join_groups: true, can_read_all_group_messages: false, supports_inline_queries: false }),
+
+      // ChatFullInfo: `linked_chat_id` names a channel's discussion group and a discussion group's channel.
+      getChat: (params) => {
+        const state = this.#lookupChat(params);
+        const info: Record<string, unknown> = { ...state.chat, accent_color_id: 0, max_reaction_count: 11 };
+        if (state.linkedChatId !== undefined) info.linked_chat_id = state.linkedChatId;
+        return info;
+      },
+
+      // ChatMember: `creator`, `administrator` (with its rights), `member`, `restricted`, `left` or `kicked`.
+      getChatMember: (params) => {
+        const state = this.#lookupChat(params);
+        const userId = intParam(params, 'user_id');
+        if (userId === undefined) throw new ApiFailure(400, 'Bad Request: user_id is empty');
+        const member = state.members?.get(userId);
+        if (!member) {
+          if (state.chat.type === 'channel') throw new ApiFailure(400, 'Bad Request: member list is inaccessible');
+          return { status: 'left', user: this.#user({ id: userId }) };
+        }
+        return chatMemberWire(member);
+      },
+
+      getChatAdministrators: (params) => {
+        const state = this.#lookupChat(params);
+        if (state.chat.type === 'private') throw new ApiFailure(400, 'Bad Request: there are no administrators in the private chat');
+        return [...(state.members?.values() ?? [])].filter((m) => m.status === 'administrator' || m.status === 'creator').map(chatMemberWire);
+      },
 
       sendMessage: (params) => {
         const chat = this.#targetChat(params);

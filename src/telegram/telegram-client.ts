@@ -73,8 +73,10 @@ export type SendReplyMarkup = tg.InlineKeyboardMarkup | tg.ForceReply;
 /** Options of {@link TelegramClient.sendMessage}. */
 export interface SendMessageOptions {
   replyMarkup?: SendReplyMarkup;
-  /** Shown as a reply to this message of the same chat; sent anyway if that message is gone. */
+  /** Shown as a reply to this message of the same chat; sent anyway if that message is gone, unless `requireReplyTarget`. */
   replyToMessageId?: number;
+  /** Fail ("message to be replied not found") rather than send without the reply when that message is gone. */
+  requireReplyTarget?: boolean;
   /** No preview card for the first link of the text. */
   disableLinkPreview?: boolean;
   /** Deliver without a sound. */
@@ -151,6 +153,12 @@ export interface TelegramClient {
   sendDocument(chatId: ChatId, content: Buffer, filename: string, captionHtml?: string, options?: SendFileOptions): Promise<tg.Message.DocumentMessage>;
   /** Sets the command menu shown by Telegram clients. */
   setMyCommands(commands: readonly tg.BotCommand[], options?: SetMyCommandsOptions): Promise<void>;
+  /** What Telegram says of a chat (ChatFullInfo: a channel's `linked_chat_id` is its discussion group). */
+  getChat(chatId: ChatId): Promise<tg.ChatFromGetChat>;
+  /** A member's status in a chat (`creator`, `administrator`, `member`, `restricted`, `left`, `kicked`). */
+  getChatMember(chatId: ChatId, userId: number): Promise<tg.ChatMember>;
+  /** The chat's administrators (people and bots; anonymous ones included). */
+  getChatAdministrators(chatId: ChatId): Promise<tg.ChatMember[]>;
 }
 
 /** Deadline and cancellation of one Bot API call. */
@@ -239,6 +247,9 @@ export function createTelegramClient(options: TelegramClientOptions): TelegramCl
 
   return {
     getMe: () => callApi('getMe', {}, { timeoutMs }),
+    getChat: (chatId) => callApi('getChat', { chat_id: chatId }, { timeoutMs }),
+    getChatMember: (chatId, userId) => callApi('getChatMember', { chat_id: chatId, user_id: userId }, { timeoutMs }),
+    getChatAdministrators: (chatId) => callApi('getChatAdministrators', { chat_id: chatId }, { timeoutMs }),
 
     sendMessage: (chatId, html, opts = {}) =>
       callApi(
@@ -249,7 +260,7 @@ export function createTelegramClient(options: TelegramClientOptions): TelegramCl
           parse_mode: 'HTML',
           reply_markup: opts.replyMarkup,
           reply_parameters:
-            opts.replyToMessageId === undefined ? undefined : { message_id: opts.replyToMessageId, allow_sending_without_reply: true },
+            opts.replyToMessageId === undefined ? undefined : { message_id: opts.replyToMessageId, allow_sending_without_reply: !opts.requireReplyTarget },
           link_preview_options: opts.disableLinkPreview ? { is_disabled: true } : undefined,
           disable_notification: opts.disableNotification,
           message_thread_id: opts.messageThreadId,

@@ -113,7 +113,7 @@ function testPlatformModule(api: TestPlatformStandIn): ConnectorFactory {
       classifyError: (error) => ({ action: 'retry', outcomeUnknown: false, summary: String(error) }),
       usage: () => undefined,
     };
-    const module: ConnectorModule = { platform: 'instagram', parse, account: { sourceId: source.id, connector } };
+    const module: ConnectorModule = { platform: 'instagram', parse, accounts: [{ sourceId: source.id, connector }] };
     return module;
   };
 }

@@ -53,6 +53,10 @@ describe('the demo', () => {
     expect(summary.reportText).toMatch(new RegExp(`Ստացված\\s+${received}\\n`));
     expect(summary.reportText).toMatch(new RegExp(`Պատասխանված\\s+${count('staff') + count('native')}\\n`));
     expect(lines.join('\n')).toContain('#1 claimed by Անի Պետրոսյան.');
+    // Channel comments are played too: one of the first twelve is asked under a post of the Telegram channel and answered there.
+    expect(played.some((q) => q.channel === 'telegram')).toBe(true);
+    expect(lines.join('\n')).toMatch(/asks by a comment in the Telegram channel: "Իսկ մեր բակը/);
+    expect(lines.join('\n')).toMatch(/answered by Արամ through the bot in \S+.*; posted in the discussion group as a reply to the comment\./);
     expect(lines.at(-1)).toMatch(/^Done: 12 questions/);
 
     // The chart is a PNG of the size the digest sends.

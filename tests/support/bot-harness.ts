@@ -80,6 +80,8 @@ export interface BotHarnessOptions {
    * then the service's own pool.
    */
   database?: 'postgres' | 'embedded';
+  /** Prepares the stand-in before the service starts (a channel and its discussion group). */
+  beforeStart?: (fake: FakeBotApi) => void;
 }
 
 /** The embedded database as a TestDatabase: read through the running service; `close` removes its folder. */
@@ -99,6 +101,7 @@ export async function startBotHarness(options: BotHarnessOptions = {}): Promise<
   if (dataDir) chmodSync(dataDir, 0o755); // as root the server runs as "postgres", which must reach DATA_DIR
   const tdb = dataDir ? embeddedTestDatabase(dataDir, () => harness.service) : await createTestDatabase();
   const fake = await BotApi.start(options.fake ?? {});
+  options.beforeStart?.(fake);
   const prefix = uniqueQueuePrefix('bot');
   const removeQueues = () => (tdb.url ? removeTestQueues(tdb.url, prefix) : Promise.resolve());
   const config = loadConfig({

@@ -6,6 +6,7 @@ import { catalogFor } from '../../src/reports/i18n/index.js';
 import { changeOf, compareFigures, followThroughFigures, labelForDays } from '../../src/reports/period-report.js';
 import { CSV_COLUMNS, renderReportCsv } from '../../src/reports/renderers/csv.renderer.js';
 import { renderReportText } from '../../src/reports/renderers/text.renderer.js';
+import { renderDigestHtml } from '../../src/reports/digest/digest.text.js';
 import type { PeriodFigures, RangeReport } from '../../src/reports/report.model.js';
 
 const hy = catalogFor('hy');
@@ -95,6 +96,7 @@ function month(label: string, over: Partial<PeriodFigures>): PeriodFigures {
     claimP90Minutes: null,
     ...followThroughFigures(emptyFollowThrough(), true),
     byPlatform: [],
+    bySource: [],
     bySector: [],
     byStaff: [],
     baseline: false,
@@ -130,5 +132,52 @@ describe('reactions (thanks, emoji, tags) in the renderers', () => {
     expect(onlyReactions).not.toMatch(/No inquiries in this period\./);
     expect(onlyReactions).toMatch(/^Received\s+0$/m);
     expect(onlyReactions).toMatch(/^Reactions \(thanks, emoji, tags\)\s+4$/m);
+  });
+});
+
+describe('sources in the renderers', () => {
+  it('get a "By source" table in text, a "source" slice in CSV, and a name even when the source has none', () => {
+    const slice = { received: 2, reactions: 1, answered: 2, answeredNative: 1, dismissed: 0, open: 0, responseRate: 1, withinSlaRate: 1, frtMedianMinutes: 30, frtBusinessMedianMinutes: 30 };
+    const may = month('2026-05', {
+      received: 3,
+      answered: 2,
+      bySource: [
+        { sourceId: 1, platform: 'facebook', name: 'City Hall', ...slice },
+        { sourceId: 2, platform: 'telegram', name: null, ...slice, received: 1 },
+        { sourceId: null, platform: null, name: null, ...slice, received: 0 },
+      ],
+    });
+    const text = renderReportText(report([may]), en);
+    expect(text).toMatch(/^By source$/m);
+    expect(text).toMatch(/^ {2}City Hall\s+2\s+2\s/m);
+    expect(text).toMatch(/^ {2}Telegram #2\s+1\s+2\s/m);
+    expect(text).toMatch(/^ {2}no source\s+0\s/m);
+    expect(renderReportText(report([may]), hy)).toMatch(/^Ըստ աղբյուրի$/m);
+    const rows = parseCsv(renderReportCsv(report([may])));
+    const sources = rows.filter((r) => r.fields.includes('source'));
+    expect(sources.map((r) => r.fields[r.fields.indexOf('source') + 1])).toEqual(['City Hall', 'Telegram #2', 'no source']);
+  });
+});
+
+describe('sources in the digest', () => {
+  it('lists the week by source, and names the source of each oldest open item', () => {
+    const slice = { received: 2, reactions: 0, answered: 1, answeredNative: 0, dismissed: 0, open: 1, responseRate: 0.5, withinSlaRate: 0.5, frtMedianMinutes: 30, frtBusinessMedianMinutes: 30 };
+    const week = month('2026-05', { received: 4, bySource: [{ sourceId: 1, platform: 'facebook', name: 'City <Hall>', ...slice }, { sourceId: 2, platform: 'telegram', name: 'Channel', ...slice }] });
+    const html = renderDigestHtml(
+      {
+        week: { label: '2026-W20', from: new Date('2026-05-11T00:00:00Z'), to: new Date('2026-05-18T00:00:00Z') },
+        comparison: compareFigures(week, month('2026-04', {})),
+        openNow: 1,
+        oldestOpen: [{ id: 9, platform: 'telegram', sourceName: 'Channel', postedAt: new Date('2026-05-17T08:00:00Z'), permalink: null, text: 'Question' }],
+        monthSoFar: week,
+        chartWeeks: [week],
+        now: new Date('2026-05-18T08:00:00Z'),
+      },
+      en,
+      { timezone: 'Asia/Yerevan' },
+    );
+    expect(html).toContain('<b>By source (this week)</b>\n• City &lt;Hall&gt;: ');
+    expect(html).toContain('• Channel: ');
+    expect(html).toContain('• Channel, 1 d (#9) — «Question»');
   });
 });

@@ -146,7 +146,8 @@ export function renderCard(view: CardView, options: RenderOptions): RenderedMess
   const t = messagesFor(options.locale);
   const i = view.inquiry;
   const lines: string[] = [];
-  lines.push(`${stateIcon(view)} ${t.cardTitle(i.id, i.platform, i.kind)}`);
+  // The source named on every card: a city with several Pages (or a channel) sees where the citizen wrote.
+  lines.push(`${stateIcon(view)} ${t.cardTitle(i.id, i.platform, i.kind)}${view.sourceName ? ` · ${escapeHtml(view.sourceName)}` : ''}`);
   lines.push(t.cardAuthor(i.authorName, formatTime(i.postedAt, options.timezone, options.now)));
   if (i.kind === 'message') lines.push(t.cardConversation);
   else if (i.kind === 'comment') lines.push(t.cardPost(i.platform === 'facebook' ? facebookPostUrl(i.threadId) : null));
@@ -163,6 +164,8 @@ export function renderCard(view: CardView, options: RenderOptions): RenderedMess
   else if (view.suggestedSector) lines.push(t.cardSector(sectorName(view.suggestedSector, options.locale), true));
   else lines.push(t.cardNoSector);
   if (i.permalink) lines.push(`🔗 <a href="${escapeHtml(i.permalink)}">${t.cardOpenOn(i.platform)}</a>`);
+  // Bots are never told of deletions in a discussion group (DESIGN.md, Outside services: Telegram).
+  if (i.platform === 'telegram' && i.kind === 'comment') lines.push(t.cardNoDeletions);
   const state = stateLines(view, t, options);
   if (state.length > 0) lines.push('', ...state);
   const html = truncateForTelegram(lines.join('\n'), TELEGRAM_MESSAGE_MAX);

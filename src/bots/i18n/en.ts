@@ -39,6 +39,7 @@ export const en: Messages = {
   cardSector: (name, suggested) => `🏷 Sector: ${e(name)}${suggested ? ' <i>(suggested)</i>' : ''}`,
   cardNoSector: '🏷 No sector yet',
   cardOpenOn: (p) => `Open on ${en.platform(p)}`,
+  cardNoDeletions: 'ℹ️ Telegram does not tell bots when a comment is deleted: if it was, this card will not show it.',
   stateClaimed: (name, at) => `🙋 Claimed by <b>${e(name)}</b>, ${at}`,
   stateSending: (name) => `⏳ Sending the answer (by ${e(name)})…`,
   stateAwaitingApproval: (name) => `📝 Answer awaiting approval (by ${e(name)})`,

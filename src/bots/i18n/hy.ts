@@ -53,6 +53,7 @@ export const hy: Messages = {
   cardSector: (name, suggested) => `🏷 Ոլորտ՝ ${e(name)}${suggested ? ' <i>(առաջարկ)</i>' : ''}`,
   cardNoSector: '🏷 Ոլորտը նշված չէ',
   cardOpenOn: (p) => `Բացել ${hy.platform(p)}-ում`,
+  cardNoDeletions: 'ℹ️ Telegram-ը բոտերին չի հայտնում ջնջված մեկնաբանությունների մասին. եթե այն ջնջվել է, այստեղ դա չի երևա։',
   stateClaimed: (name, at) => `🙋 Վերցրեց՝ <b>${e(name)}</b>, ${at}`,
   stateSending: (name) => `⏳ Պատասխանն ուղարկվում է (հեղինակ՝ ${e(name)})…`,
   stateAwaitingApproval: (name) => `📝 Պատասխանը սպասում է հաստատման (հեղինակ՝ ${e(name)})`,

@@ -37,6 +37,8 @@ export interface Messages {
   cardSector(name: string, suggested: boolean): string;
   cardNoSector: string;
   cardOpenOn(platform: Platform): string;
+  /** Under a Telegram channel comment: bots are not told when a comment is deleted. */
+  cardNoDeletions: string;
   stateClaimed(name: string, at: TimeText): string;
   stateSending(name: string): string;
   stateAwaitingApproval(name: string): string;

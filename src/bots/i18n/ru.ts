@@ -41,6 +41,7 @@ export const ru: Messages = {
   cardSector: (name, suggested) => `🏷 Сфера: ${e(name)}${suggested ? ' <i>(предложено)</i>' : ''}`,
   cardNoSector: '🏷 Сфера не указана',
   cardOpenOn: (p) => `Открыть в ${ru.platform(p)}`,
+  cardNoDeletions: 'ℹ️ Telegram не сообщает ботам об удалении комментариев: если его удалили, здесь этого не будет видно.',
   stateClaimed: (name, at) => `🙋 В работе у <b>${e(name)}</b> с ${at}`,
   stateSending: (name) => `⏳ Ответ отправляется (автор: ${e(name)})…`,
   stateAwaitingApproval: (name) => `📝 Ответ ждёт утверждения (автор: ${e(name)})`,

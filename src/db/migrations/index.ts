@@ -9,6 +9,7 @@ import * as reportIndexesWithoutReactions from './2026_12_03_1040_report_indexes
 import * as addFacebookDeliveryState from './2026_11_28_1010_add_facebook_delivery_state.js';
 import * as addInquiryAttachments from './2026_12_03_1030_add_inquiry_attachments.js';
 import * as addReplyLeaseAndPublishingPause from './2026_12_03_1010_add_reply_lease_and_publishing_pause.js';
+import * as addSourceCredentialsAndSettings from './2026_12_12_0900_add_source_credentials_and_settings.js';
 import * as createBusinessCalendar from './2026_11_28_1210_create_business_calendar.js';
 import * as createCoreTables from './2026_11_28_0010_create_core_tables.js';
 import * as createCountersAndPublishedPosts from './2026_12_14_0010_create_counters_and_published_posts.js';
@@ -38,6 +39,7 @@ export const migrations: Record<string, Migration> = {
   '2026_12_03_1050_create_telegram_chat_access': createTelegramChatAccess,
   '2026_12_10_0900_create_leases_and_handled_updates': createLeasesAndHandledUpdates,
   '2026_12_11_0900_create_telegram_group_pace': createTelegramGroupPace,
+  '2026_12_12_0900_add_source_credentials_and_settings': addSourceCredentialsAndSettings,
   '2026_12_13_0900_follow_through': followThrough,
   '2026_12_14_0010_create_counters_and_published_posts': createCountersAndPublishedPosts,
   '2026_12_14_0020_seed_counters': seedCounters,
