@@ -103,8 +103,8 @@ describe('a Facebook Page and the Telegram channel at once', () => {
     await expect
       .poll(async () => (await h.tdb.db.selectFrom('inquiries').select(['platform', 'status', 'answeredVia']).where('id', 'in', [fb!.id, tg!.id]).orderBy('platform').execute()), { timeout: 20_000 })
       .toEqual([
-        { platform: 'facebook', status: 'answered', answeredVia: 'telegram' },
-        { platform: 'telegram', status: 'answered', answeredVia: 'telegram' },
+        { platform: 'facebook', status: 'closed', answeredVia: 'telegram' },
+        { platform: 'telegram', status: 'closed', answeredVia: 'telegram' },
       ]);
 
     // Each on its own platform, once: Facebook under the comment; Telegram as a reply to the first comment.

@@ -106,7 +106,7 @@ describe('the city\'s Telegram channel alone', () => {
     clock.set(new Date('2026-11-27T07:40:00Z'));
     await h.deliver(fake.commentUpdate({ chatId: DISCUSSION_ID, threadId: root, as: 'channel', replyTo: idOf(karenComment), text: 'Վթարային խումբն արդեն տեղում է' }));
     await h.deliver(fake.commentUpdate({ chatId: DISCUSSION_ID, threadId: root, from: cityAdmin, text: 'Մանրամասները՝ կայքում' }));
-    await expect.poll(async () => (await h.tdb.db.selectFrom('inquiries').select(['status', 'answeredVia']).where('id', '=', karen.id).executeTakeFirstOrThrow()), { timeout: 15_000 }).toEqual({ status: 'answered', answeredVia: 'native' });
+    await expect.poll(async () => (await h.tdb.db.selectFrom('inquiries').select(['status', 'answeredVia']).where('id', '=', karen.id).executeTakeFirstOrThrow()), { timeout: 15_000 }).toEqual({ status: 'closed', answeredVia: 'native' });
     // Telegram's service senders and the city are never citizens: still three items in.
     expect(await h.tdb.db.selectFrom('inquiries').select('id').where('platform', '=', 'telegram').execute()).toHaveLength(3);
 
@@ -120,7 +120,7 @@ describe('the city\'s Telegram channel alone', () => {
     const preview = fake.lastSent(STAFF_CHAT_ID)!;
     expect(preview.text).toContain(answer);
     await h.press(people.ani, preview, { text: '📢 Հրապարակել' });
-    await expect.poll(async () => (await h.tdb.db.selectFrom('inquiries').select(['status', 'answeredVia']).where('id', '=', anna.id).executeTakeFirstOrThrow()), { timeout: 20_000 }).toEqual({ status: 'answered', answeredVia: 'telegram' });
+    await expect.poll(async () => (await h.tdb.db.selectFrom('inquiries').select(['status', 'answeredVia']).where('id', '=', anna.id).executeTakeFirstOrThrow()), { timeout: 20_000 }).toEqual({ status: 'closed', answeredVia: 'telegram' });
     const published = fake.sent(DISCUSSION_ID);
     expect(published.map((m) => ({ text: m.text, replyTo: m.replyToMessageId }))).toEqual([{ text: answer, replyTo: idOf(annaComment) }]);
     const reply = await h.tdb.db.selectFrom('replies').selectAll().where('inquiryId', '=', anna.id).executeTakeFirstOrThrow();
