@@ -151,6 +151,12 @@ export interface ConnectorModule {
    * throws `PayloadError` for a payload that can never be parsed.
    */
   parse(payload: unknown): InboundItem[];
+  /**
+   * Payloads stored under another platform that this module reads: Meta
+   * delivers Instagram webhooks to the Page's endpoint, which stores them as
+   * `facebook`; the Instagram module claims those whose `object` is `instagram`.
+   */
+  alsoParses?: { platform: Platform; accepts: (payload: unknown) => boolean };
   /** The connected account, when the platform is configured. */
   account?: ConnectedAccount;
   /** HTTP routes of the platform (its webhook endpoint), when configured. */

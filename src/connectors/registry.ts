@@ -10,6 +10,7 @@ import type { InboundItem } from '../domain/inquiry.js';
 import type { ServiceContext } from '../service-part.js';
 import type { ConnectedAccount, ConnectorModule } from './connector.js';
 import { facebookModule } from './facebook/facebook.module.js';
+import { instagramModule } from './instagram/instagram.module.js';
 import { PayloadError } from './payload-error.js';
 
 /** No connector of ours reads this platform's payloads; the payload waits as failed. */
@@ -19,7 +20,7 @@ export class UnknownPlatformError extends PayloadError {}
 export type ConnectorFactory = (ctx: ServiceContext) => Promise<ConnectorModule>;
 
 /** The platforms the service knows. */
-export const DEFAULT_CONNECTORS: ConnectorFactory[] = [facebookModule];
+export const DEFAULT_CONNECTORS: ConnectorFactory[] = [facebookModule, instagramModule];
 
 export interface ConnectorRegistry {
   readonly modules: readonly ConnectorModule[];
@@ -45,6 +46,9 @@ export function createConnectorRegistry(modules: readonly ConnectorModule[]): Co
   return {
     modules,
     parse: (platform, payload) => {
+      // A payload another module claims (Instagram webhooks stored by the Page's endpoint).
+      const claimant = modules.find((m) => m.alsoParses?.platform === platform && m.alsoParses.accepts(payload));
+      if (claimant) return claimant.parse(payload);
       const module = byPlatform.get(platform);
       if (!module) throw new UnknownPlatformError(`no connector parses ${platform} payloads`);
       return module.parse(payload);

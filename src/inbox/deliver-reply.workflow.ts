@@ -138,7 +138,7 @@ function targetOf(inquiry: InquiryRow): ReplyTarget {
 
 function platformName(connector: Pick<Connector, 'platform'> | undefined, inquiry: InquiryRow): string {
   const platform = connector?.platform ?? inquiry.platform;
-  return platform === 'facebook' ? 'Facebook' : platform;
+  return platform === 'facebook' ? 'Facebook' : platform === 'instagram' ? 'Instagram' : platform;
 }
 
 /** One attempt to publish reply `replyId`. */
