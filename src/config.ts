@@ -10,6 +10,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import type { BusinessHours } from './domain/business-time.js';
 import { LOCALES, type Locale } from './domain/locale.js';
+import { parseSecretKey } from './lib/secret-box.js';
 
 /** Thrown by {@link loadConfig}; `problems` holds one line per bad variable. */
 export class ConfigError extends Error {
@@ -203,6 +204,10 @@ const envSchema = z
     REMIND_CLAIMED_AFTER: clockDuration('2h'),
     LOW_PRIORITY_SUMMARY_EVERY: duration('1h'),
 
+    SOURCES_SECRET_KEY: optionalText.refine((v) => v === undefined || parseSecretKey(v) !== undefined, {
+      message: 'must be 32 random bytes written as 64 hex digits or base64 (openssl rand -hex 32)',
+    }),
+
     FACEBOOK_PAGE_ID: optionalText.refine((v) => v === undefined || /^\d+$/.test(v), { message: 'must be the numeric Page id' }),
     FACEBOOK_PAGE_ACCESS_TOKEN: optionalText,
     FACEBOOK_APP_SECRET: optionalText,
@@ -341,6 +346,16 @@ export interface Config {
     /** The Instagram professional account linked to the Page (read and answered with the Page's token). */
     instagramAccountId: string | undefined;
   };
+  /** Credentials of the sources added with `ardzagank sources add`. */
+  sources: {
+    /** Key that encrypts the credentials stored in the database (SOURCES_SECRET_KEY); undefined: none can be stored or read. */
+    secretKey: Buffer | undefined;
+    /**
+     * The environment's variables whose names end in `_TOKEN`: a source's
+     * `credentials_ref` names one of them (the name is stored, never the value).
+     */
+    tokenVariables: Readonly<Record<string, string>>;
+  };
   timezone: string;
   businessHours: BusinessHours;
   /** Extra days off (YYYY-MM-DD) on top of the legal calendar. */
@@ -418,6 +433,7 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
       pollLookbackDays: e.FACEBOOK_POLL_LOOKBACK_DAYS,
       instagramAccountId: e.INSTAGRAM_ACCOUNT_ID,
     },
+    sources: { secretKey: e.SOURCES_SECRET_KEY === undefined ? undefined : parseSecretKey(e.SOURCES_SECRET_KEY), tokenVariables: tokenVariablesOf(source) },
     timezone: e.TIMEZONE,
     businessHours: e.BUSINESS_HOURS,
     holidays: e.HOLIDAYS,
@@ -433,6 +449,17 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
   };
 }
 
+/** A name a source's `credentials_ref` may give: an environment variable ending in `_TOKEN`. */
+export const CREDENTIALS_REF_PATTERN = /^[A-Z][A-Z0-9_]*_TOKEN$/;
+
+function tokenVariablesOf(env: Record<string, string | undefined>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries(env)) {
+    if (CREDENTIALS_REF_PATTERN.test(name) && typeof value === 'string' && value.trim() !== '') out[name] = value.trim();
+  }
+  return out;
+}
+
 /** Secrets of a config, so loggers and stored errors can scrub them by value. */
 export function configSecrets(config: Config): string[] {
   return [
@@ -441,5 +468,8 @@ export function configSecrets(config: Config): string[] {
     config.facebook.pageAccessToken,
     config.facebook.appSecret,
     config.facebook.verifyToken,
+    ...Object.values(config.sources.tokenVariables),
+    config.sources.secretKey?.toString('hex'),
+    config.sources.secretKey?.toString('base64'),
   ].filter((s): s is string => typeof s === 'string' && s.length >= 6);
 }

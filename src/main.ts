@@ -113,7 +113,7 @@ export async function startService(options: StartOptions): Promise<RunningServic
     const queues = createQueues({ connection, prefix: config.queuePrefix });
     closers.push({ name: 'queues', close: () => closeQueues(queues) });
     const producers = createProducers(queues);
-    const ctx: ServiceContext = { config, logger, metrics, database, queues, producers, connection, now, instanceId: newInstanceId() };
+    const ctx: ServiceContext = { config, logger, metrics, database, queues, producers, connection, now, instanceId: newInstanceId(), secrets };
 
     registerStateGauges(metrics, {
       queueCounts: async () =>
@@ -250,7 +250,7 @@ export async function startService(options: StartOptions): Promise<RunningServic
       {
         address,
         instance: ctx.instanceId,
-        parts: ['database', 'queues', 'http', ...registry.modules.filter((m) => m.account).map((m) => m.platform), ...parts.map((p) => p.name)],
+        parts: ['database', 'queues', 'http', ...registry.modules.filter((m) => (m.accounts ?? []).length > 0).map((m) => m.platform), ...parts.map((p) => p.name)],
         queues: Object.values(QUEUE_NAMES),
       },
       'ardzagank is running',

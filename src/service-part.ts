@@ -27,6 +27,12 @@ export interface ServiceContext {
   now: () => Date;
   /** This instance among several on one database (`host:pid:random`): the holder of its leases. */
   instanceId: string;
+  /**
+   * The secrets the service's logs are scrubbed of (the config's, at first):
+   * a part that reads a credential from the database (a source's token
+   * stored encrypted) adds it here before using it.
+   */
+  secrets: string[];
 }
 
 /** Settings of a queue's one worker. */

@@ -157,8 +157,12 @@ export interface ConnectorModule {
    * `facebook`; the Instagram module claims those whose `object` is `instagram`.
    */
   alsoParses?: { platform: Platform; accepts: (payload: unknown) => boolean };
-  /** The connected account, when the platform is configured. */
-  account?: ConnectedAccount;
+  /**
+   * The connected accounts of the platform, one connector each (several
+   * Facebook Pages, each publishing with its own token); none when the
+   * platform is not configured.
+   */
+  accounts?: readonly ConnectedAccount[];
   /** HTTP routes of the platform (its webhook endpoint), when configured. */
   routes?: Array<(app: FastifyInstance) => void | Promise<void>>;
   /** Lines for the log: which parts of the platform are off and which variable turns each on. */

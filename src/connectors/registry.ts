@@ -28,8 +28,9 @@ export interface ConnectorRegistry {
   parse(platform: Platform, payload: unknown): InboundItem[];
   /**
    * The connected account that answers for `sourceId` on `platform`: the
-   * module's account when it is that source, or when the item names no
-   * source (inquiries stored before sources were recorded on them).
+   * module's account of that source, or, when the item names no source
+   * (inquiries stored before sources were recorded on them), the platform's
+   * only account (with several, no guess is made).
    */
   route(platform: Platform, sourceId: number | null): ConnectedAccount | undefined;
   /** Whether any platform can publish replies. */
@@ -54,10 +55,11 @@ export function createConnectorRegistry(modules: readonly ConnectorModule[]): Co
       return module.parse(payload);
     },
     route: (platform, sourceId) => {
-      const account = byPlatform.get(platform)?.account;
-      return account && (sourceId === null || sourceId === account.sourceId) ? account : undefined;
+      const accounts = byPlatform.get(platform)?.accounts ?? [];
+      if (sourceId === null) return accounts.length === 1 ? accounts[0] : undefined;
+      return accounts.find((a) => a.sourceId === sourceId);
     },
-    publishes: modules.some((m) => m.account !== undefined),
+    publishes: modules.some((m) => (m.accounts ?? []).length > 0),
   };
 }
 

@@ -46,6 +46,12 @@ export interface SourceTable {
   lastPolledAt: Timestamp | null;
   /** Scrubbed error of the latest failed poll; null after a good one. */
   lastPollError: string | null;
+  /** The credential encrypted with SOURCES_SECRET_KEY (`v1:iv:tag:data`, base64), when not read from the environment (migration 2026_12_12_0900). */
+  credentialsEncrypted: string | null;
+  /** Platform-specific settings of the account (a Telegram channel's id and username); `{}` when none. */
+  settings: ColumnType<Record<string, unknown>, string | undefined, string>;
+  /** When an admin removed the source (`ardzagank sources remove`); null while it is connected. */
+  removedAt: Timestamp | null;
   createdAt: TimestampDefault;
   updatedAt: TimestampDefault;
 }

@@ -204,6 +204,12 @@ async function attempt(a: Attempt): Promise<DeliveryOutcome> {
   }
   const platform = platformName(connector, inquiry);
   const source: SourceRow | undefined = a.sourceId === undefined ? undefined : await findSourceById(deps.db, a.sourceId);
+  if (source?.removedAt) {
+    return fail(deps, reply, `${source.name} was removed from Ardzagank, so replies are no longer published there. Answer on ${platform} itself.`, {
+      countAttempt: false,
+      outcome: reply.inFlightAt ? 'unknown' : 'not_published',
+    });
+  }
   if (source && !source.enabled) {
     log.info({ sourceId: source.id }, 'the source is paused; the reply waits until it is resumed');
     return parked();

@@ -46,7 +46,7 @@ export type PollOutcome =
 /** One poll of source `sourceId`. */
 export async function pollSource(deps: SourcePollDeps, sourceId: number): Promise<PollOutcome> {
   const source = await findSourceById(deps.db, sourceId);
-  if (!source) return { status: 'skipped', reason: 'missing' };
+  if (!source || source.removedAt) return { status: 'skipped', reason: 'missing' };
   const connector = deps.registry.route(source.platform, source.id)?.connector;
   if (!connector) return { status: 'skipped', reason: 'no_connector' };
   if (!source.enabled) return { status: 'skipped', reason: 'paused' };

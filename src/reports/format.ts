@@ -3,7 +3,7 @@
  * counts, percentages, changes and period names.
  */
 import type { ReportCatalog } from './i18n/catalog.js';
-import type { Change } from './report.model.js';
+import type { Change, SourceFigures } from './report.model.js';
 
 /**
  * A duration in minutes, as people say it: `45 ր`, `1 ժ 12 ր`, `2 օր 3 ժ`
@@ -89,3 +89,10 @@ export function formatPeriodName(period: { label: string; from: string; to: stri
 }
 
 export { pad2 };
+
+/** What a source is called in a report: its name, else its platform and id, else "no source". */
+export function sourceLabel(s: Pick<SourceFigures, 'sourceId' | 'platform' | 'name'>, cat: ReportCatalog): string {
+  if (s.name) return s.name;
+  if (s.sourceId === null) return cat.noSource;
+  return s.platform ? `${cat.platformNames[s.platform]} #${s.sourceId}` : `#${s.sourceId}`;
+}

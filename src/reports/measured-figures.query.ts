@@ -57,6 +57,8 @@ export interface MeasuredFigures extends SliceCounts {
   claimMedianMinutes: number | null;
   claimP90Minutes: number | null;
   byPlatform: Map<Platform, SliceCounts>;
+  /** Key: the source's id, or 0 for inquiries stored before sources were recorded on them. */
+  bySource: Map<number, SliceCounts>;
   /** Key: sector code, or '' for none. */
   bySector: Map<string, SliceCounts>;
   byStaff: Map<number, StaffSlice>;
@@ -65,7 +67,7 @@ export interface MeasuredFigures extends SliceCounts {
 export interface MeasureOptions {
   /** The report's "now": the backlog of a period not yet over is counted at this moment. */
   now: Date;
-  /** Also compute the platform, sector and staff breakdowns (default true). */
+  /** Also compute the platform, source, sector and staff breakdowns (default true). */
   breakdowns?: boolean;
 }
 
@@ -80,6 +82,7 @@ const ANSWERED_INTERVAL_SQL = sql.raw(`tstzrange(i.posted_at, greatest(i.posted_
 /** The sector reports use: the one staff set, else the suggested one (C collation: grouping, not display). */
 const SECTOR_SQL = sql.raw('coalesce(i.sector_code, i.suggested_sector_code) collate "C"');
 const PLATFORM_SQL = sql.raw('i.platform collate "C"');
+const SOURCE_SQL = sql.raw('coalesce(i.source_id, 0)');
 const FRT_WALL_SQL = sql.raw(`greatest(date_part('epoch', i.first_response_at) - date_part('epoch', i.posted_at), 0) / 60`);
 
 const emptySlice = (): SliceCounts => ({
@@ -127,6 +130,7 @@ interface ReceivedRow {
   idx: number;
   platform: Platform | null;
   sector: string | null;
+  source: number | null;
   g: number;
   received: number;
   reactions: number;
@@ -159,6 +163,7 @@ interface AnsweredBreakdownRow {
   idx: number;
   platform: Platform | null;
   sector: string | null;
+  source: number | null;
   answeredBy: number | null;
   g: number;
   answered: number;
@@ -192,6 +197,7 @@ export async function queryMeasuredFigures(db: Db, config: ReportConfig, periods
     claimMedianMinutes: null,
     claimP90Minutes: null,
     byPlatform: new Map(),
+    bySource: new Map(),
     bySector: new Map(),
     byStaff: new Map(),
   }));
@@ -204,7 +210,7 @@ export async function queryMeasuredFigures(db: Db, config: ReportConfig, periods
   // Breakdowns: grouping sets, only when asked for.
   const receivedTotalsQuery = sql<ReceivedRow>`
     with ${periodsCte(periods)}
-    select p.idx, null::text as platform, null::text as sector, 3 as g, r.*
+    select p.idx, null::text as platform, null::text as sector, null::bigint as source, 7 as g, r.*
     from p
     cross join lateral (
       select count(*) filter (where not i.low_priority and i.status <> 'dismissed') as received,
@@ -219,21 +225,21 @@ export async function queryMeasuredFigures(db: Db, config: ReportConfig, periods
   const receivedBreakdownQuery = sql<ReceivedRow>`
     with ${periodsCte(periods)},
     r as (
-      select p.idx, ${PLATFORM_SQL} as platform, ${SECTOR_SQL} as sector, i.low_priority as reaction,
+      select p.idx, ${PLATFORM_SQL} as platform, ${SECTOR_SQL} as sector, ${SOURCE_SQL} as source, i.low_priority as reaction,
              i.status <> 'dismissed' as counted,
              i.first_response_at is not null as answered,
              i.first_response_at is not null and ${withinSla} as within_sla
       from p
       join inquiries as i on i.posted_at >= p.f and i.posted_at < p.t
     )
-    select idx, platform, sector, grouping(platform, sector) as g,
+    select idx, platform, sector, source, grouping(platform, sector, source) as g,
            count(*) filter (where not reaction and counted) as received,
            count(*) filter (where reaction) as reactions,
            count(*) filter (where not reaction and not counted) as dismissed,
            count(*) filter (where not reaction and counted and answered) as answered_so_far,
            count(*) filter (where not reaction and counted and within_sla) as answered_within_sla
     from r
-    group by grouping sets ((idx, platform), (idx, sector))
+    group by grouping sets ((idx, platform), (idx, sector), (idx, source))
   `;
 
   const answeredTotalsQuery = sql<AnsweredTotalsRow>`
@@ -255,19 +261,19 @@ export async function queryMeasuredFigures(db: Db, config: ReportConfig, periods
   const answeredBreakdownQuery = sql<AnsweredBreakdownRow>`
     with ${periodsCte(periods)},
     a as (
-      select p.idx, ${PLATFORM_SQL} as platform, ${SECTOR_SQL} as sector, i.answered_via, i.answered_by,
+      select p.idx, ${PLATFORM_SQL} as platform, ${SECTOR_SQL} as sector, ${SOURCE_SQL} as source, i.answered_via, i.answered_by,
              ${FRT_WALL_SQL} as frt_wall, i.frt_business_minutes as frt_business, ${withinSla} as within_sla
       from p
       join inquiries as i on i.first_response_at >= p.f and i.first_response_at < p.t and not i.low_priority
     )
-    select idx, platform, sector, answered_by, grouping(platform, sector, answered_by) as g,
+    select idx, platform, sector, source, answered_by, grouping(platform, sector, source, answered_by) as g,
            count(*) as answered,
            count(*) filter (where answered_via = 'native') as answered_native,
            count(*) filter (where within_sla) as answered_within_sla,
            percentile_cont(0.5) within group (order by frt_wall) as frt_median,
            percentile_cont(0.5) within group (order by frt_business) as frt_business_median
     from a
-    group by grouping sets ((idx, platform), (idx, sector), (idx, answered_by))
+    group by grouping sets ((idx, platform), (idx, sector), (idx, source), (idx, answered_by))
   `;
 
   const claimMinutes = sql`greatest(date_part('epoch', i.claimed_at) - date_part('epoch', i.posted_at), 0) / 60`;
@@ -296,22 +302,22 @@ export async function queryMeasuredFigures(db: Db, config: ReportConfig, periods
   `;
 
   const moments = out.map((o) => o.openAt.toISOString());
-  const openSets = breakdowns ? sql`grouping sets ((idx), (idx, platform), (idx, sector))` : sql`grouping sets ((idx))`;
-  const dims = breakdowns ? sql`platform, sector` : sql`null::text as platform, null::text as sector`;
-  const openQuery = sql<{ idx: number; platform: Platform | null; sector: string | null; g: number; open: number; oldest: Date | null }>`
+  const openSets = breakdowns ? sql`grouping sets ((idx), (idx, platform), (idx, sector), (idx, source))` : sql`grouping sets ((idx))`;
+  const dims = breakdowns ? sql`platform, sector, source` : sql`null::text as platform, null::text as sector, null::bigint as source`;
+  const openQuery = sql<{ idx: number; platform: Platform | null; sector: string | null; source: number | null; g: number; open: number; oldest: Date | null }>`
     with m as (select * from unnest(${out.map((_, i) => i)}::int[], ${moments}::timestamptz[]) as m(idx, at)),
     o as (
       -- not answered yet: open at every moment since it was posted
-      select m.idx, ${PLATFORM_SQL} as platform, ${SECTOR_SQL} as sector, i.posted_at
+      select m.idx, ${PLATFORM_SQL} as platform, ${SECTOR_SQL} as sector, ${SOURCE_SQL} as source, i.posted_at
       from m
       join inquiries as i on i.posted_at < m.at and i.first_response_at is null and i.status <> 'dismissed' and not i.low_priority
       union all
       -- answered, but only after the moment
-      select m.idx, ${PLATFORM_SQL} as platform, ${SECTOR_SQL} as sector, i.posted_at
+      select m.idx, ${PLATFORM_SQL} as platform, ${SECTOR_SQL} as sector, ${SOURCE_SQL} as source, i.posted_at
       from m
       join inquiries as i on ${ANSWERED_INTERVAL_SQL} @> m.at and i.first_response_at is not null and not i.low_priority and i.status <> 'dismissed'
     )
-    select idx, ${dims}, ${breakdowns ? sql`grouping(platform, sector)` : sql`3`} as g, count(*) as open, min(posted_at) as oldest
+    select idx, ${dims}, ${breakdowns ? sql`grouping(platform, sector, source)` : sql`7`} as g, count(*) as open, min(posted_at) as oldest
     from o
     group by ${openSets}
   `;
@@ -342,7 +348,8 @@ export async function queryMeasuredFigures(db: Db, config: ReportConfig, periods
 
   for (const row of received.rows) {
     const o = out[row.idx]!;
-    const target = row.g === 3 ? o : row.g === 1 ? slice(o.byPlatform, row.platform!) : slice(o.bySector, row.sector ?? '');
+    // grouping(platform, sector, source): 7 the totals, 3 by platform, 5 by sector, 6 by source.
+    const target = row.g === 7 ? o : row.g === 3 ? slice(o.byPlatform, row.platform!) : row.g === 6 ? slice(o.bySource, Number(row.source)) : slice(o.bySector, row.sector ?? '');
     target.received = row.received;
     target.reactions = row.reactions;
     target.dismissed = row.dismissed;
@@ -360,7 +367,8 @@ export async function queryMeasuredFigures(db: Db, config: ReportConfig, periods
   }
   for (const row of answeredBreakdown.rows) {
     const o = out[row.idx]!;
-    if (row.g === 6) {
+    // grouping(platform, sector, source, answered_by): 14 by staff, 7 by platform, 11 by sector, 13 by source.
+    if (row.g === 14) {
       if (row.answeredBy === null) continue; // native answers have no staff member
       const s = staff(o.byStaff, row.answeredBy);
       s.answered = row.answered;
@@ -369,7 +377,7 @@ export async function queryMeasuredFigures(db: Db, config: ReportConfig, periods
       s.frtBusinessMedianMinutes = roundMinutes(row.frtBusinessMedian);
       continue;
     }
-    const target = row.g === 3 ? slice(o.byPlatform, row.platform!) : slice(o.bySector, row.sector ?? '');
+    const target = row.g === 7 ? slice(o.byPlatform, row.platform!) : row.g === 13 ? slice(o.bySource, Number(row.source)) : slice(o.bySector, row.sector ?? '');
     target.answered = row.answered;
     target.answeredNative = row.answeredNative;
     target.frtMedianMinutes = roundMinutes(row.frtMedian);
@@ -388,10 +396,11 @@ export async function queryMeasuredFigures(db: Db, config: ReportConfig, periods
   }
   for (const row of open.rows) {
     const o = out[row.idx]!;
-    if (row.g === 3) {
+    if (row.g === 7) {
       o.open = row.open;
       o.oldestOpenPostedAt = row.oldest;
-    } else if (row.g === 1) slice(o.byPlatform, row.platform!).open = row.open;
+    } else if (row.g === 3) slice(o.byPlatform, row.platform!).open = row.open;
+    else if (row.g === 6) slice(o.bySource, Number(row.source)).open = row.open;
     else slice(o.bySector, row.sector ?? '').open = row.open;
   }
   return out;

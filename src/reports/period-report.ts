@@ -17,7 +17,8 @@
  * place of the empty months it covers.
  */
 import type { Db } from '../db/create-db.js';
-import type { BaselineRow } from '../db/schema.js';
+import { listSourceNames } from '../db/repositories/source.repository.js';
+import type { BaselineRow, Platform } from '../db/schema.js';
 import { instantOfLocalTime, localDateOf, splitPeriods, type Period } from '../domain/periods.js';
 import { ensureBusinessCalendar } from './business-calendar.service.js';
 import { queryMeasuredFigures, type InstantRange, type MeasuredFigures, type SliceCounts } from './measured-figures.query.js';
@@ -32,6 +33,7 @@ import {
   type PeriodFigures,
   type RangeReport,
   type SectorFigures,
+  type SourceFigures,
 } from './report.model.js';
 
 const MS_PER_DAY = 86_400_000;
@@ -108,16 +110,19 @@ function covers(ranges: Array<{ from: string; to: string }>, first: string, last
 interface Names {
   staff: Map<number, string>;
   sectors: Map<string, { hy: string; en: string; ru: string }>;
+  sources: Map<number, { platform: Platform; name: string }>;
 }
 
 async function loadNames(db: Db, staffIds: number[]): Promise<Names> {
-  const [staffRows, sectorRows] = await Promise.all([
+  const [staffRows, sectorRows, sources] = await Promise.all([
     staffIds.length === 0 ? Promise.resolve([]) : db.selectFrom('staff').select(['id', 'name']).where('id', 'in', staffIds).execute(),
     db.selectFrom('sectors').select(['code', 'nameHy', 'nameEn', 'nameRu']).execute(),
+    listSourceNames(db),
   ]);
   return {
     staff: new Map(staffRows.map((s) => [s.id, s.name])),
     sectors: new Map(sectorRows.map((s) => [s.code, { hy: s.nameHy, en: s.nameEn, ru: s.nameRu }])),
+    sources,
   };
 }
 
@@ -210,6 +215,12 @@ function assemble(
     claimMedianMinutes: m(measured.claimMedianMinutes),
     claimP90Minutes: m(measured.claimP90Minutes),
     byPlatform: [...measured.byPlatform.entries()].map(([platform, s]) => ({ platform, ...breakdown(s) })).sort((a, b) => a.platform.localeCompare(b.platform)),
+    bySource: [...measured.bySource.entries()]
+      .map(([id, s]): SourceFigures => {
+        const known = id === 0 ? undefined : names.sources.get(id);
+        return { sourceId: id === 0 ? null : id, platform: known?.platform ?? null, name: known?.name ?? null, ...breakdown(s) };
+      })
+      .sort((a, b) => (a.sourceId ?? 0) - (b.sourceId ?? 0)),
     bySector,
     byStaff: [...measured.byStaff.entries()]
       .map(([staffId, s]) => ({ staffId, name: names.staff.get(staffId) ?? `#${staffId}`, ...s }))

@@ -45,6 +45,15 @@ export interface PlatformFigures extends BreakdownFigures {
   platform: Platform;
 }
 
+/** A connected account (a Facebook Page, a Telegram channel…) of a period. */
+export interface SourceFigures extends BreakdownFigures {
+  /** The source's id; null for inquiries stored before sources were recorded on them. */
+  sourceId: number | null;
+  platform: Platform | null;
+  /** The source's name (as `ardzagank sources` lists it); null when unknown. */
+  name: string | null;
+}
+
 export interface SectorFigures extends BreakdownFigures {
   /** Sector code, or null for inquiries with no sector (neither set by staff nor suggested). */
   sector: string | null;
@@ -113,6 +122,8 @@ export interface PeriodFigures {
   claimMedianMinutes: number | null;
   claimP90Minutes: number | null;
   byPlatform: PlatformFigures[];
+  /** One entry per source that had any inquiry in the period. */
+  bySource: SourceFigures[];
   bySector: SectorFigures[];
   byStaff: StaffFigures[];
   /** True when some figures were entered by hand (baselines) rather than measured. */

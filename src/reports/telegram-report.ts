@@ -12,7 +12,7 @@
 import type { Db } from '../db/create-db.js';
 import { localDateOf, monthRange, parsePeriodSpec, PeriodSpecError, weekRange, type Period } from '../domain/periods.js';
 import { escapeHtml, truncateForTelegram } from '../telegram/telegram-text.js';
-import { formatChangePercent, formatChangePoints, formatCount, formatDuration, formatMoment, formatPeriodName, formatRate } from './format.js';
+import { formatChangePercent, formatChangePoints, formatCount, formatDuration, formatMoment, formatPeriodName, formatRate, sourceLabel } from './format.js';
 import { catalogFor, type ReportCatalog, type ReportLang } from './i18n/index.js';
 import { comparePeriods, computePeriodFigures } from './period-report.js';
 import type { ReportConfig } from './report-config.js';
@@ -43,6 +43,12 @@ function periodHtml(p: PeriodFigures, cat: ReportCatalog, timezone: string): str
     `${escapeHtml(cat.openAt(formatMoment(new Date(p.openAt), timezone)))}: ${formatCount(p.open, cat)}` +
       (p.oldestOpenAgeMinutes !== null ? ` (${escapeHtml(cat.oldestOpen.toLowerCase())}: ${escapeHtml(formatDuration(p.oldestOpenAgeMinutes, cat))})` : ''),
   ];
+  if (p.bySource.length > 0) {
+    lines.push('', `<b>${escapeHtml(cat.bySource)}</b>`);
+    for (const s of p.bySource.slice(0, 12)) {
+      lines.push(`• ${escapeHtml(sourceLabel(s, cat))}: ${formatCount(s.received, cat)} / ${formatCount(s.answered, cat)} (${escapeHtml(cat.answeredNative)}: ${formatCount(s.answeredNative, cat)})`);
+    }
+  }
   if (p.bySector.length > 0) {
     lines.push('', `<b>${escapeHtml(cat.bySector)}</b>`);
     for (const s of p.bySector.slice(0, 12)) {
@@ -76,6 +82,12 @@ export function comparisonHtml(c: Comparison, cat: ReportCatalog): string {
     line(cat.frtMedian, formatDuration(a.frtMedianMinutes, cat), formatDuration(b.frtMedianMinutes, cat), formatChangePercent(ch.frtMedianMinutes, cat)),
     line(cat.frtP90, formatDuration(a.frtP90Minutes, cat), formatDuration(b.frtP90Minutes, cat), formatChangePercent(ch.frtP90Minutes, cat)),
   ];
+  if (a.bySource.length > 0) {
+    lines.push('', `<b>${escapeHtml(cat.bySource)}</b> (${escapeHtml(title(a, cat))})`);
+    for (const s of a.bySource.slice(0, 12)) {
+      lines.push(`• ${escapeHtml(sourceLabel(s, cat))}: ${formatCount(s.received, cat)} / ${formatCount(s.answered, cat)} (${escapeHtml(cat.answeredNative)}: ${formatCount(s.answeredNative, cat)})`);
+    }
+  }
   if (a.baseline || b.baseline) lines.push('', escapeHtml(cat.enteredNote));
   return lines.join('\n');
 }
@@ -109,7 +121,8 @@ export async function renderReportForTelegram(db: Db, args: string, lang: Report
     const [figures] = await computePeriodFigures(db, config, periods, { now });
     return truncateForTelegram(periodHtml(figures!, cat, tz));
   }
-  return truncateForTelegram(comparisonHtml(await comparePeriods(db, config, periods[0]!, periods[1]!, { now }), cat));
+  // With the breakdowns: /report names the sources of the current period (a city with several Pages, or a channel).
+  return truncateForTelegram(comparisonHtml(await comparePeriods(db, config, periods[0]!, periods[1]!, { now, breakdowns: true }), cat));
 }
 
 /** Answers `/stats`: this week so far against the week before, and the open backlog now. */

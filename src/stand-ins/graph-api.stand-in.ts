@@ -59,6 +59,12 @@ export interface FakePageOptions {
 /** Options of {@link startGraphApiFake}. */
 export interface GraphApiFakeOptions {
   page?: Partial<FakePageOptions>;
+  /**
+   * More Pages served by the same Graph API (a city with several Pages):
+   * each call acts as the Page whose token it carries, as Graph does with a
+   * Page access token; each Page's feed holds its own posts.
+   */
+  otherPages?: FakePageOptions[];
   /** The stand-in's clock (windows, `created_time` of new objects); defaults to the real clock. */
   now?: () => Date;
 }
@@ -177,6 +183,8 @@ export type RequestFilter = ((request: RecordedRequest) => boolean) | { method?:
 
 interface PostState {
   id: string;
+  /** The Page whose feed the post is on. */
+  pageId: string;
   message: string | undefined;
   created: Date;
   updated: Date;
@@ -429,8 +437,22 @@ const EDGE_ITEM_TYPE: Record<string, NodeType> = { feed: 'Post', posts: 'Post', 
 export class GraphApiFake {
   /** Every request received, oldest first. */
   readonly requests: RecordedRequest[] = [];
-  /** The Page served. */
-  readonly page: FakePageOptions;
+  /**
+   * The Page served (the first): while a call is handled, or inside
+   * {@link GraphApiFake.asPage}, the Page acted as.
+   */
+  get page(): FakePageOptions {
+    return this.#acting ?? this.#primary;
+  }
+
+  /** Every Page served, the first one first. */
+  get pages(): readonly FakePageOptions[] {
+    return [this.#primary, ...this.#otherPages];
+  }
+
+  readonly #primary: FakePageOptions;
+  readonly #otherPages: FakePageOptions[];
+  #acting: FakePageOptions | undefined;
 
   readonly #server: Server;
   readonly #sockets = new Set<Socket>();
@@ -453,7 +475,8 @@ export class GraphApiFake {
   constructor(server: Server, options: GraphApiFakeOptions) {
     this.#server = server;
     this.#clock = options.now ?? (() => new Date());
-    this.page = {
+    this.#otherPages = options.otherPages ?? [];
+    this.#primary = {
       id: options.page?.id ?? '104710000000001',
       name: options.page?.name ?? 'City Hall',
       accessToken: options.page?.accessToken ?? 'EAAFakePageTokenForTests0123456789abcdef',
@@ -491,6 +514,19 @@ export class GraphApiFake {
 
   // -- seeding ---------------------------------------------------------------
 
+  /** Runs `fn` (seeding posts, comments…) as the Page `pageId`, one of {@link GraphApiFakeOptions.otherPages}. */
+  asPage<T>(pageId: string, fn: () => T): T {
+    const page = this.pages.find((p) => p.id === pageId);
+    if (!page) throw new Error(`the stand-in serves no Page ${pageId}`);
+    const before = this.#acting;
+    this.#acting = page;
+    try {
+      return fn();
+    } finally {
+      this.#acting = before;
+    }
+  }
+
   /** Publishes a post on the Page (by the Page unless `from` says otherwise). */
   seedPost(post: { id?: string; message?: string; created_time?: Date | string; updated_time?: Date | string; from?: FakeProfile }): FakePost {
     const created = toDate(post.created_time, this.now());
@@ -498,6 +534,7 @@ export class GraphApiFake {
     if (this.#posts.has(id)) throw new Error(`post ${id} already exists`);
     const state: PostState = {
       id,
+      pageId: this.page.id,
       message: post.message,
       created,
       updated: toDate(post.updated_time, created),
@@ -752,7 +789,7 @@ export class GraphApiFake {
       if (!res.writableFinished) record.abandoned = true;
     });
     const fbtraceId = traceId();
-    const pageToken = token === this.page.accessToken;
+    const pageToken = this.pages.some((p) => p.accessToken === token);
 
     const rule = this.#takeRule(record);
     if (rule?.kind === 'timeout') {
@@ -774,6 +811,8 @@ export class GraphApiFake {
       });
     }
 
+    // A Page token acts as its Page (synchronously: nothing else runs until the answer is built).
+    this.#acting = this.#otherPages.find((p) => p.accessToken === token);
     try {
       this.#authenticate(token, query, body);
       const result = this.#route(record);
@@ -787,6 +826,8 @@ export class GraphApiFake {
       }
       res.writeHead(error.status, headers);
       res.end(JSON.stringify(envelope(error.spec, fbtraceId)));
+    } finally {
+      this.#acting = undefined;
     }
   }
 
@@ -998,7 +1039,7 @@ export class GraphApiFake {
     const inRange = (t: Date): boolean => (since === undefined || t.getTime() >= since) && (until === undefined || t.getTime() < until);
     if (node.type === 'Page' && (edge === 'feed' || edge === 'posts')) {
       return [...this.#posts.values()]
-        .filter((p) => edge === 'feed' || p.from.id === this.page.id)
+        .filter((p) => p.pageId === this.page.id && (edge === 'feed' || p.from.id === this.page.id))
         .filter((p) => inRange(p.updated))
         .sort(byCreatedDesc)
         .map((p) => ({ type: 'Post', id: p.id }));

@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventTypes, insertStaffMember, insertTestInquiry, people } from '../factories/staff.factory.js';
-import { feedCommentPayload } from '../factories/facebook-payloads.js';
+import { feedCommentPayload, PAGE_ID } from '../factories/facebook-payloads.js';
 import { STAFF_CHAT_ID, createTestClock, startBotHarness, type BotHarness } from '../support/bot-harness.js';
 
 // Friday 28 November 2026, 14:30 in Yerevan.
@@ -38,7 +38,7 @@ describe('a new inquiry', () => {
 
     expect(card.chatId).toBe(STAFF_CHAT_ID);
     expect(card.text).toContain(text);
-    expect(card.text.split('\n')[0]).toBe(`🆕 #${id} · Facebook · մեկնաբանություն`);
+    expect(card.text.split('\n')[0]).toBe(`🆕 #${id} · Facebook · մեկնաբանություն · Facebook Page ${PAGE_ID}`);
     expect(card.text).toContain('👤 Անի Պետրոսյան · 14:05');
     expect(card.text).toContain('🏷 Ոլորտ՝ Ջրամատակարարում և ջրահեռացում (առաջարկ)');
     expect(card.text).toContain('Բացել Facebook-ում');
@@ -74,7 +74,7 @@ describe('acting on a card', () => {
     const claimed = await h.press(people.ani, card, { text: '✋ Վերցնել' });
     expect(claimed?.text).toBe(`✅ Դուք վերցրիք #${id} հարցը`);
     card = await h.card(id, (c) => c.text.includes('🙋 Վերցրեց՝ Անի Պետրոսյան, 14:40'));
-    expect(card.text.split('\n')[0]).toBe(`🙋 #${id} · Facebook · մեկնաբանություն`);
+    expect(card.text.split('\n')[0]).toBe(`🙋 #${id} · Facebook · մեկնաբանություն · Facebook Page ${PAGE_ID}`);
     expect(card.buttons.map((row) => row.map((b) => b.text))).toEqual([['✍️ Պատասխանել', '↩️ Հրաժարվել'], ['🏷 Ոլորտ', '🚫 Հարց չէ'], ['👥 Փոխանցել']]);
 
     // Someone else presses the (stale) claim button: told who has it, nothing changes.

@@ -39,6 +39,7 @@ const inquiry = {
 const water = { code: 'water', hy: 'Ջրամատակարարում և ջրահեռացում', en: 'Water supply and sewerage', ru: 'Водоснабжение и водоотведение' };
 const base: CardView = {
   inquiry,
+  sourceName: null,
   messages: [{ text: inquiry.text, postedAt: inquiry.postedAt }],
   claimant: undefined,
   answerer: undefined,
@@ -59,6 +60,13 @@ describe('renderCard', () => {
     expect(card.html).toContain('👤 <b>Լուսինե &lt;Ավագյան&gt;</b> · 11:05');
     expect(card.html).toContain('📌 Մեկնաբանված գրառումը՝ <a href="https://www.facebook.com/104857600000001_900000000000001">բացել</a>');
     for (const b of card.keyboard!.inline_keyboard.flat()) expect(Buffer.byteLength((b as { callback_data: string }).callback_data)).toBeLessThanOrEqual(64);
+  });
+
+  it('names the source the citizen wrote on (escaped), so a city with several Pages or a channel sees where', () => {
+    expect(renderCard(base, opts).html.split('\n')[0]).not.toContain(' · City <Hall>');
+    const named = renderCard(view({ sourceName: 'City <Hall> & Co' }), opts).html.split('\n')[0]!;
+    expect(named).toContain('#');
+    expect(named.endsWith(' · City &lt;Hall&gt; &amp; Co')).toBe(true);
   });
 
   it('shows each state with the buttons that make sense in it', () => {

@@ -93,6 +93,7 @@ function month(label: string, over: Partial<PeriodFigures>): PeriodFigures {
     claimMedianMinutes: null,
     claimP90Minutes: null,
     byPlatform: [],
+    bySource: [],
     bySector: [],
     byStaff: [],
     baseline: false,

@@ -132,7 +132,8 @@ export function renderCard(view: CardView, options: RenderOptions): RenderedMess
   const t = messagesFor(options.locale);
   const i = view.inquiry;
   const lines: string[] = [];
-  lines.push(`${stateIcon(view)} ${t.cardTitle(i.id, i.platform, i.kind)}`);
+  // The source named on every card: a city with several Pages (or a channel) sees where the citizen wrote.
+  lines.push(`${stateIcon(view)} ${t.cardTitle(i.id, i.platform, i.kind)}${view.sourceName ? ` · ${escapeHtml(view.sourceName)}` : ''}`);
   lines.push(t.cardAuthor(i.authorName, formatTime(i.postedAt, options.timezone, options.now)));
   if (i.kind === 'message') lines.push(t.cardConversation);
   else if (i.kind === 'comment') lines.push(t.cardPost(i.platform === 'facebook' ? facebookPostUrl(i.threadId) : null));

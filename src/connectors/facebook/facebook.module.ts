@@ -2,29 +2,33 @@
  * The Facebook Page as a connector module (see `../registry.ts`):
  *
  * - its payloads (webhook deliveries and poll batches) are always read;
- * - the connected Page (FACEBOOK_PAGE_ID + FACEBOOK_PAGE_ACCESS_TOKEN): the
- *   `sources` row, the Graph client (calls counted in `graphApiCalls`), the
- *   connector that polls and publishes, and, unless FACEBOOK_POLL_EVERY=off,
- *   a poll scheduler for the source; FACEBOOK_PAGE_ID alone makes the Page a
- *   source whose webhooks are taken in (items for any other Page are stored
- *   and ignored);
+ * - the connected Pages: FACEBOOK_PAGE_ID (+ FACEBOOK_PAGE_ACCESS_TOKEN) is
+ *   the quick way for one, `ardzagank sources add facebook-page` adds more;
+ *   each `sources` row with a token (from the environment by name, or stored
+ *   encrypted) gets its own Graph client (calls counted in `graphApiCalls`),
+ *   its own connector that polls and publishes with that Page's token, and,
+ *   unless FACEBOOK_POLL_EVERY=off, its own poll scheduler; a Page without a
+ *   token is a source whose webhooks are taken in (items for any other Page
+ *   are stored and ignored);
  * - the webhook endpoint (FACEBOOK_APP_SECRET + FACEBOOK_VERIFY_TOKEN):
  *   `GET|POST /webhooks/facebook`.
  */
-import { configSecrets } from '../../config.js';
 import { facebookWebhookRoutes } from '../../http/webhooks/facebook.webhook.js';
-import { ensureFacebookSource } from '../../inbox/source-health.workflow.js';
+import { listConnectedSources } from '../../db/repositories/source.repository.js';
+import type { SourceRow } from '../../db/schema.js';
+import { ensureFacebookSource, FACEBOOK_CREDENTIALS_REF } from '../../inbox/source-health.workflow.js';
 import { jobId } from '../../queue/jobs.js';
 import { sourcePollScheduler, upsertSchedulers } from '../../queue/schedulers.js';
 import type { ServiceContext } from '../../service-part.js';
 import type { ConnectedAccount, ConnectorModule } from '../connector.js';
+import { resolveSourceCredential, type CredentialResult } from '../source-credentials.js';
 import { createFacebookConnector } from './facebook.connector.js';
 import { createGraphClient } from './graph-client.js';
 import { parseFacebookInbound } from './inbound-parser.js';
 
-/** The Facebook module's parts that need no I/O: its parser, and the account when one is connected (tests build registries with it). */
-export function facebookModuleOf(account?: ConnectedAccount): ConnectorModule {
-  return { platform: 'facebook', parse: parseFacebookInbound, ...(account ? { account } : {}) };
+/** The Facebook module's parts that need no I/O: its parser, and the accounts connected (tests build registries with it). */
+export function facebookModuleOf(...accounts: ConnectedAccount[]): ConnectorModule {
+  return { platform: 'facebook', parse: parseFacebookInbound, ...(accounts.length > 0 ? { accounts } : {}) };
 }
 
 /** Tuning that tests (and only tests) change: timeouts, in milliseconds. */
@@ -37,7 +41,7 @@ export interface FacebookModuleTuning {
 export function createFacebookModule(tuning: FacebookModuleTuning = {}) {
   return async (ctx: ServiceContext): Promise<ConnectorModule> => {
     const { config, logger, metrics, database } = ctx;
-    const secrets = configSecrets(config);
+    const secrets = ctx.secrets;
     const log = logger.child({ part: 'facebook' });
     const off: string[] = [];
     const routes: NonNullable<ConnectorModule['routes']> = [];
@@ -49,58 +53,80 @@ export function createFacebookModule(tuning: FacebookModuleTuning = {}) {
       off.push('Facebook webhooks are off: set FACEBOOK_APP_SECRET and FACEBOOK_VERIFY_TOKEN to turn them on (polling still runs).');
     }
 
-    const { pageId, pageAccessToken } = config.facebook;
-    if (!pageId) {
+    // The quick way for one Page: FACEBOOK_PAGE_ID (+ FACEBOOK_PAGE_ACCESS_TOKEN) makes it a source.
+    const { pageId } = config.facebook;
+    if (pageId) {
+      const quick = await ensureFacebookSource(database.db, pageId);
+      if (quick.removedAt) off.push(`Facebook Page ${pageId} (source ${quick.id}) was removed with "ardzagank sources remove"; FACEBOOK_PAGE_ID does not bring it back: add it again with "ardzagank sources add facebook-page ${pageId} …".`);
+    }
+    // Every connected Page (the environment's and those added with "ardzagank sources add"): one connector each, with its own token.
+    const sources = await listConnectedSources(database.db, 'facebook');
+    if (sources.length === 0) {
       off.push(
         appSecret && verifyToken
-          ? 'Facebook connector is off: set FACEBOOK_PAGE_ID and FACEBOOK_PAGE_ACCESS_TOKEN to turn it on (until FACEBOOK_PAGE_ID names the Page, webhook deliveries are stored and ignored).'
-          : 'Facebook connector is off: set FACEBOOK_PAGE_ID and FACEBOOK_PAGE_ACCESS_TOKEN to turn it on.',
+          ? 'Facebook connector is off: set FACEBOOK_PAGE_ID and FACEBOOK_PAGE_ACCESS_TOKEN (or run "ardzagank sources add facebook-page") to turn it on (until a Page is a source, webhook deliveries are stored and ignored).'
+          : 'Facebook connector is off: set FACEBOOK_PAGE_ID and FACEBOOK_PAGE_ACCESS_TOKEN (or run "ardzagank sources add facebook-page") to turn it on.',
       );
       return { ...facebookModuleOf(), routes, off };
     }
-    if (!pageAccessToken) {
-      // The Page is a source: its webhooks are taken in; without the token nothing is polled or published.
-      await ensureFacebookSource(database.db, pageId);
-      off.push(`Facebook connector is off: set FACEBOOK_PAGE_ACCESS_TOKEN to poll Page ${pageId} and publish answers (its webhooks are taken in).`);
-      return { ...facebookModuleOf(), routes, off };
+
+    const accounts: Array<ConnectedAccount & { source: SourceRow }> = [];
+    for (const source of sources) {
+      if (source.credentialsRef === FACEBOOK_CREDENTIALS_REF && !source.credentialsEncrypted && source.externalId !== pageId) {
+        // FACEBOOK_PAGE_ACCESS_TOKEN is the token of the Page FACEBOOK_PAGE_ID names now, not of the one it named before.
+        off.push(`Facebook connector is off for ${source.name} (source ${source.id}): FACEBOOK_PAGE_ID names another Page now; add this one with "ardzagank sources add facebook-page ${source.externalId} …" to read it again, or remove it with "ardzagank sources remove ${source.id}".`);
+        continue;
+      }
+      // The quick way's token is the validated FACEBOOK_PAGE_ACCESS_TOKEN; the others are resolved by their source.
+      const credential: CredentialResult =
+        source.credentialsRef === FACEBOOK_CREDENTIALS_REF && !source.credentialsEncrypted
+          ? config.facebook.pageAccessToken
+            ? { ok: true, credential: config.facebook.pageAccessToken }
+            : { ok: false, missing: `set FACEBOOK_PAGE_ACCESS_TOKEN` }
+          : resolveSourceCredential(source, config);
+      if (!credential.ok) {
+        // The Page is a source: its webhooks are taken in; without the token nothing is polled or published.
+        off.push(`Facebook connector is off for ${source.name} (source ${source.id}): ${credential.missing}, to poll the Page and publish answers (its webhooks are taken in).`);
+        continue;
+      }
+      if (!secrets.includes(credential.credential)) secrets.push(credential.credential);
+      const pageLog = log.child({ sourceId: source.id });
+      const graph = createGraphClient({
+        baseUrl: config.facebook.graphApiUrl,
+        version: config.facebook.graphApiVersion,
+        accessToken: credential.credential,
+        logger: pageLog,
+        secrets,
+        ...(tuning.graphTimeoutMs === undefined ? {} : { timeoutMs: tuning.graphTimeoutMs }),
+        onCall: (call) => metrics.graphApiCalls.inc({ source: 'facebook', purpose: call.purpose }),
+      });
+      const connector = createFacebookConnector({
+        graph,
+        pageId: source.externalId,
+        lookbackDays: config.facebook.pollLookbackDays,
+        logger: pageLog,
+        ...(tuning.pollOverlapMs === undefined ? {} : { overlapMs: tuning.pollOverlapMs }),
+      });
+      accounts.push({ sourceId: source.id, connector, source });
     }
 
-    const graph = createGraphClient({
-      baseUrl: config.facebook.graphApiUrl,
-      version: config.facebook.graphApiVersion,
-      accessToken: pageAccessToken,
-      logger: log,
-      secrets,
-      ...(tuning.graphTimeoutMs === undefined ? {} : { timeoutMs: tuning.graphTimeoutMs }),
-      onCall: (call) => metrics.graphApiCalls.inc({ source: 'facebook', purpose: call.purpose }),
-    });
-    const connector = createFacebookConnector({
-      graph,
-      pageId,
-      lookbackDays: config.facebook.pollLookbackDays,
-      logger: log,
-      ...(tuning.pollOverlapMs === undefined ? {} : { overlapMs: tuning.pollOverlapMs }),
-    });
-    const source = await ensureFacebookSource(database.db, pageId);
-
     return {
-      ...facebookModuleOf({ sourceId: source.id, connector }),
+      ...facebookModuleOf(...accounts.map(({ sourceId, connector }) => ({ sourceId, connector }))),
       routes,
       off,
       start: async () => {
         const every = config.facebook.pollEveryMinutes;
-        if (every === undefined) {
-          await ctx.queues.schedule.removeJobScheduler(jobId.sourcePollScheduler(source.id));
-          log.info('Facebook polling is off (FACEBOOK_POLL_EVERY=off): only webhooks bring comments and messages in.');
-        } else {
-          await upsertSchedulers(ctx.queues.schedule, [sourcePollScheduler(source.id, every)]);
+        for (const { source } of accounts) {
+          if (every === undefined) await ctx.queues.schedule.removeJobScheduler(jobId.sourcePollScheduler(source.id));
+          else await upsertSchedulers(ctx.queues.schedule, [sourcePollScheduler(source.id, every)]);
+          if (!source.enabled) {
+            log.warn(
+              { sourceId: source.id, pausedAt: source.pausedAt, reason: source.pausedReason },
+              `Facebook Page source ${source.id} is paused; after setting a new token run "ardzagank sources resume ${source.id}".`,
+            );
+          }
         }
-        if (!source.enabled) {
-          log.warn(
-            { sourceId: source.id, pausedAt: source.pausedAt, reason: source.pausedReason },
-            `Facebook Page source ${source.id} is paused; after setting a new token run "ardzagank sources resume ${source.id}".`,
-          );
-        }
+        if (every === undefined && accounts.length > 0) log.info('Facebook polling is off (FACEBOOK_POLL_EVERY=off): only webhooks bring comments and messages in.');
       },
     };
   };

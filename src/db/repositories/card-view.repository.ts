@@ -15,6 +15,8 @@ export interface SectorNames {
 /** Everything a card shows, as of now. */
 export interface CardView {
   inquiry: InquiryRow;
+  /** The name of the inquiry's source (the Page, the channel…), when it has one. */
+  sourceName: string | null;
   /** Every citizen message of the inquiry, oldest first (the first is the inquiry's own text). */
   messages: Array<{ text: string; postedAt: Date }>;
   claimant: { id: number; name: string } | undefined;
@@ -45,8 +47,10 @@ export async function findCardView(db: Executor, inquiryId: number): Promise<Car
     .leftJoin('staff as answerer', 'answerer.id', 'inquiries.answeredBy')
     .leftJoin('sectors as sector', 'sector.code', 'inquiries.sectorCode')
     .leftJoin('sectors as suggested', 'suggested.code', 'inquiries.suggestedSectorCode')
+    .leftJoin('sources as source', 'source.id', 'inquiries.sourceId')
     .selectAll('inquiries')
     .select([
+      'source.name as sourceName',
       'claimant.id as claimantId',
       'claimant.name as claimantName',
       'answerer.id as answererId',
@@ -76,6 +80,7 @@ export async function findCardView(db: Executor, inquiryId: number): Promise<Car
     suggestedHy,
     suggestedEn,
     suggestedRu,
+    sourceName,
     ...inquiry
   } = row;
   const messages = await findInquiryMessages(db, inquiryId);
@@ -111,6 +116,7 @@ export async function findCardView(db: Executor, inquiryId: number): Promise<Car
     .executeTakeFirst();
   return {
     inquiry,
+    sourceName: sourceName ?? null,
     messages: messages.length > 0 ? messages : [{ text: inquiry.text, postedAt: inquiry.postedAt }],
     claimant: person(claimantId, claimantName),
     answerer: person(answererId, answererName),

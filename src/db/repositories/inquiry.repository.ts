@@ -355,3 +355,23 @@ export async function findCitizenWroteAt(db: Executor, inquiryId: number, at: Da
     .executeTakeFirst();
   return row?.postedAt;
 }
+
+/** What a source still owes: its open inquiries (new and claimed) and the replies to its inquiries not yet published. */
+export async function countOpenWorkOfSource(db: Executor, sourceId: number): Promise<{ open: number; claimed: number; pendingReplies: number }> {
+  const inquiries = await db
+    .selectFrom('inquiries')
+    .select((eb) => [
+      eb.fn.countAll<number>().filterWhere('status', 'in', ['new', 'claimed']).filterWhere('lowPriority', '=', false).as('open'),
+      eb.fn.countAll<number>().filterWhere('status', '=', 'claimed').filterWhere('lowPriority', '=', false).as('claimed'),
+    ])
+    .where('sourceId', '=', sourceId)
+    .executeTakeFirstOrThrow();
+  const replies = await db
+    .selectFrom('replies')
+    .innerJoin('inquiries', 'inquiries.id', 'replies.inquiryId')
+    .select((eb) => eb.fn.countAll<number>().as('pending'))
+    .where('inquiries.sourceId', '=', sourceId)
+    .where('replies.status', '=', 'pending')
+    .executeTakeFirstOrThrow();
+  return { open: Number(inquiries.open), claimed: Number(inquiries.claimed), pendingReplies: Number(replies.pending) };
+}

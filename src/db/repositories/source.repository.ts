@@ -7,18 +7,68 @@ type Executor = Kysely<Database>;
 /**
  * Creates the source of a connected account, or refreshes its credentials
  * reference (never the credential itself); the cursor and the paused state
- * of an existing source are kept.
+ * of an existing source are kept. A source an admin removed stays removed
+ * (the environment's quick way must not bring it back behind their back)
+ * unless `restore` is set (`ardzagank sources add` of the same account).
+ * `credentialsEncrypted` and `settings`, when given, replace the stored ones.
  */
 export async function upsertSource(
   db: Executor,
-  source: { platform: Platform; externalId: string; name: string; credentialsRef: string },
+  source: {
+    platform: Platform;
+    externalId: string;
+    name: string;
+    credentialsRef: string | null;
+    credentialsEncrypted?: string | null;
+    settings?: Record<string, unknown>;
+    restore?: boolean;
+  },
 ): Promise<SourceRow> {
+  const settings = source.settings === undefined ? undefined : JSON.stringify(source.settings);
   return db
     .insertInto('sources')
-    .values({ platform: source.platform, externalId: source.externalId, name: source.name, credentialsRef: source.credentialsRef, cursor: '{}' })
-    .onConflict((oc) => oc.columns(['platform', 'externalId']).doUpdateSet({ credentialsRef: source.credentialsRef, updatedAt: sql<Date>`now()` }))
+    .values({
+      platform: source.platform,
+      externalId: source.externalId,
+      name: source.name,
+      credentialsRef: source.credentialsRef,
+      credentialsEncrypted: source.credentialsEncrypted ?? null,
+      cursor: '{}',
+      ...(settings === undefined ? {} : { settings }),
+    })
+    .onConflict((oc) =>
+      oc.columns(['platform', 'externalId']).doUpdateSet({
+        credentialsRef: source.credentialsRef,
+        ...(source.credentialsEncrypted === undefined ? {} : { credentialsEncrypted: source.credentialsEncrypted }),
+        ...(settings === undefined ? {} : { settings }),
+        ...(source.restore ? { name: source.name, removedAt: null } : {}),
+        updatedAt: sql<Date>`now()`,
+      }),
+    )
     .returningAll()
     .executeTakeFirstOrThrow();
+}
+
+/** The sources of `platform` that are connected (not removed), paused ones included, oldest first. */
+export async function listConnectedSources(db: Executor, platform: Platform): Promise<SourceRow[]> {
+  return db.selectFrom('sources').selectAll().where('platform', '=', platform).where('removedAt', 'is', null).orderBy('id').execute();
+}
+
+/** An admin removed the source: nothing is read from it or published to it any more; its row stays for the inquiries and reports that name it. */
+export async function markSourceRemoved(db: Executor, id: number, at: Date): Promise<SourceRow | undefined> {
+  return db
+    .updateTable('sources')
+    .set({ removedAt: at, updatedAt: sql<Date>`now()` })
+    .where('id', '=', id)
+    .where('removedAt', 'is', null)
+    .returningAll()
+    .executeTakeFirst();
+}
+
+/** Every source's id and name (removed ones included: reports name the sources of past inquiries). */
+export async function listSourceNames(db: Executor): Promise<Map<number, { platform: Platform; name: string }>> {
+  const rows = await db.selectFrom('sources').select(['id', 'platform', 'name']).execute();
+  return new Map(rows.map((r) => [Number(r.id), { platform: r.platform, name: r.name }]));
 }
 
 export async function findSourceById(db: Executor, id: number): Promise<SourceRow | undefined> {
@@ -35,8 +85,11 @@ export async function findSourceByExternalId(db: Executor, platform: Platform, e
   return db.selectFrom('sources').selectAll().where('platform', '=', platform).where('externalId', '=', externalId).executeTakeFirst();
 }
 
-export async function listSources(db: Executor): Promise<SourceRow[]> {
-  return db.selectFrom('sources').selectAll().orderBy('id').execute();
+/** Every source, removed ones only when asked for. */
+export async function listSources(db: Executor, options: { removed?: boolean } = {}): Promise<SourceRow[]> {
+  let query = db.selectFrom('sources').selectAll().orderBy('id');
+  if (!options.removed) query = query.where('removedAt', 'is', null);
+  return query.execute();
 }
 
 /** Locks the source for this transaction (cursor moves, pausing). */
@@ -92,7 +145,8 @@ export async function recordPollFailure(db: Executor, id: number, error: string,
 /**
  * The sources of these platform accounts, in one round trip: a map from
  * `platform|externalId` to the source's id, holding only the accounts that
- * are sources (paused ones included: they are still the city's).
+ * are sources (paused ones included: they are still the city's; removed
+ * ones not).
  */
 export async function findSourceIdsOfAccounts(db: Executor, accounts: ReadonlyArray<{ platform: Platform; externalId: string }>): Promise<Map<string, number>> {
   const found = new Map<string, number>();
@@ -101,6 +155,7 @@ export async function findSourceIdsOfAccounts(db: Executor, accounts: ReadonlyAr
     .selectFrom('sources')
     .select(['id', 'platform', 'externalId'])
     .where('externalId', 'in', [...new Set(accounts.map((a) => a.externalId))])
+    .where('removedAt', 'is', null)
     .execute();
   for (const r of rows) found.set(`${r.platform}|${r.externalId}`, r.id);
   return found;

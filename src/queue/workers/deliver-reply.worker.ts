@@ -68,7 +68,7 @@ export async function processDeliverReplyJob(
   switch (outcome.status) {
     case 'sent': {
       const usage = deps.registry.modules
-        .map((m) => m.account?.connector.usage())
+        .flatMap((m) => (m.accounts ?? []).map((a) => a.connector.usage()))
         .reduce<{ percent: number; regainAccessInMs: number } | undefined>((a, b) => (b && (!a || b.percent > a.percent) ? b : a), undefined);
       if (usage && usage.percent >= (deps.highUsagePercent ?? 90)) {
         const ms = Math.min(Math.max(usage.regainAccessInMs, deps.slowDownMs ?? 60_000), maxRateLimitMs);

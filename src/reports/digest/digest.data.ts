@@ -20,6 +20,8 @@ const OLDEST_ITEMS = 5;
 export interface OpenItem {
   id: number;
   platform: Platform;
+  /** The name of its source (the Page, the channel), when it has one. */
+  sourceName: string | null;
   postedAt: Date;
   permalink: string | null;
   text: string;
@@ -79,7 +81,8 @@ export async function buildDigestData(db: Db, config: ReportConfig, week: Period
       .executeTakeFirstOrThrow(),
     db
       .selectFrom('inquiries')
-      .select(['id', 'platform', 'postedAt', 'permalink', 'text'])
+      .leftJoin('sources', 'sources.id', 'inquiries.sourceId')
+      .select(['inquiries.id', 'inquiries.platform', 'sources.name as sourceName', 'inquiries.postedAt', 'inquiries.permalink', 'inquiries.text'])
       .where('firstResponseAt', 'is', null)
       .where('status', '<>', 'dismissed')
       .where(notReaction)

@@ -13,6 +13,7 @@ import {
   formatMoment,
   formatPeriodName,
   formatRate,
+  sourceLabel,
 } from '../format.js';
 import type { ReportCatalog } from '../i18n/catalog.js';
 import type { PeriodFigures } from '../report.model.js';
@@ -66,7 +67,7 @@ export function renderDigestHtml(data: DigestData, cat: ReportCatalog, options: 
     const age = oldest ? formatDuration((data.now.getTime() - oldest.postedAt.getTime()) / 60_000, cat) : cat.none;
     lines.push(escapeHtml(d.openNow(formatCount(data.openNow, cat), age)), `<b>${escapeHtml(d.oldestItems)}</b>`);
     for (const item of data.oldestOpen) {
-      const head = `${cat.platformNames[item.platform]}, ${formatDuration((data.now.getTime() - item.postedAt.getTime()) / 60_000, cat)}`;
+      const head = `${item.sourceName ?? cat.platformNames[item.platform]}, ${formatDuration((data.now.getTime() - item.postedAt.getTime()) / 60_000, cat)}`;
       const linked = item.permalink && /^https?:\/\//.test(item.permalink) ? `<a href="${escapeHtml(item.permalink)}">${escapeHtml(head)}</a>` : escapeHtml(`${head} (#${item.id})`);
       lines.push(`• ${linked} — «${escapeHtml(snippet(item.text))}»`);
     }
@@ -77,6 +78,12 @@ export function renderDigestHtml(data: DigestData, cat: ReportCatalog, options: 
     for (const s of current.bySector.slice(0, 8)) {
       const name = s.sector === null ? cat.noSector : (s.names?.[cat.lang] ?? s.sector);
       lines.push(`• ${escapeHtml(name)}: ${escapeHtml(d.sectorLine(formatCount(s.received, cat), formatCount(s.answered, cat)))}`);
+    }
+  }
+  if (current.bySource.length > 0) {
+    lines.push('', `<b>${escapeHtml(d.bySource)}</b>`);
+    for (const s of current.bySource.slice(0, 8)) {
+      lines.push(`• ${escapeHtml(sourceLabel(s, cat))}: ${escapeHtml(d.sectorLine(formatCount(s.received, cat), formatCount(s.answered, cat)))}`);
     }
   }
   if (current.byStaff.length > 0) {

@@ -54,10 +54,14 @@ export interface ReportCatalog {
   frtBusinessP90: string;
   claimMedian: string;
   byPlatform: string;
+  /** Heading of the breakdown by source (each Page, channel…). */
+  bySource: string;
   bySector: string;
   byStaff: string;
   platformNames: Record<Platform, string>;
   noSector: string;
+  /** Inquiries stored before sources were recorded on them. */
+  noSource: string;
   staffColumns: { name: string; answered: string; withinSla: string; frtMedian: string; claimed: string; claimMedian: string };
   comparison: string;
   change: string;
@@ -80,6 +84,7 @@ export interface ReportCatalog {
     oldestItems: string;
     monthSoFar(month: string): string;
     bySector: string;
+    bySource: string;
     byStaff: string;
     /** `12 received, 10 answered` for a sector line */
     sectorLine(received: string, answered: string): string;

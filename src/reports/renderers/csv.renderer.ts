@@ -6,7 +6,9 @@
  * plain (minutes, fractions), not localised.
  */
 import { toCsv } from '../csv.js';
-import type { Comparison, PeriodFigures, RangeReport } from '../report.model.js';
+import { sourceLabel } from '../format.js';
+import { catalogFor } from '../i18n/index.js';
+import type { BreakdownFigures, Comparison, PeriodFigures, RangeReport } from '../report.model.js';
 
 export const CSV_COLUMNS = [
   'period',
@@ -57,7 +59,7 @@ function periodRows(p: PeriodFigures, role: string): Cell[][] {
       p.claimMedianMinutes,
     ],
   ];
-  const slice = (dimension: string, key: string, s: PeriodFigures['byPlatform'][number] | PeriodFigures['bySector'][number]): Cell[] => [
+  const slice = (dimension: string, key: string, s: BreakdownFigures): Cell[] => [
     ...head,
     dimension,
     key,
@@ -77,6 +79,7 @@ function periodRows(p: PeriodFigures, role: string): Cell[][] {
     null,
   ];
   for (const s of p.byPlatform) rows.push(slice('platform', s.platform, s));
+  for (const s of p.bySource) rows.push(slice('source', sourceLabel(s, catalogFor('en')), s));
   for (const s of p.bySector) rows.push(slice('sector', s.sector ?? '', s));
   for (const s of p.byStaff) {
     rows.push([...head, 'staff', s.name, null, null, s.answered, null, null, null, null, null, null, s.frtMedianMinutes, null, s.frtBusinessMedianMinutes, null, s.claimMedianMinutes]);

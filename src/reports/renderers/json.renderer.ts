@@ -3,7 +3,7 @@
  * period with from, to, received, reactions (low-priority items, counted
  * apart from received), answered, answeredNative, dismissed, open,
  * responseRate, withinSlaRate, frtMedianMinutes, frtP90Minutes,
- * frtBusinessMedianMinutes, byPlatform, bySector, byStaff and baseline (true
+ * frtBusinessMedianMinutes, byPlatform, bySource, bySector, byStaff and baseline (true
  * for counts entered by hand), and more; `total` the whole range when it has
  * several periods; `comparison` the compared periods and the changes.
  */

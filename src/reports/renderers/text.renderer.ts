@@ -3,9 +3,9 @@
  * rows, periods as columns (at most four per table), then the breakdowns of
  * the single period or of the whole range, then the comparison.
  */
-import { formatChangePercent, formatChangePoints, formatCount, formatDuration, formatMoment, formatPeriodName, formatRate } from '../format.js';
+import { formatChangePercent, formatChangePoints, formatCount, formatDuration, formatMoment, formatPeriodName, formatRate, sourceLabel } from '../format.js';
 import type { ReportCatalog } from '../i18n/catalog.js';
-import type { Comparison, PeriodFigures, RangeReport } from '../report.model.js';
+import type { BreakdownFigures, Comparison, PeriodFigures, RangeReport } from '../report.model.js';
 
 const COLUMNS_PER_TABLE = 4;
 
@@ -59,7 +59,7 @@ function periodTables(periods: PeriodFigures[], cat: ReportCatalog): string[] {
 function breakdownTables(p: PeriodFigures, cat: ReportCatalog): string[] {
   const out: string[] = [];
   const headerShort = [cat.received, cat.answered, cat.open, cat.responseRate, cat.frtMedian];
-  const sliceRow = (name: string, s: PeriodFigures['byPlatform'][number] | PeriodFigures['bySector'][number]) => [
+  const sliceRow = (name: string, s: BreakdownFigures) => [
     name,
     formatCount(s.received, cat),
     formatCount(s.answered, cat),
@@ -69,6 +69,9 @@ function breakdownTables(p: PeriodFigures, cat: ReportCatalog): string[] {
   ];
   if (p.byPlatform.length > 0) {
     out.push(cat.byPlatform, ...renderTable(['', ...headerShort], p.byPlatform.map((s) => sliceRow(cat.platformNames[s.platform], s)), '  '), '');
+  }
+  if (p.bySource.length > 0) {
+    out.push(cat.bySource, ...renderTable(['', ...headerShort], p.bySource.map((s) => sliceRow(sourceLabel(s, cat), s)), '  '), '');
   }
   if (p.bySector.length > 0) {
     out.push(

@@ -7,7 +7,7 @@
  * workbook is asked for (`report --format xlsx`), never by the service.
  */
 import type ExcelJS from 'exceljs';
-import { formatPeriodName } from '../format.js';
+import { formatPeriodName, sourceLabel } from '../format.js';
 import type { ReportCatalog } from '../i18n/catalog.js';
 import type { BreakdownFigures, PeriodFigures, RangeReport } from '../report.model.js';
 
@@ -89,6 +89,7 @@ export async function renderReportXlsx(report: RangeReport, cat: ReportCatalog):
       slices.addRow([]);
     };
     addSlices(cat.byPlatform, detail.byPlatform.map((s) => ({ name: cat.platformNames[s.platform], s })));
+    addSlices(cat.bySource, detail.bySource.map((s) => ({ name: sourceLabel(s, cat), s })));
     addSlices(cat.bySector, detail.bySector.map((s) => ({ name: s.sector === null ? cat.noSector : (s.names?.[cat.lang] ?? s.sector), s })));
     slices.getColumn(1).width = 40;
 
