@@ -127,6 +127,11 @@ export interface Connector {
    * an attempt of unknown outcome, before posting again.
    */
   findPublishedReply(plan: ReplyPlan, text: string, since: Date, exclude: ReadonlySet<string>): Promise<PublishedReply | undefined>;
+  /**
+   * Hides a citizen's comment from the public (Instagram `hide=true`); the
+   * platforms that cannot leave it out. Throws the platform's error.
+   */
+  hideComment?(externalId: string): Promise<void>;
   /** What an error thrown by this connector means. `plan` gives context for permission errors. */
   classifyError(error: unknown, plan?: ReplyPlan): ErrorVerdict;
   /**

@@ -16,6 +16,7 @@ import { createInstagramGraphClient } from '../../src/connectors/instagram/insta
 import type { Connector } from '../../src/connectors/connector.js';
 import { insertInboundEvent } from '../../src/db/repositories/inbound-event.repository.js';
 import type { SourceRow } from '../../src/db/schema.js';
+import { hideInquiryComment } from '../../src/inbox/hide-comment.workflow.js';
 import { ensureInstagramSource } from '../../src/inbox/source-health.workflow.js';
 import { createIngestDeps } from '../../src/inbox/ingest-deps.js';
 import { createMetrics } from '../../src/observability/metrics.js';
@@ -193,5 +194,30 @@ describe('Instagram answers, exactly once', () => {
     const ours = fake.igMessagesWith(igsid).filter((x) => x.from.id === IG.id);
     expect(ours.map((x) => x.message)).toEqual(['Վաղը կտանեն']);
     expect(sent).toMatchObject({ status: 'sent', channel: 'messenger', externalId: ours[0]!.id });
+  }, 60_000);
+});
+
+describe('hiding an abusive comment', () => {
+  it('a supervisor hides it on Instagram, recorded as an event; an agent may not', async () => {
+    const media = fake.seedIgMedia({ created_time: new Date(T0.getTime() - 24 * HOUR) });
+    const comment = fake.addIgComment({ mediaId: media.id, text: 'վիրավորական խոսքեր', from: citizen, created_time: new Date(T0.getTime() - HOUR) });
+    await ingest(igCommentPayload({ commentId: comment.id, mediaId: media.id, text: comment.text, from: citizen, at: new Date(T0.getTime() - HOUR) }));
+    const inquiry = await tdb.db.selectFrom('inquiries').selectAll().where('externalId', '=', comment.id).executeTakeFirstOrThrow();
+    const deps = { db: tdb.db, registry: createConnectorRegistry([instagramModuleOf({ sourceId: source.id, connector })]), producers, secrets: [TEST_PAGE_TOKEN] };
+    const agent = await tdb.db.selectFrom('staff').selectAll().where('id', '=', staffId).executeTakeFirstOrThrow();
+    expect(await hideInquiryComment(deps, { inquiryId: inquiry.id, staff: agent, now: clock })).toMatchObject({ ok: false, reason: 'denied' });
+    expect(fake.igComment(comment.id)!.hidden).toBe(false);
+
+    const supervisor = await tdb.db.insertInto('staff').values({ telegramUserId: 881_500_001, name: 'Վերահսկիչ', role: 'supervisor' }).returningAll().executeTakeFirstOrThrow();
+    expect(await hideInquiryComment(deps, { inquiryId: inquiry.id, staff: supervisor, now: clock })).toMatchObject({ ok: true });
+    expect(fake.igComment(comment.id)!.hidden).toBe(true);
+    const events = await tdb.db.selectFrom('events').selectAll().where('inquiryId', '=', inquiry.id).where('type', '=', 'comment_hidden').execute();
+    expect(events.map((e) => [e.actorKind, e.actorStaffId, e.payload])).toEqual([['staff', supervisor.id, { platform: 'instagram', externalId: comment.id }]]);
+
+    // A hidden comment cannot be replied to: Graph refuses, the reply fails with the reason.
+    const replyId = await insertPendingReply(tdb.db, { inquiryId: inquiry.id, staffId, text: 'Պատասխան' });
+    startWorker();
+    await producers.deliverReply(replyId);
+    expect(await settled(replyId)).toMatchObject({ status: 'failed' });
   }, 60_000);
 });
