@@ -122,7 +122,9 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
   const { startGraphApiFake } = await import('../stand-ins/graph-api.stand-in.js');
   const { FakeBotApi: BotApi } = await import('../stand-ins/bot-api.stand-in.js');
   const { feedCommentPayload, messengerPayload: messengerWebhook, pagePostPayload } = await import('../stand-ins/facebook-webhook-payloads.js');
-  const graph: GraphApiFake = await startGraphApiFake({ page: { id: PAGE_ID, name: PAGE_NAME, accessToken: PAGE_TOKEN }, now: clock.now });
+  const { IG_ACCOUNT_ID, igCommentPayload } = await import('../stand-ins/instagram-webhook-payloads.js');
+  const igAccount = { id: IG_ACCOUNT_ID, username: 'vanadzor.municipality' };
+  const graph: GraphApiFake = await startGraphApiFake({ page: { id: PAGE_ID, name: PAGE_NAME, accessToken: PAGE_TOKEN }, instagram: igAccount, now: clock.now });
   const bot: FakeBotApi = await BotApi.start({ now: () => clock.now().getTime(), bot: { first_name: 'Արձագանք', username: 'ardzagank_demo_bot' } });
   const dataDir = options.databaseUrl ? undefined : mkdtempSync(path.join(tmpdir(), 'ardzagank-demo-'));
   const prefix = `demo-${randomBytes(4).toString('hex')}`;
@@ -148,13 +150,14 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
       FACEBOOK_PAGE_ACCESS_TOKEN: PAGE_TOKEN,
       FACEBOOK_APP_SECRET: APP_SECRET,
       FACEBOOK_VERIFY_TOKEN: VERIFY_TOKEN,
+      INSTAGRAM_ACCOUNT_ID: IG_ACCOUNT_ID,
       GRAPH_API_URL: graph.url,
       FACEBOOK_POLL_EVERY: 'off',
     },
   });
   const logger: Logger = createLogger({ level: options.logLevel ?? 'silent', destination: { write: (line: string) => process.stderr.write(line) } });
 
-  out('Starting the service (database, queues, Facebook connector, Telegram bot)…');
+  out('Starting the service (database, queues, Facebook and Instagram connectors, Telegram bot)…');
   let service: RunningService | undefined;
   try {
     service = await startService({ config, logger, now: clock.now });
@@ -205,8 +208,8 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
         }),
       );
     };
-    const inquiryIdOf = (externalId: string) =>
-      waitFor(`the inquiry of ${externalId}`, async () => (await findInquiryByItemExternalId(db, 'facebook', externalId))?.id);
+    const inquiryIdOf = (externalId: string, platform: 'facebook' | 'instagram' = 'facebook') =>
+      waitFor(`the inquiry of ${externalId}`, async () => (await findInquiryByItemExternalId(db, platform, externalId))?.id);
     const localTime = (day: number, hhmm: string) => {
       const [h, m] = hhmm.split(':').map(Number) as [number, number];
       return instantOfLocalTime(`${month}-${String(day).padStart(2, '0')}`, timezone, h * 60 + m);
@@ -218,7 +221,9 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
     const posts = DEMO_POSTS.filter((p) => p.day <= daysInMonth).map((p) => {
       const at = localTime(p.day, '09:00');
       const post = graph.seedPost({ message: p.text, created_time: at, from: { id: PAGE_ID, name: PAGE_NAME } });
-      return { day: p.day, at, id: post.id };
+      // The same news on the city's Instagram account.
+      const media = graph.seedIgMedia({ caption: p.text, created_time: at });
+      return { day: p.day, at, id: post.id, mediaId: media.id };
     });
     const postFor = (day: number) => [...posts].reverse().find((p) => p.day <= day) ?? posts[0]!;
 
@@ -247,7 +252,14 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
         order: order++,
         run: async () => {
           counts.asked++;
-          if (q.channel === 'comment') {
+          if (q.channel === 'instagram') {
+            const post = postFor(q.day);
+            const from = { id: q.citizen.id, username: `citizen_${q.citizen.id.slice(-4)}` };
+            const comment = graph.addIgComment({ mediaId: post.mediaId, text: q.text, from, created_time: askedAt });
+            ref.externalId = comment.id;
+            ref.postId = post.mediaId;
+            await postWebhook(igCommentPayload({ accountId: IG_ACCOUNT_ID, commentId: comment.id, mediaId: post.mediaId, text: q.text, from, at: askedAt }));
+          } else if (q.channel === 'comment') {
             const post = postFor(q.day);
             const comment = graph.addComment({ postId: post.id, message: q.text, from: q.citizen, created_time: askedAt });
             ref.externalId = comment.id;
@@ -260,8 +272,9 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
             ref.psid = psid;
             await postWebhook(messengerWebhook({ pageId: PAGE_ID, mid: message.id, senderId: psid, text: q.text, at: askedAt }));
           }
-          ref.inquiryId = await inquiryIdOf(ref.externalId);
-          out(`${label(askedAt)}  #${ref.inquiryId} ${q.citizen.name} asks by ${q.channel === 'comment' ? 'a comment' : 'Messenger'}: "${shorten(q.text, 70)}"`);
+          ref.inquiryId = await inquiryIdOf(ref.externalId, q.channel === 'instagram' ? 'instagram' : 'facebook');
+          const by = q.channel === 'comment' ? 'a comment' : q.channel === 'instagram' ? 'an Instagram comment' : 'Messenger';
+          out(`${label(askedAt)}  #${ref.inquiryId} ${q.citizen.name} asks by ${by}: "${shorten(q.text, 70)}"`);
         },
       });
       const o = q.outcome;
@@ -287,14 +300,14 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
             const before = bot.sent(STAFF_CHAT_ID).length;
             await deliver(bot.messageUpdate({ from: person(who), chat: STAFF_CHAT_ID, text: o.answer, reply_to_message_id: card.messageId }));
             const preview = await waitFor('the preview of the answer', () => bot.sent(STAFF_CHAT_ID).slice(before).find((m) => m.text.includes(o.answer.slice(0, 20))));
-            await press(who, preview, { text: q.channel === 'comment' ? t.btnPublishPublic : t.btnSendMessage });
+            await press(who, preview, { text: q.channel === 'message' ? t.btnSendMessage : t.btnPublishPublic });
             await waitFor(`the answer to #${ref.inquiryId} to be published`, async () => {
               const row = await findLatestReplyOfInquiry(db, ref.inquiryId!);
               if (row?.status === 'failed') throw new Error(`demo: the answer to #${ref.inquiryId} failed: ${row.failureReason}`);
               return row?.status === 'sent';
             });
             counts.answeredByStaff++;
-            out(`${label(answerAt)}  #${ref.inquiryId} answered by ${who.firstName} through the bot in ${formatMinutes(o.answerAfterMin)}; published on Facebook.`);
+            out(`${label(answerAt)}  #${ref.inquiryId} answered by ${who.firstName} through the bot in ${formatMinutes(o.answerAfterMin)}; published on ${q.channel === 'instagram' ? 'Instagram' : 'Facebook'}.`);
           },
         });
       } else if (o.kind === 'native') {
@@ -303,7 +316,10 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
           at: answerAt,
           order: order++,
           run: async () => {
-            if (q.channel === 'comment') {
+            if (q.channel === 'instagram') {
+              const reply = graph.addIgComment({ mediaId: ref.postId!, parentId: ref.externalId!, text: o.answer, from: igAccount, created_time: answerAt });
+              await postWebhook(igCommentPayload({ accountId: IG_ACCOUNT_ID, commentId: reply.id, parentId: ref.externalId!, mediaId: ref.postId!, text: o.answer, from: igAccount, at: answerAt }));
+            } else if (q.channel === 'comment') {
               const reply = graph.addComment({ postId: ref.postId!, parentId: ref.externalId!, message: o.answer, from: { id: PAGE_ID, name: PAGE_NAME }, created_time: answerAt });
               await postWebhook(
                 feedCommentPayload({ pageId: PAGE_ID, postId: ref.postId!, commentId: reply.id, parentId: ref.externalId!, from: { id: PAGE_ID, name: PAGE_NAME }, message: o.answer, createdTime: answerAt }),
@@ -314,7 +330,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
             }
             await waitFor(`#${ref.inquiryId} to be answered natively`, async () => (await findInquiryById(db, ref.inquiryId!))?.answeredVia === 'native');
             counts.answeredNatively++;
-            out(`${label(answerAt)}  #${ref.inquiryId} answered by the Page on Facebook directly in ${formatMinutes(o.answerAfterMin)}; counted as a native answer.`);
+            out(`${label(answerAt)}  #${ref.inquiryId} answered by the ${q.channel === 'instagram' ? 'city on Instagram' : 'Page on Facebook'} directly in ${formatMinutes(o.answerAfterMin)}; counted as a native answer.`);
           },
         });
       } else if (o.kind === 'dismiss') {
