@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { createInstagramConnector } from '../../src/connectors/instagram/instagram.connector.js';
 import { instagramModuleOf } from '../../src/connectors/instagram/instagram.module.js';
+import { GraphApiError } from '../../src/connectors/meta/graph-errors.js';
 import { parseInstagramWebhook, InstagramPayloadError } from '../../src/connectors/instagram/webhook-parser.js';
 import { facebookModuleOf } from '../../src/connectors/facebook/facebook.module.js';
 import { createConnectorRegistry } from '../../src/connectors/registry.js';
@@ -38,5 +40,37 @@ describe('Instagram webhook parser', () => {
     const registry = createConnectorRegistry([facebookModuleOf(), instagramModuleOf()]);
     const items = registry.parse('facebook', igCommentPayload({ commentId: '1', mediaId: '2', text: 'ok', from: { id: '3', username: 'u' }, at }));
     expect(items[0]).toMatchObject({ platform: 'instagram', type: 'citizen_item' });
+  });
+});
+
+describe('Instagram connector: plans and Graph errors', () => {
+  const quiet = { child: () => quiet, debug: () => {}, info: () => {}, warn: () => {}, error: () => {} } as unknown as import('../../src/observability/logger.js').Logger;
+  const connector = createInstagramConnector({ graph: { timeoutMs: 1000 } as never, accountId: IG_ACCOUNT_ID, pageId: 'me', lookbackDays: 14, logger: quiet });
+  const error = (code: number, subcode?: number, httpStatus = 400) =>
+    new GraphApiError({ method: 'POST', endpoint: '{id}/messages', httpStatus, code, subcode, type: 'OAuthException', graphMessage: 'refused', fbtraceId: undefined, userTitle: undefined, userMessage: undefined, usage: undefined, isTransientFlag: false });
+
+  it('classifies 190, 368, rate limits and the closed window as on Facebook, in Instagram words', () => {
+    expect(connector.classifyError(error(190, 463))).toMatchObject({ action: 'pause_source' });
+    expect(connector.classifyError(error(368))).toMatchObject({ action: 'pause_publishing' });
+    for (const code of [4, 17, 32, 613]) expect(connector.classifyError(error(code))).toMatchObject({ action: 'slow_down' });
+    expect(connector.classifyError(error(10, 2534022), { channel: 'messenger', target: '1' })).toMatchObject({ action: 'fail', reason: expect.stringMatching(/^Instagram refused the message/) });
+    expect(connector.classifyError(error(10900), { channel: 'private_reply', target: '1' })).toMatchObject({ action: 'look_up' });
+  });
+
+  it('plans DMs by the windows and refuses mentions', () => {
+    const now = new Date('2026-12-01T12:00:00Z');
+    const target = (hoursAgo: number, kind: 'message' | 'mention' = 'message') => ({
+      kind,
+      externalId: 'm1',
+      parentId: null,
+      threadId: '6723094128839211',
+      authorId: '6723094128839211',
+      postedAt: new Date(now.getTime() - hoursAgo * 3_600_000),
+      lastCitizenAt: new Date(now.getTime() - hoursAgo * 3_600_000),
+    });
+    expect(connector.planReply(target(2), 'public', now)).toMatchObject({ ok: true, plan: { channel: 'messenger', messagingType: 'RESPONSE' } });
+    expect(connector.planReply(target(30), 'public', now)).toMatchObject({ ok: true, plan: { messagingType: 'MESSAGE_TAG', tag: 'HUMAN_AGENT' } });
+    expect(connector.planReply(target(8 * 24), 'public', now)).toMatchObject({ ok: false, reason: expect.stringMatching(/8 days ago/) });
+    expect(connector.planReply(target(1, 'mention'), 'public', now)).toMatchObject({ ok: false });
   });
 });
