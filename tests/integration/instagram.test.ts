@@ -11,6 +11,7 @@ import { loadConfig, type Config } from '../../src/config.js';
 import { DEFAULT_CONNECTORS } from '../../src/connectors/registry.js';
 import { findSourceByExternalId } from '../../src/db/repositories/source.repository.js';
 import { startService, type RunningService } from '../../src/main.js';
+import { computePeriodFigures } from '../../src/reports/period-report.js';
 import { startGraphApiFake, type GraphApiFake, type RecordedRequest } from '../../src/stand-ins/graph-api.stand-in.js';
 import { IG_ACCOUNT_ID, igCommentPayload, igMentionPayload, igMessagePayload } from '../../src/stand-ins/instagram-webhook-payloads.js';
 import { facebookJson, hubSignature, insertPendingReply, insertStaff, TEST_APP_SECRET, TEST_PAGE_TOKEN, TEST_VERIFY_TOKEN } from '../factories/facebook-fixtures.js';
@@ -93,7 +94,8 @@ describe('Instagram webhooks on the Page endpoint', () => {
 
     // A mention of the city in someone's comment.
     await deliver(igMentionPayload({ mediaId: '17918195224117851', commentId: '17894227972186120', at: new Date(now.getTime() - 8 * MINUTE) }));
-    expect(await waitInquiry('17894227972186120')).toMatchObject({ kind: 'mention', threadId: '17918195224117851' });
+    // Its text is not in the delivery: not taken for a reaction, staff get a card.
+    expect(await waitInquiry('17894227972186120')).toMatchObject({ kind: 'mention', threadId: '17918195224117851', lowPriority: false });
 
     // Two DMs of one citizen: one inquiry.
     const igsid = '6723094128839211';
@@ -223,4 +225,16 @@ describe('token errors', () => {
     expect(source.pausedReason).toMatch(/190|token/i);
     expect(source.pausedReason).not.toContain(TEST_PAGE_TOKEN);
   }, 60_000);
+});
+
+describe('the report', () => {
+  it('counts Instagram by platform and by source', async () => {
+    const now = new Date();
+    const [figures] = await computePeriodFigures(tdb.db, service.ctx.config, [{ from: new Date(now.getTime() - 30 * DAY), to: new Date(now.getTime() + MINUTE), label: 'month' }], { now });
+    // Received: what is neither dismissed nor low priority.
+    const received = await tdb.db.selectFrom('inquiries').select((eb) => eb.fn.countAll<string>().as('n')).where('platform', '=', 'instagram').where('status', '!=', 'dismissed').where('lowPriority', '=', false).executeTakeFirstOrThrow();
+    const source = (await findSourceByExternalId(tdb.db, 'instagram', IG.id))!;
+    expect(figures!.byPlatform.find((p) => p.platform === 'instagram')).toMatchObject({ received: Number(received.n) });
+    expect(figures!.bySource.find((s) => s.sourceId === source.id)).toMatchObject({ platform: 'instagram', name: source.name, received: Number(received.n) });
+  });
 });
