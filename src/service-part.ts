@@ -33,6 +33,12 @@ export interface ServiceContext {
    * stored encrypted) adds it here before using it.
    */
   secrets: string[];
+  /**
+   * The connector registry, set once the platforms' modules are built (before
+   * the parts): parts that act on a platform (hiding a comment from a card)
+   * go through it.
+   */
+  connectors?: import('./connectors/registry.js').ConnectorRegistry;
 }
 
 /** Settings of a queue's one worker. */

@@ -27,6 +27,7 @@ export const cb = {
   language: defineCallback('lg', ['code']),
   makeCard: defineCallback('mc', ['id']),
   dismissAll: defineCallback('da', ['notice']),
+  hideComment: defineCallback('hc', ['id']),
 } as const;
 
 /** Visibility in callback data: one letter. */

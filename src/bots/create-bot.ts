@@ -7,6 +7,7 @@
  * is not retried for them (actions are idempotent, but a person repeating a
  * failed action is clearer than a silent retry).
  */
+import { hideCommentFeature } from './features/hide-comment.feature.js';
 import type { TelegramMessage, TelegramUpdate, TelegramUser } from '../telegram/telegram-client.js';
 import { TelegramApiError, TelegramHttpError } from '../telegram/telegram-errors.js';
 import type { StaffRow } from '../db/schema.js';
@@ -50,7 +51,7 @@ function parseCommand(text: string, botUsername: string | undefined): { name: st
 
 export function createBot(deps: BotDeps): Bot {
   const { config, db, client } = deps;
-  const features: Feature[] = [accessFeature, helpFeature, claimFeature, sectorFeature, dismissFeature, answerFeature, listsFeature, reportFeature];
+  const features: Feature[] = [accessFeature, helpFeature, claimFeature, sectorFeature, dismissFeature, hideCommentFeature, answerFeature, listsFeature, reportFeature];
   const commands = new Map<string, CommandRoute>();
   const callbacks: CallbackRoute[] = [];
   const replies: ReplyRoute[] = [];

@@ -49,6 +49,7 @@ const BUTTONS: Record<keyof typeof cb, Need> = {
   language: 'staff',
   makeCard: 'handle',
   dismissAll: 'handle',
+  hideComment: 'supervise',
 };
 
 /** Every command and what it needs. */
