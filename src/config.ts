@@ -219,6 +219,7 @@ const envSchema = z
     FACEBOOK_PAGE_ID: optionalText.refine((v) => v === undefined || /^\d+$/.test(v), { message: 'must be the numeric Page id' }),
     FACEBOOK_PAGE_ACCESS_TOKEN: optionalText,
     FACEBOOK_APP_SECRET: optionalText,
+    INSTAGRAM_ACCOUNT_ID: optionalText.refine((v) => v === undefined || /^\d+$/.test(v), { message: 'must be the numeric Instagram professional account id (17841…)' }),
     FACEBOOK_VERIFY_TOKEN: optionalText,
     GRAPH_API_URL: url('Graph API root').default('https://graph.facebook.com'),
     GRAPH_API_VERSION: z
@@ -379,6 +380,8 @@ export interface Config {
     pollEveryMinutes: number | undefined;
     /** Polls look for new comments on posts of this many last days. */
     pollLookbackDays: number;
+    /** The Instagram professional account linked to the Page (read and answered with the Page's token). */
+    instagramAccountId: string | undefined;
   };
   /** Credentials of the sources added with `ardzagank sources add`. */
   sources: {
@@ -492,6 +495,7 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
       graphApiVersion: e.GRAPH_API_VERSION,
       pollEveryMinutes: e.FACEBOOK_POLL_EVERY,
       pollLookbackDays: e.FACEBOOK_POLL_LOOKBACK_DAYS,
+      instagramAccountId: e.INSTAGRAM_ACCOUNT_ID,
     },
     sources: { secretKey: e.SOURCES_SECRET_KEY === undefined ? undefined : parseSecretKey(e.SOURCES_SECRET_KEY), tokenVariables: tokenVariablesOf(source) },
     timezone: e.TIMEZONE,

@@ -144,6 +144,7 @@ export async function startService(options: StartOptions): Promise<RunningServic
 
     const registry = await buildConnectorRegistry(ctx, options.connectors ?? DEFAULT_CONNECTORS);
     for (const module of registry.modules) if (module.telegramUpdates) ctx.telegramUpdateRoutes.push(module.telegramUpdates);
+    ctx.connectors = registry;
     for (const module of registry.modules) {
       for (const line of module.off ?? []) logger.info(line);
       if (module.close) closers.push({ name: `${module.platform} connector`, close: module.close });

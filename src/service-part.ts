@@ -41,6 +41,12 @@ export interface ServiceContext {
    * connector modules; the Telegram part's one update source calls them.
    */
   telegramUpdateRoutes: TelegramUpdateRoute[];
+  /**
+   * The connector registry, set once the platforms' modules are built (before
+   * the parts): parts that act on a platform (hiding a comment from a card)
+   * go through it.
+   */
+  connectors?: import('./connectors/registry.js').ConnectorRegistry;
 }
 
 /** Takes a Telegram update it is for (true), or leaves it to the next (false). `origin`: how it came. */

@@ -29,6 +29,8 @@ export interface BotReports {
   stats(args: string, locale: Locale): Promise<string>;
 }
 
+import type { HideCommentOutcome } from '../inbox/hide-comment.workflow.js';
+
 export interface BotDeps {
   config: Config;
   logger: Logger;
@@ -40,6 +42,8 @@ export interface BotDeps {
   now: () => Date;
   botUsername: () => Promise<string | undefined>;
   reports?: BotReports;
+  /** Hides a citizen's comment on its platform (a supervisor, from the card); absent without connectors. */
+  hideComment?: (input: { inquiryId: number; staff: StaffRow; now: Date }) => Promise<HideCommentOutcome>;
 }
 
 export interface BaseContext {

@@ -38,6 +38,7 @@ export const cb = {
   statementPublish: defineCallback('sp', ['statement', 'kind']),
   statementApprove: defineCallback('sa', ['statement']),
   statementCancel: defineCallback('sx', ['statement']),
+  hideComment: defineCallback('hc', ['id']),
 } as const;
 
 /** Visibility in callback data: one letter. */

@@ -7,6 +7,7 @@
  * is not retried for them (actions are idempotent, but a person repeating a
  * failed action is clearer than a silent retry).
  */
+import { hideCommentFeature } from './features/hide-comment.feature.js';
 import type { TelegramMessage, TelegramUpdate, TelegramUser } from '../telegram/telegram-client.js';
 import { TelegramApiError, TelegramHttpError } from '../telegram/telegram-errors.js';
 import type { StaffRow } from '../db/schema.js';
@@ -52,7 +53,7 @@ function parseCommand(text: string, botUsername: string | undefined): { name: st
 
 export function createBot(deps: BotDeps): Bot {
   const { config, db, client } = deps;
-  const features: Feature[] = [accessFeature, helpFeature, claimFeature, sectorFeature, dismissFeature, waveFeature, answerFeature, listsFeature, reportFeature, countersFeature];
+  const features: Feature[] = [accessFeature, helpFeature, claimFeature, sectorFeature, dismissFeature, waveFeature, hideCommentFeature, answerFeature, listsFeature, reportFeature, countersFeature];
   const commands = new Map<string, CommandRoute>();
   const callbacks: CallbackRoute[] = [];
   const replies: ReplyRoute[] = [];

@@ -14,6 +14,8 @@
  * every instance takes updates. Either way an update handled by one instance
  * is recorded, so one Telegram sends again is not handled twice.
  */
+import { hideInquiryComment } from '../inbox/hide-comment.workflow.js';
+import type { StaffRow } from '../db/schema.js';
 import { configSecrets } from '../config.js';
 import { releaseLease, takeLease } from '../db/repositories/lease.repository.js';
 import { isTelegramUpdateHandled, pruneTelegramUpdates, recordTelegramUpdateHandled } from '../db/repositories/telegram-update.repository.js';
@@ -114,7 +116,11 @@ export function createTelegramPart(tuning: TelegramPartTuning = {}): PartFactory
       report: (args, locale) => renderReportForTelegram(db, args, locale, config, now()),
       stats: (_args, locale) => renderStatsForTelegram(db, locale, config, now()),
     };
-    const bot = createBot({ config, logger: log, db, producers, client, pacer, now, botUsername, reports });
+    const connectors = ctx.connectors;
+    const hideComment = connectors
+      ? (input: { inquiryId: number; staff: StaffRow; now: Date }) => hideInquiryComment({ db, registry: connectors, producers, secrets: ctx.secrets }, input)
+      : undefined;
+    const bot = createBot({ config, logger: log, db, producers, client, pacer, now, botUsername, reports, ...(hideComment ? { hideComment } : {}) });
     // Set when the bot stops receiving updates for good (a revoked token): until a
     // restart, /readyz answers 503 with the reason, so a probe or an operator sees
     // it; webhooks are still stored and cards wait in the queue meanwhile.

@@ -139,6 +139,11 @@ export interface Connector {
    * an attempt of unknown outcome, before posting again.
    */
   findPublishedReply(plan: ReplyPlan, text: string, since: Date, exclude: ReadonlySet<string>): Promise<PublishedReply | undefined>;
+  /**
+   * Hides a citizen's comment from the public (Instagram `hide=true`); the
+   * platforms that cannot leave it out. Throws the platform's error.
+   */
+  hideComment?(externalId: string): Promise<void>;
   /** What an error thrown by this connector means. `plan` gives context for permission errors. */
   classifyError(error: unknown, plan?: ReplyPlan): ErrorVerdict;
   /**
@@ -163,6 +168,12 @@ export interface ConnectorModule {
    * throws `PayloadError` for a payload that can never be parsed.
    */
   parse(payload: unknown): InboundItem[];
+  /**
+   * Payloads stored under another platform that this module reads: Meta
+   * delivers Instagram webhooks to the Page's endpoint, which stores them as
+   * `facebook`; the Instagram module claims those whose `object` is `instagram`.
+   */
+  alsoParses?: { platform: Platform; accepts: (payload: unknown) => boolean };
   /**
    * The connected accounts of the platform, one connector each (several
    * Facebook Pages, each publishing with its own token); none when the

@@ -10,6 +10,7 @@ import type { InboundItem } from '../domain/inquiry.js';
 import type { ServiceContext } from '../service-part.js';
 import type { ConnectedAccount, ConnectorModule } from './connector.js';
 import { facebookModule } from './facebook/facebook.module.js';
+import { instagramModule } from './instagram/instagram.module.js';
 import { telegramChannelModule } from './telegram-channel/telegram-channel.module.js';
 import { PayloadError } from './payload-error.js';
 
@@ -20,7 +21,7 @@ export class UnknownPlatformError extends PayloadError {}
 export type ConnectorFactory = (ctx: ServiceContext) => Promise<ConnectorModule>;
 
 /** The platforms the service knows. */
-export const DEFAULT_CONNECTORS: ConnectorFactory[] = [facebookModule, telegramChannelModule];
+export const DEFAULT_CONNECTORS: ConnectorFactory[] = [facebookModule, instagramModule, telegramChannelModule];
 
 export interface ConnectorRegistry {
   readonly modules: readonly ConnectorModule[];
@@ -47,6 +48,9 @@ export function createConnectorRegistry(modules: readonly ConnectorModule[]): Co
   return {
     modules,
     parse: (platform, payload) => {
+      // A payload another module claims (Instagram webhooks stored by the Page's endpoint).
+      const claimant = modules.find((m) => m.alsoParses?.platform === platform && m.alsoParses.accepts(payload));
+      if (claimant) return claimant.parse(payload);
       const module = byPlatform.get(platform);
       if (!module) throw new UnknownPlatformError(`no connector parses ${platform} payloads`);
       return module.parse(payload);

@@ -8,11 +8,13 @@
  */
 import type { InquiryKind, Platform, ReplyChannel, ReplyVisibility } from '../db/schema.js';
 import { FACEBOOK_REPLY_TEXT_LIMITS } from './facebook/facebook.connector.js';
+import { INSTAGRAM_REPLY_TEXT_LIMITS } from './instagram/instagram.connector.js';
 
 export { replyTextLength } from './connector.js';
 
 const LIMITS: Partial<Record<Platform, Readonly<Record<ReplyChannel, number>>>> = {
   facebook: FACEBOOK_REPLY_TEXT_LIMITS,
+  instagram: INSTAGRAM_REPLY_TEXT_LIMITS,
 };
 
 /**

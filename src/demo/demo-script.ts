@@ -1,6 +1,6 @@
 /**
  * The demo's scripted month: what citizens ask on the city's Facebook Page
- * and under the posts of its Telegram channel,
+ * and under the posts of its Telegram channel (and a few under its Instagram posts),
  * who answers, how and how fast. Plain data, so the story is easy to read
  * and to change; `demo.ts` plays it against the loopback stand-ins.
  */
@@ -33,8 +33,8 @@ export interface DemoQuestion {
   /** Day of the month and local time it was asked. */
   day: number;
   time: string;
-  /** A comment on the Page, a Messenger message, or a comment under a post of the city's Telegram channel. */
-  channel: 'comment' | 'message' | 'telegram';
+  /** A comment on the Page, a Messenger message, a comment under a post of the city's Telegram channel, or a comment on the city's Instagram account. */
+  channel: 'comment' | 'message' | 'telegram' | 'instagram';
   citizen: { id: string; name: string };
   text: string;
   outcome: DemoOutcome;
@@ -59,10 +59,10 @@ const MARINE = 2;
  */
 export const DEMO_QUESTIONS: DemoQuestion[] = [
   { day: 1, time: '10:12', channel: 'comment', citizen: { id: '8100000000000001', name: 'Լուսինե Ավագյան' }, text: 'Բարև ձեզ, Կոմիտասի 12 շենքում երեք օր է ջուր չկա։ Ե՞րբ կմիացնեն։', outcome: { kind: 'staff', staff: ANI, claimAfterMin: 8, answerAfterMin: 52, answer: 'Բարև ձեզ, Լուսինե։ Վթարը վերացվում է, ջուրը կմիացվի այսօր՝ 18:00-ին։' } },
-  { day: 1, time: '11:40', channel: 'comment', citizen: { id: '8100000000000002', name: 'Արմեն Գրիգորյան' }, text: 'Բակում աղբամանները լցված են արդեն մեկ շաբաթ, հոտը անտանելի է։', outcome: { kind: 'staff', staff: ARAM, claimAfterMin: 20, answerAfterMin: 95, answer: 'Շնորհակալություն ահազանգի համար։ Աղբը կտեղափոխվի վաղը առավոտյան։' } },
+  { day: 1, time: '11:40', channel: 'instagram', citizen: { id: '8100000000000002', name: 'Արմեն Գրիգորյան' }, text: 'Բակում աղբամանները լցված են արդեն մեկ շաբաթ, հոտը անտանելի է։', outcome: { kind: 'staff', staff: ARAM, claimAfterMin: 20, answerAfterMin: 95, answer: 'Շնորհակալություն ահազանգի համար։ Աղբը կտեղափոխվի վաղը առավոտյան։' } },
   { day: 2, time: '09:25', channel: 'message', citizen: { id: '8100000000000003', name: 'Սոնա Մելքոնյան' }, text: 'Ինչպե՞ս կարող եմ դիմել սոցիալական աջակցության համար։', outcome: { kind: 'staff', staff: ANI, claimAfterMin: 5, answerAfterMin: 30, answer: 'Բարև ձեզ։ Դիմումը կարող եք ներկայացնել համայնքապետարանի 3-րդ հարկում, անձնագրով, երկուշաբթիից ուրբաթ՝ 9-ից 18-ը։' } },
   { day: 2, time: '19:50', channel: 'comment', citizen: { id: '8100000000000004', name: 'Դավիթ Հովհաննիսյան' }, text: 'Շնորհակալություն, շատ գեղեցիկ է ստացվել 👏👏', outcome: { kind: 'open' } },
-  { day: 3, time: '13:05', channel: 'comment', citizen: { id: '8100000000000005', name: 'Գայանե Սահակյան' }, text: 'Երևանյան փողոցի լամպերը չեն վառվում, երեկոյան շատ մութ է, երեխաները վախենում են։', outcome: { kind: 'native', answerAfterMin: 40, answer: 'Շնորհակալություն, խնդիրը փոխանցված է լուսավորության ծառայությանը։' } },
+  { day: 3, time: '13:05', channel: 'instagram', citizen: { id: '8100000000000005', name: 'Գայանե Սահակյան' }, text: 'Երևանյան փողոցի լամպերը չեն վառվում, երեկոյան շատ մութ է, երեխաները վախենում են։', outcome: { kind: 'native', answerAfterMin: 40, answer: 'Շնորհակալություն, խնդիրը փոխանցված է լուսավորության ծառայությանը։' } },
   { day: 3, time: '18:20', channel: 'telegram', citizen: { id: '7300000041', name: 'Արեգ Պողոսյան' }, text: 'Իսկ մեր բակը՝ Շահումյան 14-ում, ե՞րբ կբարեկարգվի։', outcome: { kind: 'staff', staff: ARAM, claimAfterMin: 25, answerAfterMin: 110, answer: 'Բարև ձեզ, Արեգ։ Շահումյան 14-ի բակը ներառված է այս ամսվա ցանկում, աշխատանքները կսկսվեն ամսի 20-ից։' } },
   { day: 6, time: '10:30', channel: 'comment', citizen: { id: '8100000000000006', name: 'Հայկ Բաղդասարյան' }, text: 'Ե՞րբ կնորոգեն Նալբանդյան փողոցի փոսերը, մեքենաներն են փչանում։', outcome: { kind: 'staff', staff: ARAM, claimAfterMin: 35, answerAfterMin: 240, answer: 'Բարև ձեզ։ Նալբանդյան փողոցի ասֆալտապատումը նախատեսված է այս ամսվա 20-ից։' } },
   { day: 6, time: '15:45', channel: 'comment', citizen: { id: '8100000000000007', name: 'Anna Petrova' }, text: 'Купите наши окна по лучшей цене!!! Звоните 099-00-00-00', outcome: { kind: 'dismiss', staff: MARINE, afterMin: 15 } },

@@ -125,7 +125,9 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
   const { startGraphApiFake } = await import('../stand-ins/graph-api.stand-in.js');
   const { FakeBotApi: BotApi } = await import('../stand-ins/bot-api.stand-in.js');
   const { feedCommentPayload, messengerPayload: messengerWebhook, pagePostPayload } = await import('../stand-ins/facebook-webhook-payloads.js');
-  const graph: GraphApiFake = await startGraphApiFake({ page: { id: PAGE_ID, name: PAGE_NAME, accessToken: PAGE_TOKEN }, now: clock.now });
+  const { IG_ACCOUNT_ID, igCommentPayload } = await import('../stand-ins/instagram-webhook-payloads.js');
+  const igAccount = { id: IG_ACCOUNT_ID, username: 'vanadzor.municipality' };
+  const graph: GraphApiFake = await startGraphApiFake({ page: { id: PAGE_ID, name: PAGE_NAME, accessToken: PAGE_TOKEN }, instagram: igAccount, now: clock.now });
   const bot: FakeBotApi = await BotApi.start({ now: () => clock.now().getTime(), bot: { first_name: 'Արձագանք', username: 'ardzagank_demo_bot' } });
   // The city's Telegram channel and its discussion group, where the bot is an admin.
   bot.addChannel({ channel: { id: DEMO_CHANNEL_ID, title: PAGE_NAME, username: 'vanadzor_demo' }, discussion: { id: DEMO_DISCUSSION_ID, title: `${PAGE_NAME} — քննարկում` } });
@@ -155,6 +157,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
       FACEBOOK_PAGE_ACCESS_TOKEN: PAGE_TOKEN,
       FACEBOOK_APP_SECRET: APP_SECRET,
       FACEBOOK_VERIFY_TOKEN: VERIFY_TOKEN,
+      INSTAGRAM_ACCOUNT_ID: IG_ACCOUNT_ID,
       GRAPH_API_URL: graph.url,
       FACEBOOK_POLL_EVERY: 'off',
       TELEGRAM_CHANNEL_ID: String(DEMO_CHANNEL_ID),
@@ -163,7 +166,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
   });
   const logger: Logger = createLogger({ level: options.logLevel ?? 'silent', destination: { write: (line: string) => process.stderr.write(line) } });
 
-  out('Starting the service (database, queues, Facebook and Telegram channel connectors, Telegram bot)…');
+  out('Starting the service (database, queues, Facebook, Instagram and Telegram channel connectors, Telegram bot)…');
   let service: RunningService | undefined;
   try {
     service = await startService({ config, logger, now: clock.now });
@@ -214,7 +217,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
         }),
       );
     };
-    const inquiryIdOf = (externalId: string, platform: 'facebook' | 'telegram' = 'facebook') =>
+    const inquiryIdOf = (externalId: string, platform: 'facebook' | 'instagram' | 'telegram' = 'facebook') =>
       waitFor(`the inquiry of ${externalId}`, async () => (await findInquiryByItemExternalId(db, platform, externalId))?.id);
     const localTime = (day: number, hhmm: string) => {
       const [h, m] = hhmm.split(':').map(Number) as [number, number];
@@ -227,7 +230,9 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
     const posts = DEMO_POSTS.filter((p) => p.day <= daysInMonth).map((p) => {
       const at = localTime(p.day, '09:00');
       const post = graph.seedPost({ message: p.text, created_time: at, from: { id: PAGE_ID, name: PAGE_NAME } });
-      return { day: p.day, at, id: post.id };
+      // The same news on the city's Instagram account.
+      const media = graph.seedIgMedia({ caption: p.text, created_time: at });
+      return { day: p.day, at, id: post.id, mediaId: media.id };
     });
     const postFor = (day: number) => [...posts].reverse().find((p) => p.day <= day) ?? posts[0]!;
     // The same posts in the channel, a few minutes later; each starts a comment thread in the discussion group.
@@ -279,6 +284,13 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
             ref.telegramMessageId = (update as unknown as { message: { message_id: number } }).message.message_id;
             ref.externalId = `${DEMO_DISCUSSION_ID}:${ref.telegramMessageId}`;
             await deliver(update);
+          } else if (q.channel === 'instagram') {
+            const post = postFor(q.day);
+            const from = { id: q.citizen.id, username: `citizen_${q.citizen.id.slice(-4)}` };
+            const comment = graph.addIgComment({ mediaId: post.mediaId, text: q.text, from, created_time: askedAt });
+            ref.externalId = comment.id;
+            ref.postId = post.mediaId;
+            await postWebhook(igCommentPayload({ accountId: IG_ACCOUNT_ID, commentId: comment.id, mediaId: post.mediaId, text: q.text, from, at: askedAt }));
           } else if (q.channel === 'comment') {
             const post = postFor(q.day);
             const comment = graph.addComment({ postId: post.id, message: q.text, from: q.citizen, created_time: askedAt });
@@ -292,8 +304,8 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
             ref.psid = psid;
             await postWebhook(messengerWebhook({ pageId: PAGE_ID, mid: message.id, senderId: psid, text: q.text, at: askedAt }));
           }
-          ref.inquiryId = await inquiryIdOf(ref.externalId, q.channel === 'telegram' ? 'telegram' : 'facebook');
-          const by = q.channel === 'comment' ? 'a comment' : q.channel === 'telegram' ? 'a comment in the Telegram channel' : 'Messenger';
+          ref.inquiryId = await inquiryIdOf(ref.externalId, q.channel === 'telegram' ? 'telegram' : q.channel === 'instagram' ? 'instagram' : 'facebook');
+          const by = q.channel === 'comment' ? 'a comment' : q.channel === 'telegram' ? 'a comment in the Telegram channel' : q.channel === 'instagram' ? 'an Instagram comment' : 'Messenger';
           out(`${label(askedAt)}  #${ref.inquiryId} ${q.citizen.name} asks by ${by}: "${shorten(q.text, 70)}"`);
         },
       });
@@ -328,7 +340,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
             });
             counts.answeredByStaff++;
             out(
-              `${label(answerAt)}  #${ref.inquiryId} answered by ${who.firstName} through the bot in ${formatMinutes(o.answerAfterMin)}; ${q.channel === 'telegram' ? 'posted in the discussion group as a reply to the comment' : 'published on Facebook'}.`,
+              `${label(answerAt)}  #${ref.inquiryId} answered by ${who.firstName} through the bot in ${formatMinutes(o.answerAfterMin)}; ${q.channel === 'telegram' ? 'posted in the discussion group as a reply to the comment' : q.channel === 'instagram' ? 'published on Instagram' : 'published on Facebook'}.`,
             );
           },
         });
@@ -341,6 +353,9 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
             if (q.channel === 'telegram') {
               // The channel itself replies under the comment: a native answer.
               await deliver(bot.commentUpdate({ chatId: DEMO_DISCUSSION_ID, threadId: threadFor(q.day), as: 'channel', replyTo: ref.telegramMessageId!, text: o.answer }));
+            } else if (q.channel === 'instagram') {
+              const reply = graph.addIgComment({ mediaId: ref.postId!, parentId: ref.externalId!, text: o.answer, from: igAccount, created_time: answerAt });
+              await postWebhook(igCommentPayload({ accountId: IG_ACCOUNT_ID, commentId: reply.id, parentId: ref.externalId!, mediaId: ref.postId!, text: o.answer, from: igAccount, at: answerAt }));
             } else if (q.channel === 'comment') {
               const reply = graph.addComment({ postId: ref.postId!, parentId: ref.externalId!, message: o.answer, from: { id: PAGE_ID, name: PAGE_NAME }, created_time: answerAt });
               await postWebhook(
@@ -352,7 +367,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
             }
             await waitFor(`#${ref.inquiryId} to be answered natively`, async () => (await findInquiryById(db, ref.inquiryId!))?.answeredVia === 'native');
             counts.answeredNatively++;
-            out(`${label(answerAt)}  #${ref.inquiryId} answered ${q.channel === 'telegram' ? 'by the channel itself on Telegram' : 'by the Page on Facebook directly'} in ${formatMinutes(o.answerAfterMin)}; counted as a native answer.`);
+            out(`${label(answerAt)}  #${ref.inquiryId} answered ${q.channel === 'telegram' ? 'by the channel itself on Telegram' : q.channel === 'instagram' ? 'by the city on Instagram directly' : 'by the Page on Facebook directly'} in ${formatMinutes(o.answerAfterMin)}; counted as a native answer.`);
           },
         });
       } else if (o.kind === 'dismiss') {

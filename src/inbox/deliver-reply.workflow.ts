@@ -140,7 +140,7 @@ function targetOf(inquiry: InquiryRow): ReplyTarget {
 
 function platformName(connector: Pick<Connector, 'platform'> | undefined, inquiry: InquiryRow): string {
   const platform = connector?.platform ?? inquiry.platform;
-  return platform === 'facebook' ? 'Facebook' : platform === 'telegram' ? 'Telegram' : platform;
+  return platform === 'facebook' ? 'Facebook' : platform === 'instagram' ? 'Instagram' : platform === 'telegram' ? 'Telegram' : platform;
 }
 
 /** One attempt to publish reply `replyId`. */

@@ -432,7 +432,8 @@ async function applyCitizenItems(deps: IngestDeps, trx: Trx, entries: CitizenEnt
 
     // A new inquiry linked to one of this run that has no id yet: store what came before first.
     if (previous?.insert) await write();
-    const lowPriority = deps.isLowPriority(item.text);
+    // A mention delivered without its text (Instagram's `mentions` webhook gives only ids) is not a reaction: staff see its card.
+    const lowPriority = !(item.kind === 'mention' && item.text.trim() === '') && deps.isLowPriority(item.text);
     const suggestedSectorCode = (await deps.suggestSector(trx, item.text)) ?? null;
     const inquiry: ThreadInquiry = {
       id: undefined,

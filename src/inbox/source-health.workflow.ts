@@ -33,6 +33,11 @@ export async function ensureFacebookSource(db: Db, pageId: string): Promise<Sour
   return upsertSource(db, { platform: 'facebook', externalId: pageId, name: `Facebook Page ${pageId}`, credentialsRef: FACEBOOK_CREDENTIALS_REF });
 }
 
+/** The `sources` row of the configured Instagram account (INSTAGRAM_ACCOUNT_ID; read with the Page's token). */
+export async function ensureInstagramSource(db: Db, accountId: string): Promise<SourceRow> {
+  return upsertSource(db, { platform: 'instagram', externalId: accountId, name: `Instagram account ${accountId}`, credentialsRef: FACEBOOK_CREDENTIALS_REF });
+}
+
 export interface SourceHealthDeps {
   db: Db;
   producers: Pick<Producers, 'adminAlert'>;
@@ -62,7 +67,7 @@ export async function pauseSourceForDeadCredentials(deps: SourceHealthDeps, sour
   });
   if (!paused) return false;
   const message =
-    `${source.name} (source ${source.id}) is paused: ${source.platform === 'facebook' ? 'Facebook' : source.platform} no longer accepts its access token. ` +
+    `${source.name} (source ${source.id}) is paused: ${source.platform === 'facebook' ? 'Facebook' : source.platform === 'instagram' ? 'Instagram' : source.platform} no longer accepts its access token. ` +
     `Nothing is read from it or published to it until an admin sets a new ${credential}, restarts Ardzagank, and runs "ardzagank sources resume ${source.id}". ` +
     'Replies written meanwhile wait and go out after the resume.';
   deps.logger.error({ sourceId: source.id, detail: cleanDetail }, message);
@@ -99,7 +104,7 @@ export async function resumePausedSource(db: Db, sourceId: number, by: string, a
  */
 export async function pauseSourcePublishingUntil(deps: SourceHealthDeps, source: SourceRow, detail: string, until: Date, at: Date): Promise<{ until: Date; started: boolean }> {
   const cleanDetail = scrubSecrets(detail, deps.secrets).slice(0, 1_000);
-  const platform = source.platform === 'facebook' ? 'Facebook' : source.platform;
+  const platform = source.platform === 'facebook' ? 'Facebook' : source.platform === 'instagram' ? 'Instagram' : source.platform;
   const reason = `${platform} temporarily blocked the account from publishing (Graph #368). ${cleanDetail}`.slice(0, 1_500);
   const result = await deps.db.transaction().execute(async (trx) => {
     const current = await lockSource(trx, source.id);

@@ -12,6 +12,19 @@
  * `x-fb-rev`, `x-app-usage`, `x-business-use-case-usage`), records every
  * request, and can be told to fail, hang, or take its time.
  *
+ * It also serves the Instagram professional account linked to the Page
+ * (Instagram API with Facebook Login, the Page's token): the IG User
+ * (`/{ig-user-id}`, its `media` edge), IG Media (`comments` edge, `POST
+ * /{ig-media-id}/comments`), IG Comments (`replies` edge, `POST
+ * /{ig-comment-id}/replies`, `POST /{ig-comment-id}?hide=true`), the Page's
+ * Instagram conversations (`/{page-id}/conversations?platform=instagram`)
+ * and Instagram direct messages and private replies through the Page's Send
+ * API (`/{page-id}/messages`, windows as on Messenger). Ids as Instagram
+ * writes them: numeric 17-18 digit media and comment ids, `17841…` account
+ * ids, Instagram-scoped user ids (IGSID), `aWdfZAG1…` message ids. A reply to
+ * a reply lands under the top-level comment; a hidden comment cannot be
+ * replied to (IG Comment Replies reference).
+ *
  * A post's `updated_time` is "the time the post was last updated, which
  * occurs when the post was created, edited, or a user comments on a post"
  * (Graph API reference, Post): a comment or reply moves it.
@@ -56,6 +69,42 @@ export interface FakePageOptions {
   appSecret?: string;
 }
 
+/** The Instagram professional account the stand-in serves (linked to the first Page, read with its token). */
+export interface FakeInstagramAccount {
+  id: string;
+  username: string;
+}
+
+/** An Instagram user as comments and conversations show them: Instagram-scoped id and username. */
+export interface FakeIgUser {
+  id: string;
+  username: string;
+}
+
+/** An IG Media of the account. */
+export interface FakeIgMedia {
+  id: string;
+  caption: string | undefined;
+  timestamp: string;
+  media_product_type: string;
+  permalink: string;
+  comments_count: number;
+}
+
+/** An IG Comment as stored by the stand-in. */
+export interface FakeIgComment {
+  id: string;
+  media_id: string;
+  /** The top-level comment it replies to. */
+  parent_id: string | undefined;
+  text: string;
+  timestamp: string;
+  from: FakeIgUser;
+  hidden: boolean;
+  /** Id of the direct message sent as the private reply, once sent. */
+  private_reply_message_id: string | undefined;
+}
+
 /** Options of {@link startGraphApiFake}. */
 export interface GraphApiFakeOptions {
   page?: Partial<FakePageOptions>;
@@ -65,6 +114,8 @@ export interface GraphApiFakeOptions {
    * Page access token; each Page's feed holds its own posts.
    */
   otherPages?: FakePageOptions[];
+  /** The Instagram professional account linked to the (first) Page. */
+  instagram?: Partial<FakeInstagramAccount>;
   /** The stand-in's clock (windows, `created_time` of new objects); defaults to the real clock. */
   now?: () => Date;
 }
@@ -227,6 +278,8 @@ interface MessageState {
 
 interface ConversationState {
   id: string;
+  /** Messenger (a Page's) or Instagram (the linked account's). */
+  platform: 'messenger' | 'instagram';
   /** The person, by PSID. */
   user: FakeProfile;
   /** Oldest first. */
@@ -245,6 +298,25 @@ interface FieldNode {
 }
 
 type NodeType = 'Page' | 'Post' | 'Comment' | 'Conversation' | 'Message' | 'User';
+
+interface IgMediaState {
+  id: string;
+  caption: string | undefined;
+  created: Date;
+  productType: string;
+  shortcode: string;
+}
+
+interface IgCommentState {
+  id: string;
+  mediaId: string;
+  parentId: string | undefined;
+  text: string;
+  created: Date;
+  from: FakeIgUser;
+  hidden: boolean;
+  privateReplyMessageId: string | undefined;
+}
 
 interface Resolved {
   type: NodeType;
@@ -438,6 +510,15 @@ const DEFAULT_NODE_FIELDS: Record<NodeType, readonly string[]> = {
   User: ['name', 'id'],
 };
 
+/** Fields of the Instagram nodes (IG User, IG Media, IG Comment references). */
+const IG_KNOWN_FIELDS: Record<'IGUser' | 'IGMedia' | 'IGComment', readonly string[]> = {
+  IGUser: ['id', 'username', 'name', 'media_count', 'followers_count'],
+  IGMedia: ['id', 'caption', 'timestamp', 'media_product_type', 'media_type', 'permalink', 'comments_count', 'like_count', 'username', 'owner', 'is_comment_enabled', 'shortcode'],
+  IGComment: ['id', 'text', 'timestamp', 'username', 'from', 'parent_id', 'hidden', 'like_count', 'media'],
+};
+const IG_EDGES: Record<'IGUser' | 'IGMedia' | 'IGComment', string> = { IGUser: 'media', IGMedia: 'comments', IGComment: 'replies' };
+const IG_DEFAULT_FIELDS: Record<'IGUser' | 'IGMedia' | 'IGComment', readonly string[]> = { IGUser: ['id'], IGMedia: ['id'], IGComment: ['timestamp', 'text', 'id'] };
+
 /** Which node type the items of an edge are. */
 const EDGE_ITEM_TYPE: Record<string, NodeType> = { feed: 'Post', posts: 'Post', comments: 'Comment', conversations: 'Conversation', messages: 'Message' };
 
@@ -480,12 +561,16 @@ export class GraphApiFake {
   #conversations = new Map<string, ConversationState>();
   #users = new Map<string, FakeProfile>();
   #psids = new Map<string, string>();
+  readonly #instagram: FakeInstagramAccount;
+  #igMedia = new Map<string, IgMediaState>();
+  #igComments = new Map<string, IgCommentState>();
 
   /** @internal use {@link startGraphApiFake} */
   constructor(server: Server, options: GraphApiFakeOptions) {
     this.#server = server;
     this.#clock = options.now ?? (() => new Date());
     this.#otherPages = options.otherPages ?? [];
+    this.#instagram = { id: options.instagram?.id ?? '17841400000000001', username: options.instagram?.username ?? 'city.hall' };
     this.#primary = {
       id: options.page?.id ?? '104710000000001',
       name: options.page?.name ?? 'City Hall',
@@ -663,6 +748,91 @@ export class GraphApiFake {
     return conversation ? conversation.messages.map((m) => this.#messageView(m, conversation)) : [];
   }
 
+  // -- Instagram ----------------------------------------------------------------
+
+  /** The Instagram professional account served. */
+  get instagram(): FakeInstagramAccount {
+    return { ...this.#instagram };
+  }
+
+  /** Publishes a media on the Instagram account. */
+  seedIgMedia(media: { id?: string; caption?: string; created_time?: Date | string; media_product_type?: string } = {}): FakeIgMedia {
+    const id = media.id ?? this.#igId();
+    if (this.#igMedia.has(id)) throw new Error(`IG media ${id} already exists`);
+    const state: IgMediaState = {
+      id,
+      caption: media.caption,
+      created: toDate(media.created_time, this.now()),
+      productType: media.media_product_type ?? 'FEED',
+      shortcode: randomBytes(8).toString('base64url').slice(0, 11),
+    };
+    this.#igMedia.set(id, state);
+    return this.#igMediaView(state);
+  }
+
+  /**
+   * Adds a comment to an IG media, or a reply when `parentId` is given (a
+   * reply to a reply lands under the top-level comment). `from` defaults to
+   * a new Instagram user.
+   */
+  addIgComment(comment: { mediaId: string; text: string; from?: FakeIgUser; created_time?: Date | string; parentId?: string; id?: string }): FakeIgComment {
+    if (!this.#igMedia.has(comment.mediaId)) throw new Error(`no IG media ${comment.mediaId}; seed it first`);
+    let parentId = comment.parentId;
+    if (parentId !== undefined) {
+      const parent = this.#igComments.get(parentId);
+      if (!parent) throw new Error(`no IG comment ${parentId}`);
+      parentId = parent.parentId ?? parent.id;
+    }
+    const id = comment.id ?? this.#igId();
+    if (this.#igComments.has(id)) throw new Error(`IG comment ${id} already exists`);
+    const from = comment.from ?? { id: String(1254459154600000 + (this.#nextId() % 100000)), username: 'citizen' };
+    const state: IgCommentState = { id, mediaId: comment.mediaId, parentId, text: comment.text, created: toDate(comment.created_time, this.now()), from, hidden: false, privateReplyMessageId: undefined };
+    this.#igComments.set(id, state);
+    return this.#igCommentView(state);
+  }
+
+  /**
+   * Adds an Instagram direct message to the conversation with the person
+   * `igsid` (created when missing): `from: 'user'` the citizen writing
+   * (opens the 24-hour window), `from: 'account'` the city answering in the
+   * Instagram app.
+   */
+  addIgMessage(message: { igsid: string; username?: string; text: string; from?: 'user' | 'account'; created_time?: Date | string }): FakeMessage {
+    const conversation = this.#conversationWith({ id: message.igsid, ...(message.username === undefined ? {} : { name: message.username }) }, 'instagram');
+    const state: MessageState = {
+      id: this.#igMessageId(),
+      conversationId: conversation.id,
+      text: message.text,
+      created: toDate(message.created_time, this.now()),
+      fromPage: message.from === 'account',
+      messagingType: undefined,
+      tag: undefined,
+    };
+    conversation.messages.push(state);
+    conversation.messages.sort((a, b) => a.created.getTime() - b.created.getTime());
+    return this.#messageView(state, conversation);
+  }
+
+  /** Comments of an IG media (replies included) or replies to an IG comment, oldest first. */
+  igCommentsOn(id: string): FakeIgComment[] {
+    const all = [...this.#igComments.values()].sort(byCreatedAsc);
+    if (this.#igMedia.has(id)) return all.filter((c) => c.mediaId === id).map((c) => this.#igCommentView(c));
+    if (this.#igComments.has(id)) return all.filter((c) => c.parentId === id).map((c) => this.#igCommentView(c));
+    throw new Error(`no IG media or comment ${id}`);
+  }
+
+  /** One IG comment (hidden or not), undefined when there is none. */
+  igComment(id: string): FakeIgComment | undefined {
+    const c = this.#igComments.get(id);
+    return c ? this.#igCommentView(c) : undefined;
+  }
+
+  /** Instagram direct messages with the person `igsid`, oldest first. */
+  igMessagesWith(igsid: string): FakeMessage[] {
+    const conversation = [...this.#conversations.values()].find((c) => c.platform === 'instagram' && c.user.id === igsid);
+    return conversation ? conversation.messages.map((m) => this.#messageView(m, conversation)) : [];
+  }
+
   /** Every message the Page sent, oldest first. */
   sentMessages(): FakeMessage[] {
     const out: FakeMessage[] = [];
@@ -761,6 +931,8 @@ export class GraphApiFake {
     this.#conversations.clear();
     this.#users.clear();
     this.#psids.clear();
+    this.#igMedia.clear();
+    this.#igComments.clear();
   }
 
   /** Stops listening and destroys every open connection (including hung ones). */
@@ -896,6 +1068,7 @@ export class GraphApiFake {
     const [id, edge, ...rest] = segments;
     if (id === undefined) throw unsupported(request.method, '');
     if (rest.length > 0) throw new GraphFailure(400, { code: 2500, message: `Unknown path components: /${rest.join('/')}` });
+    if (this.#isInstagramNode(id)) return this.#routeInstagram(request, id, edge);
     const node = this.#resolve(id === 'me' ? this.page.id : id);
     if (request.method === 'GET') {
       if (!node) throw unsupported('GET', id);
@@ -905,11 +1078,11 @@ export class GraphApiFake {
         return this.#renderNode(node, fields, request);
       }
       if (!EDGES[node.type].includes(edge)) throw new GraphFailure(400, { code: 2500, message: `Unknown path components: /${edge}` });
-      if (node.type === 'Page' && edge === 'conversations' && typeof params.platform === 'string' && params.platform !== 'messenger') {
-        return { data: [] };
+      if (node.type === 'Page' && edge === 'conversations' && typeof params.platform === 'string' && params.platform !== 'messenger' && params.platform !== 'instagram') {
+        throw paramError('(#100) param platform must be one of {MESSENGER, INSTAGRAM}');
       }
       const modifiers: Record<string, string> = {};
-      for (const key of ['limit', 'after', 'before', 'since', 'until', 'filter', 'order', 'summary', 'user_id']) {
+      for (const key of ['limit', 'after', 'before', 'since', 'until', 'filter', 'order', 'summary', 'user_id', 'platform']) {
         const value = params[key];
         if (typeof value === 'string' || typeof value === 'number') modifiers[key] = String(value);
       }
@@ -1000,7 +1173,10 @@ export class GraphApiFake {
       case 'Conversation': {
         const c = this.#conversations.get(node.id)!;
         const last = c.messages.at(-1);
-        const people = { data: [{ ...c.user }, { id: this.page.id, name: this.page.name }] };
+        const people =
+          c.platform === 'instagram'
+            ? { data: [{ username: c.user.name, id: c.user.id }, { username: this.#instagram.username, id: this.#instagram.id }] }
+            : { data: [{ ...c.user }, { id: this.page.id, name: this.page.name }] };
         const values: Record<string, unknown> = {
           id: c.id,
           updated_time: formatGraphTime(last?.created ?? this.now()),
@@ -1071,6 +1247,7 @@ export class GraphApiFake {
     if (node.type === 'Page' && edge === 'conversations') {
       return [...this.#conversations.values()]
         .filter((c) => c.messages.length > 0)
+        .filter((c) => c.platform === (modifiers.platform ?? 'messenger'))
         .filter((c) => modifiers.user_id === undefined || c.user.id === modifiers.user_id)
         .map((c) => ({ c, updated: c.messages.at(-1)!.created }))
         .filter(({ updated }) => since === undefined || updated.getTime() >= since)
@@ -1170,6 +1347,16 @@ export class GraphApiFake {
     if (tag !== undefined && !MESSAGE_TAGS.includes(tag)) throw paramError(`(#100) param tag must be one of {${MESSAGE_TAGS.join(', ')}} - got "${tag}"`);
     const now = this.now();
 
+    if (typeof recipient.comment_id === 'string' && this.#igComments.has(recipient.comment_id)) {
+      // A private reply to an Instagram commenter: once, within 7 days; it opens (or continues) their Instagram conversation.
+      const comment = this.#igComments.get(recipient.comment_id)!;
+      if (comment.privateReplyMessageId !== undefined) throw new GraphFailure(400, { code: 10900, message: '(#10900) Activity already replied to' });
+      if (now.getTime() - comment.created.getTime() > 7 * DAY_MS) throw new GraphFailure(400, { code: 10903, message: "(#10903) This user can't reply to this activity" });
+      const conversation = this.#conversationWith({ id: comment.from.id, name: comment.from.username }, 'instagram');
+      const sent = this.#appendPageMessage(conversation, text, messagingType ?? 'RESPONSE', tag, now);
+      comment.privateReplyMessageId = sent.id;
+      return { recipient_id: comment.from.id, message_id: sent.id };
+    }
     if (typeof recipient.comment_id === 'string') {
       const comment = this.#comments.get(recipient.comment_id);
       if (!comment) throw paramError('(#100) No matching user found', 2018001);
@@ -1214,15 +1401,169 @@ export class GraphApiFake {
     return state;
   }
 
+  // -- Instagram nodes ------------------------------------------------------------------------
+
+  #isInstagramNode(id: string): boolean {
+    return id === this.#instagram.id || this.#igMedia.has(id) || this.#igComments.has(id);
+  }
+
+  #routeInstagram(request: RecordedRequest, id: string, edge: string | undefined): unknown {
+    const params = { ...request.body, ...request.query } as Record<string, unknown>;
+    const type = id === this.#instagram.id ? 'IGUser' : this.#igMedia.has(id) ? 'IGMedia' : 'IGComment';
+    const fields = typeof params.fields === 'string' ? parseFields(params.fields) : undefined;
+    if (request.method === 'GET') {
+      if (edge === undefined) return this.#renderIg(type, id, fields ?? fieldsOf(IG_DEFAULT_FIELDS[type]), request);
+      const edgeOf: Record<typeof type, string | undefined> = { IGUser: 'media', IGMedia: 'comments', IGComment: 'replies' };
+      if (edgeOf[type] !== edge) throw new GraphFailure(400, { code: 2500, message: `Unknown path components: /${edge}` });
+      const modifiers: Record<string, string> = {};
+      for (const key of ['limit', 'after']) if (typeof params[key] === 'string' || typeof params[key] === 'number') modifiers[key] = String(params[key]);
+      return this.#renderIgEdge(id, { name: edge, modifiers, children: fields }, request);
+    }
+    if (request.method === 'POST') {
+      const message = typeof params.message === 'string' ? params.message : '';
+      const at = this.now();
+      const account = { id: this.#instagram.id, username: this.#instagram.username };
+      if (type === 'IGMedia' && edge === 'comments') {
+        if (message.trim() === '') throw paramError('(#100) The parameter message is required');
+        return { id: this.addIgComment({ mediaId: id, text: message, from: account, created_time: at }).id };
+      }
+      if (type === 'IGComment' && edge === 'replies') {
+        if (message.trim() === '') throw paramError('(#100) The parameter message is required');
+        const parent = this.#igComments.get(id)!;
+        const root = this.#igComments.get(parent.parentId ?? parent.id)!;
+        if (parent.hidden || root.hidden) throw paramError('(#100) You cannot reply to a hidden comment');
+        return { id: this.addIgComment({ mediaId: parent.mediaId, parentId: id, text: message, from: account, created_time: at }).id };
+      }
+      if (type === 'IGComment' && edge === undefined && params.hide !== undefined) {
+        const hide = String(params.hide);
+        if (hide !== 'true' && hide !== 'false') throw paramError('(#100) param hide must be a boolean');
+        this.#igComments.get(id)!.hidden = hide === 'true';
+        return { success: true };
+      }
+    }
+    throw unsupported(request.method, edge === undefined ? id : `${id}/${edge}`);
+  }
+
+  #igValues(type: 'IGUser' | 'IGMedia' | 'IGComment', id: string): Record<string, unknown> {
+    if (type === 'IGUser') {
+      return { id, username: this.#instagram.username, name: this.page.name, media_count: this.#igMedia.size, followers_count: 0 };
+    }
+    if (type === 'IGMedia') {
+      const view = this.#igMediaView(this.#igMedia.get(id)!);
+      return { ...view, media_type: 'IMAGE', like_count: 0, username: this.#instagram.username, owner: { id: this.#instagram.id }, is_comment_enabled: true, shortcode: view.permalink.split('/').at(-2) };
+    }
+    const c = this.#igComments.get(id)!;
+    const media = this.#igMedia.get(c.mediaId)!;
+    return {
+      id: c.id,
+      text: c.text,
+      timestamp: formatGraphTime(c.created),
+      username: c.from.username,
+      from: { id: c.from.id, username: c.from.username },
+      parent_id: c.parentId,
+      hidden: c.hidden,
+      like_count: 0,
+      media: { id: media.id, media_product_type: media.productType },
+    };
+  }
+
+  #renderIg(type: 'IGUser' | 'IGMedia' | 'IGComment', id: string, fields: FieldNode[], request: RecordedRequest): Record<string, unknown> {
+    const values = this.#igValues(type, id);
+    const out: Record<string, unknown> = {};
+    for (const field of fields) {
+      if (IG_EDGES[type] === field.name) {
+        out[field.name] = this.#renderIgEdge(id, field, request);
+        continue;
+      }
+      if (!IG_KNOWN_FIELDS[type].includes(field.name)) throw paramError(`(#100) Tried accessing nonexisting field (${field.name}) on node type (${type})`);
+      const value = values[field.name];
+      if (value === undefined) continue;
+      out[field.name] = field.children && value && typeof value === 'object' ? pick(value as Record<string, unknown>, field.children) : value;
+    }
+    return out;
+  }
+
+  /** `media` of the account (newest first), `comments` of a media (top-level, oldest first), `replies` of a comment (oldest first). */
+  #renderIgEdge(id: string, field: FieldNode, request: RecordedRequest): Record<string, unknown> {
+    let items: Array<{ type: 'IGMedia' | 'IGComment'; id: string }>;
+    if (field.name === 'media') items = [...this.#igMedia.values()].sort(byCreatedDesc).map((m) => ({ type: 'IGMedia' as const, id: m.id }));
+    else if (field.name === 'comments') items = [...this.#igComments.values()].filter((c) => c.mediaId === id && c.parentId === undefined).sort(byCreatedAsc).map((c) => ({ type: 'IGComment' as const, id: c.id }));
+    else items = [...this.#igComments.values()].filter((c) => c.parentId === id).sort(byCreatedAsc).map((c) => ({ type: 'IGComment' as const, id: c.id }));
+    const requested = Number(field.modifiers.limit ?? DEFAULT_LIMIT);
+    if (!Number.isInteger(requested) || requested < 0) throw paramError('(#100) param limit must be a non-negative integer');
+    const limit = Math.min(requested, MAX_LIMIT);
+    let start = 0;
+    if (field.modifiers.after !== undefined) {
+      const index = items.findIndex((i) => i.id === idOfCursor(field.modifiers.after!));
+      start = index < 0 ? items.length : index + 1;
+    }
+    const slice = items.slice(start, start + limit);
+    const itemType = field.name === 'media' ? 'IGMedia' : 'IGComment';
+    const data = slice.map((item) => this.#renderIg(item.type, item.id, field.children ?? fieldsOf(IG_DEFAULT_FIELDS[itemType]), request));
+    const out: Record<string, unknown> = { data };
+    if (slice.length > 0) {
+      const paging: Record<string, unknown> = { cursors: { before: cursorOf(slice[0]!.id), after: cursorOf(slice.at(-1)!.id) } };
+      if (start + limit < items.length) {
+        const next = new URL(`${this.url}/${request.version ?? 'v24.0'}/${id}/${field.name}`);
+        if (request.accessToken) next.searchParams.set('access_token', request.accessToken);
+        if (field.children) next.searchParams.set('fields', serializeFields(field.children));
+        next.searchParams.set('limit', String(limit));
+        next.searchParams.set('after', cursorOf(slice.at(-1)!.id));
+        paging.next = next.toString();
+      }
+      out.paging = paging;
+    }
+    return out;
+  }
+
+  #igMediaView(m: IgMediaState): FakeIgMedia {
+    return {
+      id: m.id,
+      caption: m.caption,
+      timestamp: formatGraphTime(m.created),
+      media_product_type: m.productType,
+      permalink: `https://www.instagram.com/p/${m.shortcode}/`,
+      // Instagram counts replies too.
+      comments_count: [...this.#igComments.values()].filter((c) => c.mediaId === m.id).length,
+    };
+  }
+
+  #igCommentView(c: IgCommentState): FakeIgComment {
+    return {
+      id: c.id,
+      media_id: c.mediaId,
+      parent_id: c.parentId,
+      text: c.text,
+      timestamp: formatGraphTime(c.created),
+      from: { ...c.from },
+      hidden: c.hidden,
+      private_reply_message_id: c.privateReplyMessageId,
+    };
+  }
+
+  /** Instagram media and comment ids: 17 digits starting 178/179. */
+  #igId(): string {
+    return `1789${String(this.#nextId()).padStart(13, '0')}`;
+  }
+
+  #igMessageId(): string {
+    return `aWdfZAG1faXRlbToxOklHTWVzc2FnZAUlE${randomBytes(24).toString('base64url')}`;
+  }
+
   // -- views and ids -----------------------------------------------------------------------
 
-  #conversationWith(user: FakeProfile): ConversationState {
-    const existing = [...this.#conversations.values()].find((c) => c.user.id === user.id);
+  #conversationWith(user: FakeProfile, platform: ConversationState['platform'] = 'messenger'): ConversationState {
+    const existing = [...this.#conversations.values()].find((c) => c.user.id === user.id && c.platform === platform);
     if (existing) {
       if (user.name !== undefined && existing.user.name === undefined) existing.user.name = user.name;
       return existing;
     }
-    const conversation: ConversationState = { id: `t_${this.#nextId()}`, user: { ...user }, messages: [] };
+    const conversation: ConversationState = {
+      id: platform === 'instagram' ? `aWdfZAG06MTpJR01lc3NhZA2VUaHJlYWQ6${Buffer.from(`${this.#instagram.id}:${user.id}`).toString('base64url')}` : `t_${this.#nextId()}`,
+      platform,
+      user: { ...user },
+      messages: [],
+    };
     this.#conversations.set(conversation.id, conversation);
     return conversation;
   }
@@ -1267,8 +1608,9 @@ export class GraphApiFake {
   }
 
   #messageView(m: MessageState, conversation: ConversationState): FakeMessage {
-    const page = { id: this.page.id, name: this.page.name };
-    const user = { ...conversation.user };
+    // Instagram shows people (and the account) by username and id.
+    const page = conversation.platform === 'instagram' ? { username: this.#instagram.username, id: this.#instagram.id } : { id: this.page.id, name: this.page.name };
+    const user = conversation.platform === 'instagram' ? { username: conversation.user.name ?? '', id: conversation.user.id } : { ...conversation.user };
     return {
       id: m.id,
       conversation_id: conversation.id,

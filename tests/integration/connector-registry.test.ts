@@ -9,7 +9,7 @@
  *
  * The test platform speaks through its own loopback stand-in (a tiny HTTP
  * API below); it uses the platform name `instagram` only because the
- * database knows three platforms.
+ * database knows three platforms (the real Instagram module is left out).
  */
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -18,6 +18,7 @@ import { telegramPart } from '../../src/bots/telegram.part.js';
 import { loadConfig, type Config } from '../../src/config.js';
 import type { Connector, ConnectorModule, PublishedReply, ReplyPlan } from '../../src/connectors/connector.js';
 import { PayloadError } from '../../src/connectors/payload-error.js';
+import { instagramModule } from '../../src/connectors/instagram/instagram.module.js';
 import { DEFAULT_CONNECTORS, type ConnectorFactory } from '../../src/connectors/registry.js';
 import { upsertSource } from '../../src/db/repositories/source.repository.js';
 import type { InboundItem } from '../../src/domain/inquiry.js';
@@ -158,7 +159,7 @@ afterAll(async () => {
 
 describe('a second connector next to Facebook', () => {
   it('ingests each platform through its own module, polls both, and the one deliver worker publishes each reply on its own platform', async () => {
-    service = await startService({ config: configFor(tdb, graph), logger: silentLogger(), reconcileEveryMs: 3_600_000, connectors: [...DEFAULT_CONNECTORS, testPlatformModule(platform)] });
+    service = await startService({ config: configFor(tdb, graph), logger: silentLogger(), reconcileEveryMs: 3_600_000, connectors: [...DEFAULT_CONNECTORS.filter((f) => f !== instagramModule), testPlatformModule(platform)] });
     const db = tdb.db;
 
     // In: a Facebook comment (by webhook, and found again by the Page's poll), and a comment on the test platform found by its poll.

@@ -47,6 +47,12 @@ describe('the demo', () => {
     expect(rows.filter((r) => r.answeredVia === 'telegram')).toHaveLength(count('staff'));
     expect(rows.filter((r) => r.answeredVia === 'native')).toHaveLength(count('native'));
     expect(rows.filter((r) => r.status === 'dismissed')).toHaveLength(count('dismiss'));
+    // Some are Instagram comments: one answered by staff (published on Instagram), one answered natively by the city's account.
+    const instagram = await tdb.db.selectFrom('inquiries').select(['answeredVia', 'externalId']).where('platform', '=', 'instagram').orderBy('id').execute();
+    expect(instagram.map((r) => r.answeredVia)).toEqual(played.filter((q) => q.channel === 'instagram').map((q) => (q.outcome.kind === 'staff' ? 'telegram' : q.outcome.kind === 'native' ? 'native' : null)));
+    expect(instagram.length).toBeGreaterThanOrEqual(2);
+    expect(lines.join('\n')).toMatch(/asks by an Instagram comment/);
+    expect(lines.join('\n')).toMatch(/published on Instagram/);
 
     // The report, in Armenian, with the month's figures.
     const received = limit - count('dismiss');

@@ -60,6 +60,7 @@ const BUTTONS: Record<keyof typeof cb, Need> = {
   statementPublish: 'handle',
   statementApprove: 'supervise',
   statementCancel: 'handle',
+  hideComment: 'supervise',
 };
 
 /** Every command and what it needs. */

@@ -14,11 +14,13 @@ describe('the length of an answer, as the limits count it', () => {
     expect(replyTextLength('Спасибо!')).toBe(8);
   });
 
-  it('knows Facebook’s limits per channel, and which channel an answer takes', () => {
+  it('knows Facebook’s and Instagram’s limits per channel, and which channel an answer takes', () => {
     expect(replyTextLimit('facebook', replyChannelFor('message', 'private'))).toBe(2000);
     expect(replyTextLimit('facebook', replyChannelFor('comment', 'private'))).toBe(2000);
     expect(replyTextLimit('facebook', replyChannelFor('comment', 'public'))).toBe(8000);
-    expect(replyTextLimit('instagram', 'comment_reply')).toBeUndefined();
+    expect(replyTextLimit('instagram', 'comment_reply')).toBe(2200);
+    expect(replyTextLimit('instagram', replyChannelFor('message', 'public'))).toBe(500);
+    expect(replyTextLimit('telegram', 'comment_reply')).toBeUndefined();
   });
 });
 

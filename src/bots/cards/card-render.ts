@@ -138,6 +138,8 @@ export function cardKeyboard(view: CardView, t: Messages): InlineKeyboardMarkup 
     if (reply?.status === 'failed') rows.push([button(t.btnRetry, cb.retry.build({ reply: reply.id }))]);
     rows.push([button(t.btnSector, cb.sectorMenu.build({ id }))]);
   }
+  // Supervisors can hide an abusive Instagram comment (the button checks the role).
+  if (i.platform === 'instagram' && i.kind === 'comment' && i.status !== 'dismissed') rows.push([button(t.btnHideComment, cb.hideComment.build({ id }))]);
   return rows.length > 0 ? { inline_keyboard: rows } : undefined;
 }
 

@@ -54,6 +54,10 @@ export interface Messages {
   btnRelease: string;
   btnAnswer: string;
   btnDismiss: string;
+  /** Instagram comments, supervisors: hide the comment from the public. */
+  btnHideComment: string;
+  toastCommentHidden(id: number): string;
+  toastCommentNotHidden(id: number, why: string): string;
   btnSector: string;
   btnReassign: string;
   btnRetry: string;
