@@ -273,6 +273,13 @@ const envSchema = z
       .refine(isValidCron, { message: 'is not a cron expression (five fields, for example "0 9 * * 1")' }),
     DIGEST_CHAT_IDS: intList('Telegram chat ids'),
     LOCALE: z.enum(LOCALES).default('hy'),
+    PUBLIC_PAGE: z
+      .string()
+      .trim()
+      .toLowerCase()
+      .default('off')
+      .refine((v) => v === 'on' || v === 'off' || v === '', { message: 'must be on or off' })
+      .transform((v) => v === 'on'),
   });
 
 /**
@@ -345,6 +352,8 @@ export interface Config {
   sla: { firstResponseMinutes: number; clock: 'business' | 'wall' };
   digest: { cron: string; chatIds: number[] };
   locale: Locale;
+  /** `GET /`, `/en`, `/ru` and `/public.json`: the public page of how fast the city answers (PUBLIC_PAGE=on). */
+  publicPage: boolean;
   /** The staff's workflow in Telegram: approvals, reminders, low-priority summaries. */
   workflow: {
     /** Answers of agents wait for a supervisor's approval before they are published. */
@@ -420,6 +429,7 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
     sla: { firstResponseMinutes: onSlaClock(e.SLA_FIRST_RESPONSE, e.SLA_CLOCK, e.BUSINESS_HOURS), clock: e.SLA_CLOCK },
     digest: { cron: e.DIGEST_CRON, chatIds: e.DIGEST_CHAT_IDS },
     locale: e.LOCALE,
+    publicPage: e.PUBLIC_PAGE,
     workflow: {
       requireApproval: e.REQUIRE_APPROVAL,
       remindUnclaimedMinutes: onSlaClock(e.REMIND_UNCLAIMED_AFTER, e.SLA_CLOCK, e.BUSINESS_HOURS),
