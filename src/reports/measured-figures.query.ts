@@ -16,6 +16,7 @@
 import { sql, type QueryResult, type RawBuilder } from 'kysely';
 import type { Db } from '../db/create-db.js';
 import type { Platform } from '../domain/inquiry.js';
+import { loadDayFigures, Values, wholeDaysOf, type DayFigures } from './day-cache.query.js';
 import type { ReportConfig } from './report-config.js';
 
 /** A period as instants, `[from, to)`. */
@@ -67,6 +68,8 @@ export interface MeasureOptions {
   now: Date;
   /** Also compute the platform, sector and staff breakdowns (default true). */
   breakdowns?: boolean;
+  /** Periods of whole days from the day cache (default true; false: every figure straight from the inquiries). */
+  dayCache?: boolean;
 }
 
 /**
@@ -200,6 +203,10 @@ export async function queryMeasuredFigures(db: Db, config: ReportConfig, periods
   const target = config.sla.firstResponseMinutes;
   const withinSla = config.sla.clock === 'business' ? sql`(i.frt_business_minutes <= ${target}::float8)` : sql`(${FRT_WALL_SQL} <= ${target}::float8)`;
 
+  // Periods of whole local days (months, weeks, years, baselines): from the day cache.
+  const daysOfPeriods = periods.map((p) => wholeDaysOf(p, config.timezone));
+  const fromDays = options.dayCache !== false && daysOfPeriods.every((d) => d !== null);
+
   // Totals: one aggregate per period (LATERAL), so nothing is sorted by period first.
   // Breakdowns: grouping sets, only when asked for.
   const receivedTotalsQuery = sql<ReceivedRow>`
@@ -298,7 +305,7 @@ export async function queryMeasuredFigures(db: Db, config: ReportConfig, periods
   const moments = out.map((o) => o.openAt.toISOString());
   const openSets = breakdowns ? sql`grouping sets ((idx), (idx, platform), (idx, sector))` : sql`grouping sets ((idx))`;
   const dims = breakdowns ? sql`platform, sector` : sql`null::text as platform, null::text as sector`;
-  const openQuery = sql<{ idx: number; platform: Platform | null; sector: string | null; g: number; open: number; oldest: Date | null }>`
+  const openQuery = sql<OpenRow>`
     with m as (select * from unnest(${out.map((_, i) => i)}::int[], ${moments}::timestamptz[]) as m(idx, at)),
     o as (
       -- not answered yet: open at every moment since it was posted
@@ -317,6 +324,16 @@ export async function queryMeasuredFigures(db: Db, config: ReportConfig, periods
   `;
 
   const none = <R>() => Promise.resolve({ rows: [] as R[] });
+  if (fromDays) {
+    const allDays = [...new Set(daysOfPeriods.flatMap((d) => d!))].sort();
+    const [days, open] = await Promise.all([
+      loadDayFigures(db, config, allDays, ['received', 'answered', 'claimed'], { platform: PLATFORM_SQL, sector: SECTOR_SQL, frtWall: FRT_WALL_SQL, withinSla }),
+      runReportQuery(db, openQuery),
+    ]);
+    mergeDays(out, daysOfPeriods as string[][], days, config, breakdowns);
+    applyOpen(out, open.rows);
+    return out;
+  }
   const [receivedTotals, receivedBreakdown, answeredTotals, answeredBreakdown, claimTotals, claimByStaff, open] = await Promise.all([
     runReportQuery(db, receivedTotalsQuery),
     breakdowns ? runReportQuery(db, receivedBreakdownQuery) : none<ReceivedRow>(),
@@ -329,16 +346,6 @@ export async function queryMeasuredFigures(db: Db, config: ReportConfig, periods
   const received = { rows: [...receivedTotals.rows, ...receivedBreakdown.rows] };
   const claims = { rows: [...claimTotals.rows, ...claimByStaff.rows] };
 
-  const slice = <K>(map: Map<K, SliceCounts>, key: K): SliceCounts => {
-    let s = map.get(key);
-    if (!s) map.set(key, (s = emptySlice()));
-    return s;
-  };
-  const staff = (map: Map<number, StaffSlice>, key: number): StaffSlice => {
-    let s = map.get(key);
-    if (!s) map.set(key, (s = emptyStaff()));
-    return s;
-  };
 
   for (const row of received.rows) {
     const o = out[row.idx]!;
@@ -386,7 +393,25 @@ export async function queryMeasuredFigures(db: Db, config: ReportConfig, periods
       s.claimMedianMinutes = roundMinutes(row.claimMedian);
     }
   }
-  for (const row of open.rows) {
+  applyOpen(out, open.rows);
+  return out;
+}
+
+const slice = <K>(map: Map<K, SliceCounts>, key: K): SliceCounts => {
+  let s = map.get(key);
+  if (!s) map.set(key, (s = emptySlice()));
+  return s;
+};
+const staff = (map: Map<number, StaffSlice>, key: number): StaffSlice => {
+  let s = map.get(key);
+  if (!s) map.set(key, (s = emptyStaff()));
+  return s;
+};
+
+type OpenRow = { idx: number; platform: Platform | null; sector: string | null; g: number; open: number; oldest: Date | null };
+
+function applyOpen(out: MeasuredFigures[], rows: OpenRow[]): void {
+  for (const row of rows) {
     const o = out[row.idx]!;
     if (row.g === 3) {
       o.open = row.open;
@@ -394,5 +419,135 @@ export async function queryMeasuredFigures(db: Db, config: ReportConfig, periods
     } else if (row.g === 1) slice(o.byPlatform, row.platform!).open = row.open;
     else slice(o.bySector, row.sector ?? '').open = row.open;
   }
-  return out;
+}
+
+/** Times of one slice of a period, for its percentiles. */
+class Times {
+  wall = new Values();
+  business = new Values();
+  answered = 0;
+  native = 0;
+  within = 0;
+}
+
+function timesOf<K>(map: Map<K, Times>, key: K): Times {
+  let t = map.get(key);
+  if (!t) map.set(key, (t = new Times()));
+  return t;
+}
+
+/**
+ * The figures of each period from the figures of its days: counts add up;
+ * medians and percentiles come from every time of the period's days
+ * (`percentile_cont` exactly, see day-cache.query.ts).
+ */
+function mergeDays(out: MeasuredFigures[], daysOfPeriods: string[][], days: DayFigures, config: ReportConfig, breakdowns: boolean): void {
+  const target = config.sla.firstResponseMinutes;
+  const business = config.sla.clock === 'business';
+  daysOfPeriods.forEach((periodDays, idx) => {
+    const o = out[idx]!;
+    // Received cohort.
+    for (const day of periodDays) {
+      for (const [platform, sector, received, reactions, dismissed, answeredSoFar, within] of days.received.get(day) ?? []) {
+        o.received += received;
+        o.reactions += reactions;
+        o.dismissed += dismissed;
+        o.answeredSoFar += answeredSoFar;
+        o.answeredWithinSla += within;
+        if (!breakdowns) continue;
+        for (const s of [slice(o.byPlatform, platform), slice(o.bySector, sector ?? '')]) {
+          s.received += received;
+          s.reactions += reactions;
+          s.dismissed += dismissed;
+          s.answeredSoFar += answeredSoFar;
+          s.answeredWithinSla += within;
+        }
+      }
+    }
+    // Answered cohort.
+    const total = new Times();
+    const byPlatform = new Map<Platform, Times>();
+    const bySector = new Map<string, Times>();
+    const byStaff = new Map<number, Times>();
+    for (const day of periodDays) {
+      const a = days.answered.get(day);
+      if (!a) continue;
+      // The slices each combination of platform, sector, staff member and channel counts in (the period's total first).
+      const keyTimes = a.keys.map(([platform, sector, answeredBy]) => {
+        if (!breakdowns) return [total];
+        const list = [total, timesOf(byPlatform, platform), timesOf(bySector, sector ?? '')];
+        if (answeredBy !== null) list.push(timesOf(byStaff, answeredBy));
+        return list;
+      });
+      const native = a.keys.map(([, , , via]) => via === 'native');
+      const { w: walls, b: businesses, k: keys } = a;
+      for (let j = 0; j < walls.length; j++) {
+        const w = walls[j]!;
+        const b = businesses[j] ?? null;
+        const k = keys[j]!;
+        const isNative = native[k]!;
+        const within = business ? b !== null && b <= target : w <= target;
+        const list = keyTimes[k]!;
+        for (let x = 0; x < list.length; x++) {
+          const t = list[x]!;
+          t.answered += 1;
+          if (isNative) t.native += 1;
+          if (within) t.within += 1;
+          t.wall.push(w);
+          if (b !== null) t.business.push(b);
+        }
+      }
+    }
+    o.answered = total.answered;
+    o.answeredNative = total.native;
+    o.frtMedianMinutes = roundMinutes(total.wall.percentile(0.5));
+    o.frtP90Minutes = roundMinutes(total.wall.percentile(0.9));
+    o.frtBusinessMedianMinutes = roundMinutes(total.business.percentile(0.5));
+    o.frtBusinessP90Minutes = roundMinutes(total.business.percentile(0.9));
+    if (breakdowns) {
+      for (const [map, target] of [
+        [byPlatform, o.byPlatform],
+        [bySector, o.bySector],
+      ] as const) {
+        for (const [key, t] of map as Map<Platform | string, Times>) {
+          const s = slice(target as Map<Platform | string, SliceCounts>, key);
+          s.answered = t.answered;
+          s.answeredNative = t.native;
+          s.frtMedianMinutes = roundMinutes(t.wall.percentile(0.5));
+          s.frtBusinessMedianMinutes = roundMinutes(t.business.percentile(0.5));
+        }
+      }
+      for (const [id, t] of byStaff) {
+        const s = staff(o.byStaff, id);
+        s.answered = t.answered;
+        s.answeredWithinSla = t.within;
+        s.frtMedianMinutes = roundMinutes(t.wall.percentile(0.5));
+        s.frtBusinessMedianMinutes = roundMinutes(t.business.percentile(0.5));
+      }
+    }
+    // Claims.
+    const claims = new Values();
+    const claimsByStaff = new Map<number, Values>();
+    for (const day of periodDays) {
+      const c = days.claimed.get(day);
+      if (!c) continue;
+      for (let j = 0; j < c.m.length; j++) {
+        const m = c.m[j]!;
+        claims.push(m);
+        const who = c.s[j] ?? null;
+        if (breakdowns && who !== null) {
+          let v = claimsByStaff.get(who);
+          if (!v) claimsByStaff.set(who, (v = new Values()));
+          v.push(m);
+        }
+      }
+    }
+    o.claimMedianMinutes = roundMinutes(claims.percentile(0.5));
+    o.claimP90Minutes = roundMinutes(claims.percentile(0.9));
+    for (const [id, v] of claimsByStaff) {
+      const s = staff(o.byStaff, id);
+      s.claimed = v.n;
+      s.claimMedianMinutes = roundMinutes(v.percentile(0.5));
+    }
+  });
 }

@@ -41,6 +41,8 @@ export interface ComputeOptions {
   now: Date;
   /** Platform, sector and staff breakdowns (default true). */
   breakdowns?: boolean;
+  /** Periods of whole days from the report day cache (default true; the benchmark compares with false). */
+  dayCache?: boolean;
 }
 
 export interface RangeReportRequest extends ComputeOptions {
@@ -248,7 +250,7 @@ async function computeMany(db: Db, config: ReportConfig, wanted: Wanted[], optio
   const auxKeys = [...baselineRanges.keys()];
   const ranges = [...wanted.map((w) => w.range), ...auxKeys.map((k) => baselineRanges.get(k)!)];
   // Counts of baseline ranges need no breakdowns; one call keeps it to one round of queries.
-  const measured = await queryMeasuredFigures(db, config, ranges, { now: options.now, breakdowns: options.breakdowns ?? true });
+  const measured = await queryMeasuredFigures(db, config, ranges, { now: options.now, breakdowns: options.breakdowns ?? true, dayCache: options.dayCache ?? true });
   const auxByKey = new Map(auxKeys.map((k, i) => [k, measured[wanted.length + i]!]));
   const staffIds = new Set<number>();
   for (const m of measured.slice(0, wanted.length)) for (const id of m.byStaff.keys()) staffIds.add(id);

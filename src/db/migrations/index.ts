@@ -17,6 +17,7 @@ import * as addInquiryAttachments from './2026_12_03_1030_add_inquiry_attachment
 import * as reportIndexesWithoutReactions from './2026_12_03_1040_report_indexes_without_reactions.js';
 import * as createTelegramChatAccess from './2026_12_03_1050_create_telegram_chat_access.js';
 import * as createLeasesAndHandledUpdates from './2026_12_10_0900_create_leases_and_handled_updates.js';
+import * as createReportDayCache from './2026_12_15_0900_create_report_day_cache.js';
 
 export const migrations: Record<string, Migration> = {
   '2026_11_28_0010_create_core_tables': createCoreTables,
@@ -32,4 +33,5 @@ export const migrations: Record<string, Migration> = {
   '2026_12_03_1040_report_indexes_without_reactions': reportIndexesWithoutReactions,
   '2026_12_03_1050_create_telegram_chat_access': createTelegramChatAccess,
   '2026_12_10_0900_create_leases_and_handled_updates': createLeasesAndHandledUpdates,
+  '2026_12_15_0900_create_report_day_cache': createReportDayCache,
 };
