@@ -49,6 +49,26 @@ export interface DayFigures {
   claimed: Map<string, ClaimedDay>;
 }
 
+/**
+ * Days read before, per database connection and by their fill
+ * (`report_day_cache.id`): a fill is never
+ * changed, only forgotten, so a copy is good as long as the table still has
+ * its id. The least recently used go first past {@link MEMORY_DAYS}.
+ */
+const memories = new WeakMap<Db, Map<string, unknown>>();
+const MEMORY_DAYS = 3 * 2 * 366;
+
+function memoryOf(db: Db): Map<string, unknown> {
+  let memory = memories.get(db);
+  if (!memory) memories.set(db, (memory = new Map()));
+  return memory;
+}
+
+function remember(memory: Map<string, unknown>, id: string, data: unknown): void {
+  memory.set(id, data);
+  if (memory.size > MEMORY_DAYS) memory.delete(memory.keys().next().value!);
+}
+
 const EMPTY_ANSWERED: AnsweredDay = { w: [], b: [], k: [], keys: [] };
 const EMPTY_CLAIMED: ClaimedDay = { m: [], s: [] };
 
@@ -146,18 +166,37 @@ export async function loadDayFigures(
   if (days.length === 0 || cohorts.length === 0) return out;
   const fp = dayCacheFingerprint(config);
   const tz = config.timezone;
+  const memory = memoryOf(db);
 
+  const put = (cohort: Cohort, day: string, data: unknown) => {
+    if (cohort === 'received') out.received.set(day, data as ReceivedGroup[]);
+    else if (cohort === 'answered') out.answered.set(day, data as AnsweredDay);
+    else out.claimed.set(day, data as ClaimedDay);
+  };
+  // Which fill of each day is in the table; days this process read before are taken from memory.
   const read = async (cohortList: readonly Cohort[], dayList: string[]) => {
-    const { rows } = await sql<{ cohort: Cohort; day: string; data: string }>`
-      select cohort, to_char(day, 'YYYY-MM-DD') as day, data
+    const { rows } = await sql<{ cohort: Cohort; day: string; id: string }>`
+      select cohort, to_char(day, 'YYYY-MM-DD') as day, id::text as id
       from report_day_cache
       where fingerprint = ${fp} and cohort = any(${cohortList}::text[]) and day = any(${dayList}::date[])
     `.execute(db);
+    const wanted: string[] = [];
     for (const row of rows) {
+      const kept = memory.get(row.id);
+      if (kept !== undefined) {
+        memory.delete(row.id);
+        memory.set(row.id, kept);
+        put(row.cohort, row.day, kept);
+      } else wanted.push(row.id);
+    }
+    if (wanted.length === 0) return;
+    const fetched = await sql<{ cohort: Cohort; day: string; id: string; data: string }>`
+      select cohort, to_char(day, 'YYYY-MM-DD') as day, id::text as id, data from report_day_cache where id = any(${wanted}::bigint[])
+    `.execute(db);
+    for (const row of fetched.rows) {
       const data: unknown = JSON.parse(row.data);
-      if (row.cohort === 'received') out.received.set(row.day, data as ReceivedGroup[]);
-      else if (row.cohort === 'answered') out.answered.set(row.day, data as AnsweredDay);
-      else out.claimed.set(row.day, data as ClaimedDay);
+      remember(memory, row.id, data);
+      put(row.cohort, row.day, data);
     }
   };
   await read(cohorts, days);

@@ -328,10 +328,10 @@ export async function queryMeasuredFigures(db: Db, config: ReportConfig, periods
     const allDays = [...new Set(daysOfPeriods.flatMap((d) => d!))].sort();
     const [days, open] = await Promise.all([
       loadDayFigures(db, config, allDays, ['received', 'answered', 'claimed'], { platform: PLATFORM_SQL, sector: SECTOR_SQL, frtWall: FRT_WALL_SQL, withinSla }),
-      runReportQuery(db, openQuery),
+      queryOpenAtMoments(db, out.map((o) => o.openAt), breakdowns),
     ]);
     mergeDays(out, daysOfPeriods as string[][], days, config, breakdowns);
-    applyOpen(out, open.rows);
+    applyOpen(out, open);
     return out;
   }
   const [receivedTotals, receivedBreakdown, answeredTotals, answeredBreakdown, claimTotals, claimByStaff, open] = await Promise.all([
@@ -419,6 +419,62 @@ function applyOpen(out: MeasuredFigures[], rows: OpenRow[]): void {
     } else if (row.g === 1) slice(o.byPlatform, row.platform!).open = row.open;
     else slice(o.bySector, row.sector ?? '').open = row.open;
   }
+}
+
+/**
+ * The open backlog at each moment, as the open query computes it, in two
+ * cheaper parts: the inquiries never answered are read once (not once per
+ * moment), counted by how many of the moments they were posted before
+ * (`width_bucket` over the sorted moments) and summed up to each moment; the
+ * ones answered after a moment come from the GiST "stabbing" index as before.
+ */
+async function queryOpenAtMoments(db: Db, moments: Date[], breakdowns: boolean): Promise<OpenRow[]> {
+  const sorted = [...new Set(moments.map((m) => m.getTime()))].sort((a, b) => a - b);
+  const thresholds = sorted.map((t) => new Date(t).toISOString());
+  const sets = breakdowns ? sql`grouping sets ((b), (b, platform), (b, sector))` : sql`grouping sets ((b))`;
+  const dims = breakdowns ? sql`${PLATFORM_SQL} as platform, ${SECTOR_SQL} as sector` : sql`null::text as platform, null::text as sector`;
+  const unansweredQuery = sql<{ b: number; platform: Platform | null; sector: string | null; g: number; open: number; oldest: Date | null }>`
+    select b, ${breakdowns ? sql`platform, sector, grouping(platform, sector)` : sql`null::text as platform, null::text as sector, 3`} as g,
+           count(*) as open, min(posted_at) as oldest
+    from (
+      select width_bucket(i.posted_at, ${thresholds}::timestamptz[]) as b, ${dims}, i.posted_at
+      from inquiries as i
+      where i.posted_at < ${thresholds.at(-1)!}::timestamptz and i.first_response_at is null and i.status <> 'dismissed' and not i.low_priority
+    ) as u
+    group by ${sets}
+  `;
+  const groupSets = breakdowns ? sql`grouping sets ((idx), (idx, platform), (idx, sector))` : sql`grouping sets ((idx))`;
+  const answeredLaterQuery = sql<OpenRow>`
+    with m as (select * from unnest(${moments.map((_, i) => i)}::int[], ${moments.map((m) => m.toISOString())}::timestamptz[]) as m(idx, at)),
+    o as (
+      select m.idx, ${PLATFORM_SQL} as platform, ${SECTOR_SQL} as sector, i.posted_at
+      from m
+      join inquiries as i on ${ANSWERED_INTERVAL_SQL} @> m.at and i.first_response_at is not null and not i.low_priority and i.status <> 'dismissed'
+    )
+    select idx, ${breakdowns ? sql`platform, sector` : sql`null::text as platform, null::text as sector`},
+           ${breakdowns ? sql`grouping(platform, sector)` : sql`3`} as g, count(*) as open, min(posted_at) as oldest
+    from o
+    group by ${groupSets}
+  `;
+  const [unanswered, answeredLater] = await Promise.all([runReportQuery(db, unansweredQuery), runReportQuery(db, answeredLaterQuery)]);
+  const key = (g: number, platform: string | null, sector: string | null) => `${g}|${g === 1 ? platform : g === 2 ? (sector ?? '') : ''}`;
+  const rows = new Map<string, OpenRow>();
+  const add = (idx: number, g: number, platform: Platform | null, sector: string | null, open: number, oldest: Date | null) => {
+    const k = `${idx}|${key(g, platform, sector)}`;
+    const row = rows.get(k);
+    if (!row) rows.set(k, { idx, g, platform, sector, open, oldest });
+    else {
+      row.open += open;
+      if (oldest && (!row.oldest || oldest < row.oldest)) row.oldest = oldest;
+    }
+  };
+  moments.forEach((moment, idx) => {
+    // Posted before the moment: before as many thresholds as the moment's place among them.
+    const place = sorted.indexOf(moment.getTime()) + 1;
+    for (const u of unanswered.rows) if (u.b < place) add(idx, u.g, u.platform, u.sector, Number(u.open), u.oldest);
+  });
+  for (const a of answeredLater.rows) add(a.idx, a.g, a.platform, a.sector, Number(a.open), a.oldest);
+  return [...rows.values()];
 }
 
 /** Times of one slice of a period, for its percentiles. */

@@ -9,6 +9,8 @@
  * - `fingerprint`: what the figures depend on besides the inquiries (time
  *   zone, first-response target and clock); rows of another fingerprint are
  *   never read and are removed by the next fill.
+ * - `id`: new for every fill, so a process that keeps days in memory knows
+ *   whether its copy is still the one in the table.
  * - `day_from`, `day_to`: the instants of the local day, so the trigger
  *   below needs no time zone to find the days an inquiry belongs to.
  *
@@ -25,6 +27,7 @@ import { sql, type Kysely } from 'kysely';
 const statements = [
   sql`
     create table report_day_cache (
+      id bigint generated always as identity,
       fingerprint text not null,
       cohort text not null check (cohort in ('received', 'answered', 'claimed')),
       day date not null,
