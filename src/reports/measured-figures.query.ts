@@ -456,7 +456,15 @@ async function queryOpenAtMoments(db: Db, moments: Date[], breakdowns: boolean):
     from o
     group by ${groupSets}
   `;
-  const [unanswered, answeredLater] = await Promise.all([runReportQuery(db, unansweredQuery), runReportQuery(db, answeredLaterQuery)]);
+  // One statement (one round trip): `idx` is the bucket for the never-answered part, the moment for the other.
+  const both = await runReportQuery(
+    db,
+    sql<OpenRow & { part: 'u' | 'a' }>`select 'u' as part, u.b as idx, u.platform, u.sector, u.g, u.open, u.oldest from (${unansweredQuery}) as u
+      union all
+      select 'a' as part, a.idx, a.platform, a.sector, a.g, a.open, a.oldest from (${answeredLaterQuery}) as a`,
+  );
+  const unanswered = { rows: both.rows.filter((r) => r.part === 'u').map((r) => ({ ...r, b: r.idx })) };
+  const answeredLater = { rows: both.rows.filter((r) => r.part === 'a') };
   const key = (g: number, platform: string | null, sector: string | null) => `${g}|${g === 1 ? platform : g === 2 ? (sector ?? '') : ''}`;
   const rows = new Map<string, OpenRow>();
   const add = (idx: number, g: number, platform: Platform | null, sector: string | null, open: number, oldest: Date | null) => {

@@ -49,13 +49,13 @@ const statements = [
       begin
         if tg_op in ('UPDATE', 'DELETE') then
           perform report_day_cache_forget(old.posted_at);
-          perform report_day_cache_forget(old.first_response_at);
-          perform report_day_cache_forget(old.claimed_at);
+          if old.first_response_at is not null then perform report_day_cache_forget(old.first_response_at); end if;
+          if old.claimed_at is not null then perform report_day_cache_forget(old.claimed_at); end if;
         end if;
         if tg_op in ('INSERT', 'UPDATE') then
           perform report_day_cache_forget(new.posted_at);
-          perform report_day_cache_forget(new.first_response_at);
-          perform report_day_cache_forget(new.claimed_at);
+          if new.first_response_at is not null then perform report_day_cache_forget(new.first_response_at); end if;
+          if new.claimed_at is not null then perform report_day_cache_forget(new.claimed_at); end if;
         end if;
         return null;
       end
