@@ -56,7 +56,7 @@ export interface DayFigures {
  * its id. The least recently used go first past {@link MEMORY_DAYS}.
  */
 const memories = new WeakMap<Db, Map<string, unknown>>();
-const MEMORY_DAYS = 3 * 2 * 366;
+const MEMORY_DAYS = 3 * 400;
 
 function memoryOf(db: Db): Map<string, unknown> {
   let memory = memories.get(db);
