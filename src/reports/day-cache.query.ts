@@ -55,6 +55,9 @@ export interface DayFigures {
  * changed, only forgotten, so a copy is good as long as the table still has
  * its id. The least recently used go first past {@link MEMORY_DAYS}.
  */
+/** Days filled in one transaction. */
+const FILL_DAYS = 31;
+
 const memories = new WeakMap<Db, Map<string, unknown>>();
 const MEMORY_DAYS = 3 * 400;
 
@@ -94,7 +97,7 @@ export function dayCacheFingerprint(config: ReportConfig): string {
 type Cohort = 'received' | 'answered' | 'claimed';
 
 /** The SQL that computes one cohort's data of the days `d(day, f, t)`. */
-function fillSql(cohort: Cohort, config: ReportConfig, sqlParts: DaySqlParts): RawBuilder<unknown> {
+function fillSql(cohort: Cohort, sqlParts: DaySqlParts): RawBuilder<unknown> {
   const { platform, sector, frtWall, withinSla } = sqlParts;
   if (cohort === 'received') {
     return sql`
@@ -133,7 +136,6 @@ function fillSql(cohort: Cohort, config: ReportConfig, sqlParts: DaySqlParts): R
       )`;
   }
   const claimMinutes = sql`greatest(date_part('epoch', i.claimed_at) - date_part('epoch', i.posted_at), 0) / 60`;
-  void config;
   return sql`
     select json_build_object('m', coalesce(json_agg(c.m order by c.m, c.id), '[]'::json), 's', coalesce(json_agg(c.s order by c.m, c.id), '[]'::json))::text
     from (
@@ -209,23 +211,28 @@ export async function loadDayFigures(
   }
   if (missing.size === 0) return out;
 
-  await db.transaction().execute(async (trx) => {
-    // extra_float_digits 3: every time goes into the JSON with all its digits, so percentiles here equal Postgres' own.
-    await sql`select set_config('jit', 'off', true), set_config('work_mem', '32MB', true), set_config('extra_float_digits', '3', true)`.execute(trx);
-    // Writers whose trigger already forgot days have committed once this returns; later ones wait for us.
-    await sql`lock table report_day_cache in share row exclusive mode`.execute(trx);
-    await sql`delete from report_day_cache where fingerprint <> ${fp}`.execute(trx);
-    for (const [cohort, lacking] of missing) {
-      const from = lacking.map((d) => instantOfLocalTime(d, tz).toISOString());
-      const to = lacking.map((d) => instantOfLocalTime(dayOf(dayNumber(d) + 1), tz).toISOString());
+  // A month of days at a time: writers of inquiries wait for a fill (see the lock), so each stays short.
+  const chunks: Array<[Cohort, string[]]> = [];
+  for (const [cohort, lacking] of missing) for (let i = 0; i < lacking.length; i += FILL_DAYS) chunks.push([cohort, lacking.slice(i, i + FILL_DAYS)]);
+  let first = true;
+  for (const [cohort, chunk] of chunks) {
+    await db.transaction().execute(async (trx) => {
+      // extra_float_digits 3: every time goes into the JSON with all its digits, so percentiles here equal Postgres' own.
+      await sql`select set_config('jit', 'off', true), set_config('work_mem', '32MB', true), set_config('extra_float_digits', '3', true)`.execute(trx);
+      // Writers whose trigger already forgot days have committed once this returns; later ones wait for us.
+      await sql`lock table report_day_cache in share row exclusive mode`.execute(trx);
+      if (first) await sql`delete from report_day_cache where fingerprint <> ${fp}`.execute(trx);
+      const from = chunk.map((d) => instantOfLocalTime(d, tz).toISOString());
+      const to = chunk.map((d) => instantOfLocalTime(dayOf(dayNumber(d) + 1), tz).toISOString());
       await sql`
         insert into report_day_cache (fingerprint, cohort, day, day_from, day_to, data)
-        select ${fp}, ${cohort}, d.day, d.f, d.t, (${fillSql(cohort, config, sqlParts)})
-        from unnest(${lacking}::date[], ${from}::timestamptz[], ${to}::timestamptz[]) as d(day, f, t)
+        select ${fp}, ${cohort}, d.day, d.f, d.t, (${fillSql(cohort, sqlParts)})
+        from unnest(${chunk}::date[], ${from}::timestamptz[], ${to}::timestamptz[]) as d(day, f, t)
         on conflict do nothing
       `.execute(trx);
-    }
-  });
+    });
+    first = false;
+  }
   for (const [cohort, lacking] of missing) await read([cohort], lacking);
   for (const [cohort, lacking] of missing) {
     for (const d of lacking) {

@@ -3,9 +3,12 @@
  * filtered counts, `percentile_cont` medians and 90th percentiles, grouping
  * sets for the breakdowns, and a GiST "stabbing" query for the open backlog
  * at a moment. Business-hours times come from `frt_business_minutes`
- * (business-calendar.service.ts). Rows are never loaded into JavaScript; each
- * query returns one row per period and slice. See report.model.ts for the
- * cohorts each figure is counted over.
+ * (business-calendar.service.ts). Each query returns one row per period and
+ * slice. Periods of whole local days (months, weeks, years, baselines) are
+ * merged instead from the figures of their days (day-cache.query.ts: counts
+ * added up, medians and percentiles from the days' sorted times, exactly), with
+ * the open backlog still counted here. See report.model.ts for the cohorts
+ * each figure is counted over.
  *
  * Low-priority items (thanks, emoji, a tag; `inquiries.low_priority`) are not
  * inquiries for any figure: they are counted apart as `reactions`, over the
@@ -345,7 +348,6 @@ export async function queryMeasuredFigures(db: Db, config: ReportConfig, periods
   ]);
   const received = { rows: [...receivedTotals.rows, ...receivedBreakdown.rows] };
   const claims = { rows: [...claimTotals.rows, ...claimByStaff.rows] };
-
 
   for (const row of received.rows) {
     const o = out[row.idx]!;

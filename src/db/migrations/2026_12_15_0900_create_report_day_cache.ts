@@ -16,10 +16,10 @@
  *
  * The trigger removes the days (of every cohort) whose figures a written
  * inquiry changes: the day it was posted, first answered and claimed,
- * before and after the change. A report fills missing days under a SHARE
- * ROW EXCLUSIVE lock, which waits for writers whose trigger already ran and
- * makes later ones wait, so no day is filled from data a concurrent
- * transaction is changing. Forward-only: never edit this file after it has
+ * before and after the change. A report fills missing days (a month of days
+ * per transaction) under a SHARE ROW EXCLUSIVE lock, which waits for writers
+ * whose trigger already ran and makes later ones wait, so no day is filled
+ * from data a concurrent transaction is changing. Forward-only: never edit this file after it has
  * landed.
  */
 import { sql, type Kysely } from 'kysely';
