@@ -38,25 +38,25 @@ const statements = [
     )
   `,
   sql`create index report_day_cache_day_from_idx on report_day_cache (day_from)`,
-  sql`
-    create function report_day_cache_forget(at timestamptz) returns void language sql as $fn$
-      delete from report_day_cache
-      where at is not null and day_from <= at and day_from > at - interval '2 days' and day_to > at
-    $fn$
-  `,
+  // Static statements in PL/pgSQL: their plans are kept for the session (a SQL function would be planned at every call).
   sql`
     create function inquiries_forget_report_days() returns trigger language plpgsql as $fn$
+      declare
+        moments timestamptz[];
+        m timestamptz;
       begin
-        if tg_op in ('UPDATE', 'DELETE') then
-          perform report_day_cache_forget(old.posted_at);
-          if old.first_response_at is not null then perform report_day_cache_forget(old.first_response_at); end if;
-          if old.claimed_at is not null then perform report_day_cache_forget(old.claimed_at); end if;
+        if tg_op = 'INSERT' then
+          moments := array[new.posted_at, new.first_response_at, new.claimed_at];
+        elsif tg_op = 'DELETE' then
+          moments := array[old.posted_at, old.first_response_at, old.claimed_at];
+        else
+          moments := array[old.posted_at, old.first_response_at, old.claimed_at, new.posted_at, new.first_response_at, new.claimed_at];
         end if;
-        if tg_op in ('INSERT', 'UPDATE') then
-          perform report_day_cache_forget(new.posted_at);
-          if new.first_response_at is not null then perform report_day_cache_forget(new.first_response_at); end if;
-          if new.claimed_at is not null then perform report_day_cache_forget(new.claimed_at); end if;
-        end if;
+        foreach m in array moments loop
+          if m is not null then
+            delete from report_day_cache where day_from <= m and day_from > m - interval '2 days' and day_to > m;
+          end if;
+        end loop;
         return null;
       end
     $fn$
