@@ -309,6 +309,13 @@ const envSchema = z
       .refine(isValidCron, { message: 'is not a cron expression (five fields, for example "0 9 * * 1")' }),
     DIGEST_CHAT_IDS: intList('Telegram chat ids'),
     LOCALE: z.enum(LOCALES).default('hy'),
+    PUBLIC_PAGE: z
+      .string()
+      .trim()
+      .toLowerCase()
+      .default('off')
+      .refine((v) => v === 'on' || v === 'off' || v === '', { message: 'must be on or off' })
+      .transform((v) => v === 'on'),
   });
 
 /**
@@ -412,6 +419,8 @@ export interface Config {
   };
   digest: { cron: string; chatIds: number[] };
   locale: Locale;
+  /** `GET /`, `/en`, `/ru` and `/public.json`: the public page of how fast the city answers (PUBLIC_PAGE=on). */
+  publicPage: boolean;
   /** The staff's workflow in Telegram: approvals, reminders, low-priority summaries. */
   workflow: {
     /** Answers of agents wait for a supervisor's approval before they are published. */
@@ -509,6 +518,7 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
     followThrough: { followUpWindowMinutes: e.FOLLOW_UP_WINDOW, askIfSolved: e.ASK_IF_SOLVED, askIfSolvedAfterMinutes: e.ASK_IF_SOLVED_AFTER },
     digest: { cron: e.DIGEST_CRON, chatIds: e.DIGEST_CHAT_IDS },
     locale: e.LOCALE,
+    publicPage: e.PUBLIC_PAGE,
     workflow: {
       requireApproval: e.REQUIRE_APPROVAL,
       remindUnclaimedMinutes: onSlaClock(e.REMIND_UNCLAIMED_AFTER, e.SLA_CLOCK, e.BUSINESS_HOURS),

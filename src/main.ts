@@ -35,6 +35,7 @@ import { createScheduleWorker } from './queue/workers/schedule.worker.js';
 import { createSourcePollHandlers } from './queue/workers/source-poll.worker.js';
 import { createQueueWorker } from './queue/worker-factory.js';
 import { digestPart } from './reports/digest/digest.part.js';
+import { publicPagePart } from './reports/public/public-page.part.js';
 import type { PartFactory, ServiceContext, ServicePart, WorkerSettings } from './service-part.js';
 
 export type { PartFactory, ServiceContext, ServicePart } from './service-part.js';
@@ -79,7 +80,7 @@ export interface RunningService {
 }
 
 /** The parts that exist besides the platforms; each says when it is off. */
-export const DEFAULT_PARTS: PartFactory[] = [telegramPart, digestPart];
+export const DEFAULT_PARTS: PartFactory[] = [telegramPart, publicPagePart, digestPart];
 
 /** A handler for the job of a part that is off: its scheduled runs are skipped with the part's off line. */
 function offHandler(off: string): JobHandler<JobName> {

@@ -3,9 +3,12 @@
  * filtered counts, `percentile_cont` medians and 90th percentiles, grouping
  * sets for the breakdowns, and a GiST "stabbing" query for the open backlog
  * at a moment. Business-hours times come from `frt_business_minutes`
- * (business-calendar.service.ts). Rows are never loaded into JavaScript; each
- * query returns one row per period and slice. See report.model.ts for the
- * cohorts each figure is counted over.
+ * (business-calendar.service.ts). Each query returns one row per period and
+ * slice. Periods of whole local days (months, weeks, years, baselines) are
+ * merged instead from the figures of their days (day-cache.query.ts: counts
+ * added up, medians and percentiles from the days' sorted times, exactly), with
+ * the open backlog still counted here. See report.model.ts for the cohorts
+ * each figure is counted over.
  *
  * Low-priority items (thanks, emoji, a tag; `inquiries.low_priority`) are not
  * inquiries for any figure: they are counted apart as `reactions`, over the
@@ -16,6 +19,7 @@
 import { sql, type QueryResult, type RawBuilder } from 'kysely';
 import type { Db } from '../db/create-db.js';
 import type { Platform } from '../domain/inquiry.js';
+import { loadDayFigures, Values, wholeDaysOf, type DayFigures } from './day-cache.query.js';
 import type { ReportConfig } from './report-config.js';
 
 /** A period as instants, `[from, to)`. */
@@ -69,6 +73,8 @@ export interface MeasureOptions {
   now: Date;
   /** Also compute the platform, source, sector and staff breakdowns (default true). */
   breakdowns?: boolean;
+  /** Periods of whole days from the day cache (default true; false: every figure straight from the inquiries). */
+  dayCache?: boolean;
 }
 
 /**
@@ -206,6 +212,10 @@ export async function queryMeasuredFigures(db: Db, config: ReportConfig, periods
   const target = config.sla.firstResponseMinutes;
   const withinSla = config.sla.clock === 'business' ? sql`(i.frt_business_minutes <= ${target}::float8)` : sql`(${FRT_WALL_SQL} <= ${target}::float8)`;
 
+  // Periods of whole local days (months, weeks, years, baselines): from the day cache.
+  const daysOfPeriods = periods.map((p) => wholeDaysOf(p, config.timezone));
+  const fromDays = options.dayCache !== false && daysOfPeriods.every((d) => d !== null);
+
   // Totals: one aggregate per period (LATERAL), so nothing is sorted by period first.
   // Breakdowns: grouping sets, only when asked for.
   const receivedTotalsQuery = sql<ReceivedRow>`
@@ -304,7 +314,7 @@ export async function queryMeasuredFigures(db: Db, config: ReportConfig, periods
   const moments = out.map((o) => o.openAt.toISOString());
   const openSets = breakdowns ? sql`grouping sets ((idx), (idx, platform), (idx, sector), (idx, source))` : sql`grouping sets ((idx))`;
   const dims = breakdowns ? sql`platform, sector, source` : sql`null::text as platform, null::text as sector, null::bigint as source`;
-  const openQuery = sql<{ idx: number; platform: Platform | null; sector: string | null; source: number | null; g: number; open: number; oldest: Date | null }>`
+  const openQuery = sql<OpenRow>`
     with m as (select * from unnest(${out.map((_, i) => i)}::int[], ${moments}::timestamptz[]) as m(idx, at)),
     o as (
       -- not answered yet: open at every moment since it was posted
@@ -323,6 +333,16 @@ export async function queryMeasuredFigures(db: Db, config: ReportConfig, periods
   `;
 
   const none = <R>() => Promise.resolve({ rows: [] as R[] });
+  if (fromDays) {
+    const allDays = [...new Set(daysOfPeriods.flatMap((d) => d!))].sort();
+    const [days, open] = await Promise.all([
+      loadDayFigures(db, config, allDays, ['received', 'answered', 'claimed'], { platform: PLATFORM_SQL, sector: SECTOR_SQL, source: SOURCE_SQL, frtWall: FRT_WALL_SQL, withinSla }),
+      queryOpenAtMoments(db, out.map((o) => o.openAt), breakdowns),
+    ]);
+    mergeDays(out, daysOfPeriods as string[][], days, config, breakdowns);
+    applyOpen(out, open);
+    return out;
+  }
   const [receivedTotals, receivedBreakdown, answeredTotals, answeredBreakdown, claimTotals, claimByStaff, open] = await Promise.all([
     runReportQuery(db, receivedTotalsQuery),
     breakdowns ? runReportQuery(db, receivedBreakdownQuery) : none<ReceivedRow>(),
@@ -334,17 +354,6 @@ export async function queryMeasuredFigures(db: Db, config: ReportConfig, periods
   ]);
   const received = { rows: [...receivedTotals.rows, ...receivedBreakdown.rows] };
   const claims = { rows: [...claimTotals.rows, ...claimByStaff.rows] };
-
-  const slice = <K>(map: Map<K, SliceCounts>, key: K): SliceCounts => {
-    let s = map.get(key);
-    if (!s) map.set(key, (s = emptySlice()));
-    return s;
-  };
-  const staff = (map: Map<number, StaffSlice>, key: number): StaffSlice => {
-    let s = map.get(key);
-    if (!s) map.set(key, (s = emptyStaff()));
-    return s;
-  };
 
   for (const row of received.rows) {
     const o = out[row.idx]!;
@@ -394,7 +403,26 @@ export async function queryMeasuredFigures(db: Db, config: ReportConfig, periods
       s.claimMedianMinutes = roundMinutes(row.claimMedian);
     }
   }
-  for (const row of open.rows) {
+  applyOpen(out, open.rows);
+  return out;
+}
+
+const slice = <K>(map: Map<K, SliceCounts>, key: K): SliceCounts => {
+  let s = map.get(key);
+  if (!s) map.set(key, (s = emptySlice()));
+  return s;
+};
+const staff = (map: Map<number, StaffSlice>, key: number): StaffSlice => {
+  let s = map.get(key);
+  if (!s) map.set(key, (s = emptyStaff()));
+  return s;
+};
+
+/** grouping(platform, sector, source): 7 the totals, 3 by platform, 5 by sector, 6 by source. */
+type OpenRow = { idx: number; platform: Platform | null; sector: string | null; source: number | null; g: number; open: number; oldest: Date | null };
+
+function applyOpen(out: MeasuredFigures[], rows: OpenRow[]): void {
+  for (const row of rows) {
     const o = out[row.idx]!;
     if (row.g === 7) {
       o.open = row.open;
@@ -403,5 +431,205 @@ export async function queryMeasuredFigures(db: Db, config: ReportConfig, periods
     else if (row.g === 6) slice(o.bySource, Number(row.source)).open = row.open;
     else slice(o.bySector, row.sector ?? '').open = row.open;
   }
-  return out;
+}
+
+/**
+ * The open backlog at each moment, as the open query computes it, in two
+ * cheaper parts: the inquiries never answered are read once (not once per
+ * moment), counted by how many of the moments they were posted before
+ * (`width_bucket` over the sorted moments) and summed up to each moment; the
+ * ones answered after a moment come from the GiST "stabbing" index as before.
+ */
+async function queryOpenAtMoments(db: Db, moments: Date[], breakdowns: boolean): Promise<OpenRow[]> {
+  const sorted = [...new Set(moments.map((m) => m.getTime()))].sort((a, b) => a - b);
+  const thresholds = sorted.map((t) => new Date(t).toISOString());
+  // grouping(platform, sector, source): 7 the totals, 3 by platform, 5 by sector, 6 by source (as OpenRow).
+  const sets = breakdowns ? sql`grouping sets ((b), (b, platform), (b, sector), (b, source))` : sql`grouping sets ((b))`;
+  const dims = breakdowns
+    ? sql`${PLATFORM_SQL} as platform, ${SECTOR_SQL} as sector, ${SOURCE_SQL} as source`
+    : sql`null::text as platform, null::text as sector, null::bigint as source`;
+  const unansweredQuery = sql<{ b: number; platform: Platform | null; sector: string | null; source: number | null; g: number; open: number; oldest: Date | null }>`
+    select b, ${breakdowns ? sql`platform, sector, source, grouping(platform, sector, source)` : sql`null::text as platform, null::text as sector, null::bigint as source, 7`} as g,
+           count(*) as open, min(posted_at) as oldest
+    from (
+      select width_bucket(i.posted_at, ${thresholds}::timestamptz[]) as b, ${dims}, i.posted_at
+      from inquiries as i
+      where i.posted_at < ${thresholds.at(-1)!}::timestamptz and i.first_response_at is null and i.status <> 'dismissed' and not i.low_priority
+    ) as u
+    group by ${sets}
+  `;
+  const groupSets = breakdowns ? sql`grouping sets ((idx), (idx, platform), (idx, sector), (idx, source))` : sql`grouping sets ((idx))`;
+  const answeredLaterQuery = sql<OpenRow>`
+    with m as (select * from unnest(${moments.map((_, i) => i)}::int[], ${moments.map((m) => m.toISOString())}::timestamptz[]) as m(idx, at)),
+    o as (
+      select m.idx, ${PLATFORM_SQL} as platform, ${SECTOR_SQL} as sector, ${SOURCE_SQL} as source, i.posted_at
+      from m
+      join inquiries as i on ${ANSWERED_INTERVAL_SQL} @> m.at and i.first_response_at is not null and not i.low_priority and i.status <> 'dismissed'
+    )
+    select idx, ${breakdowns ? sql`platform, sector, source` : sql`null::text as platform, null::text as sector, null::bigint as source`},
+           ${breakdowns ? sql`grouping(platform, sector, source)` : sql`7`} as g, count(*) as open, min(posted_at) as oldest
+    from o
+    group by ${groupSets}
+  `;
+  // One statement (one round trip): `idx` is the bucket for the never-answered part, the moment for the other.
+  const both = await runReportQuery(
+    db,
+    sql<OpenRow & { part: 'u' | 'a' }>`select 'u' as part, u.b as idx, u.platform, u.sector, u.source, u.g, u.open, u.oldest from (${unansweredQuery}) as u
+      union all
+      select 'a' as part, a.idx, a.platform, a.sector, a.source, a.g, a.open, a.oldest from (${answeredLaterQuery}) as a`,
+  );
+  const unanswered = { rows: both.rows.filter((r) => r.part === 'u').map((r) => ({ ...r, b: r.idx })) };
+  const answeredLater = { rows: both.rows.filter((r) => r.part === 'a') };
+  const key = (g: number, platform: string | null, sector: string | null, source: number | null) =>
+    `${g}|${g === 3 ? platform : g === 5 ? (sector ?? '') : g === 6 ? String(source) : ''}`;
+  const rows = new Map<string, OpenRow>();
+  const add = (idx: number, g: number, platform: Platform | null, sector: string | null, source: number | null, open: number, oldest: Date | null) => {
+    const k = `${idx}|${key(g, platform, sector, source)}`;
+    const row = rows.get(k);
+    if (!row) rows.set(k, { idx, g, platform, sector, source, open, oldest });
+    else {
+      row.open += open;
+      if (oldest && (!row.oldest || oldest < row.oldest)) row.oldest = oldest;
+    }
+  };
+  moments.forEach((moment, idx) => {
+    // Posted before the moment: before as many thresholds as the moment's place among them.
+    const place = sorted.indexOf(moment.getTime()) + 1;
+    for (const u of unanswered.rows) if (u.b < place) add(idx, u.g, u.platform, u.sector, u.source, Number(u.open), u.oldest);
+  });
+  for (const a of answeredLater.rows) add(a.idx, a.g, a.platform, a.sector, a.source, Number(a.open), a.oldest);
+  return [...rows.values()];
+}
+
+/** Times of one slice of a period, for its percentiles. */
+class Times {
+  wall = new Values();
+  business = new Values();
+  answered = 0;
+  native = 0;
+  within = 0;
+}
+
+function timesOf<K>(map: Map<K, Times>, key: K): Times {
+  let t = map.get(key);
+  if (!t) map.set(key, (t = new Times()));
+  return t;
+}
+
+/**
+ * The figures of each period from the figures of its days: counts add up;
+ * medians and percentiles come from every time of the period's days
+ * (`percentile_cont` exactly, see day-cache.query.ts).
+ */
+function mergeDays(out: MeasuredFigures[], daysOfPeriods: string[][], days: DayFigures, config: ReportConfig, breakdowns: boolean): void {
+  const target = config.sla.firstResponseMinutes;
+  const business = config.sla.clock === 'business';
+  daysOfPeriods.forEach((periodDays, idx) => {
+    const o = out[idx]!;
+    // Received cohort.
+    for (const day of periodDays) {
+      for (const [platform, sector, received, reactions, dismissed, answeredSoFar, within, source] of days.received.get(day) ?? []) {
+        o.received += received;
+        o.reactions += reactions;
+        o.dismissed += dismissed;
+        o.answeredSoFar += answeredSoFar;
+        o.answeredWithinSla += within;
+        if (!breakdowns) continue;
+        for (const s of [slice(o.byPlatform, platform), slice(o.bySector, sector ?? ''), slice(o.bySource, Number(source))]) {
+          s.received += received;
+          s.reactions += reactions;
+          s.dismissed += dismissed;
+          s.answeredSoFar += answeredSoFar;
+          s.answeredWithinSla += within;
+        }
+      }
+    }
+    // Answered cohort.
+    const total = new Times();
+    const byPlatform = new Map<Platform, Times>();
+    const bySector = new Map<string, Times>();
+    const bySource = new Map<number, Times>();
+    const byStaff = new Map<number, Times>();
+    for (const day of periodDays) {
+      const a = days.answered.get(day);
+      if (!a) continue;
+      // The slices each combination of platform, sector, staff member and channel counts in (the period's total first).
+      const keyTimes = a.keys.map(([platform, sector, answeredBy, , source]) => {
+        if (!breakdowns) return [total];
+        const list = [total, timesOf(byPlatform, platform), timesOf(bySector, sector ?? ''), timesOf(bySource, Number(source))];
+        if (answeredBy !== null) list.push(timesOf(byStaff, answeredBy));
+        return list;
+      });
+      const native = a.keys.map(([, , , via]) => via === 'native');
+      const { w: walls, b: businesses, k: keys } = a;
+      for (let j = 0; j < walls.length; j++) {
+        const w = walls[j]!;
+        const b = businesses[j] ?? null;
+        const k = keys[j]!;
+        const isNative = native[k]!;
+        const within = business ? b !== null && b <= target : w <= target;
+        const list = keyTimes[k]!;
+        for (let x = 0; x < list.length; x++) {
+          const t = list[x]!;
+          t.answered += 1;
+          if (isNative) t.native += 1;
+          if (within) t.within += 1;
+          t.wall.push(w);
+          if (b !== null) t.business.push(b);
+        }
+      }
+    }
+    o.answered = total.answered;
+    o.answeredNative = total.native;
+    o.frtMedianMinutes = roundMinutes(total.wall.percentile(0.5));
+    o.frtP90Minutes = roundMinutes(total.wall.percentile(0.9));
+    o.frtBusinessMedianMinutes = roundMinutes(total.business.percentile(0.5));
+    o.frtBusinessP90Minutes = roundMinutes(total.business.percentile(0.9));
+    if (breakdowns) {
+      for (const [map, target] of [
+        [byPlatform, o.byPlatform],
+        [bySector, o.bySector],
+        [bySource, o.bySource],
+      ] as const) {
+        for (const [key, t] of map as Map<Platform | string | number, Times>) {
+          const s = slice(target as Map<Platform | string | number, SliceCounts>, key);
+          s.answered = t.answered;
+          s.answeredNative = t.native;
+          s.frtMedianMinutes = roundMinutes(t.wall.percentile(0.5));
+          s.frtBusinessMedianMinutes = roundMinutes(t.business.percentile(0.5));
+        }
+      }
+      for (const [id, t] of byStaff) {
+        const s = staff(o.byStaff, id);
+        s.answered = t.answered;
+        s.answeredWithinSla = t.within;
+        s.frtMedianMinutes = roundMinutes(t.wall.percentile(0.5));
+        s.frtBusinessMedianMinutes = roundMinutes(t.business.percentile(0.5));
+      }
+    }
+    // Claims.
+    const claims = new Values();
+    const claimsByStaff = new Map<number, Values>();
+    for (const day of periodDays) {
+      const c = days.claimed.get(day);
+      if (!c) continue;
+      for (let j = 0; j < c.m.length; j++) {
+        const m = c.m[j]!;
+        claims.push(m);
+        const who = c.s[j] ?? null;
+        if (breakdowns && who !== null) {
+          let v = claimsByStaff.get(who);
+          if (!v) claimsByStaff.set(who, (v = new Values()));
+          v.push(m);
+        }
+      }
+    }
+    o.claimMedianMinutes = roundMinutes(claims.percentile(0.5));
+    o.claimP90Minutes = roundMinutes(claims.percentile(0.9));
+    for (const [id, v] of claimsByStaff) {
+      const s = staff(o.byStaff, id);
+      s.claimed = v.n;
+      s.claimMedianMinutes = roundMinutes(v.percentile(0.5));
+    }
+  });
 }

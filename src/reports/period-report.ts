@@ -45,6 +45,8 @@ export interface ComputeOptions {
   now: Date;
   /** Platform, sector and staff breakdowns (default true). */
   breakdowns?: boolean;
+  /** Periods of whole days from the report day cache (default true; the benchmark compares with false). */
+  dayCache?: boolean;
 }
 
 export interface RangeReportRequest extends ComputeOptions {
@@ -290,7 +292,7 @@ async function computeMany(db: Db, config: ReportConfig, wanted: Wanted[], optio
   const ranges = [...wanted.map((w) => w.range), ...auxKeys.map((k) => baselineRanges.get(k)!)];
   // Counts of baseline ranges need no breakdowns; one call keeps it to one round of queries.
   const [measured, follow] = await Promise.all([
-    queryMeasuredFigures(db, config, ranges, { now: options.now, breakdowns: options.breakdowns ?? true }),
+    queryMeasuredFigures(db, config, ranges, { now: options.now, breakdowns: options.breakdowns ?? true, dayCache: options.dayCache ?? true }),
     queryFollowThroughFigures(db, config, wanted.map((w) => w.range)),
   ]);
   const auxByKey = new Map(auxKeys.map((k, i) => [k, measured[wanted.length + i]!]));

@@ -15,6 +15,7 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { telegramPart } from '../../src/bots/telegram.part.js';
+import { publicPagePart } from '../../src/reports/public/public-page.part.js';
 import { loadConfig, type Config } from '../../src/config.js';
 import type { Connector, ConnectorModule, PublishedReply, ReplyPlan } from '../../src/connectors/connector.js';
 import { PayloadError } from '../../src/connectors/payload-error.js';
@@ -219,7 +220,7 @@ describe('the start', () => {
   it('fails with one sentence naming a job that has no handler', async () => {
     // Without the digest part, nothing handles the scheduled `digest.send`.
     const withoutDigest = DEFAULT_PARTS.filter((p) => p !== DEFAULT_PARTS.at(-1));
-    expect(withoutDigest).toEqual([telegramPart]);
+    expect(withoutDigest).toEqual([telegramPart, publicPagePart]);
     const db2 = await createTestDatabase();
     try {
       const started = startService({ config: configFor(db2, graph), logger: silentLogger(), http: false, defaultParts: withoutDigest });

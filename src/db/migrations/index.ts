@@ -15,6 +15,7 @@ import * as createCoreTables from './2026_11_28_0010_create_core_tables.js';
 import * as createCountersAndPublishedPosts from './2026_12_14_0010_create_counters_and_published_posts.js';
 import * as createDigestDeliveries from './2026_11_28_1200_create_digest_deliveries.js';
 import * as createLeasesAndHandledUpdates from './2026_12_10_0900_create_leases_and_handled_updates.js';
+import * as createReportDayCache from './2026_12_15_0900_create_report_day_cache.js';
 import * as createStaffWorkflowTables from './2026_11_28_1110_create_staff_workflow_tables.js';
 import * as createTelegramChatAccess from './2026_12_03_1050_create_telegram_chat_access.js';
 import * as createTelegramGroupPace from './2026_12_11_0900_create_telegram_group_pace.js';
@@ -43,5 +44,6 @@ export const migrations: Record<string, Migration> = {
   '2026_12_13_0900_follow_through': followThrough,
   '2026_12_14_0010_create_counters_and_published_posts': createCountersAndPublishedPosts,
   '2026_12_14_0020_seed_counters': seedCounters,
+  '2026_12_15_0900_create_report_day_cache': createReportDayCache,
   '2026_12_16_0900_create_waves': createWaves,
 };
