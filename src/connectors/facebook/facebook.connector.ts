@@ -20,7 +20,7 @@ import type { ReplyChannel, ReplyVisibility } from '../../db/schema.js';
 import type { Logger } from '../../observability/logger.js';
 import type { Connector, ErrorVerdict, PlanResult, PublishedReply, PullResult, ReplyPlan, ReplyTarget } from '../connector.js';
 import { MESSAGE_FIELDS, parseGraphTime, type GraphClient, type GraphMessage } from './graph-client.js';
-import { GraphApiError, GraphHttpError } from '../meta/graph-errors.js';
+import { classifyGraphError, type GraphErrorWording } from '../meta/graph-error-verdict.js';
 import { pollBatchKey, pollItemKey, pollItemTime, type FacebookPollPayload, type PollItem } from './poll-payload.js';
 
 const HOUR_MS = 60 * 60 * 1000;
@@ -99,6 +99,22 @@ const PERMISSION_FOR: Record<ReplyPlan['channel'] | 'read', { permission: string
   private_reply: { permission: 'pages_messaging', why: 'needed to answer a commenter privately in Messenger' },
   messenger: { permission: 'pages_messaging', why: 'needed to send Messenger messages as the Page' },
   read: { permission: 'pages_read_engagement and pages_read_user_content', why: 'needed to read the Page posts, comments and conversations' },
+};
+
+const FACEBOOK_WORDS: GraphErrorWording = {
+  platform: 'Facebook',
+  alreadyReplied: 'This comment already got its one private reply (Facebook allows one). Answer it publicly instead.',
+  privateReplyClosed:
+    'Facebook no longer allows a private reply to this comment (it is older than 7 days, or its author cannot receive messages from the Page). Answer it publicly instead.',
+  messageWindowClosed:
+    "Facebook refused the message: the citizen's Messenger window is closed (24 hours after their last message, 7 days for a staff answer). Answer them another way, or wait until they write again.",
+  permissionFor: PERMISSION_FOR,
+  permissionFix: (permission) =>
+    `An admin must add ${permission} to the Facebook app, make sure the token's user can moderate the Page, and set a new FACEBOOK_PAGE_ACCESS_TOKEN.`,
+  refusal: (error) =>
+    error.code === 100 && error.subcode === 33
+      ? 'Facebook says the comment or conversation no longer exists (removed by its author or hidden), so nothing was published.'
+      : undefined,
 };
 
 export function createFacebookConnector(options: FacebookConnectorOptions): Connector & { pageId: string } {
@@ -258,59 +274,7 @@ export function createFacebookConnector(options: FacebookConnectorOptions): Conn
     },
 
     classifyError(error: unknown, plan?: ReplyPlan): ErrorVerdict {
-      if (error instanceof GraphApiError) {
-        const summary = error.message;
-        if (error.isTokenExpired()) return { action: 'pause_source', summary };
-        if (error.isRateLimit()) return { action: 'slow_down', retryAfterMs: error.retryAfterMs(), summary };
-        // Facebook does not say for how long: the workflow decides.
-        if (error.isTemporarilyBlocked()) return { action: 'pause_publishing', pauseMs: undefined, summary };
-        if (error.isAlreadyReplied()) {
-          return { action: 'look_up', reason: 'This comment already got its one private reply (Facebook allows one). Answer it publicly instead.', summary };
-        }
-        if (error.isOutsideMessagingWindow()) {
-          const reason =
-            plan?.channel === 'private_reply'
-              ? 'Facebook no longer allows a private reply to this comment (it is older than 7 days, or its author cannot receive messages from the Page). Answer it publicly instead.'
-              : "Facebook refused the message: the citizen's Messenger window is closed (24 hours after their last message, 7 days for a staff answer). Answer them another way, or wait until they write again.";
-          return { action: 'fail', reason, summary };
-        }
-        if (error.isPermission()) {
-          const named = /\b(pages_[a-z_]+|instagram_[a-z_]+|business_management)\b/.exec(`${error.graphMessage} ${error.userMessage ?? ''}`)?.[1];
-          const need = PERMISSION_FOR[plan?.channel ?? 'read'];
-          const permission = named ?? need.permission;
-          return {
-            action: 'fail',
-            reason:
-              `Facebook refused: the Page access token lacks the permission ${permission} (${need.why}). ` +
-              `An admin must add ${permission} to the Facebook app, make sure the token's user can moderate the Page, and set a new FACEBOOK_PAGE_ACCESS_TOKEN. ` +
-              `(Graph #${error.code}: ${error.graphMessage})`,
-            summary,
-          };
-        }
-        if (error.isTransient()) return { action: 'retry', outcomeUnknown: error.httpStatus >= 500, summary };
-        if (error.code === 100 && error.subcode === 33) {
-          return {
-            action: 'fail',
-            reason: 'Facebook says the comment or conversation no longer exists (removed by its author or hidden), so nothing was published.',
-            summary,
-          };
-        }
-        return {
-          action: 'fail',
-          reason: `Facebook refused the reply: ${error.graphMessage} (Graph #${error.code}${error.subcode === undefined ? '' : `/${error.subcode}`}). Sending it again will not help; change the reply or answer on Facebook.`,
-          summary,
-        };
-      }
-      if (error instanceof GraphHttpError) {
-        if (error.isTransient()) return { action: 'retry', outcomeUnknown: true, summary: error.message };
-        return {
-          action: 'fail',
-          reason: `The Graph API could not be used (${error.httpStatus === undefined ? 'no answer' : `HTTP ${error.httpStatus}`} without a Graph answer): check GRAPH_API_URL and the network, then send the reply again.`,
-          summary: error.message,
-        };
-      }
-      const summary = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-      return { action: 'retry', outcomeUnknown: true, summary };
+      return classifyGraphError(error, plan, FACEBOOK_WORDS);
     },
 
     usage() {

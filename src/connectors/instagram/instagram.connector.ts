@@ -7,7 +7,7 @@
  * `HUMAN_AGENT` tag within 7 days), looks a reply up before posting again,
  * and classifies Graph's errors as the Facebook connector does.
  */
-import { GraphApiError, GraphHttpError } from '../meta/graph-errors.js';
+import { classifyGraphError, type GraphErrorWording } from '../meta/graph-error-verdict.js';
 import type { Logger } from '../../observability/logger.js';
 import type { ReplyChannel, ReplyVisibility } from '../../db/schema.js';
 import type { Connector, ErrorVerdict, PlanResult, PublishedReply, PullResult, ReplyPlan, ReplyTarget } from '../connector.js';
@@ -91,6 +91,17 @@ const PERMISSION_FOR: Record<ReplyChannel | 'read', { permission: string; why: s
   private_reply: { permission: 'instagram_manage_messages', why: 'needed to answer an Instagram commenter privately' },
   messenger: { permission: 'instagram_manage_messages', why: 'needed to send Instagram direct messages' },
   read: { permission: 'instagram_basic and instagram_manage_comments', why: 'needed to read the account media and comments' },
+};
+
+const INSTAGRAM_WORDS: GraphErrorWording = {
+  platform: 'Instagram',
+  alreadyReplied: 'This comment already got its one private reply (Instagram allows one). Answer it publicly instead.',
+  privateReplyClosed:
+    'Instagram no longer allows a private reply to this comment (it is older than 7 days, or its author cannot receive messages). Answer it publicly instead.',
+  messageWindowClosed:
+    "Instagram refused the message: the citizen's messaging window is closed (24 hours after their last message, 7 days for a staff answer). Answer them another way, or wait until they write again.",
+  permissionFor: PERMISSION_FOR,
+  permissionFix: (permission) => `An admin must add ${permission} to the Facebook app and set a new FACEBOOK_PAGE_ACCESS_TOKEN.`,
 };
 
 export function createInstagramConnector(options: InstagramConnectorOptions): Connector & { accountId: string; hideComment(commentId: string): Promise<void> } {
@@ -232,50 +243,7 @@ export function createInstagramConnector(options: InstagramConnectorOptions): Co
           summary: error.message,
         };
       }
-      if (error instanceof GraphApiError) {
-        const summary = error.message;
-        if (error.isTokenExpired()) return { action: 'pause_source', summary };
-        if (error.isRateLimit()) return { action: 'slow_down', retryAfterMs: error.retryAfterMs(), summary };
-        if (error.isTemporarilyBlocked()) return { action: 'pause_publishing', pauseMs: undefined, summary };
-        if (error.isAlreadyReplied()) {
-          return { action: 'look_up', reason: 'This comment already got its one private reply (Instagram allows one). Answer it publicly instead.', summary };
-        }
-        if (error.isOutsideMessagingWindow()) {
-          const reason =
-            plan?.channel === 'private_reply'
-              ? 'Instagram no longer allows a private reply to this comment (it is older than 7 days, or its author cannot receive messages). Answer it publicly instead.'
-              : "Instagram refused the message: the citizen's messaging window is closed (24 hours after their last message, 7 days for a staff answer). Answer them another way, or wait until they write again.";
-          return { action: 'fail', reason, summary };
-        }
-        if (error.isPermission()) {
-          const named = /\b(pages_[a-z_]+|instagram_[a-z_]+|business_management)\b/.exec(`${error.graphMessage} ${error.userMessage ?? ''}`)?.[1];
-          const need = PERMISSION_FOR[plan?.channel ?? 'read'];
-          const permission = named ?? need.permission;
-          return {
-            action: 'fail',
-            reason:
-              `Instagram refused: the Page access token lacks the permission ${permission} (${need.why}). ` +
-              `An admin must add ${permission} to the Facebook app and set a new FACEBOOK_PAGE_ACCESS_TOKEN. (Graph #${error.code}: ${error.graphMessage})`,
-            summary,
-          };
-        }
-        if (error.isTransient()) return { action: 'retry', outcomeUnknown: error.httpStatus >= 500, summary };
-        return {
-          action: 'fail',
-          reason: `Instagram refused the reply: ${error.graphMessage} (Graph #${error.code}${error.subcode === undefined ? '' : `/${error.subcode}`}). Sending it again will not help; change the reply or answer on Instagram.`,
-          summary,
-        };
-      }
-      if (error instanceof GraphHttpError) {
-        if (error.isTransient()) return { action: 'retry', outcomeUnknown: true, summary: error.message };
-        return {
-          action: 'fail',
-          reason: `The Graph API could not be used (${error.httpStatus === undefined ? 'no answer' : `HTTP ${error.httpStatus}`} without a Graph answer): check GRAPH_API_URL and the network, then send the reply again.`,
-          summary: error.message,
-        };
-      }
-      const summary = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-      return { action: 'retry', outcomeUnknown: true, summary };
+      return classifyGraphError(error, plan, INSTAGRAM_WORDS);
     },
 
     usage() {
