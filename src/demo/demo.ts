@@ -8,6 +8,7 @@
  * a few stay open — then prints the month's report and writes the digest
  * chart.
  */
+import { findLatestStatement, findStatementReplyStatuses, findWaveById, findWaveOfInquiry } from '../db/repositories/wave.repository.js';
 import { createHmac, randomBytes } from 'node:crypto';
 import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -426,11 +427,11 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
         run: async () => {
           const first = await inquiryIdOf(externalIds[0]!);
           const waveId = await waitFor('the questions to form a wave', async () => {
-            const rows = await db.selectFrom('waveMembers').select('waveId').where('inquiryId', 'in', await Promise.all(externalIds.map((e) => inquiryIdOf(e)))).execute();
-            return rows.length === externalIds.length ? rows[0]!.waveId : undefined;
+            const waves = await Promise.all(externalIds.map(async (e) => findWaveOfInquiry(db, await inquiryIdOf(e))));
+            return waves.every((w) => w !== undefined && w === waves[0]) ? waves[0] : undefined;
           });
           const card = await waitFor('the wave card to count every question', async () => {
-            const row = await db.selectFrom('waves').select(['cardMessageId']).where('id', '=', waveId).executeTakeFirst();
+            const row = await findWaveById(db, waveId);
             const message = row?.cardMessageId ? bot.sent(STAFF_CHAT_ID).find((m) => m.messageId === row.cardMessageId) : undefined;
             return message?.text.includes(`· ${externalIds.length} `) ? message : undefined;
           });
@@ -439,10 +440,12 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
           const before = bot.sent(STAFF_CHAT_ID).length;
           await deliver(bot.messageUpdate({ from: person(marine), chat: STAFF_CHAT_ID, text: DEMO_WAVE.statement, reply_to_message_id: card.messageId }));
           const preview = await waitFor('the preview of the statement', () => bot.sent(STAFF_CHAT_ID).slice(before).find((m) => m.text.includes(DEMO_WAVE.statement.slice(0, 20))));
-          await press(marine, preview, { data: cb.statementPublish.build({ statement: (await db.selectFrom('statements').select('id').where('waveId', '=', waveId).orderBy('id', 'desc').executeTakeFirstOrThrow()).id, kind: 'i' }) });
+          const statement = await findLatestStatement(db, waveId);
+          if (!statement) throw new Error('the statement was not drafted');
+          await press(marine, preview, { data: cb.statementPublish.build({ statement: statement.id, kind: 'i' }) });
           wave.replies = await waitFor('every reply of the statement to be published', async () => {
-            const rows = await db.selectFrom('replies').select('status').where('statementId', 'is not', null).execute();
-            return rows.length === externalIds.length && rows.every((r) => r.status !== 'pending') ? rows.filter((r) => r.status === 'sent').length : undefined;
+            const states = await findStatementReplyStatuses(db, statement.id);
+            return states.length === externalIds.length && states.every((s) => s !== 'pending') ? states.filter((s) => s === 'sent').length : undefined;
           });
           wave.played = true;
           out(`${label(statementAt)}  ${marine.firstName} answers wave #${waveId} with one statement: published to ${wave.replies} of ${externalIds.length} questions (under each comment, and in Messenger).`);

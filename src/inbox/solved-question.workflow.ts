@@ -25,7 +25,7 @@ import type { Db } from '../db/create-db.js';
 import { insertEvent } from '../db/repositories/event.repository.js';
 import { findSolvedUnanswered, findToAskIfSolved, findLastHandler } from '../db/repositories/follow-through.repository.js';
 import { lockInquiry, updateInquiry } from '../db/repositories/inquiry.repository.js';
-import { findPendingReplyOfInquiry, insertReply } from '../db/repositories/reply.repository.js';
+import { findPendingReplyOfInquiry, hasSentPrivateReply, insertReply } from '../db/repositories/reply.repository.js';
 import type { InquiryRow } from '../db/schema.js';
 import type { Transaction } from 'kysely';
 import type { Database } from '../db/schema.js';
@@ -96,14 +96,7 @@ export async function askIfSolved(trx: Transaction<Database>, config: Pick<Confi
       if (!inquiry || inquiry.status !== 'closed' || inquiry.solvedAskedAt) continue;
       // One reply in flight per inquiry: a correction on its way goes first; asked at a later run.
       if (await findPendingReplyOfInquiry(trx, inquiry.id)) continue;
-      const privately = await trx
-        .selectFrom('replies')
-        .select('id')
-        .where('inquiryId', '=', inquiry.id)
-        .where('visibility', '=', 'private')
-        .where('status', '=', 'sent')
-        .executeTakeFirst();
-      const why = whyNotAsked(inquiry, privately !== undefined, now);
+      const why = whyNotAsked(inquiry, await hasSentPrivateReply(trx, inquiry.id), now);
       if (why) {
         await insertEvent(trx, { type: 'solved_not_asked', inquiryId: inquiry.id, actorKind: 'system', occurredAt: now, payload: { reason: why } });
         out.notAsked++;

@@ -235,3 +235,9 @@ export async function markReplyFailed(
 export async function findPendingReplyOfInquiry(db: Executor, inquiryId: number): Promise<ReplyRow | undefined> {
   return db.selectFrom('replies').selectAll().where('inquiryId', '=', inquiryId).where('status', '=', 'pending').orderBy('id').limit(1).executeTakeFirst();
 }
+
+/** Whether a private reply to the inquiry was sent (a comment has one private reply). */
+export async function hasSentPrivateReply(db: Executor, inquiryId: number): Promise<boolean> {
+  const row = await db.selectFrom('replies').select('id').where('inquiryId', '=', inquiryId).where('visibility', '=', 'private').where('status', '=', 'sent').limit(1).executeTakeFirst();
+  return row !== undefined;
+}

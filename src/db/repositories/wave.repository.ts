@@ -1,6 +1,6 @@
 /** Waves, their members and statements (migration 2026_12_16_0900). */
 import { sql, type Kysely, type Transaction } from 'kysely';
-import type { Database, InquiryRow, Platform, ReplyVisibility, StatementKind, StatementRow, StatementStatus, WaveRow } from '../schema.js';
+import type { Database, InquiryRow, Platform, ReplyRow, ReplyVisibility, StatementKind, StatementRow, StatementStatus, WaveRow } from '../schema.js';
 
 type Executor = Kysely<Database>;
 
@@ -229,6 +229,16 @@ export async function lockStatement(trx: Transaction<Database>, id: number): Pro
 
 export async function updateStatement(db: Executor, id: number, values: Partial<Omit<StatementRow, 'id'>>): Promise<void> {
   await db.updateTable('statements').set(values).where('id', '=', id).execute();
+}
+
+/** The wave's latest statement, whatever its state. */
+export async function findLatestStatement(db: Executor, waveId: number): Promise<StatementRow | undefined> {
+  return db.selectFrom('statements').selectAll().where('waveId', '=', waveId).orderBy('id', 'desc').limit(1).executeTakeFirst();
+}
+
+/** The states of the replies that publish a statement. */
+export async function findStatementReplyStatuses(db: Executor, statementId: number): Promise<Array<ReplyRow['status']>> {
+  return (await db.selectFrom('replies').select('status').where('statementId', '=', statementId).execute()).map((r) => r.status);
 }
 
 export async function findLatestPublishedStatement(db: Executor, waveId: number): Promise<StatementRow | undefined> {
