@@ -469,7 +469,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
     out(`The digest chart (last 12 weeks, received vs answered, median first response) is in ${options.pngPath} (${report.pngBytes} bytes).`);
     if (wave.played) out(`The wave: ${wave.questions} questions, one card, one statement, ${wave.replies} replies.`);
     out(
-      `Done: ${counts.asked} questions, ${counts.answeredByStaff} answered by staff through the bot, ${counts.answeredNatively} answered natively on the platform (Facebook, the Telegram channel), ${counts.dismissed} dismissed, ${counts.open} left open.`,
+      `Done: ${counts.asked} questions, ${counts.answeredByStaff} answered by staff through the bot, ${counts.answeredNatively} answered natively on the platform (Facebook, Instagram, the Telegram channel), ${counts.dismissed} dismissed, ${counts.open} left open.`,
     );
     return { month, ...counts, reportText: report.text, pngPath: options.pngPath, pngBytes: report.pngBytes };
   } finally {
