@@ -237,6 +237,9 @@ describe('the year 2018, from data', () => {
     expect(en).toContain('| Public hearings held | 5 | — | — |');
     expect(en).toContain('| — January – April 2018, before the system (entered) | 12 |');
     expect(en).toContain('| — May – December 2018, with the system | 75 |');
+    // The follow-through figures (issue 18): imported answers are final, so they closed at their answer.
+    expect(en).toContain('| Final answers (closed) | 75 |');
+    expect(en).toContain('| Resolution time, median | 3 h |');
     const ru = (await runCli(['year', '2018', '--format', 'md', '--lang', 'ru'], { env })).stdout;
     expect(ru).toContain('| Граждане, принятые главой общины | 332 |');
   }, 120_000);

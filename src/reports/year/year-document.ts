@@ -122,6 +122,26 @@ function inquiryRows(report: YearReport, cat: ReportCatalog, ycat: YearCatalog):
     figureRow(cat.frtMedian, formatDuration(c.frtMedianMinutes, cat), formatDuration(n('frtMedianMinutes'), cat), pc(ch.frtMedianMinutes)),
     figureRow(cat.frtBusinessMedian, formatDuration(c.frtBusinessMedianMinutes, cat), formatDuration(n('frtBusinessMedianMinutes'), cat), pc(ch.frtBusinessMedianMinutes)),
     figureRow(ycat.openAtYearEnd, formatCount(c.open, cat), formatCount(n('open'), cat), pc(ch.open)),
+    ...followThroughRows(c, p, ch, cat),
+  ];
+}
+
+/** Final answers, reopening and the citizens' "solved" (issue 18), when either year has any of it. */
+function followThroughRows(c: PeriodFigures, p: PeriodFigures | null, ch: YearReport['inquiries']['changes'], cat: ReportCatalog): DocRow[] {
+  const any = (f: PeriodFigures | null) => f !== null && (f.resolved ?? 0) + (f.answeredOnlyInterim ?? 0) + (f.reopened ?? 0) + (f.solvedAsked ?? 0) > 0;
+  if (!any(c) && !any(p)) return [];
+  const f = cat.followThrough;
+  const n = (k: keyof PeriodFigures) => (p ? (p[k] as number | null) : null);
+  const pc = (x: Change) => formatChangePercent(x, cat);
+  const pp = (x: Change) => formatChangePoints(x, cat);
+  return [
+    figureRow(f.resolved, formatCount(c.resolved, cat), formatCount(n('resolved'), cat), pc(ch.resolved)),
+    figureRow(f.resolutionMedian, formatDuration(c.resolutionMedianMinutes, cat), formatDuration(n('resolutionMedianMinutes'), cat), pc(ch.resolutionMedianMinutes)),
+    figureRow(f.resolutionBusinessMedian, formatDuration(c.resolutionBusinessMedianMinutes, cat), formatDuration(n('resolutionBusinessMedianMinutes'), cat), pc(ch.resolutionBusinessMedianMinutes)),
+    figureRow(f.withinResolutionTarget, formatRate(c.resolutionWithinTargetRate, cat), formatRate(n('resolutionWithinTargetRate'), cat), pp(ch.resolutionWithinTargetRate)),
+    figureRow(f.finalShare, formatRate(c.finalShare, cat), formatRate(n('finalShare'), cat), pp(ch.finalShare)),
+    figureRow(f.reopenRate, formatRate(c.reopenRate, cat), formatRate(n('reopenRate'), cat), pp(ch.reopenRate)),
+    ...(c.solvedAsked || p?.solvedAsked ? [figureRow(f.solvedRate, formatRate(c.solvedRate, cat), formatRate(n('solvedRate'), cat), pp(ch.solvedRate))] : []),
   ];
 }
 
