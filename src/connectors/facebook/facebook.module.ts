@@ -17,9 +17,8 @@ import { facebookWebhookRoutes } from '../../http/webhooks/facebook.webhook.js';
 import { listConnectedSources } from '../../db/repositories/source.repository.js';
 import type { SourceRow } from '../../db/schema.js';
 import { ensureFacebookSource, FACEBOOK_CREDENTIALS_REF } from '../../inbox/source-health.workflow.js';
-import { jobId } from '../../queue/jobs.js';
-import { sourcePollScheduler, upsertSchedulers } from '../../queue/schedulers.js';
 import type { ServiceContext } from '../../service-part.js';
+import { scheduleSourcePolls } from '../meta/poll-schedules.js';
 import type { ConnectedAccount, ConnectorModule } from '../connector.js';
 import { resolveSourceCredential, type CredentialResult } from '../source-credentials.js';
 import { createFacebookConnector } from './facebook.connector.js';
@@ -116,16 +115,7 @@ export function createFacebookModule(tuning: FacebookModuleTuning = {}) {
       off,
       start: async () => {
         const every = config.facebook.pollEveryMinutes;
-        for (const { source } of accounts) {
-          if (every === undefined) await ctx.queues.schedule.removeJobScheduler(jobId.sourcePollScheduler(source.id));
-          else await upsertSchedulers(ctx.queues.schedule, [sourcePollScheduler(source.id, every)]);
-          if (!source.enabled) {
-            log.warn(
-              { sourceId: source.id, pausedAt: source.pausedAt, reason: source.pausedReason },
-              `Facebook Page source ${source.id} is paused; after setting a new token run "ardzagank sources resume ${source.id}".`,
-            );
-          }
-        }
+        await scheduleSourcePolls(ctx.queues.schedule, accounts.map((a) => a.source), every, log, 'Facebook Page');
         if (every === undefined && accounts.length > 0) log.info('Facebook polling is off (FACEBOOK_POLL_EVERY=off): only webhooks bring comments and messages in.');
       },
     };

@@ -17,9 +17,8 @@ import { listConnectedSources } from '../../db/repositories/source.repository.js
 import type { SourceRow } from '../../db/schema.js';
 import type { InboundItem } from '../../domain/inquiry.js';
 import { ensureInstagramSource, FACEBOOK_CREDENTIALS_REF } from '../../inbox/source-health.workflow.js';
-import { jobId } from '../../queue/jobs.js';
-import { sourcePollScheduler, upsertSchedulers } from '../../queue/schedulers.js';
 import type { ServiceContext } from '../../service-part.js';
+import { scheduleSourcePolls } from '../meta/poll-schedules.js';
 import type { ConnectedAccount, ConnectorModule } from '../connector.js';
 import { resolveSourceCredential, type CredentialResult } from '../source-credentials.js';
 import { createInstagramConnector } from './instagram.connector.js';
@@ -107,16 +106,7 @@ export function createInstagramModule(tuning: InstagramModuleTuning = {}) {
       off,
       start: async () => {
         const every = config.facebook.pollEveryMinutes;
-        for (const { source } of accounts) {
-          if (every === undefined) await ctx.queues.schedule.removeJobScheduler(jobId.sourcePollScheduler(source.id));
-          else await upsertSchedulers(ctx.queues.schedule, [sourcePollScheduler(source.id, every)]);
-          if (!source.enabled) {
-            log.warn(
-              { sourceId: source.id, pausedAt: source.pausedAt, reason: source.pausedReason },
-              `Instagram source ${source.id} is paused; after setting a new token run "ardzagank sources resume ${source.id}".`,
-            );
-          }
-        }
+        await scheduleSourcePolls(ctx.queues.schedule, accounts.map((a) => a.source), every, log, 'Instagram');
       },
     };
   };
