@@ -123,11 +123,14 @@ export function createInstagramConnector(options: InstagramConnectorOptions): Co
       const media = await graph.getRecentMedia(accountId, RECENT_MEDIA);
       const found: InstagramPollItem[] = [];
       const counts: Record<string, number> = {};
+      // Likes of every comment of the media read anyway (a media is read when it has new comments; likes alone do not move its count).
+      const likes: Array<{ externalId: string; likeCount: number }> = [];
       for (const m of media) {
         const count = m.comments_count ?? 0;
         counts[m.id] = count;
         if (count === 0 || cursor.counts[m.id] === count) continue;
         for (const comment of await graph.getMediaComments(m.id)) {
+          if (comment.from?.id !== accountId && typeof comment.like_count === 'number') likes.push({ externalId: comment.id, likeCount: comment.like_count });
           if (timeOf(comment.timestamp) < since) continue;
           found.push({ kind: 'comment', mediaId: m.id, ...(m.permalink ? { mediaPermalink: m.permalink } : {}), comment });
         }
@@ -149,10 +152,10 @@ export function createInstagramConnector(options: InstagramConnectorOptions): Co
       const nextSince = new Date(Math.max(since.getTime(), now.getTime() - overlapMs));
       const recent = [...new Set(found.filter((i) => instagramPollItemTime(i) >= nextSince).map(instagramPollItemKey))].slice(-MAX_RECENT_KEYS);
       const nextCursor: InstagramCursor = { since: nextSince.toISOString(), recent, counts };
-      if (fresh.length === 0) return { batch: undefined, cursor: { ...nextCursor } };
+      if (fresh.length === 0) return { batch: undefined, cursor: { ...nextCursor }, likes };
       const payload: InstagramPollPayload = { source: 'poll', platform: 'instagram', accountId, polledAt: now.toISOString(), items: fresh };
       log.debug({ items: fresh.length, since: since.toISOString() }, 'poll found new Instagram items');
-      return { batch: { dedupKey: instagramPollBatchKey(accountId, fresh), payload, items: fresh.length }, cursor: { ...nextCursor } };
+      return { batch: { dedupKey: instagramPollBatchKey(accountId, fresh), payload, items: fresh.length }, cursor: { ...nextCursor }, likes };
     },
 
     planReply(target: ReplyTarget, visibility: ReplyVisibility, now: Date): PlanResult {
