@@ -83,28 +83,30 @@ export async function pollSource(deps: SourcePollDeps, sourceId: number): Promis
 
   const stored = await deps.db.transaction().execute(async (trx) => {
     await lockSource(trx, sourceId);
-    const inserted = result.batch
+    const event = result.batch
       ? await insertInboundEvent(trx, { platform: source.platform, origin: 'poll', dedupKey: result.batch.dedupKey, payload: result.batch.payload })
       : undefined;
     await recordPollSuccess(trx, sourceId, result.cursor, now);
     const waveIds = await recordLikeCounts(trx, source.platform, result.likes ?? [], now);
-    return { inserted, waveIds };
+    return { event, waveIds };
   });
-  if (stored.waveIds.length > 0) await deps.producers.waveCards(stored.waveIds);
+  const { event, waveIds } = stored;
 
   const usage = connector.usage();
   if (usage && usage.percent >= (deps.highUsagePercent ?? 90)) {
     await throttleSourceUntil({ db: deps.db, logger: log }, source, new Date(now.getTime() + Math.max(usage.regainAccessInMs, slowDownMs)), `usage at ${usage.percent}% of the quota`);
   }
 
-  if (!stored.inserted || !result.batch) {
+  if (!event || !result.batch) {
+    if (waveIds.length > 0) await deps.producers.waveCards(waveIds);
     log.debug('poll found nothing new');
     return { status: 'idle' };
   }
-  const event = stored.inserted;
   deps.metrics?.inboundReceived.inc({ platform: source.platform, origin: 'poll', duplicate: String(!event.inserted) });
   // After the commit; a crash before this line is covered by the reconciler (the row is pending).
   if (event.inserted) await deps.producers.ingest(event.id);
+  // A lost card job leaves the card one change behind: the wave's next change queues it again.
+  if (waveIds.length > 0) await deps.producers.waveCards(waveIds);
   log.info({ inboundEventId: event.id, items: result.batch.items, duplicate: !event.inserted }, 'poll stored new items');
   return { status: 'stored', inboundEventId: event.id, items: result.batch.items, duplicate: !event.inserted };
 }

@@ -73,7 +73,7 @@ export interface GraphComment {
   like_count?: number;
 }
 
-/** A Page post with all its comments (replies included, oldest first). */
+/** A Page post with its comments (replies included; oldest first unless `commentsOrder` says otherwise). */
 export interface GraphPostWithComments {
   /** `{page-id}_{post-id}`. */
   id: string;
@@ -139,7 +139,8 @@ export interface GraphQuickReply {
 export interface GraphClient extends GraphTransport {
   /**
    * Posts of the Page (newest first) with their comments (replies included,
-   * oldest first), each post's comments complete across pages.
+   * oldest first unless `commentsOrder` says otherwise), each post's comments
+   * complete across pages unless `commentsPagesWhileSince` stops the paging.
    */
   getPagePostsWithComments(
     pageId: string,
