@@ -5,7 +5,10 @@
  * answers (a public reply `POST /{ig-comment-id}/replies`, one private reply
  * to a commenter within 7 days, a DM within 24 hours or with the
  * `HUMAN_AGENT` tag within 7 days), looks a reply up before posting again,
- * and classifies Graph's errors as the Facebook connector does.
+ * and classifies Graph's errors as the Facebook connector does. The comments
+ * of a media read for its new ones bring every comment's `like_count`
+ * ({@link PullResult.likes}); likes alone do not move a media's
+ * `comments_count`, so they wait for its next comment.
  */
 import { classifyGraphError, type GraphErrorWording } from '../meta/graph-error-verdict.js';
 import type { Logger } from '../../observability/logger.js';
