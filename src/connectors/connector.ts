@@ -104,6 +104,12 @@ export interface PullResult {
   batch: { dedupKey: string; payload: unknown; items: number } | undefined;
   /** The cursor to store once the batch is committed. */
   cursor: Record<string, unknown>;
+  /**
+   * Likes of the citizens' comments the pull read, new and known (webhooks
+   * carry none): stored with the cursor, changing no item and writing no
+   * event. Only what the pull's calls returned anyway; none asked for them.
+   */
+  likes?: Array<{ externalId: string; likeCount: number }>;
 }
 
 /** One connected account's platform I/O. */

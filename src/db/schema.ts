@@ -144,6 +144,8 @@ export interface InquiryMessageTable {
   createdAt: TimestampDefault;
   /** What the citizen attached to this item (migration 2026_12_03_1030); `[]` when nothing. */
   attachments: ColumnType<Attachment[], string | undefined, string>;
+  /** Likes on the platform as the latest poll saw them (migration 2026_12_18_0900); 0 until then. */
+  likeCount: Generated<number>;
 }
 
 export interface ReplyTable {

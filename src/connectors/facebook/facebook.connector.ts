@@ -15,6 +15,14 @@
  * long pause) reaches. More calls happen only when there is more to read (over
  * 100 active posts, over 100 new comments on one post, over 25 new messages
  * in one conversation).
+ *
+ * Likes: the feed read lists each active post's comments of the last
+ * `likesWindowMs` (not only the new ones), newest first, with their
+ * `like_count`; the new ones become items, and every citizen comment's count
+ * goes into {@link PullResult.likes}. A post's further comment pages are
+ * read only while they may hold new comments, so the calls stay those above.
+ * A post whose comments were only liked (no new comment) is not listed:
+ * its likes are seen when it is commented on again.
  */
 import type { ReplyChannel, ReplyVisibility } from '../../db/schema.js';
 import type { Logger } from '../../observability/logger.js';
@@ -64,6 +72,8 @@ export interface FacebookConnectorOptions {
    * items already stored are recognised by their keys. Default 2 minutes.
    */
   overlapMs?: number;
+  /** How far back the like counts of an active post's comments are read again; default 24 hours (a wave's thread window). */
+  likesWindowMs?: number;
   logger: Logger;
 }
 
@@ -120,6 +130,7 @@ const FACEBOOK_WORDS: GraphErrorWording = {
 export function createFacebookConnector(options: FacebookConnectorOptions): Connector & { pageId: string } {
   const { graph, pageId } = options;
   const overlapMs = options.overlapMs ?? 2 * 60_000;
+  const likesWindowMs = options.likesWindowMs ?? DAY_MS;
   const log = options.logger.child({ component: 'facebook-connector' });
 
   /** Messages of a conversation created at or after `since`, reading further pages only when the first is all new. */
@@ -146,10 +157,14 @@ export function createFacebookConnector(options: FacebookConnectorOptions): Conn
       const lookbackStart = new Date(now.getTime() - options.lookbackDays * DAY_MS);
       const since = cursor.since && cursor.since > lookbackStart ? cursor.since : lookbackStart;
 
+      // Comments of the likes window (their counts), newest first: further pages only while they hold new ones.
+      const likesSince = new Date(Math.max(lookbackStart.getTime(), Math.min(since.getTime(), now.getTime() - likesWindowMs)));
       const posts = await graph.getPagePostsWithComments(pageId, {
         // Posts created, edited or commented on since the cursor: old posts with new comments too.
         since,
-        commentsSince: since,
+        commentsSince: likesSince,
+        commentsOrder: 'reverse_chronological',
+        commentsPagesWhileSince: since,
         limit: POSTS_PER_PAGE,
         commentsLimit: COMMENTS_PER_POST,
         edge: 'feed',
@@ -157,11 +172,13 @@ export function createFacebookConnector(options: FacebookConnectorOptions): Conn
       const conversations = await graph.getConversations(pageId, { since, limit: CONVERSATIONS_PER_PAGE, messagesLimit: MESSAGES_PER_CONVERSATION });
 
       const found: PollItem[] = [];
+      const likes: Array<{ externalId: string; likeCount: number }> = [];
       for (const post of posts) {
         if (post.from?.id === pageId && parseGraphTime(post.created_time) >= since) {
           found.push({ kind: 'post', post: { id: post.id, created_time: post.created_time, from: post.from } });
         }
         for (const comment of post.comments) {
+          if (comment.from?.id !== pageId && typeof comment.like_count === 'number') likes.push({ externalId: comment.id, likeCount: comment.like_count });
           if (parseGraphTime(comment.created_time) < since) continue;
           found.push({ kind: 'comment', postId: post.id, ...(post.permalink_url ? { postPermalink: post.permalink_url } : {}), comment });
         }
@@ -186,10 +203,10 @@ export function createFacebookConnector(options: FacebookConnectorOptions): Conn
         .map(pollItemKey)
         .slice(-MAX_RECENT_KEYS);
       const nextCursor: FacebookCursor = { since: nextSince.toISOString(), recent: [...new Set(recent)] };
-      if (fresh.length === 0) return { batch: undefined, cursor: { ...nextCursor } };
+      if (fresh.length === 0) return { batch: undefined, cursor: { ...nextCursor }, likes };
       const payload: FacebookPollPayload = { source: 'poll', pageId, polledAt: now.toISOString(), items: fresh };
       log.debug({ items: fresh.length, since: since.toISOString() }, 'poll found new items');
-      return { batch: { dedupKey: pollBatchKey(pageId, fresh), payload, items: fresh.length }, cursor: { ...nextCursor } };
+      return { batch: { dedupKey: pollBatchKey(pageId, fresh), payload, items: fresh.length }, cursor: { ...nextCursor }, likes };
     },
 
     planReply(target: ReplyTarget, visibility: ReplyVisibility, now: Date): PlanResult {

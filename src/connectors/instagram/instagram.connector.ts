@@ -5,7 +5,10 @@
  * answers (a public reply `POST /{ig-comment-id}/replies`, one private reply
  * to a commenter within 7 days, a DM within 24 hours or with the
  * `HUMAN_AGENT` tag within 7 days), looks a reply up before posting again,
- * and classifies Graph's errors as the Facebook connector does.
+ * and classifies Graph's errors as the Facebook connector does. The comments
+ * of a media read for its new ones bring every comment's `like_count`
+ * ({@link PullResult.likes}); likes alone do not move a media's
+ * `comments_count`, so they wait for its next comment.
  */
 import { classifyGraphError, type GraphErrorWording } from '../meta/graph-error-verdict.js';
 import type { Logger } from '../../observability/logger.js';
@@ -123,11 +126,14 @@ export function createInstagramConnector(options: InstagramConnectorOptions): Co
       const media = await graph.getRecentMedia(accountId, RECENT_MEDIA);
       const found: InstagramPollItem[] = [];
       const counts: Record<string, number> = {};
+      // Likes of every comment of the media read anyway (a media is read when it has new comments; likes alone do not move its count).
+      const likes: Array<{ externalId: string; likeCount: number }> = [];
       for (const m of media) {
         const count = m.comments_count ?? 0;
         counts[m.id] = count;
         if (count === 0 || cursor.counts[m.id] === count) continue;
         for (const comment of await graph.getMediaComments(m.id)) {
+          if (comment.from?.id !== accountId && typeof comment.like_count === 'number') likes.push({ externalId: comment.id, likeCount: comment.like_count });
           if (timeOf(comment.timestamp) < since) continue;
           found.push({ kind: 'comment', mediaId: m.id, ...(m.permalink ? { mediaPermalink: m.permalink } : {}), comment });
         }
@@ -149,10 +155,10 @@ export function createInstagramConnector(options: InstagramConnectorOptions): Co
       const nextSince = new Date(Math.max(since.getTime(), now.getTime() - overlapMs));
       const recent = [...new Set(found.filter((i) => instagramPollItemTime(i) >= nextSince).map(instagramPollItemKey))].slice(-MAX_RECENT_KEYS);
       const nextCursor: InstagramCursor = { since: nextSince.toISOString(), recent, counts };
-      if (fresh.length === 0) return { batch: undefined, cursor: { ...nextCursor } };
+      if (fresh.length === 0) return { batch: undefined, cursor: { ...nextCursor }, likes };
       const payload: InstagramPollPayload = { source: 'poll', platform: 'instagram', accountId, polledAt: now.toISOString(), items: fresh };
       log.debug({ items: fresh.length, since: since.toISOString() }, 'poll found new Instagram items');
-      return { batch: { dedupKey: instagramPollBatchKey(accountId, fresh), payload, items: fresh.length }, cursor: { ...nextCursor } };
+      return { batch: { dedupKey: instagramPollBatchKey(accountId, fresh), payload, items: fresh.length }, cursor: { ...nextCursor }, likes };
     },
 
     planReply(target: ReplyTarget, visibility: ReplyVisibility, now: Date): PlanResult {
