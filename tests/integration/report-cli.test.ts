@@ -200,7 +200,7 @@ describe('ardzagank import and digest', () => {
 
     const en = await run('report', '--by', 'wave', '--from', '2018-12', '--lang', 'en');
     expect(en).toMatchObject({ code: 0, err: '' });
-    expect(en.out).toBe(`Wave #${wave.id} · 2018-12-03 05:00 UTC · 3 questions · answered 67% · first statement after 90 min\n  Արաբկիրում ջուր չկա`);
+    expect(en.out).toBe(`Wave #${wave.id} · 03.12.2018 09:00 · 3 questions · answered 67% · first statement after 90 min\n  Արաբկիրում ջուր չկա`);
     expect((await run('report', '--by', 'wave', '--from', '2018-11', '--lang', 'ru')).out).toBe('Волн за этот период нет.');
     expect((await run('report', '--by', 'wave', '--from', '2018-12')).out).toContain('3 հարց · պատասխանված 67%');
 

@@ -159,7 +159,7 @@ describe('waves', () => {
     expect(rows).toEqual([
       expect.objectContaining({ id: waveId, size: 5, answered: 5, answeredRate: 1, minutesToFirstStatement: 60, rumour: true, beforeRebuttal: 2, afterRebuttal: 3, minutesToRebuttal: 60 }),
     ]);
-    expect(renderWaveReportText(rows, 'en')).toContain('rumour: 2 before the rebuttal, 3 after; rebutted after 60 min');
+    expect(renderWaveReportText(rows, 'en', 'Asia/Yerevan')).toContain('rumour: 2 before the rebuttal, 3 after; rebutted after 60 min');
     // …and the weekly digest of that week lists it.
     const config = h.service.ctx.config;
     const digest = renderDigestHtml(await buildDigestData(h.tdb.db, config, weekRange(T, config.timezone), clock.now()), catalogFor('en'), { timezone: config.timezone });
