@@ -166,7 +166,7 @@ const hy: Templates = {
   platform_refused: (p) =>
     `${hyThe(p.platform, 'մերժեց')} պատասխանը՝ ${p.graphMessage} (Graph #${p.graphCode}${sub(p)})։ Կրկին ուղարկելը չի օգնի․ փոխեք պատասխանը կամ պատասխանեք անմիջապես ${name(p.platform)}-ում։`,
   graph_unreachable: (p) =>
-    `Graph API-ին դիմել չհաջողվեց (${p.httpStatus === undefined ? 'պատասխան չեկավ' : `HTTP ${p.httpStatus}`}, առանց Graph-ի պատասխանի)։ Ստուգեք GRAPH_API_URL-ը և ցանցը, ապա կրկին ուղարկեք պատասխանը։`,
+    `Graph API-ին դիմել չհաջողվեց (${p.httpStatus === undefined ? 'սերվերը չպատասխանեց' : `HTTP ${p.httpStatus}՝ առանց Graph-ի պատասխանի`})։ Ստուգեք GRAPH_API_URL-ը և ցանցը, ապա կրկին ուղարկեք պատասխանը։`,
   instagram_message_too_long: (p) =>
     `Չուղարկվեց․ պատասխանը չափազանց երկար է Instagram-ի հաղորդագրության համար (${p.bytes} բայթ UTF-8-ով, իսկ Instagram-ն ընդունում է ${p.maxBytes}-ից պակաս)։ Կրճատեք և կրկին ուղարկեք։`,
   telegram_bot_removed: (p) =>
@@ -256,7 +256,7 @@ const ru: Templates = {
   platform_refused: (p) =>
     `${name(p.platform)} отклонил ответ: ${p.graphMessage} (Graph #${p.graphCode}${sub(p)}). Повторная отправка не поможет; измените ответ или ответьте в самом ${name(p.platform)}.`,
   graph_unreachable: (p) =>
-    `Не удалось обратиться к Graph API (${p.httpStatus === undefined ? 'нет ответа' : `HTTP ${p.httpStatus}`} без ответа Graph): проверьте GRAPH_API_URL и сеть, затем отправьте ответ снова.`,
+    `Не удалось обратиться к Graph API (${p.httpStatus === undefined ? 'сервер не ответил' : `HTTP ${p.httpStatus} без ответа Graph`}): проверьте GRAPH_API_URL и сеть, затем отправьте ответ снова.`,
   instagram_message_too_long: (p) =>
     `Не отправлено: ответ слишком длинный для сообщения Instagram (${p.bytes} байт в UTF-8, Instagram принимает меньше ${p.maxBytes}). Сократите его и отправьте снова.`,
   telegram_bot_removed: (p) =>
