@@ -156,7 +156,14 @@ export interface ReplyTable {
   text: string;
   status: Generated<ReplyStatus>;
   externalId: string | null;
+  /** Why it failed, in English (logs, exports; the only reason rows from before 2026_12_17_0900 have). */
   failureReason: string | null;
+  /**
+   * Why it failed as `{ code, params }` (`domain/failure-reason.ts`), shown in
+   * each reader's language (migration 2026_12_17_0900); read as `unknown`:
+   * check it with `readFailureReason`, a row may be older or newer than this code.
+   */
+  failure: ColumnType<unknown, string | null | undefined, string | null>;
   attempts: Generated<number>;
   createdAt: TimestampDefault;
   sentAt: Timestamp | null;

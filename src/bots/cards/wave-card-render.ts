@@ -7,6 +7,7 @@
  */
 import type { WaveCardView } from '../../db/repositories/wave.repository.js';
 import type { Locale } from '../../db/schema.js';
+import { storedFailureText } from '../../domain/failure-reason-text.js';
 import type { InlineKeyboardButton } from '../../telegram/telegram-client.js';
 import { escapeHtml, truncateForTelegram } from '../../telegram/telegram-text.js';
 import { cb } from '../callbacks.js';
@@ -44,7 +45,11 @@ export function renderWaveCard(view: WaveCardView, options: { locale: Locale; ti
   for (const s of view.statements) {
     lines.push('', t.statement(s.kind, t.statuses[s.status]));
     if (s.status === 'published') lines.push(t.progress(s.sent, s.pending, s.failed));
-    for (const r of s.reasons) lines.push(`  ${t.refusedWhy}: ${truncateForTelegram(escapeHtml(r), REASON_CHARS)}`);
+    for (const r of s.reasons) {
+      // In the group's language; shortened before the count, so the count always shows.
+      const why = truncateForTelegram(escapeHtml(storedFailureText(r.failure, r.text ?? '?', options.locale)), REASON_CHARS);
+      lines.push(`  ${t.refusedWhy}: ${why} (${r.count})`);
+    }
   }
   if (view.notReached > 0) lines.push('', t.notReached(view.notReached));
   if (wave.status !== 'merged') lines.push('', t.howToStatement);

@@ -26,6 +26,7 @@
  */
 import type { ReplyChannel, ReplyVisibility } from '../../db/schema.js';
 import type { Logger } from '../../observability/logger.js';
+import { failure } from '../../domain/failure-reason.js';
 import type { Connector, ErrorVerdict, PlanResult, PublishedReply, PullResult, ReplyPlan, ReplyTarget } from '../connector.js';
 import { MESSAGE_FIELDS, parseGraphTime, type GraphClient, type GraphMessage } from './graph-client.js';
 import { classifyGraphError, type GraphErrorWording } from '../meta/graph-error-verdict.js';
@@ -98,33 +99,19 @@ function sameText(a: string | undefined, b: string): boolean {
   return a !== undefined && norm(a) === norm(b);
 }
 
-function days(ms: number): string {
-  const d = ms / DAY_MS;
-  return d >= 2 ? `${Math.floor(d)} days` : `${Math.max(1, Math.floor(ms / HOUR_MS))} hours`;
-}
-
 /** The Graph permissions each kind of call needs, for refusals that do not name one. */
-const PERMISSION_FOR: Record<ReplyPlan['channel'] | 'read', { permission: string; why: string }> = {
-  comment_reply: { permission: 'pages_manage_engagement', why: 'needed to reply to comments as the Page' },
-  private_reply: { permission: 'pages_messaging', why: 'needed to answer a commenter privately in Messenger' },
-  messenger: { permission: 'pages_messaging', why: 'needed to send Messenger messages as the Page' },
-  read: { permission: 'pages_read_engagement and pages_read_user_content', why: 'needed to read the Page posts, comments and conversations' },
+const PERMISSION_FOR: Record<ReplyPlan['channel'] | 'read', string> = {
+  comment_reply: 'pages_manage_engagement',
+  private_reply: 'pages_messaging',
+  messenger: 'pages_messaging',
+  read: 'pages_read_engagement and pages_read_user_content',
 };
 
 const FACEBOOK_WORDS: GraphErrorWording = {
-  platform: 'Facebook',
-  alreadyReplied: 'This comment already got its one private reply (Facebook allows one). Answer it publicly instead.',
-  privateReplyClosed:
-    'Facebook no longer allows a private reply to this comment (it is older than 7 days, or its author cannot receive messages from the Page). Answer it publicly instead.',
-  messageWindowClosed:
-    "Facebook refused the message: the citizen's Messenger window is closed (24 hours after their last message, 7 days for a staff answer). Answer them another way, or wait until they write again.",
+  platform: 'facebook',
   permissionFor: PERMISSION_FOR,
-  permissionFix: (permission) =>
-    `An admin must add ${permission} to the Facebook app, make sure the token's user can moderate the Page, and set a new FACEBOOK_PAGE_ACCESS_TOKEN.`,
-  refusal: (error) =>
-    error.code === 100 && error.subcode === 33
-      ? 'Facebook says the comment or conversation no longer exists (removed by its author or hidden), so nothing was published.'
-      : undefined,
+  // Graph #100/33: the object does not exist (removed by its author, or hidden).
+  refusal: (error) => (error.code === 100 && error.subcode === 33 ? failure('item_gone', { platform: 'facebook' }) : undefined),
 };
 
 export function createFacebookConnector(options: FacebookConnectorOptions): Connector & { pageId: string } {
@@ -214,10 +201,7 @@ export function createFacebookConnector(options: FacebookConnectorOptions): Conn
         if (visibility === 'private') {
           const age = now.getTime() - target.postedAt.getTime();
           if (age > PRIVATE_REPLY_WINDOW_MS) {
-            return {
-              ok: false,
-              reason: `Facebook allows a private reply to a comment only within 7 days; this comment is ${days(age)} old. Answer it publicly instead.`,
-            };
+            return { ok: false, reason: failure('private_reply_window_closed', { platform: 'facebook', ageDays: Math.floor(age / DAY_MS) }) };
           }
           return { ok: true, plan: { channel: 'private_reply', target: target.externalId } };
         }
@@ -225,20 +209,15 @@ export function createFacebookConnector(options: FacebookConnectorOptions): Conn
       }
       if (target.kind === 'message') {
         const psid = target.authorId ?? target.threadId;
-        if (!psid) return { ok: false, reason: 'This Messenger inquiry has no sender id, so it cannot be answered from here. Answer it in the Page inbox.' };
+        if (!psid) return { ok: false, reason: failure('no_sender_id', { platform: 'facebook' }) };
         const age = now.getTime() - target.lastCitizenAt.getTime();
         if (age <= MESSENGER_RESPONSE_WINDOW_MS) return { ok: true, plan: { channel: 'messenger', target: psid, messagingType: 'RESPONSE' } };
         if (age <= MESSENGER_HUMAN_AGENT_WINDOW_MS) {
           return { ok: true, plan: { channel: 'messenger', target: psid, messagingType: 'MESSAGE_TAG', tag: 'HUMAN_AGENT' } };
         }
-        return {
-          ok: false,
-          reason:
-            `Not sent: the citizen last wrote ${days(age)} ago, and Messenger lets the Page answer only within 24 hours, ` +
-            'or within 7 days as a staff member (human agent). Answer them another way (by phone, or publicly), or wait until they write again.',
-        };
+        return { ok: false, reason: failure('dm_window_closed', { platform: 'facebook', ageDays: Math.floor(age / DAY_MS) }) };
       }
-      return { ok: false, reason: `A Facebook ${target.kind} cannot be answered from here. Answer it on Facebook.` };
+      return { ok: false, reason: failure('kind_not_answerable', { platform: 'facebook', kind: target.kind }) };
     },
 
     maxTextLength: (channel) => FACEBOOK_REPLY_TEXT_LIMITS[channel],

@@ -12,6 +12,7 @@
  */
 import { classifyGraphError, type GraphErrorWording } from '../meta/graph-error-verdict.js';
 import type { Logger } from '../../observability/logger.js';
+import { failure } from '../../domain/failure-reason.js';
 import type { ReplyChannel, ReplyVisibility } from '../../db/schema.js';
 import type { Connector, ErrorVerdict, PlanResult, PublishedReply, PullResult, ReplyPlan, ReplyTarget } from '../connector.js';
 import { facebookTime } from '../facebook/webhook-parser.js';
@@ -47,7 +48,15 @@ const MESSAGES_PER_CONVERSATION = 25;
 const MAX_RECENT_KEYS = 2_000;
 
 /** A DM longer than Instagram takes in bytes: refused before calling Graph. */
-export class InstagramTextTooLongError extends Error {}
+export class InstagramTextTooLongError extends Error {
+  constructor(
+    /** The text's length in bytes of UTF-8. */
+    readonly bytes: number,
+  ) {
+    super(`the message is ${bytes} bytes of UTF-8; Instagram takes less than ${INSTAGRAM_MESSAGE_MAX_BYTES}`);
+    this.name = this.constructor.name;
+  }
+}
 
 export interface InstagramConnectorOptions {
   graph: InstagramGraphClient;
@@ -84,28 +93,15 @@ function sameText(a: string | undefined, b: string): boolean {
   return a !== undefined && norm(a) === norm(b);
 }
 
-function days(ms: number): string {
-  const d = ms / DAY_MS;
-  return d >= 2 ? `${Math.floor(d)} days` : `${Math.max(1, Math.floor(ms / HOUR_MS))} hours`;
-}
-
-const PERMISSION_FOR: Record<ReplyChannel | 'read', { permission: string; why: string }> = {
-  comment_reply: { permission: 'instagram_manage_comments', why: 'needed to reply to Instagram comments as the account' },
-  private_reply: { permission: 'instagram_manage_messages', why: 'needed to answer an Instagram commenter privately' },
-  messenger: { permission: 'instagram_manage_messages', why: 'needed to send Instagram direct messages' },
-  read: { permission: 'instagram_basic and instagram_manage_comments', why: 'needed to read the account media and comments' },
+/** The Graph permissions each kind of call needs, for refusals that do not name one. */
+const PERMISSION_FOR: Record<ReplyChannel | 'read', string> = {
+  comment_reply: 'instagram_manage_comments',
+  private_reply: 'instagram_manage_messages',
+  messenger: 'instagram_manage_messages',
+  read: 'instagram_basic and instagram_manage_comments',
 };
 
-const INSTAGRAM_WORDS: GraphErrorWording = {
-  platform: 'Instagram',
-  alreadyReplied: 'This comment already got its one private reply (Instagram allows one). Answer it publicly instead.',
-  privateReplyClosed:
-    'Instagram no longer allows a private reply to this comment (it is older than 7 days, or its author cannot receive messages). Answer it publicly instead.',
-  messageWindowClosed:
-    "Instagram refused the message: the citizen's messaging window is closed (24 hours after their last message, 7 days for a staff answer). Answer them another way, or wait until they write again.",
-  permissionFor: PERMISSION_FOR,
-  permissionFix: (permission) => `An admin must add ${permission} to the Facebook app and set a new FACEBOOK_PAGE_ACCESS_TOKEN.`,
-};
+const INSTAGRAM_WORDS: GraphErrorWording = { platform: 'instagram', permissionFor: PERMISSION_FOR };
 
 export function createInstagramConnector(options: InstagramConnectorOptions): Connector & { accountId: string; hideComment(commentId: string): Promise<void> } {
   const { graph, accountId, pageId } = options;
@@ -166,7 +162,7 @@ export function createInstagramConnector(options: InstagramConnectorOptions): Co
         if (visibility === 'private') {
           const age = now.getTime() - target.postedAt.getTime();
           if (age > PRIVATE_REPLY_WINDOW_MS) {
-            return { ok: false, reason: `Instagram allows a private reply to a comment only within 7 days; this comment is ${days(age)} old. Answer it publicly instead.` };
+            return { ok: false, reason: failure('private_reply_window_closed', { platform: 'instagram', ageDays: Math.floor(age / DAY_MS) }) };
           }
           return { ok: true, plan: { channel: 'private_reply', target: target.externalId } };
         }
@@ -174,25 +170,20 @@ export function createInstagramConnector(options: InstagramConnectorOptions): Co
       }
       if (target.kind === 'message') {
         const igsid = target.authorId ?? target.threadId;
-        if (!igsid) return { ok: false, reason: 'This Instagram message has no sender id, so it cannot be answered from here. Answer it in the Instagram inbox.' };
+        if (!igsid) return { ok: false, reason: failure('no_sender_id', { platform: 'instagram' }) };
         const age = now.getTime() - target.lastCitizenAt.getTime();
         if (age <= RESPONSE_WINDOW_MS) return { ok: true, plan: { channel: 'messenger', target: igsid, messagingType: 'RESPONSE' } };
         if (age <= HUMAN_AGENT_WINDOW_MS) return { ok: true, plan: { channel: 'messenger', target: igsid, messagingType: 'MESSAGE_TAG', tag: 'HUMAN_AGENT' } };
-        return {
-          ok: false,
-          reason:
-            `Not sent: the citizen last wrote ${days(age)} ago, and Instagram lets the account answer a direct message only within 24 hours, ` +
-            'or within 7 days as a staff member (human agent). Answer them another way, or wait until they write again.',
-        };
+        return { ok: false, reason: failure('dm_window_closed', { platform: 'instagram', ageDays: Math.floor(age / DAY_MS) }) };
       }
-      return { ok: false, reason: 'An Instagram mention (the city tagged in someone else\'s post or comment) cannot be answered from here. Answer it on Instagram.' };
+      return { ok: false, reason: failure('kind_not_answerable', { platform: 'instagram', kind: target.kind }) };
     },
 
     maxTextLength: (channel) => INSTAGRAM_REPLY_TEXT_LIMITS[channel],
 
     async publishReply(plan, text): Promise<PublishedReply> {
       if (plan.channel !== 'comment_reply' && Buffer.byteLength(text, 'utf8') >= INSTAGRAM_MESSAGE_MAX_BYTES) {
-        throw new InstagramTextTooLongError(`the message is ${Buffer.byteLength(text, 'utf8')} bytes of UTF-8; Instagram takes less than ${INSTAGRAM_MESSAGE_MAX_BYTES}`);
+        throw new InstagramTextTooLongError(Buffer.byteLength(text, 'utf8'));
       }
       switch (plan.channel) {
         case 'comment_reply':
@@ -243,11 +234,7 @@ export function createInstagramConnector(options: InstagramConnectorOptions): Co
 
     classifyError(error: unknown, plan?: ReplyPlan): ErrorVerdict {
       if (error instanceof InstagramTextTooLongError) {
-        return {
-          action: 'fail',
-          reason: `Not sent: the answer is too long for an Instagram message (${error.message}). Shorten it and send it again.`,
-          summary: error.message,
-        };
+        return { action: 'fail', reason: failure('instagram_message_too_long', { bytes: error.bytes, maxBytes: INSTAGRAM_MESSAGE_MAX_BYTES }), summary: error.message };
       }
       return classifyGraphError(error, plan, INSTAGRAM_WORDS);
     },

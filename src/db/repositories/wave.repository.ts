@@ -95,6 +95,13 @@ export async function findWaveMemberIds(db: Executor, waveId: number): Promise<n
   return rows.map((r) => r.inquiryId);
 }
 
+/** Replies of a statement refused for one reason: the reason (`failure` unchecked, null on older rows; `text` in English) and how many. */
+export interface RefusalTally {
+  failure: unknown;
+  text: string | null;
+  count: number;
+}
+
 /** What a wave card shows. */
 export interface WaveCardView {
   wave: WaveRow;
@@ -106,7 +113,7 @@ export interface WaveCardView {
   mostLiked: MostLikedQuestion[];
   lastPostedAt: Date;
   answered: number;
-  statements: Array<{ id: number; kind: StatementKind; status: StatementStatus; publishedAt: Date | null; sent: number; pending: number; failed: number; reasons: string[] }>;
+  statements: Array<{ id: number; kind: StatementKind; status: StatementStatus; publishedAt: Date | null; sent: number; pending: number; failed: number; reasons: RefusalTally[] }>;
   /** Open members that the latest published statement has not reached (joined later). */
   notReached: number;
 }
@@ -158,10 +165,11 @@ export async function findWaveCardView(db: Executor, waveId: number): Promise<Wa
       .execute();
     const reasons = await db
       .selectFrom('replies')
-      .select(['failureReason', (eb) => eb.fn.countAll<string>().as('count')])
+      .select(['failureReason', 'failure', (eb) => eb.fn.countAll<string>().as('count')])
       .where('statementId', '=', s.id)
       .where('status', '=', 'failed')
-      .groupBy('failureReason')
+      // The English sentence follows from the code and parameters: the same groups as by `failure_reason` alone, rows from before codes included.
+      .groupBy(['failureReason', 'failure'])
       .orderBy('count', 'desc')
       .limit(3)
       .execute();
@@ -174,7 +182,7 @@ export async function findWaveCardView(db: Executor, waveId: number): Promise<Wa
       sent: n('sent'),
       pending: n('pending'),
       failed: n('failed'),
-      reasons: reasons.map((r) => `${r.failureReason ?? '?'} (${r.count})`),
+      reasons: reasons.map((r) => ({ failure: r.failure ?? null, text: r.failureReason, count: Number(r.count) })),
     });
   }
   const lastPublished = [...statementRows].reverse().find((s) => s.status === 'published');
