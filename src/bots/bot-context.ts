@@ -6,7 +6,8 @@
  */
 import type { Config } from '../config.js';
 import type { Db } from '../db/create-db.js';
-import type { StaffRow } from '../db/schema.js';
+import type { InquiryRow, ReplyVisibility, StaffRow } from '../db/schema.js';
+import type { FailureReason } from '../domain/failure-reason.js';
 import type { Locale } from '../domain/locale.js';
 import type { Logger } from '../observability/logger.js';
 import type { Producers } from '../queue/producers.js';
@@ -44,6 +45,8 @@ export interface BotDeps {
   reports?: BotReports;
   /** Hides a citizen's comment on its platform (a supervisor, from the card); absent without connectors. */
   hideComment?: (input: { inquiryId: number; staff: StaffRow; now: Date }) => Promise<HideCommentOutcome>;
+  /** The ways a connector would refuse an answer to this inquiry now, and why (shown in the preview); absent without connectors. */
+  plannedRefusals?: (inquiry: InquiryRow, now: Date) => Partial<Record<ReplyVisibility, FailureReason>>;
 }
 
 export interface BaseContext {

@@ -16,6 +16,8 @@ import { allowedVisibilities, answerLengths } from '../inbox/compose-reply.workf
 import { answerKindsFor } from '../domain/inquiry.js';
 import { ANSWER_KIND_CODE, VISIBILITY_CODE, cb } from './callbacks.js';
 import { messagesFor } from './i18n/index.js';
+import type { FailureReason } from '../domain/failure-reason.js';
+import { failureReasonText } from '../domain/failure-reason-text.js';
 
 export type PreviewStatus = 'sending' | 'submitted' | 'cancelled';
 
@@ -25,14 +27,21 @@ export function renderPreview(
   draft: Pick<ReplyDraftRow, 'id' | 'text'> & Partial<Pick<ReplyDraftRow, 'kind'>>,
   inquiry: Pick<InquiryRow, 'id' | 'platform' | 'kind'> & Partial<Pick<InquiryRow, 'status'>>,
   locale: Locale,
-  options: { needsApproval: boolean; status?: PreviewStatus },
+  options: {
+    needsApproval: boolean;
+    status?: PreviewStatus;
+    /** Ways the platform would refuse now, and why (`plannedRefusals`): no button for them. */
+    refusals?: Partial<Record<ReplyVisibility, FailureReason>>;
+  },
 ): { html: string; keyboard: InlineKeyboardMarkup | undefined } {
   const t = messagesFor(locale);
   const visibilities = allowedVisibilities(inquiry);
   const settled = options.status !== undefined;
   const lengths = answerLengths(inquiry, draft.text);
   const length = lengths[0]?.length ?? 0;
-  const fitting = lengths.filter((l) => l.fits).map((l) => l.visibility);
+  const refusals = options.refusals ?? {};
+  const fitsLength = lengths.filter((l) => l.fits).map((l) => l.visibility);
+  const fitting = fitsLength.filter((v) => refusals[v] === undefined);
   const limits: Partial<Record<ReplyVisibility, number>> = {};
   for (const l of lengths) if (l.max !== undefined) limits[l.visibility] = l.max;
   const canPrivate = visibilities.includes('private') && visibilities.includes('public') && (settled || fitting.includes('private'));
@@ -48,8 +57,16 @@ export function renderPreview(
   if (!settled) {
     tail.push(t.previewLength(length, limits));
     const longest = Math.max(...lengths.map((l) => l.max ?? Number.POSITIVE_INFINITY));
-    if (fitting.length === 0) tail.push(t.previewTooLong(length - longest));
-    else if (limits.private !== undefined && !fitting.includes('private') && visibilities.includes('private')) tail.push(t.previewTooLongPrivate(limits.private));
+    if (fitsLength.length === 0) tail.push(t.previewTooLong(length - longest));
+    else if (limits.private !== undefined && !fitsLength.includes('private') && visibilities.includes('private') && refusals.private === undefined) {
+      tail.push(t.previewTooLongPrivate(limits.private));
+    }
+  }
+  if (!settled) {
+    for (const visibility of visibilities) {
+      const refusal = refusals[visibility];
+      if (refusal) tail.push(t.previewRefused(visibilities.length > 1 ? visibility : undefined, failureReasonText(refusal, locale)));
+    }
   }
   if (options.needsApproval && !settled && fitting.length > 0) tail.push(t.previewNeedsApproval);
   if (!settled && fitting.length > 0) tail.push(t.previewKind(answerKind, closed));

@@ -15,7 +15,8 @@
  * is recorded, so one Telegram sends again is not handled twice.
  */
 import { hideInquiryComment } from '../inbox/hide-comment.workflow.js';
-import type { StaffRow } from '../db/schema.js';
+import type { InquiryRow, StaffRow } from '../db/schema.js';
+import { plannedRefusals } from '../inbox/compose-reply.workflow.js';
 import { configSecrets } from '../config.js';
 import { releaseLease, takeLease } from '../db/repositories/lease.repository.js';
 import { isTelegramUpdateHandled, pruneTelegramUpdates, recordTelegramUpdateHandled } from '../db/repositories/telegram-update.repository.js';
@@ -120,7 +121,20 @@ export function createTelegramPart(tuning: TelegramPartTuning = {}): PartFactory
     const hideComment = connectors
       ? (input: { inquiryId: number; staff: StaffRow; now: Date }) => hideInquiryComment({ db, registry: connectors, producers, secrets: ctx.secrets }, input)
       : undefined;
-    const bot = createBot({ config, logger: log, db, producers, client, pacer, now, botUsername, reports, ...(hideComment ? { hideComment } : {}) });
+    const refusals = connectors ? (inquiry: InquiryRow, at: Date) => plannedRefusals(connectors, inquiry, at) : undefined;
+    const bot = createBot({
+      config,
+      logger: log,
+      db,
+      producers,
+      client,
+      pacer,
+      now,
+      botUsername,
+      reports,
+      ...(hideComment ? { hideComment } : {}),
+      ...(refusals ? { plannedRefusals: refusals } : {}),
+    });
     // Set when the bot stops receiving updates for good (a revoked token): until a
     // restart, /readyz answers 503 with the reason, so a probe or an operator sees
     // it; webhooks are still stored and cards wait in the queue meanwhile.

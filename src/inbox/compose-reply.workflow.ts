@@ -16,6 +16,7 @@
  * confirmed; the preview shows the count and the limit before.
  */
 import type { Config } from '../config.js';
+import type { ConnectorRegistry } from '../connectors/registry.js';
 import { replyChannelFor, replyTextLength, replyTextLimit } from '../connectors/reply-text-limits.js';
 import type { Db } from '../db/create-db.js';
 import { insertEvent } from '../db/repositories/event.repository.js';
@@ -32,11 +33,13 @@ import {
 import { findLiveReplyAfter, findPendingReplyOfInquiry, findReplyById, insertReply } from '../db/repositories/reply.repository.js';
 import { findStaffById } from '../db/repositories/staff.repository.js';
 import type { InquiryRow, ReplyDraftRow, ReplyRow, ReplyVisibility, StaffRow } from '../db/schema.js';
+import type { FailureReason } from '../domain/failure-reason.js';
 import { answerKindsFor } from '../domain/inquiry.js';
 import type { AnswerKind } from '../domain/reply.js';
 import { can } from '../domain/staff.js';
 import type { Producers } from '../queue/producers.js';
 import { createNotices, type NewNotice } from './staff-notices.workflow.js';
+import { replyTargetOf } from './deliver-reply.workflow.js';
 import { listSupervisors } from './staff.workflow.js';
 
 /** What composing needs: the database, the queues for what follows, and whether answers wait for approval. */
@@ -74,6 +77,26 @@ export function answerLengths(inquiry: Pick<InquiryRow, 'platform' | 'kind'>, te
     const max = replyTextLimit(inquiry.platform, replyChannelFor(inquiry.kind, visibility));
     return { visibility, length, max, fits: max === undefined || length <= max };
   });
+}
+
+/**
+ * The ways of publishing an answer to `inquiry` that its connector would
+ * refuse at `now` (a message window closed, a private reply too late, a kind
+ * it cannot answer), and why: the preview says so at once and offers no
+ * button for them. Delivery plans again when it publishes (a window can
+ * close in between). Without a connector for the inquiry's source, nothing
+ * is known here; delivery says so.
+ */
+export function plannedRefusals(registry: ConnectorRegistry, inquiry: InquiryRow, now: Date): Partial<Record<ReplyVisibility, FailureReason>> {
+  const connector = registry.route(inquiry.platform, inquiry.sourceId)?.connector;
+  if (!connector) return {};
+  const refusals: Partial<Record<ReplyVisibility, FailureReason>> = {};
+  const target = replyTargetOf(inquiry);
+  for (const visibility of allowedVisibilities(inquiry)) {
+    const planned = connector.planReply(target, visibility, now);
+    if (!planned.ok) refusals[visibility] = planned.reason;
+  }
+  return refusals;
 }
 
 export type ComposeRefusal =

@@ -131,7 +131,8 @@ function leaseMsFor(deps: Pick<ReplyDeliveryDeps, 'leaseMs'>, connector: Connect
   return deps.leaseMs;
 }
 
-function targetOf(inquiry: InquiryRow): ReplyTarget {
+/** What a connector needs to know of an inquiry to plan a reply to it. */
+export function replyTargetOf(inquiry: InquiryRow): ReplyTarget {
   return {
     kind: inquiry.kind,
     externalId: inquiry.externalId,
@@ -220,7 +221,7 @@ async function attempt(a: Attempt): Promise<DeliveryOutcome> {
     log.info({ sourceId: source.id, until: source.publishingPausedUntil.toISOString() }, 'publishing on this source is paused; the reply waits');
     return parked(source.publishingPausedUntil);
   }
-  const target = targetOf(inquiry);
+  const target = replyTargetOf(inquiry);
 
   /** The page's published item that is this reply, if the platform shows one (`since`: when its outcome became unknown). */
   const lookUp = async (plan: ReplyPlan, since: Date): Promise<PublishedReply | undefined> => {

@@ -112,7 +112,7 @@ async function compose(ctx: MessageContext, inquiryId: number): Promise<void> {
     }
   }
   const locale = ctx.isPrivate ? ctx.locale : ctx.deps.config.locale;
-  const preview = renderPreview(outcome.draft, outcome.inquiry, locale, { needsApproval: needsApproval(ctx, staff) });
+  const preview = renderPreview(outcome.draft, outcome.inquiry, locale, { needsApproval: needsApproval(ctx, staff), refusals: ctx.deps.plannedRefusals?.(outcome.inquiry, ctx.now) });
   const message = await ctx.reply(preview.html, { replyMarkup: preview.keyboard });
   await setDraftPreview(ctx.deps.db, outcome.draft.id, ctx.chatId, message.message_id);
 }
@@ -222,7 +222,10 @@ export const answerFeature: Feature = {
         const msg = ctx.message;
         if (msg) {
           const locale = msg.chatId > 0 ? ctx.locale : ctx.deps.config.locale;
-          const preview = renderPreview(outcome.draft, outcome.inquiry, locale, { needsApproval: needsApproval(ctx, ctx.staff!) });
+          const preview = renderPreview(outcome.draft, outcome.inquiry, locale, {
+            needsApproval: needsApproval(ctx, ctx.staff!),
+            refusals: ctx.deps.plannedRefusals?.(outcome.inquiry, ctx.now),
+          });
           await ctx.deps.client.editMessageText(msg.chatId, msg.messageId, preview.html, { replyMarkup: preview.keyboard, disableLinkPreview: true }).catch((error: unknown) => {
             if (!(error instanceof TelegramApiError && (error.isMessageNotFound() || error.description.includes('not modified')))) throw error;
           });

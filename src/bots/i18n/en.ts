@@ -117,6 +117,8 @@ export const en: Messages = {
   previewTooLong: (over) => `⛔ Too long (${over} over the limit): shorten it and send the new text as a reply to this message.`,
   previewTooLongPrivate: (max) =>
     `⚠️ Too long for a private message (at most ${max} characters): publish it as a public reply, or shorten it and send the new text as a reply to this message.`,
+  previewRefused: (visibility, reason) =>
+    `⛔ ${visibility === 'private' ? 'Private reply: ' : visibility === 'public' ? 'Public reply: ' : ''}${e(reason)}`,
   previewNeedsApproval: 'A supervisor will approve it first.',
   previewTruncated: '(the preview is shortened; the whole text will be published)',
   draftSending: '⏳ Sending the answer…',

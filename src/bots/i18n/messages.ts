@@ -123,6 +123,12 @@ export interface Messages {
   /** Too long for a private message (at most `max`), short enough to publish publicly. */
   previewTooLongPrivate(max: number): string;
   previewNeedsApproval: string;
+  /**
+   * The platform would refuse this way of publishing now (a closed message
+   * window, a private reply too late): `reason` is the refusal in the
+   * reader's language; `visibility` names the way when there is another.
+   */
+  previewRefused(visibility: 'public' | 'private' | undefined, reason: string): string;
   previewTruncated: string;
   draftSending: string;
   draftSubmitted: string;
