@@ -341,7 +341,7 @@ async function attempt(a: Attempt): Promise<DeliveryOutcome> {
   const length = replyTextLength(reply.text);
   const maxLength = connector.maxTextLength(plan.channel);
   if (length > maxLength) {
-    const where = { comment_reply: 'a comment reply', private_reply: 'a private reply to a comment', messenger: 'a Messenger message' }[plan.channel];
+    const where = { comment_reply: 'a comment reply', private_reply: 'a private reply to a comment', messenger: 'a Messenger message', mention_reply: 'an answer to a mention' }[plan.channel];
     return fail(deps, reply, `Not sent: the answer has ${length} characters, and ${platform} takes at most ${maxLength} in ${where}. Shorten it and send it again.`, {
       countAttempt: false,
       outcome: reply.inFlightAt ? 'unknown' : 'not_published',

@@ -40,7 +40,7 @@ export const PRIVATE_REPLY_WINDOW_MS = 7 * DAY_MS;
  * Facebook's limit for a comment (the Graph reference of
  * `/{object-id}/comments` names none).
  */
-export const FACEBOOK_REPLY_TEXT_LIMITS: Readonly<Record<ReplyChannel, number>> = { comment_reply: 8000, private_reply: 2000, messenger: 2000 };
+export const FACEBOOK_REPLY_TEXT_LIMITS: Readonly<Partial<Record<ReplyChannel, number>>> = { comment_reply: 8000, private_reply: 2000, messenger: 2000 };
 
 const POSTS_PER_PAGE = 100;
 const COMMENTS_PER_POST = 100;
@@ -94,7 +94,7 @@ function days(ms: number): string {
 }
 
 /** The Graph permissions each kind of call needs, for refusals that do not name one. */
-const PERMISSION_FOR: Record<ReplyPlan['channel'] | 'read', { permission: string; why: string }> = {
+const PERMISSION_FOR: GraphErrorWording['permissionFor'] = {
   comment_reply: { permission: 'pages_manage_engagement', why: 'needed to reply to comments as the Page' },
   private_reply: { permission: 'pages_messaging', why: 'needed to answer a commenter privately in Messenger' },
   messenger: { permission: 'pages_messaging', why: 'needed to send Messenger messages as the Page' },
@@ -224,7 +224,8 @@ export function createFacebookConnector(options: FacebookConnectorOptions): Conn
       return { ok: false, reason: `A Facebook ${target.kind} cannot be answered from here. Answer it on Facebook.` };
     },
 
-    maxTextLength: (channel) => FACEBOOK_REPLY_TEXT_LIMITS[channel],
+    // A channel Facebook never plans (Instagram's mention replies) takes nothing.
+    maxTextLength: (channel) => FACEBOOK_REPLY_TEXT_LIMITS[channel] ?? 0,
 
     async publishReply(plan, text, options = {}): Promise<PublishedReply> {
       const quickReplies = options.quickReplies && options.quickReplies.length > 0 ? options.quickReplies : undefined;
@@ -243,6 +244,8 @@ export function createFacebookConnector(options: FacebookConnectorOptions): Conn
           });
           return { externalId: sent.message_id };
         }
+        case 'mention_reply':
+          throw new TypeError('a mention reply is an Instagram channel; a Facebook Page never plans one');
       }
     },
 
@@ -270,6 +273,9 @@ export function createFacebookConnector(options: FacebookConnectorOptions): Conn
           const found = oldest(conversation?.messages ?? []).find(ours);
           return found ? { externalId: found.id } : undefined;
         }
+        case 'mention_reply':
+          // Never planned on Facebook, so never published there.
+          return undefined;
       }
     },
 

@@ -15,8 +15,8 @@ export interface GraphErrorWording {
   privateReplyClosed: string;
   /** The citizen's messaging window is closed. */
   messageWindowClosed: string;
-  /** The permission each kind of call needs, and why. */
-  permissionFor: Record<ReplyPlan['channel'] | 'read', { permission: string; why: string }>;
+  /** The permission each kind of call needs, and why (a channel the platform does not have: what reading needs). */
+  permissionFor: Partial<Record<ReplyPlan['channel'], { permission: string; why: string }>> & { read: { permission: string; why: string } };
   /** What an admin must do to add a missing permission. */
   permissionFix: (permission: string) => string;
   /** A platform-specific refusal checked before the generic one (e.g. a comment that no longer exists). */
@@ -36,7 +36,7 @@ export function classifyGraphError(error: unknown, plan: ReplyPlan | undefined, 
     }
     if (error.isPermission()) {
       const named = /\b(pages_[a-z_]+|instagram_[a-z_]+|business_management)\b/.exec(`${error.graphMessage} ${error.userMessage ?? ''}`)?.[1];
-      const need = words.permissionFor[plan?.channel ?? 'read'];
+      const need = words.permissionFor[plan?.channel ?? 'read'] ?? words.permissionFor.read;
       const permission = named ?? need.permission;
       return {
         action: 'fail',
