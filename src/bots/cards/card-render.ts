@@ -155,6 +155,9 @@ export function renderCard(view: CardView, options: RenderOptions): RenderedMess
   else if (i.kind === 'comment') lines.push(t.cardPost(i.platform === 'facebook' ? facebookPostUrl(i.threadId) : null));
   if (i.previousInquiryId) lines.push(t.cardPrevious(i.previousInquiryId));
   lines.push('');
+  // A mention is taken in with its ids only: its text is read from the platform after (or could not be).
+  if (i.detailsPending) lines.push(t.cardDetailsPending(i.platform));
+  else if (i.detailsError) lines.push(t.cardDetailsUnreadable(i.platform, escapeHtml(truncateForTelegram(i.detailsError, 300))));
   const text = citizenText(view, t, options);
   lines.push(text.html);
   if (text.cut) {
