@@ -51,6 +51,8 @@ function citizenText(view: CardView, t: Messages, options: RenderOptions): { htm
   let cut = false;
   view.messages.forEach((m, index) => {
     if (cut) return;
+    // A mention whose text is not read yet has none to quote (the card says why).
+    if (m.text === '' && view.messages.length === 1) return;
     if (remaining <= 0) {
       cut = true;
       return;

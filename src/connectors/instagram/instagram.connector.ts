@@ -13,7 +13,10 @@
  * `mentioned_media`, `/mentions`): the media and comment are someone
  * else's, and Graph does not let the account read them directly. Its
  * inquiry's `externalId` is the mentioning comment, or the media for a
- * mention in a caption (then `threadId` is the same media).
+ * mention in a caption (then `threadId` is the same media). Polling cannot
+ * find mentions: Graph has no edge listing them (`/{ig-user-id}/tags` is
+ * photo tags, not @mentions) and Meta does not keep mention webhooks, so
+ * they come by webhook only.
  */
 import { classifyGraphError, type GraphErrorWording } from '../meta/graph-error-verdict.js';
 import type { Logger } from '../../observability/logger.js';
