@@ -10,6 +10,7 @@
  * on the card.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { findSourceByExternalId } from '../../src/db/repositories/source.repository.js';
 import { startGraphApiFake, type GraphApiFake, type RecordedRequest } from '../../src/stand-ins/graph-api.stand-in.js';
 import { IG_ACCOUNT_ID, igMentionPayload } from '../../src/stand-ins/instagram-webhook-payloads.js';
 import { TEST_PAGE_TOKEN } from '../factories/facebook-fixtures.js';
@@ -152,5 +153,27 @@ describe('a mention that cannot be read', () => {
     expect(card.text).toContain('Instagram');
     const events = await h.tdb.db.selectFrom('events').select('type').where('inquiryId', '=', inquiry.id).execute();
     expect(events.map((e) => e.type)).toContain('details_unreadable');
+  }, 60_000);
+});
+
+// Last: the token stays dead for the rest of the file.
+describe('a dead token while reading a mention', () => {
+  it('pauses the Instagram source; the mention stays to be read (the reconciler tries again once it is resumed)', async () => {
+    const owner = { id: '1254459154689031', username: 'ani.k' };
+    const media = graph.seedForeignIgMedia({ owner, caption: 'Աղբը @vanadzor.city', created_time: new Date(Date.now() - MINUTE) });
+    graph.expireToken();
+    await h.ingest(igMentionPayload({ mediaId: media.id, at: new Date(Date.now() - MINUTE) }));
+    const inquiry = await inquiryOf(media.id);
+    await expect.poll(async () => (await findSourceByExternalId(h.tdb.db, 'instagram', IG.id))!.enabled, { timeout: 20_000 }).toBe(false);
+    const source = (await findSourceByExternalId(h.tdb.db, 'instagram', IG.id))!;
+    expect(source.pausedReason).toMatch(/190|token/i);
+    expect(source.pausedReason).not.toContain(TEST_PAGE_TOKEN);
+    expect(await h.tdb.db.selectFrom('inquiries').select(['detailsPending', 'detailsError', 'text']).where('id', '=', inquiry.id).executeTakeFirstOrThrow()).toEqual({
+      detailsPending: true,
+      detailsError: null,
+      text: '',
+    });
+    const card = await h.card(inquiry.id);
+    expect(card.text).toContain('⏳');
   }, 60_000);
 });
