@@ -1511,6 +1511,8 @@ export class GraphApiFake {
       }
       if (type === 'IGUser' && (field.name === 'mentioned_comment' || field.name === 'mentioned_media')) {
         out[field.name] = field.name === 'mentioned_comment' ? this.#mentionedComment(field) : this.#mentionedMedia(field, request);
+        // Meta's samples: the IG User's id comes along, asked for or not.
+        out.id = id;
         continue;
       }
       if (!IG_KNOWN_FIELDS[type].includes(field.name)) throw paramError(`(#100) Tried accessing nonexisting field (${field.name}) on node type (${type})`);
