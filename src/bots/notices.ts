@@ -8,6 +8,7 @@ import type { InlineKeyboardButton, InlineKeyboardMarkup } from '../telegram/tel
 import { TELEGRAM_MESSAGE_MAX, escapeHtml, truncateForTelegram } from '../telegram/telegram-text.js';
 import type { InquiryRow, StaffRole, TelegramNoticeRow } from '../db/schema.js';
 import type { SummaryItem } from '../db/repositories/low-priority.repository.js';
+import { storedFailureText } from '../domain/failure-reason-text.js';
 import type { Locale } from '../domain/locale.js';
 import { payloadNumber, payloadString } from '../inbox/staff-notices.workflow.js';
 import { cb } from './callbacks.js';
@@ -66,7 +67,7 @@ export function renderNotice(notice: TelegramNoticeRow, ctx: NoticeContext): { h
         const where = ctx.inquiry?.permalink;
         rows = [[...(where && /^https?:\/\//.test(where) ? [{ text: t.cardOpenOn(platform), url: where }] : []), ...cardButton]];
       } else {
-        html = t.replyFailed(id, payloadString(p, 'reason') ?? '—');
+        html = t.replyFailed(id, storedFailureText(p.failure, payloadString(p, 'reason'), ctx.locale));
         const replyId = payloadNumber(p, 'replyId');
         rows = [[...(replyId ? [button(t.btnRetry, cb.retry.build({ reply: replyId }))] : []), ...cardButton]];
       }

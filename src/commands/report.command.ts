@@ -89,7 +89,7 @@ export const reportCommand: Command = {
         const rows = await buildWaveReport(database.db, range);
         const format = values.format as Format;
         if (format === 'xlsx') throw new UsageError('--by wave is written as text, json or csv');
-        const text = format === 'json' ? `${JSON.stringify({ from: range.from, to: range.to, waves: rows }, null, 2)}\n` : format === 'csv' ? renderWaveReportCsv(rows) : `${renderWaveReportText(rows, lang)}\n`;
+        const text = format === 'json' ? `${JSON.stringify({ from: range.from, to: range.to, waves: rows }, null, 2)}\n` : format === 'csv' ? renderWaveReportCsv(rows) : `${renderWaveReportText(rows, lang, tz)}\n`;
         if (values.out) {
           writeFileSync(values.out, text);
           io.out(`Wrote ${path.resolve(values.out)}`);

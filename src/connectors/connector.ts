@@ -13,6 +13,7 @@
  */
 import type { FastifyInstance } from 'fastify';
 import type { InquiryKind, Platform, ReplyChannel, ReplyVisibility } from '../db/schema.js';
+import type { FailureReason } from '../domain/failure-reason.js';
 import type { InboundItem } from '../domain/inquiry.js';
 import type { TelegramUpdateRoute } from '../service-part.js';
 
@@ -81,8 +82,11 @@ export interface QuickReply {
   payload: string;
 }
 
-/** A plan, or why the reply cannot go out at all (a sentence for the staff member). */
-export type PlanResult = { ok: true; plan: ReplyPlan } | { ok: false; reason: string };
+/**
+ * A plan, or why the reply cannot go out at all: a code and its parameters,
+ * rendered in each reader's language (`domain/failure-reason-text.ts`).
+ */
+export type PlanResult = { ok: true; plan: ReplyPlan } | { ok: false; reason: FailureReason };
 
 export interface PublishedReply {
   /** The platform id of the published comment or message. */
@@ -90,8 +94,10 @@ export interface PublishedReply {
 }
 
 /**
- * What to do about an error of a platform call. `summary` and `reason` are
- * scrubbed and safe to log and store.
+ * What to do about an error of a platform call. `summary` is English for the
+ * logs; `reason` is for staff, a code and its parameters rendered in each
+ * reader's language. Both are scrubbed and safe to log and store (the
+ * workflow scrubs them again with the configured secrets).
  */
 export type ErrorVerdict =
   /** The platform throttles us (Graph 4, 17, 32, 613…): slow the source down, nothing was done. */
@@ -107,9 +113,9 @@ export type ErrorVerdict =
   /** May work later. `outcomeUnknown`: the call may have taken effect (a timeout). */
   | { action: 'retry'; outcomeUnknown: boolean; summary: string }
   /** The platform says it was already done (a second private reply): look for it before failing. */
-  | { action: 'look_up'; reason: string; summary: string }
+  | { action: 'look_up'; reason: FailureReason; summary: string }
   /** Will never work: `reason` tells the staff member what happened and what to do. */
-  | { action: 'fail'; reason: string; summary: string };
+  | { action: 'fail'; reason: FailureReason; summary: string };
 
 /** What one pull found. */
 export interface PullResult {
@@ -120,6 +126,12 @@ export interface PullResult {
   batch: { dedupKey: string; payload: unknown; items: number } | undefined;
   /** The cursor to store once the batch is committed. */
   cursor: Record<string, unknown>;
+  /**
+   * Likes of the citizens' comments the pull read, new and known (webhooks
+   * carry none): stored with the cursor, changing no item and writing no
+   * event. Only what the pull's calls returned anyway; none asked for them.
+   */
+  likes?: Array<{ externalId: string; likeCount: number }>;
 }
 
 /** One connected account's platform I/O. */

@@ -152,6 +152,8 @@ export interface InquiryMessageTable {
   createdAt: TimestampDefault;
   /** What the citizen attached to this item (migration 2026_12_03_1030); `[]` when nothing. */
   attachments: ColumnType<Attachment[], string | undefined, string>;
+  /** Likes on the platform as the latest poll saw them (migration 2026_12_18_0900); 0 until then. */
+  likeCount: Generated<number>;
 }
 
 export interface ReplyTable {
@@ -162,7 +164,14 @@ export interface ReplyTable {
   text: string;
   status: Generated<ReplyStatus>;
   externalId: string | null;
+  /** Why it failed, in English (logs, exports; the only reason rows from before 2026_12_17_0900 have). */
   failureReason: string | null;
+  /**
+   * Why it failed as `{ code, params }` (`domain/failure-reason.ts`), shown in
+   * each reader's language (migration 2026_12_17_0900); read as `unknown`:
+   * check it with `readFailureReason`, a row may be older or newer than this code.
+   */
+  failure: ColumnType<unknown, string | null | undefined, string | null>;
   attempts: Generated<number>;
   createdAt: TimestampDefault;
   sentAt: Timestamp | null;

@@ -115,6 +115,8 @@ export interface CitizenItem extends ItemBase {
   postedAt: Date;
   /** The payload of a quick reply the citizen tapped (Messenger), when the item is one. */
   quickReplyPayload?: string;
+  /** Likes on the platform when a poll read it (webhooks carry none); later polls update them. */
+  likeCount?: number;
 }
 
 /** The citizen edited an item already stored. */

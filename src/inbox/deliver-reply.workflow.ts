@@ -23,7 +23,9 @@
  *    `telegram` by the reply's author at the send time; events `reply_sent`
  *    and `answered`. Then `reply.result` is enqueued for the bot.
  * 4. On a permanent failure: the reply is `failed` with a scrubbed reason
- *    that says what to do, event `reply_failed`, and `reply.result`. When the
+ *    that says what to do (a code and its parameters, shown in each
+ *    reader's language, and its English sentence), event `reply_failed`,
+ *    and `reply.result`. When the
  *    outcome of an attempt is still unknown (attempts used up, or the look-up
  *    itself refused), the reason says it may already be published, and the
  *    reply keeps `in_flight_at` so that *Retry* looks before posting.
@@ -39,6 +41,8 @@ import { randomUUID } from 'node:crypto';
 import { replyTextLength, type Connector, type PublishedReply, type QuickReply, type ReplyPlan, type ReplyTarget } from '../connectors/connector.js';
 import type { ConnectorRegistry } from '../connectors/registry.js';
 import type { Db } from '../db/create-db.js';
+import { failure, mapFailureTexts, type FailureReason } from '../domain/failure-reason.js';
+import { failureReasonText } from '../domain/failure-reason-text.js';
 import { insertEvent } from '../db/repositories/event.repository.js';
 import { NotFoundError } from '../db/errors.js';
 import { getInquiryById, lockInquiry, updateInquiry } from '../db/repositories/inquiry.repository.js';
@@ -97,7 +101,8 @@ export interface ReplyDeliveryDeps {
 
 export type DeliveryOutcome =
   | { status: 'sent'; externalId: string; /** Found already published by an earlier attempt. */ found: boolean }
-  | { status: 'failed'; reason: string }
+  /** `reason`: the English sentence stored in `failure_reason`; `failure`: its code and parameters. */
+  | { status: 'failed'; reason: string; failure: FailureReason }
   | { status: 'not_pending' }
   | { status: 'missing' }
   /**
@@ -136,11 +141,6 @@ function targetOf(inquiry: InquiryRow): ReplyTarget {
     postedAt: inquiry.postedAt,
     lastCitizenAt: inquiry.lastCitizenAt,
   };
-}
-
-function platformName(connector: Pick<Connector, 'platform'> | undefined, inquiry: InquiryRow): string {
-  const platform = connector?.platform ?? inquiry.platform;
-  return platform === 'facebook' ? 'Facebook' : platform === 'instagram' ? 'Instagram' : platform === 'telegram' ? 'Telegram' : platform;
 }
 
 /** One attempt to publish reply `replyId`. */
@@ -199,15 +199,15 @@ async function attempt(a: Attempt): Promise<DeliveryOutcome> {
 
   const connector = a.connector;
   if (!connector) {
-    return fail(deps, reply, `Replies to ${inquiry.platform} cannot be published: that connector is not configured. Answer on ${inquiry.platform} itself.`, {
+    return fail(deps, reply, failure('connector_missing', { platform: inquiry.platform }), {
       countAttempt: false,
       outcome: reply.inFlightAt ? 'unknown' : 'not_published',
     });
   }
-  const platform = platformName(connector, inquiry);
+  const platform = connector.platform;
   const source: SourceRow | undefined = a.sourceId === undefined ? undefined : await findSourceById(deps.db, a.sourceId);
   if (source?.removedAt) {
-    return fail(deps, reply, `${source.name} was removed from Ardzagank, so replies are no longer published there. Answer on ${platform} itself.`, {
+    return fail(deps, reply, failure('source_removed', { platform, source: source.name }), {
       countAttempt: false,
       outcome: reply.inFlightAt ? 'unknown' : 'not_published',
     });
@@ -228,9 +228,7 @@ async function attempt(a: Attempt): Promise<DeliveryOutcome> {
     const recorded = await findExternalIdsOfOtherReplies(deps.db, { replyId: reply.id, platform: inquiry.platform, sentSince: new Date(from.getTime() - LOOKUP_SKEW_MS) });
     return connector.findPublishedReply(plan, reply.text, from, new Set(recorded));
   };
-  const mayBePublished = (why: string) =>
-    `Not confirmed: an earlier attempt may have published this reply, and ${platform} could not be asked whether it did (${why}). ` +
-    `It may already be on ${platform}: look there before answering again. Retry looks for it first and posts it only if it is missing.`;
+  const mayBePublished = (cause: FailureReason) => failure('may_be_published', { platform, cause });
 
   /**
    * What an error means for this reply. `during: 'publish'`: the error came
@@ -288,10 +286,7 @@ async function attempt(a: Attempt): Promise<DeliveryOutcome> {
         if (fromPublish && !verdict.outcomeUnknown) await settledNotPosted();
         await updatePendingReplyAttempts(deps.db, reply.id, attempts);
         if (attempts >= (deps.maxAttempts ?? 8)) {
-          const reason = unknown
-            ? `Not confirmed: ${platform} did not say whether it published the reply after ${attempts} attempts (last problem: ${summary}). ` +
-              `It may already be on ${platform}: look there before answering again. Retry looks for it first and posts it only if it is missing.`
-            : `Not sent: ${platform} did not accept it after ${attempts} attempts (last problem: ${summary}). Send the reply again later.`;
+          const reason = failure(unknown ? 'unconfirmed_after_attempts' : 'not_accepted_after_attempts', { platform, attempts, problem: summary });
           return fail(deps, reply, reason, { countAttempt: false, outcome: unknown ? 'unknown' : 'not_published' });
         }
         log.warn({ attempt: attempts, summary }, 'publishing the reply failed; it will be tried again');
@@ -332,7 +327,7 @@ async function attempt(a: Attempt): Promise<DeliveryOutcome> {
   const { plan } = planned;
   // The question "was it solved?" is no human agent's answer: never with the HUMAN_AGENT tag (Messenger's rules).
   if (reply.kind === 'solved_question' && plan.tag !== undefined) {
-    return fail(deps, reply, `Not asked: the citizen last wrote more than 24 hours ago, and ${platform} allows an automated question only within 24 hours.`, {
+    return fail(deps, reply, failure('question_window_closed', { platform }), {
       countAttempt: false,
       outcome: reply.inFlightAt ? 'unknown' : 'not_published',
     });
@@ -341,8 +336,7 @@ async function attempt(a: Attempt): Promise<DeliveryOutcome> {
   const length = replyTextLength(reply.text);
   const maxLength = connector.maxTextLength(plan.channel);
   if (length > maxLength) {
-    const where = { comment_reply: 'a comment reply', private_reply: 'a private reply to a comment', messenger: 'a Messenger message', mention_reply: 'an answer to a mention' }[plan.channel];
-    return fail(deps, reply, `Not sent: the answer has ${length} characters, and ${platform} takes at most ${maxLength} in ${where}. Shorten it and send it again.`, {
+    return fail(deps, reply, failure('text_too_long', { platform, channel: plan.channel, length, max: maxLength }), {
       countAttempt: false,
       outcome: reply.inFlightAt ? 'unknown' : 'not_published',
     });
@@ -462,27 +456,34 @@ async function recordAnswerEffect(
   if (furtherAnswer) await insertEvent(trx, { type: 'further_answer', inquiryId: inquiry.id, ...actor, occurredAt: sentAt, payload: { ...common, status: inquiry.status } });
 }
 
+/**
+ * Records the reply as failed for good: `replies.failure` keeps the reason's
+ * code and parameters (rendered in each reader's language when shown),
+ * `replies.failure_reason` its English sentence (logs, exports, and what
+ * rows from before codes have). Both, scrubbed, go into the `reply_failed` event.
+ */
 async function fail(
   deps: ReplyDeliveryDeps,
   reply: ReplyRow,
-  reason: string,
+  reason: FailureReason,
   how: { countAttempt: boolean; outcome: 'not_published' | 'unknown' },
 ): Promise<DeliveryOutcome> {
-  const clean = scrubSecrets(reason, deps.secrets).slice(0, 2_000);
+  const cleanReason = mapFailureTexts(reason, (text) => scrubSecrets(text, deps.secrets).slice(0, 1_000));
+  const text = failureReasonText(cleanReason, 'en').slice(0, 2_000);
   const recorded = await deps.db.transaction().execute(async (trx) => {
-    const updated = await markReplyFailed(trx, reply.id, { reason: clean, ...how });
+    const updated = await markReplyFailed(trx, reply.id, { reason: text, failure: cleanReason, ...how });
     if (!updated) return false;
     await insertEvent(trx, {
       type: 'reply_failed',
       inquiryId: updated.inquiryId,
       actorKind: 'system',
-      payload: { replyId: updated.id, reason: clean, ...(how.outcome === 'unknown' ? { mayBePublished: true } : {}) },
+      payload: { replyId: updated.id, reason: text, failure: cleanReason, ...(how.outcome === 'unknown' ? { mayBePublished: true } : {}) },
     });
     return true;
   });
   if (recorded) {
-    deps.logger.warn({ replyId: reply.id, reason: clean }, 'reply not published');
+    deps.logger.warn({ replyId: reply.id, reason: text, code: cleanReason.code }, 'reply not published');
     await deps.producers.replyResult(reply.id);
   }
-  return { status: 'failed', reason: clean };
+  return { status: 'failed', reason: text, failure: cleanReason };
 }

@@ -12,6 +12,8 @@ import { insertEvent } from '../db/repositories/event.repository.js';
 import { findInquiryById } from '../db/repositories/inquiry.repository.js';
 import type { InquiryRow, StaffRow } from '../db/schema.js';
 import type { ConnectorRegistry } from '../connectors/registry.js';
+import { mapFailureTexts, type FailureReason } from '../domain/failure-reason.js';
+import { failureReasonText } from '../domain/failure-reason-text.js';
 import { can } from '../domain/staff.js';
 import { scrubSecrets } from '../observability/redact.js';
 import type { Producers } from '../queue/producers.js';
@@ -28,7 +30,8 @@ export type HideCommentOutcome =
   | { ok: false; reason: 'missing' }
   | { ok: false; reason: 'denied'; why: string }
   | { ok: false; reason: 'unsupported'; why: string }
-  | { ok: false; reason: 'platform_refused'; why: string };
+  /** `failure`: the platform's refusal for staff (shown in their language); `why`: in English, or the error's summary when there is no such refusal. */
+  | { ok: false; reason: 'platform_refused'; why: string; failure: FailureReason | undefined };
 
 export async function hideInquiryComment(deps: HideCommentDeps, input: { inquiryId: number; staff: StaffRow; now: Date }): Promise<HideCommentOutcome> {
   const { staff, now } = input;
@@ -43,8 +46,12 @@ export async function hideInquiryComment(deps: HideCommentDeps, input: { inquiry
     await hide.call(account.connector, inquiry.externalId);
   } catch (error) {
     const verdict = account.connector.classifyError(error);
-    const why = 'reason' in verdict ? verdict.reason : scrubSecrets(verdict.summary, deps.secrets);
-    return { ok: false, reason: 'platform_refused', why };
+    const clean = (text: string) => scrubSecrets(text, deps.secrets);
+    if ('reason' in verdict) {
+      const reason = mapFailureTexts(verdict.reason, clean);
+      return { ok: false, reason: 'platform_refused', why: failureReasonText(reason, 'en'), failure: reason };
+    }
+    return { ok: false, reason: 'platform_refused', why: clean(verdict.summary), failure: undefined };
   }
   await insertEvent(deps.db, {
     type: 'comment_hidden',

@@ -387,6 +387,7 @@ async function applyCitizenItems(deps: IngestDeps, trx: Trx, entries: CitizenEnt
         text: item.text,
         postedAt: item.postedAt,
         attachments: item.attachments,
+        ...(item.likeCount === undefined ? {} : { likeCount: item.likeCount }),
       })),
     );
     for (const inquiry of touched) if (inquiry.id !== undefined) await updateInquiry(trx, inquiry.id, { lastCitizenAt: inquiry.lastCitizenAt });

@@ -5,6 +5,10 @@
  * and the cursor moved in ONE transaction, so the cursor never moves past
  * items that were not committed; then the batch is queued for ingest.
  *
+ * The like counts of comments the poll read are stored in the same
+ * transaction (no item, no event); a wave whose most-liked questions changed
+ * gets its card edited (the card's own pace applies).
+ *
  * A paused source is not polled; a throttled one waits until
  * `throttled_until`. Graph's "slow down" answers and high usage headers set
  * that time; a dead token pauses the source and alerts the admins. Any other
@@ -20,10 +24,11 @@ import type { Metrics } from '../observability/metrics.js';
 import { describeError, scrubSecrets } from '../observability/redact.js';
 import type { Producers } from '../queue/producers.js';
 import { pauseSourceForDeadCredentials, throttleSourceUntil } from './source-health.workflow.js';
+import { recordLikeCounts } from './waves.workflow.js';
 
 export interface SourcePollDeps {
   db: Db;
-  producers: Pick<Producers, 'ingest' | 'adminAlert'>;
+  producers: Pick<Producers, 'ingest' | 'adminAlert' | 'waveCards'>;
   logger: Logger;
   metrics?: Pick<Metrics, 'inboundReceived'>;
   now: () => Date;
@@ -78,25 +83,30 @@ export async function pollSource(deps: SourcePollDeps, sourceId: number): Promis
 
   const stored = await deps.db.transaction().execute(async (trx) => {
     await lockSource(trx, sourceId);
-    const inserted = result.batch
+    const event = result.batch
       ? await insertInboundEvent(trx, { platform: source.platform, origin: 'poll', dedupKey: result.batch.dedupKey, payload: result.batch.payload })
       : undefined;
     await recordPollSuccess(trx, sourceId, result.cursor, now);
-    return inserted;
+    const waveIds = await recordLikeCounts(trx, source.platform, result.likes ?? [], now);
+    return { event, waveIds };
   });
+  const { event, waveIds } = stored;
 
   const usage = connector.usage();
   if (usage && usage.percent >= (deps.highUsagePercent ?? 90)) {
     await throttleSourceUntil({ db: deps.db, logger: log }, source, new Date(now.getTime() + Math.max(usage.regainAccessInMs, slowDownMs)), `usage at ${usage.percent}% of the quota`);
   }
 
-  if (!stored || !result.batch) {
+  if (!event || !result.batch) {
+    if (waveIds.length > 0) await deps.producers.waveCards(waveIds);
     log.debug('poll found nothing new');
     return { status: 'idle' };
   }
-  deps.metrics?.inboundReceived.inc({ platform: source.platform, origin: 'poll', duplicate: String(!stored.inserted) });
+  deps.metrics?.inboundReceived.inc({ platform: source.platform, origin: 'poll', duplicate: String(!event.inserted) });
   // After the commit; a crash before this line is covered by the reconciler (the row is pending).
-  if (stored.inserted) await deps.producers.ingest(stored.id);
-  log.info({ inboundEventId: stored.id, items: result.batch.items, duplicate: !stored.inserted }, 'poll stored new items');
-  return { status: 'stored', inboundEventId: stored.id, items: result.batch.items, duplicate: !stored.inserted };
+  if (event.inserted) await deps.producers.ingest(event.id);
+  // A lost card job leaves the card one change behind: the wave's next change queues it again.
+  if (waveIds.length > 0) await deps.producers.waveCards(waveIds);
+  log.info({ inboundEventId: event.id, items: result.batch.items, duplicate: !event.inserted }, 'poll stored new items');
+  return { status: 'stored', inboundEventId: event.id, items: result.batch.items, duplicate: !event.inserted };
 }

@@ -30,6 +30,7 @@ import type { Config } from '../config.js';
 import type { Db } from '../db/create-db.js';
 import { lockAdvisory } from '../db/repositories/advisory-lock.repository.js';
 import { insertEvent, insertEvents } from '../db/repositories/event.repository.js';
+import { findLikeCountChanges, updateLikeCounts, type LikeCount } from '../db/repositories/inquiry-message.repository.js';
 import {
   bumpWaveRevisions,
   countQuestionsAfter,
@@ -37,6 +38,8 @@ import {
   findInquiriesForWaves,
   findLatestPublishedStatement,
   findMembersToReach,
+  findMostLiked,
+  findOpenWaveIdsOf,
   findStatementById,
   findWaveById,
   findWaveCandidates,
@@ -51,7 +54,7 @@ import {
   upsertWaveMembers,
   insertStatementReplies,
 } from '../db/repositories/wave.repository.js';
-import type { Database, StatementKind, StatementRow, StaffRow, WaveRow } from '../db/schema.js';
+import type { Database, Platform, StatementKind, StatementRow, StaffRow, WaveRow } from '../db/schema.js';
 import { can } from '../domain/staff.js';
 import { chooseLink, WAVE_THREAD_WINDOW_HOURS, waveFeatures, type WaveCandidate, type WaveFeatures } from '../domain/waves.js';
 import type { Producers } from '../queue/producers.js';
@@ -205,6 +208,29 @@ export async function assignToWaves(
     }
   }
   return result;
+}
+
+/**
+ * Like counts a poll saw (Facebook and Instagram comments; webhooks carry
+ * none): stored on their items, with no event and no new item (a like is no
+ * change of an inquiry's state). A wave whose most-liked questions (or their
+ * counts) changed gets a new revision; its id is returned for the caller to
+ * queue its card after the commit. Likes that change nothing the card shows
+ * (a like on a question outside the top) cost no edit.
+ */
+export async function recordLikeCounts(trx: Trx, platform: Platform, counts: readonly LikeCount[], now: Date): Promise<number[]> {
+  if (counts.length === 0) return [];
+  const changed = await findLikeCountChanges(trx, platform, counts);
+  if (changed.length === 0) return [];
+  const waveIds = await findOpenWaveIdsOf(trx, changed);
+  const signature = (list: Array<{ id: number; likes: number }> | undefined) => (list ?? []).map((q) => `${q.id}:${q.likes}`).join(',');
+  const before = await findMostLiked(trx, waveIds);
+  await updateLikeCounts(trx, platform, counts);
+  if (waveIds.length === 0) return [];
+  const after = await findMostLiked(trx, waveIds);
+  const moved = waveIds.filter((id) => signature(before.get(id)) !== signature(after.get(id)));
+  await bumpWaveRevisions(trx, moved, now);
+  return moved;
 }
 
 /**

@@ -9,6 +9,7 @@ import { sql, type Kysely } from 'kysely';
 import type { Database } from '../db/schema.js';
 import type { Period } from '../domain/periods.js';
 import { toCsv } from './csv.js';
+import { formatMoment } from './format.js';
 
 export interface WaveReportRow {
   id: number;
@@ -79,12 +80,13 @@ const LABELS = {
   ru: { none: 'Волн за этот период нет.', wave: 'Волна', questions: 'вопросов', answered: 'отвечено', firstStatement: 'первое заявление через', noStatement: 'заявления нет', rumour: 'слух', before: 'до опровержения', after: 'после', rebuttal: 'опровергнут через', min: 'мин' },
 } as const;
 
-export function renderWaveReportText(rows: WaveReportRow[], lang: 'hy' | 'en' | 'ru'): string {
+/** The waves as text; times in the city's time zone (`timezone`). */
+export function renderWaveReportText(rows: WaveReportRow[], lang: 'hy' | 'en' | 'ru', timezone: string): string {
   const l = LABELS[lang];
   if (rows.length === 0) return l.none;
   return rows
     .map((r) => {
-      const head = `${l.wave} #${r.id} · ${r.firstPostedAt.slice(0, 16).replace('T', ' ')} UTC · ${r.size} ${l.questions} · ${l.answered} ${Math.round((r.answeredRate ?? 0) * 100)}% · ${
+      const head = `${l.wave} #${r.id} · ${formatMoment(new Date(r.firstPostedAt), timezone)} · ${r.size} ${l.questions} · ${l.answered} ${Math.round((r.answeredRate ?? 0) * 100)}% · ${
         r.minutesToFirstStatement === null ? l.noStatement : `${l.firstStatement} ${r.minutesToFirstStatement} ${l.min}`
       }`;
       const rumour = r.rumour

@@ -264,6 +264,8 @@ interface CommentState {
   canReplyPrivately: boolean;
   privateReplyMessageId: string | undefined;
   attachment: FakeCommentAttachment | undefined;
+  /** People who liked it (`like_count`). */
+  likes: number;
 }
 
 interface MessageState {
@@ -321,6 +323,8 @@ interface IgCommentState {
   from: FakeIgUser;
   hidden: boolean;
   privateReplyMessageId: string | undefined;
+  /** People who liked it (`like_count`). */
+  likes: number;
 }
 
 interface Resolved {
@@ -683,10 +687,21 @@ export class GraphApiFake {
       canReplyPrivately: comment.can_reply_privately ?? (from !== undefined && from.id !== this.page.id),
       privateReplyMessageId: undefined,
       attachment: comment.attachment,
+      likes: 0,
     };
     this.#comments.set(id, state);
     if (created > post.updated) post.updated = created;
     return this.#commentView(state);
+  }
+
+  /**
+   * Sets how many people liked a comment (its `like_count`). A like does not
+   * move the post's `updated_time`: only a new comment or an edit does.
+   */
+  setCommentLikes(commentId: string, likes: number): void {
+    const c = this.#comments.get(commentId);
+    if (!c) throw new Error(`no comment ${commentId}`);
+    c.likes = likes;
   }
 
   /**
@@ -813,9 +828,26 @@ export class GraphApiFake {
     const id = comment.id ?? this.#igId();
     if (this.#igComments.has(id)) throw new Error(`IG comment ${id} already exists`);
     const from = comment.from ?? { id: String(1254459154600000 + (this.#nextId() % 100000)), username: 'citizen' };
-    const state: IgCommentState = { id, mediaId: comment.mediaId, parentId, text: comment.text, created: toDate(comment.created_time, this.now()), from, hidden: false, privateReplyMessageId: undefined };
+    const state: IgCommentState = {
+      id,
+      mediaId: comment.mediaId,
+      parentId,
+      text: comment.text,
+      created: toDate(comment.created_time, this.now()),
+      from,
+      hidden: false,
+      privateReplyMessageId: undefined,
+      likes: 0,
+    };
     this.#igComments.set(id, state);
     return this.#igCommentView(state);
+  }
+
+  /** Sets how many people liked an IG comment (its `like_count`); the media's `comments_count` does not move. */
+  setIgCommentLikes(commentId: string, likes: number): void {
+    const c = this.#igComments.get(commentId);
+    if (!c) throw new Error(`no IG comment ${commentId}`);
+    c.likes = likes;
   }
 
   /**
@@ -1183,7 +1215,7 @@ export class GraphApiFake {
           can_reply_privately: c.canReplyPrivately && c.privateReplyMessageId === undefined && this.now().getTime() - c.created.getTime() <= 7 * DAY_MS,
           permalink_url: this.#commentView(c).permalink_url,
           comment_count: [...this.#comments.values()].filter((x) => x.parentId === c.id).length,
-          like_count: 0,
+          like_count: c.likes,
           is_hidden: false,
           can_hide: true,
           can_remove: true,
@@ -1496,7 +1528,7 @@ export class GraphApiFake {
       from: { id: c.from.id, username: c.from.username },
       parent_id: c.parentId,
       hidden: c.hidden,
-      like_count: 0,
+      like_count: c.likes,
       media: { id: media.id, media_product_type: media.productType },
     };
   }

@@ -12,10 +12,11 @@ import { STAFF_CHAT_ID, createTestClock, startBotHarness, type BotHarness } from
 
 const clock = createTestClock(new Date('2026-11-28T12:00:00Z'));
 let h: BotHarness;
+let aniId: number;
 
 beforeAll(async () => {
   h = await startBotHarness({ clock });
-  await insertStaffMember(h.tdb.db, people.ani, 'agent');
+  aniId = (await insertStaffMember(h.tdb.db, people.ani, 'agent')).id;
   await insertStaffMember(h.tdb.db, people.aram, 'agent', 'ru');
 });
 afterAll(async () => {
@@ -56,6 +57,39 @@ describe('lists', () => {
     expect(h.privateMessages(people.aram.id).at(-1)!.text).toBe(`🔎 «ավտոբուս»: найдено 1\n\n#${newer.id} · 15:30 · Սոնա · «Ավտոբուս 7-ը չի գալիս» · 🆕 новый`);
     await h.write(people.aram, '/find');
     expect(h.privateMessages(people.aram.id).at(-1)!.text).toBe('🔎 Напишите /find и искомое слово, например: /find вода');
+  });
+});
+
+describe('inquiries waiting for their final answer', () => {
+  it('/queue lists them apart after the open ones, and /mine shows the ones I answered with an interim answer', async () => {
+    const interim = await insertTestInquiry(h.tdb.db, {
+      postedAt: new Date('2026-11-28T10:00:00Z'),
+      text: 'Ջուրը երբ կտան',
+      authorName: 'Լիլիթ',
+      claimedBy: aniId,
+    });
+    // An interim answer leaves the inquiry answered and open (closed_at null) for the final one.
+    await h.tdb.db
+      .updateTable('inquiries')
+      .set({ status: 'answered', firstResponseAt: new Date('2026-11-28T10:20:00Z'), answeredVia: 'telegram', answeredBy: aniId })
+      .where('id', '=', interim.id)
+      .execute();
+
+    await h.write(people.ani, '/queue', { chat: STAFF_CHAT_ID });
+    const queue = h.fake.lastSent(STAFF_CHAT_ID)!.text.split('\n');
+    const at = queue.indexOf('⏳ Վերջնական պատասխանի սպասող՝ 1');
+    expect(at).toBeGreaterThan(0);
+    expect(queue.slice(at)).toEqual(['⏳ Վերջնական պատասխանի սպասող՝ 1', '', `#${interim.id} · 2 ժ · Լիլիթ · «Ջուրը երբ կտան» · ✍️ Անի Պետրոսյան`]);
+
+    await h.write(people.ani, '/mine');
+    const mine = h.privateMessages(people.ani.id).at(-1)!.text.split('\n');
+    expect(mine.slice(mine.indexOf('⏳ Վերջնական պատասխանի սպասող՝ 1'))).toEqual([
+      '⏳ Վերջնական պատասխանի սպասող՝ 1',
+      '',
+      `#${interim.id} · 2 ժ · Լիլիթ · «Ջուրը երբ կտան» · ✍️ Անի Պետրոսյան`,
+    ]);
+    await h.write(people.aram, '/mine');
+    expect(h.privateMessages(people.aram.id).at(-1)!.text).toBe('У вас нет открытых вопросов');
   });
 });
 

@@ -383,7 +383,9 @@ describe('Messenger windows', () => {
     expect(c.failureReason).toMatch(/within 24 hours, or within 7 days/);
     expect(fake.callCount((r) => isPostMessages(r) && JSON.stringify(r.body).includes('9100000000000003'))).toBe(0);
     const failed = await tdb.db.selectFrom('events').selectAll().where('inquiryId', '=', old.id).where('type', '=', 'reply_failed').execute();
-    expect(failed.map((e) => e.payload)).toEqual([{ replyId: ids[2], reason: c.failureReason }]);
+    // The code and its parameters beside the English sentence: each reader gets it in their language.
+    expect(c.failure).toEqual({ code: 'dm_window_closed', params: { platform: 'facebook', ageDays: 8 } });
+    expect(failed.map((e) => e.payload)).toEqual([{ replyId: ids[2], reason: c.failureReason, failure: c.failure }]);
     expect((await tdb.db.selectFrom('inquiries').select('status').where('id', '=', old.id).executeTakeFirstOrThrow()).status).toBe('new');
     expect((await notifyJobs('reply.result')).map((j) => j.id).sort()).toEqual(ids.map((id) => jobId.replyResult(id)).sort());
   });
@@ -431,7 +433,7 @@ describe('permanent refusals', () => {
     await processIngestJob(ingestDeps, { inboundEventId: bad }, captured.logger).catch(() => undefined);
 
     const stored = [
-      ...(await tdb.db.selectFrom('replies').select(['failureReason']).execute()).map((r) => r.failureReason),
+      ...(await tdb.db.selectFrom('replies').select(['failureReason', 'failure']).execute()).flatMap((r) => [r.failureReason, JSON.stringify(r.failure)]),
       ...(await tdb.db.selectFrom('inboundEvents').select(['lastError']).execute()).map((r) => r.lastError),
       ...(await tdb.db.selectFrom('events').select(['payload']).execute()).map((r) => JSON.stringify(r.payload)),
       ...(await tdb.db.selectFrom('sources').select(['pausedReason', 'lastPollError']).execute()).flatMap((r) => [r.pausedReason, r.lastPollError]),

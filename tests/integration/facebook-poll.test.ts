@@ -161,7 +161,8 @@ describe('polling with webhooks off', () => {
     expect(fake.requests.length - requestsBefore).toBe(2);
     expect((await graphCalls()) - callsBefore).toBe(2);
     expect(fake.requests.slice(-2).map((r) => r.graphPath)).toEqual([`${PAGE_ID}/feed`, `${PAGE_ID}/conversations`]);
-    expect(fake.requests.at(-2)!.query.fields).toContain(`comments.filter(stream).since(${(T0.getTime() - 2 * MINUTE) / 1000})`);
+    // The comments of the last day (their likes), newest first; only the ones since the previous poll become items.
+    expect(fake.requests.at(-2)!.query.fields).toContain(`comments.filter(stream).since(${(T0.getTime() + 5 * MINUTE - DAY) / 1000}).order(reverse_chronological)`);
 
     for (let i = 0; i < 40; i++) fake.seedPost({ message: `Նոր ${i}`, created_time: at(5 * MINUTE + i * 1000) });
     advance(at(10 * MINUTE));
@@ -206,6 +207,24 @@ describe('polling with webhooks off', () => {
     expect(fake.requests.slice(requestsBefore).map((r) => r.graphPath)).toEqual([`${PAGE_ID}/feed`, `${PAGE_ID}/conversations`]);
     // The feed is asked for the posts active since the last poll (less the overlap), not for the whole window.
     expect(fake.requests.at(-2)!.query.since).toBe(String((T0.getTime() - 2 * MINUTE) / 1000));
+  });
+
+  it('reading the likes of a busy post costs no extra call: its older comments past the first page are not read again, 150 new ones are all read', async () => {
+    const post = fake.seedPost({ message: 'Ջրի անջատում', created_time: at(-DAY) });
+    for (let i = 0; i < 250; i++) fake.addComment({ postId: post.id, message: `Հարց ${i}`, from: citizen, created_time: at(-20 * HOUR + i * MINUTE) });
+    expect(await pollSource(deps, source.id)).toMatchObject({ status: 'stored', items: 251 }); // the post and every comment, over three comment pages
+    advance(at(5 * MINUTE));
+    fake.addComment({ postId: post.id, message: 'Ու՞ր է ջուրը', from: citizen, created_time: at(4 * MINUTE) });
+    let before = fake.requests.length;
+    expect(await pollSource(deps, source.id)).toMatchObject({ status: 'stored', items: 1 });
+    expect(fake.requests.slice(before).map((r) => r.graphPath)).toEqual([`${PAGE_ID}/feed`, `${PAGE_ID}/conversations`]);
+
+    advance(at(20 * MINUTE));
+    for (let i = 0; i < 150; i++) fake.addComment({ postId: post.id, message: `Նոր ${i}`, from: citizen, created_time: at(6 * MINUTE + i * 5_000) });
+    before = fake.requests.length;
+    expect(await pollSource(deps, source.id)).toMatchObject({ status: 'stored', items: 150 });
+    // The feed with the newest 100, the next page (50 new, then older ones: paging stops), the conversations.
+    expect(fake.requests.slice(before).map((r) => r.graphPath)).toEqual([`${PAGE_ID}/feed`, expect.stringMatching(/\/comments$/), `${PAGE_ID}/conversations`]);
   });
 
   it('a page reply on Facebook, found by the poll, marks the inquiry answered natively at the reply time', async () => {

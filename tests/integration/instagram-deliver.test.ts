@@ -243,6 +243,10 @@ describe('answers to mentions, exactly once', () => {
     expect(fake.igCommentsOn(comment.id).filter((c) => c.from.id === IG.id).map((c) => c.text)).toEqual(['Գարնանը']);
     expect(fake.callCount(isMentionPost)).toBe(1);
     expect(failed.status).toBe('failed');
+    expect(failed.failure).toEqual({
+      code: 'may_be_published',
+      params: { platform: 'instagram', cause: { code: 'mention_lookup_impossible', params: { platform: 'instagram', why: 'comment_replies' } } },
+    });
     expect(failed.failureReason).toMatch(/^Not confirmed: an earlier attempt may have published this reply.*replies under a comment that mentioned it/);
     // Retry looks first (and fails the same way) instead of posting blindly.
     expect(failed.inFlightAt).not.toBeNull();

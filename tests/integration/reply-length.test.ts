@@ -95,6 +95,7 @@ describe('delivery checks the length of the channel', () => {
     expect(await deliverReply(deps, id)).toEqual({
       status: 'failed',
       reason: 'Not sent: the answer has 2001 characters, and Facebook takes at most 2000 in a Messenger message. Shorten it and send it again.',
+      failure: { code: 'text_too_long', params: { platform: 'facebook', channel: 'messenger', length: 2001, max: 2000 } },
     });
     expect(await reply(id)).toMatchObject({ status: 'failed', attempts: 0, inFlightAt: null });
     expect(posts()).toBe(0);

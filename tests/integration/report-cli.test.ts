@@ -13,6 +13,7 @@ import { parseCsv } from '../../src/reports/csv.js';
 import { CSV_COLUMNS } from '../../src/reports/renderers/csv.renderer.js';
 import type { RangeReport } from '../../src/reports/report.model.js';
 import { insertMany, insertStaff } from '../factories/inquiry.factory.js';
+import { insertStatement, insertWave, updateStatement, upsertWaveMembers } from '../../src/db/repositories/wave.repository.js';
 import { createTestDatabase, type TestDatabase } from '../support/test-env.js';
 
 const yvn = (local: string) => new Date(`${local}+04:00`);
@@ -185,5 +186,29 @@ describe('ardzagank import and digest', () => {
     const send = await run('digest', '--send');
     expect(send.code).toBe(2);
     expect(send.err).toMatch(/set TELEGRAM_BOT_TOKEN/);
+  });
+
+  it('reports by wave: size, time to the first statement, share answered, in text, CSV and JSON', async () => {
+    const first = yvn('2018-12-03T09:00:00');
+    const anna = await insertStaff(tdb.db, { name: 'Աննա Վ.' });
+    const answered = await insertMany(tdb.db, 2, { postedAt: first, text: 'Արաբկիրում ջուր չկա', firstResponseAt: yvn('2018-12-03T10:30:00'), answeredBy: anna.id });
+    const open = await insertMany(tdb.db, 1, { postedAt: first, text: 'Арабкир без воды' });
+    const wave = await insertWave(tdb.db, { title: 'Արաբկիրում ջուր չկա', firstPostedAt: first, status: 'confirmed' });
+    await upsertWaveMembers(tdb.db, wave.id, [...answered, ...open].map((i) => i.id), null, first);
+    const statement = await insertStatement(tdb.db, { waveId: wave.id, kind: 'interim', text: 'Վթար է, կվերականգնվի 18:00-ին', staffId: anna.id });
+    await updateStatement(tdb.db, statement.id, { status: 'published', publishedAt: yvn('2018-12-03T10:30:00') });
+
+    const en = await run('report', '--by', 'wave', '--from', '2018-12', '--lang', 'en');
+    expect(en).toMatchObject({ code: 0, err: '' });
+    expect(en.out).toBe(`Wave #${wave.id} · 03.12.2018 09:00 · 3 questions · answered 67% · first statement after 90 min\n  Արաբկիրում ջուր չկա`);
+    expect((await run('report', '--by', 'wave', '--from', '2018-11', '--lang', 'ru')).out).toBe('Волн за этот период нет.');
+    expect((await run('report', '--by', 'wave', '--from', '2018-12')).out).toContain('3 հարց · պատասխանված 67%');
+
+    const csv = parseCsv((await run('report', '--by', 'wave', '--from', '2018-12', '--format', 'csv')).out);
+    expect(csv[0]!.fields).toEqual(['id', 'first_posted_at', 'size', 'answered', 'answered_rate', 'minutes_to_first_statement', 'rumour', 'before_rebuttal', 'after_rebuttal', 'minutes_to_rebuttal', 'title']);
+    expect(csv[1]!.fields.slice(0, 6)).toEqual([String(wave.id), '2018-12-03T05:00:00.000Z', '3', '2', String(2 / 3), '90']);
+    const json = JSON.parse((await run('report', '--by', 'wave', '--from', '2018-12', '--format', 'json')).out) as { waves: unknown[] };
+    expect(json.waves).toEqual([expect.objectContaining({ id: wave.id, size: 3, answered: 2, minutesToFirstStatement: 90, rumour: false })]);
+    expect((await run('report', '--by', 'wave', '--format', 'xlsx', '--from', '2018-12')).code).toBe(2);
   });
 });

@@ -45,7 +45,7 @@ describe('answers in the discussion group', () => {
       'public',
       new Date(),
     );
-    if (!planned.ok) throw new Error(planned.reason);
+    if (!planned.ok) throw new Error(planned.reason.code);
 
     const refused = await connector.publishReply(planned.plan, 'Answer').catch((error: unknown) => error);
     expect(refused).toBeInstanceOf(GroupPaceWait);

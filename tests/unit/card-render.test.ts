@@ -82,6 +82,13 @@ describe('renderCard', () => {
     expect(renderCard(failed, opts).html).toContain('⚠️ Պատասխանը չհրապարակվեց՝ window &lt;closed&gt;');
     expect(renderCard(failed, opts).html.startsWith('⚠️')).toBe(true);
     expect(buttons(failed, 'en')).toEqual([['🔁 Retry', '✍️ Answer'], ['↩️ Release', '🏷 Sector']]);
+    // A reason with a code is said in the group's language; the stored English sentence is for logs.
+    const refused = {
+      ...claimed,
+      latestReply: { ...failed.latestReply, failureReason: 'Not sent: the citizen last wrote 9 days ago…', failure: { code: 'dm_window_closed', params: { platform: 'instagram', ageDays: 9 } } },
+    };
+    expect(renderCard(refused, opts).html).toContain('⚠️ Պատասխանը չհրապարակվեց՝ Չուղարկվեց․ քաղաքացին վերջին անգամ գրել է 9 օր առաջ, իսկ Instagram-ում');
+    expect(renderCard(refused, { ...opts, locale: 'ru' }).html).toContain('⚠️ Ответ не опубликован: Не отправлено: гражданин писал в последний раз 9 дней назад');
 
     const waiting = { ...claimed, awaitingApproval: { authorName: 'Անի' } };
     expect(renderCard(waiting, opts).html).toContain('📝 Պատասխանը սպասում է հաստատման (հեղինակ՝ Անի)');

@@ -20,8 +20,12 @@ import { createMetrics } from '../../src/observability/metrics.js';
 import { facebookJson, hubSignature, TEST_APP_SECRET } from '../factories/facebook-fixtures.js';
 import { feedCommentPayload, messengerPayload, PAGE_ID } from '../factories/facebook-payloads.js';
 import { silentLogger } from '../support/test-env.js';
+import type { FailureReason } from '../../src/domain/failure-reason.js';
+import { failureReasonText } from '../../src/domain/failure-reason-text.js';
 
 const T0 = new Date('2026-11-28T10:00:00Z');
+/** A refusal's English sentence (what `replies.failure_reason` keeps). */
+const english = (refused: unknown) => failureReasonText((refused as { reason: FailureReason }).reason, 'en');
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
 
@@ -265,15 +269,16 @@ describe('reply plans', () => {
     });
     expect(connector.planReply(message(new Date(T0.getTime() - 7 * DAY)), 'private', T0)).toMatchObject({ ok: true, plan: { tag: 'HUMAN_AGENT' } });
     const refused = connector.planReply(message(new Date(T0.getTime() - 7 * DAY - 1)), 'private', T0);
-    expect(refused).toMatchObject({ ok: false });
-    expect((refused as { reason: string }).reason).toMatch(/7 days ago.*Answer them another way/);
+    expect(refused).toEqual({ ok: false, reason: { code: 'dm_window_closed', params: { platform: 'facebook', ageDays: 7 } } });
+    expect(english(refused)).toMatch(/7 days ago.*Answer them another way/);
   });
 
   it('comments: a public reply in the thread, a private reply within 7 days', () => {
     expect(connector.planReply(comment(T0, '1_1'), 'public', T0)).toEqual({ ok: true, plan: { channel: 'comment_reply', target: '1_2', threadRoot: '1_1' } });
     expect(connector.planReply(comment(new Date(T0.getTime() - 6 * DAY)), 'private', T0)).toEqual({ ok: true, plan: { channel: 'private_reply', target: '1_2' } });
     const late = connector.planReply(comment(new Date(T0.getTime() - 8 * DAY)), 'private', T0);
-    expect((late as { reason: string }).reason).toMatch(/within 7 days; this comment is 8 days old\. Answer it publicly instead/);
+    expect(late).toEqual({ ok: false, reason: { code: 'private_reply_window_closed', params: { platform: 'facebook', ageDays: 8 } } });
+    expect(english(late)).toMatch(/within 7 days; this comment is 8 days old\. Answer it publicly instead/);
   });
 });
 
@@ -293,19 +298,22 @@ describe('what Graph errors mean', () => {
   it('permission errors name the permission: the one Graph named, else the one the call needs', () => {
     const comment = connector.classifyError(apiError(200), commentPlan);
     expect(comment).toMatchObject({ action: 'fail' });
-    expect((comment as { reason: string }).reason).toMatch(/lacks the permission pages_manage_engagement/);
+    expect(comment).toMatchObject({ reason: { code: 'permission_missing', params: { platform: 'facebook', permission: 'pages_manage_engagement', use: 'comment_reply', graphCode: 200 } } });
+    expect(english(comment)).toMatch(/lacks the permission pages_manage_engagement/);
     const messenger = connector.classifyError(apiError(10), messengerPlan);
-    expect((messenger as { reason: string }).reason).toMatch(/lacks the permission pages_messaging/);
+    expect(english(messenger)).toMatch(/lacks the permission pages_messaging/);
     const named = connector.classifyError(apiError(200, { graphMessage: '(#200) Requires pages_read_user_content permission to manage the object' }), commentPlan);
-    expect((named as { reason: string }).reason).toMatch(/lacks the permission pages_read_user_content/);
+    expect(english(named)).toMatch(/lacks the permission pages_read_user_content/);
   });
 
   it('closed windows and used-up private replies are clear refusals, not permission errors', () => {
     const window = connector.classifyError(apiError(10, { subcode: 2018278, graphMessage: '(#10) This message is sent outside of allowed window.' }), messengerPlan);
-    expect((window as { reason: string }).reason).toMatch(/Messenger window is closed/);
-    expect(connector.classifyError(apiError(10900), { channel: 'private_reply', target: '1_2' })).toMatchObject({ action: 'look_up' });
+    expect(window).toMatchObject({ action: 'fail', reason: { code: 'message_window_refused', params: { platform: 'facebook' } } });
+    expect(english(window)).toMatch(/Messenger window is closed/);
+    expect(connector.classifyError(apiError(10900), { channel: 'private_reply', target: '1_2' })).toMatchObject({ action: 'look_up', reason: { code: 'private_reply_used' } });
     const gone = connector.classifyError(apiError(100, { subcode: 33 }), commentPlan);
-    expect((gone as { reason: string }).reason).toMatch(/no longer exists/);
+    expect(gone).toMatchObject({ action: 'fail', reason: { code: 'item_gone', params: { platform: 'facebook' } } });
+    expect(english(gone)).toMatch(/no longer exists/);
   });
 });
 

@@ -53,8 +53,12 @@ describe('Instagram connector: plans and Graph errors', () => {
     expect(connector.classifyError(error(190, 463))).toMatchObject({ action: 'pause_source' });
     expect(connector.classifyError(error(368))).toMatchObject({ action: 'pause_publishing' });
     for (const code of [4, 17, 32, 613]) expect(connector.classifyError(error(code))).toMatchObject({ action: 'slow_down' });
-    expect(connector.classifyError(error(10, 2534022), { channel: 'messenger', target: '1' })).toMatchObject({ action: 'fail', reason: expect.stringMatching(/^Instagram refused the message/) });
-    expect(connector.classifyError(error(10900), { channel: 'private_reply', target: '1' })).toMatchObject({ action: 'look_up' });
+    expect(connector.classifyError(error(10, 2534022), { channel: 'messenger', target: '1' })).toMatchObject({ action: 'fail', reason: { code: 'message_window_refused', params: { platform: 'instagram' } } });
+    expect(connector.classifyError(error(10900), { channel: 'private_reply', target: '1' })).toMatchObject({ action: 'look_up', reason: { code: 'private_reply_used', params: { platform: 'instagram' } } });
+    expect(connector.classifyError(error(200), { channel: 'comment_reply', target: '1' })).toMatchObject({
+      action: 'fail',
+      reason: { code: 'permission_missing', params: { platform: 'instagram', permission: 'instagram_manage_comments', use: 'comment_reply', graphCode: 200, graphMessage: 'refused' } },
+    });
   });
 
   it('plans DMs by the windows', () => {
@@ -70,7 +74,7 @@ describe('Instagram connector: plans and Graph errors', () => {
     });
     expect(connector.planReply(target(2), 'public', now)).toMatchObject({ ok: true, plan: { channel: 'messenger', messagingType: 'RESPONSE' } });
     expect(connector.planReply(target(30), 'public', now)).toMatchObject({ ok: true, plan: { messagingType: 'MESSAGE_TAG', tag: 'HUMAN_AGENT' } });
-    expect(connector.planReply(target(8 * 24), 'public', now)).toMatchObject({ ok: false, reason: expect.stringMatching(/8 days ago/) });
+    expect(connector.planReply(target(8 * 24), 'public', now)).toEqual({ ok: false, reason: { code: 'dm_window_closed', params: { platform: 'instagram', ageDays: 8 } } });
   });
 
   it('plans the answer to a mention where it was made (POST /{ig-user-id}/mentions): under the comment, or on the media for a caption', () => {
@@ -85,8 +89,8 @@ describe('Instagram connector: plans and Graph errors', () => {
       plan: { channel: 'mention_reply', target: '17918195224117851', mediaId: '17918195224117851' },
     });
     // Instagram has no private answer to a mention; without its media there is nowhere to answer.
-    expect(connector.planReply(mention('17894227972186120', '17918195224117851'), 'private', now)).toMatchObject({ ok: false });
-    expect(connector.planReply(mention('17894227972186120', null), 'public', now)).toMatchObject({ ok: false });
+    expect(connector.planReply(mention('17894227972186120', '17918195224117851'), 'private', now)).toEqual({ ok: false, reason: { code: 'mention_no_private_answer', params: { platform: 'instagram' } } });
+    expect(connector.planReply(mention('17894227972186120', null), 'public', now)).toEqual({ ok: false, reason: { code: 'mention_media_unknown', params: { platform: 'instagram' } } });
     expect(connector.maxTextLength('mention_reply')).toBe(2200);
   });
 });

@@ -9,6 +9,7 @@ import { createHash } from 'node:crypto';
 import type { InlineKeyboardButton, InlineKeyboardMarkup } from '../../telegram/telegram-client.js';
 import { TELEGRAM_MESSAGE_MAX, escapeHtml, truncateForTelegram } from '../../telegram/telegram-text.js';
 import type { Locale } from '../../db/schema.js';
+import { storedFailureText } from '../../domain/failure-reason-text.js';
 import type { CardView, SectorNames } from '../../db/repositories/card-view.repository.js';
 import { CARD_DISMISS_REASONS, cb } from '../callbacks.js';
 import { formatDuration, formatTime, messagesFor, type Messages } from '../i18n/index.js';
@@ -86,7 +87,7 @@ function stateLines(view: CardView, t: Messages, options: RenderOptions): string
     else lines.push(t.stateInterim(i.resolutionDueAt ? when(i.resolutionDueAt) : null));
     const reply = view.latestReply;
     if (reply?.status === 'pending') lines.push(t.stateSending(reply.authorName ?? '—'));
-    else if (reply?.status === 'failed') lines.push(t.stateFailed(reply.failureReason ?? '—'));
+    else if (reply?.status === 'failed') lines.push(t.stateFailed(storedFailureText(reply.failure, reply.failureReason, options.locale)));
     return lines;
   }
   if (i.status === 'dismissed') return [t.stateDismissed(view.dismissedBy, t.dismissReason(i.dismissReason ?? 'not_inquiry'))];
@@ -94,7 +95,7 @@ function stateLines(view: CardView, t: Messages, options: RenderOptions): string
   if (view.claimant && i.claimedAt) lines.push(t.stateClaimed(view.claimant.name, when(i.claimedAt)));
   const reply = view.latestReply;
   if (reply?.status === 'pending') lines.push(t.stateSending(reply.authorName ?? '—'));
-  else if (reply?.status === 'failed') lines.push(t.stateFailed(reply.failureReason ?? '—'));
+  else if (reply?.status === 'failed') lines.push(t.stateFailed(storedFailureText(reply.failure, reply.failureReason, options.locale)));
   else if (view.awaitingApproval) lines.push(t.stateAwaitingApproval(view.awaitingApproval.authorName));
   return lines;
 }

@@ -1,11 +1,13 @@
 /**
  * The one card of a wave in the staff group: how many questions, where from,
- * sectors, the latest questions (escaped, shortened), each statement with its
+ * sectors, the latest and the most-liked questions (escaped, shortened; likes
+ * as the platforms' polls last saw them), each statement with its
  * progress (sent / waiting / refused and why), and the buttons that make
  * sense. Pure: the same view renders the same card.
  */
 import type { WaveCardView } from '../../db/repositories/wave.repository.js';
 import type { Locale } from '../../db/schema.js';
+import { storedFailureText } from '../../domain/failure-reason-text.js';
 import type { InlineKeyboardButton } from '../../telegram/telegram-client.js';
 import { escapeHtml, truncateForTelegram } from '../../telegram/telegram-text.js';
 import { cb } from '../callbacks.js';
@@ -13,7 +15,7 @@ import { formatTime } from '../i18n/index.js';
 import { waveMessagesFor } from '../i18n/waves.js';
 import { hashRendered, type RenderedMessage } from './card-render.js';
 
-/** Characters of each latest question shown on the card. */
+/** Characters of each latest or most-liked question shown on the card. */
 const QUESTION_CHARS = 200;
 const REASON_CHARS = 160;
 
@@ -28,17 +30,26 @@ export function renderWaveCard(view: WaveCardView, options: { locale: Locale; ti
   if (view.bySector.length > 0) lines.push(`${t.sectors}: ${view.bySector.map((s) => `${escapeHtml(options.sectorName?.(s.sector) ?? s.sector)} ${s.count}`).join(', ')}`);
   lines.push(t.period(formatTime(wave.firstPostedAt, options.timezone, options.now), formatTime(view.lastPostedAt, options.timezone, options.now)));
   lines.push(t.answered(view.answered, view.count));
+  const question = (q: { authorName: string | null; text: string }) => {
+    const who = q.authorName ? `${escapeHtml(Array.from(q.authorName).slice(0, 40).join(''))}: ` : '';
+    return `${who}${truncateForTelegram(escapeHtml(q.text), QUESTION_CHARS)}`;
+  };
   if (view.latest.length > 0) {
     lines.push('', `<b>${t.latest}</b>`);
-    for (const q of view.latest) {
-      const who = q.authorName ? `${escapeHtml(Array.from(q.authorName).slice(0, 40).join(''))}: ` : '';
-      lines.push(`• ${who}${truncateForTelegram(escapeHtml(q.text), QUESTION_CHARS)}`);
-    }
+    for (const q of view.latest) lines.push(`• ${question(q)}`);
+  }
+  if (view.mostLiked.length > 0) {
+    lines.push('', `<b>${t.mostLiked}</b>`);
+    for (const q of view.mostLiked) lines.push(`• ${t.likes(q.likes)} · ${question(q)}`);
   }
   for (const s of view.statements) {
     lines.push('', t.statement(s.kind, t.statuses[s.status]));
     if (s.status === 'published') lines.push(t.progress(s.sent, s.pending, s.failed));
-    for (const r of s.reasons) lines.push(`  ${t.refusedWhy}: ${truncateForTelegram(escapeHtml(r), REASON_CHARS)}`);
+    for (const r of s.reasons) {
+      // In the group's language; shortened before the count, so the count always shows.
+      const why = truncateForTelegram(escapeHtml(storedFailureText(r.failure, r.text ?? '?', options.locale)), REASON_CHARS);
+      lines.push(`  ${t.refusedWhy}: ${why} (${r.count})`);
+    }
   }
   if (view.notReached > 0) lines.push('', t.notReached(view.notReached));
   if (wave.status !== 'merged') lines.push('', t.howToStatement);

@@ -1,6 +1,7 @@
 /**
  * Lists for the staff: `/queue` (open inquiries, oldest first, with links to
- * their cards), `/mine` (the ones I claimed), `/find <text>`, and the whole
+ * their cards, then those waiting for a final answer), `/mine` (the ones I
+ * claimed, then those I gave an interim answer), `/find <text>`, and the whole
  * text of one inquiry (the card's "whole text" link opens `/start i<id>`),
  * split over several messages when it is longer than one.
  */
@@ -8,11 +9,13 @@ import type { CommandContext, Feature } from '../bot-context.js';
 import { formatDuration, formatTime, type Messages } from '../i18n/index.js';
 import { messageLink } from '../links.js';
 import { findInquiryById, findInquiryMessages } from '../../db/repositories/inquiry.repository.js';
-import { findClaimedPage, findMatchingPage, findQueuePage, type InquiryListPage } from '../../db/repositories/inquiry-list.repository.js';
+import { findAwaitingFinalPage, findClaimedPage, findMatchingPage, findQueuePage, type InquiryListPage } from '../../db/repositories/inquiry-list.repository.js';
 import { findCardsByInquiryIds } from '../../db/repositories/telegram-card.repository.js';
 import { TELEGRAM_MESSAGE_MAX, escapeHtml, truncateForTelegram } from '../../telegram/telegram-text.js';
 
 const LIST_LIMIT = 25;
+/** Lines of the "waiting for a final answer" part under /queue and /mine. */
+const AWAITING_LIMIT = 10;
 const LINE_TEXT = 80;
 
 function short(text: string, max: number): string {
@@ -21,7 +24,7 @@ function short(text: string, max: number): string {
   return chars.length > max ? `${chars.slice(0, max).join('')}…` : flat;
 }
 
-async function renderList(ctx: CommandContext, page: InquiryListPage, title: string, withStatus: boolean): Promise<string> {
+async function renderLines(ctx: CommandContext, page: InquiryListPage, title: string, withStatus: boolean): Promise<string[]> {
   const t: Messages = ctx.t;
   const { items: rows, total } = page;
   const cards = await findCardsByInquiryIds(ctx.deps.db, rows.map((r) => r.id));
@@ -34,10 +37,30 @@ async function renderList(ctx: CommandContext, page: InquiryListPage, title: str
     const parts = [id, withStatus ? formatTime(r.postedAt, ctx.deps.config.timezone, ctx.now) : age, escapeHtml(short(r.authorName ?? '—', 30)), `«${escapeHtml(short(r.text, LINE_TEXT))}»`];
     if (withStatus) parts.push(t.listStatus(r.status));
     if (r.claimantName && r.status === 'claimed') parts.push(t.listClaimedBy(r.claimantName));
+    if (r.answererName && r.status === 'answered') parts.push(t.listAnsweredBy(r.answererName));
     lines.push(parts.join(' · '));
   }
   if (total > rows.length) lines.push('', t.listMore(total - rows.length));
-  return truncateForTelegram(lines.join('\n'), TELEGRAM_MESSAGE_MAX);
+  return lines;
+}
+
+async function renderList(ctx: CommandContext, page: InquiryListPage, title: string, withStatus: boolean): Promise<string> {
+  return truncateForTelegram((await renderLines(ctx, page, title, withStatus)).join('\n'), TELEGRAM_MESSAGE_MAX);
+}
+
+/**
+ * An open list followed by the inquiries that had an interim answer and wait
+ * for the final one (they are open too, but answered: they are not in the
+ * first list's count).
+ */
+async function replyWithAwaiting(ctx: CommandContext, open: InquiryListPage, openTitle: string, awaiting: InquiryListPage, empty: string): Promise<void> {
+  if (open.items.length === 0 && awaiting.items.length === 0) {
+    await ctx.reply(empty);
+    return;
+  }
+  const lines = open.items.length > 0 ? await renderLines(ctx, open, openTitle, false) : [empty];
+  if (awaiting.items.length > 0) lines.push('', ...(await renderLines(ctx, awaiting, ctx.t.awaitingFinalTitle(awaiting.total), false)));
+  await ctx.reply(truncateForTelegram(lines.join('\n'), TELEGRAM_MESSAGE_MAX));
 }
 
 /** Splits plain text into pieces of at most `max` characters, at line or word ends where possible. */
@@ -81,22 +104,16 @@ export const listsFeature: Feature = {
       access: 'staff',
       async run(ctx) {
         const page = await findQueuePage(ctx.deps.db, LIST_LIMIT);
-        if (page.items.length === 0) {
-          await ctx.reply(ctx.t.queueEmpty);
-          return;
-        }
-        await ctx.reply(await renderList(ctx, page, ctx.t.queueTitle(page.total), false));
+        const awaiting = await findAwaitingFinalPage(ctx.deps.db, AWAITING_LIMIT);
+        await replyWithAwaiting(ctx, page, ctx.t.queueTitle(page.total), awaiting, ctx.t.queueEmpty);
       },
     },
     mine: {
       access: 'handle',
       async run(ctx) {
         const page = await findClaimedPage(ctx.deps.db, ctx.staff!.id, LIST_LIMIT);
-        if (page.items.length === 0) {
-          await ctx.reply(ctx.t.mineEmpty);
-          return;
-        }
-        await ctx.reply(await renderList(ctx, page, ctx.t.mineTitle(page.total), false));
+        const awaiting = await findAwaitingFinalPage(ctx.deps.db, AWAITING_LIMIT, ctx.staff!.id);
+        await replyWithAwaiting(ctx, page, ctx.t.mineTitle(page.total), awaiting, ctx.t.mineEmpty);
       },
     },
     find: {

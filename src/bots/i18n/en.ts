@@ -169,6 +169,8 @@ export const en: Messages = {
   findUsage: '🔎 Write /find and a word to look for, e.g. /find water',
   listMore: (n) => `…and ${n} more`,
   listClaimedBy: (name) => `🙋 ${e(name)}`,
+  awaitingFinalTitle: (n) => `⏳ <b>Waiting for a final answer: ${n}</b>`,
+  listAnsweredBy: (name) => `✍️ ${e(name)}`,
   listStatus: (s) => STATUSES[s] ?? e(s),
   fullTitle: (id) => `📄 <b>Whole text of #${id}</b>`,
 

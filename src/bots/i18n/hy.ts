@@ -183,6 +183,8 @@ export const hy: Messages = {
   findUsage: '🔎 Գրեք /find և փնտրվող բառը, օրինակ՝ /find ջուր',
   listMore: (n) => `…և ևս ${n}`,
   listClaimedBy: (name) => `🙋 ${e(name)}`,
+  awaitingFinalTitle: (n) => `⏳ <b>Վերջնական պատասխանի սպասող՝ ${n}</b>`,
+  listAnsweredBy: (name) => `✍️ ${e(name)}`,
   listStatus: (s) => STATUSES[s] ?? e(s),
   fullTitle: (id) => `📄 <b>#${id} հարցի ամբողջ տեքստը</b>`,
 

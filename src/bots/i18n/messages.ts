@@ -177,6 +177,9 @@ export interface Messages {
   findUsage: string;
   listMore(count: number): string;
   listClaimedBy(name: string): string;
+  /** The heading of the inquiries answered with an interim answer and waiting for the final one. */
+  awaitingFinalTitle(count: number): string;
+  listAnsweredBy(name: string): string;
   listStatus(status: string): string;
   fullTitle(id: number): string;
 

@@ -171,6 +171,8 @@ export const ru: Messages = {
   findUsage: '🔎 Напишите /find и искомое слово, например: /find вода',
   listMore: (n) => `…и ещё ${n}`,
   listClaimedBy: (name) => `🙋 ${e(name)}`,
+  awaitingFinalTitle: (n) => `⏳ <b>Ждут окончательного ответа: ${n}</b>`,
+  listAnsweredBy: (name) => `✍️ ${e(name)}`,
   listStatus: (s) => STATUSES[s] ?? e(s),
   fullTitle: (id) => `📄 <b>Полный текст вопроса #${id}</b>`,
 

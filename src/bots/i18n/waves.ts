@@ -16,6 +16,9 @@ export interface WaveMessages {
   period: (first: string, last: string) => string;
   answered: (answered: number, count: number) => string;
   latest: string;
+  mostLiked: string;
+  /** A like count beside a question (👍 and the number). */
+  likes: (n: number) => string;
   statement: (kind: 'interim' | 'final', status: string) => string;
   progress: (sent: number, waiting: number, refused: number) => string;
   refusedWhy: string;
@@ -58,6 +61,8 @@ const en: WaveMessages = {
   period: (first, last) => `First ${first}, latest ${last}`,
   answered: (a, c) => `Answered ${a} of ${c}`,
   latest: 'Latest questions',
+  mostLiked: 'Most-liked questions',
+  likes: (n) => `👍 ${n}`,
   statement: (kind, status) => `📣 Statement (${kind === 'final' ? 'final' : 'interim'}) — ${status}`,
   progress: (sent, waiting, refused) => `sent ${sent} · waiting ${waiting} · refused ${refused}`,
   refusedWhy: 'Refused',
@@ -98,6 +103,8 @@ const hy: WaveMessages = {
   period: (first, last) => `Առաջինը՝ ${first}, վերջինը՝ ${last}`,
   answered: (a, c) => `Պատասխանված է ${a}-ը ${c}-ից`,
   latest: 'Վերջին հարցերը',
+  mostLiked: 'Ամենահավանված հարցերը',
+  likes: en.likes,
   statement: (kind, status) => `📣 Հայտարարություն (${kind === 'final' ? 'վերջնական' : 'միջանկյալ'}) — ${status}`,
   progress: (sent, waiting, refused) => `ուղարկված՝ ${sent} · սպասում է՝ ${waiting} · մերժված՝ ${refused}`,
   refusedWhy: 'Մերժված',
@@ -138,6 +145,8 @@ const ru: WaveMessages = {
   period: (first, last) => `Первый ${first}, последний ${last}`,
   answered: (a, c) => `Отвечено ${a} из ${c}`,
   latest: 'Последние вопросы',
+  mostLiked: 'Вопросы с наибольшим числом лайков',
+  likes: en.likes,
   statement: (kind, status) => `📣 Заявление (${kind === 'final' ? 'окончательное' : 'промежуточное'}) — ${status}`,
   progress: (sent, waiting, refused) => `отправлено ${sent} · ждут ${waiting} · отказ ${refused}`,
   refusedWhy: 'Отказ',

@@ -15,9 +15,18 @@
  * long pause) reaches. More calls happen only when there is more to read (over
  * 100 active posts, over 100 new comments on one post, over 25 new messages
  * in one conversation).
+ *
+ * Likes: the feed read lists each active post's comments of the last
+ * `likesWindowMs` (not only the new ones), newest first, with their
+ * `like_count`; the new ones become items, and every citizen comment's count
+ * goes into {@link PullResult.likes}. A post's further comment pages are
+ * read only while they may hold new comments, so the calls stay those above.
+ * A post whose comments were only liked (no new comment) is not listed:
+ * its likes are seen when it is commented on again.
  */
 import type { ReplyChannel, ReplyVisibility } from '../../db/schema.js';
 import type { Logger } from '../../observability/logger.js';
+import { failure } from '../../domain/failure-reason.js';
 import type { Connector, ErrorVerdict, PlanResult, PublishedReply, PullResult, ReplyPlan, ReplyTarget } from '../connector.js';
 import { MESSAGE_FIELDS, parseGraphTime, type GraphClient, type GraphMessage } from './graph-client.js';
 import { classifyGraphError, type GraphErrorWording } from '../meta/graph-error-verdict.js';
@@ -64,6 +73,8 @@ export interface FacebookConnectorOptions {
    * items already stored are recognised by their keys. Default 2 minutes.
    */
   overlapMs?: number;
+  /** How far back the like counts of an active post's comments are read again; default 24 hours (a wave's thread window). */
+  likesWindowMs?: number;
   logger: Logger;
 }
 
@@ -88,38 +99,25 @@ function sameText(a: string | undefined, b: string): boolean {
   return a !== undefined && norm(a) === norm(b);
 }
 
-function days(ms: number): string {
-  const d = ms / DAY_MS;
-  return d >= 2 ? `${Math.floor(d)} days` : `${Math.max(1, Math.floor(ms / HOUR_MS))} hours`;
-}
-
 /** The Graph permissions each kind of call needs, for refusals that do not name one. */
 const PERMISSION_FOR: GraphErrorWording['permissionFor'] = {
-  comment_reply: { permission: 'pages_manage_engagement', why: 'needed to reply to comments as the Page' },
-  private_reply: { permission: 'pages_messaging', why: 'needed to answer a commenter privately in Messenger' },
-  messenger: { permission: 'pages_messaging', why: 'needed to send Messenger messages as the Page' },
-  read: { permission: 'pages_read_engagement and pages_read_user_content', why: 'needed to read the Page posts, comments and conversations' },
+  comment_reply: 'pages_manage_engagement',
+  private_reply: 'pages_messaging',
+  messenger: 'pages_messaging',
+  read: 'pages_read_engagement and pages_read_user_content',
 };
 
 const FACEBOOK_WORDS: GraphErrorWording = {
-  platform: 'Facebook',
-  alreadyReplied: 'This comment already got its one private reply (Facebook allows one). Answer it publicly instead.',
-  privateReplyClosed:
-    'Facebook no longer allows a private reply to this comment (it is older than 7 days, or its author cannot receive messages from the Page). Answer it publicly instead.',
-  messageWindowClosed:
-    "Facebook refused the message: the citizen's Messenger window is closed (24 hours after their last message, 7 days for a staff answer). Answer them another way, or wait until they write again.",
+  platform: 'facebook',
   permissionFor: PERMISSION_FOR,
-  permissionFix: (permission) =>
-    `An admin must add ${permission} to the Facebook app, make sure the token's user can moderate the Page, and set a new FACEBOOK_PAGE_ACCESS_TOKEN.`,
-  refusal: (error) =>
-    error.code === 100 && error.subcode === 33
-      ? 'Facebook says the comment or conversation no longer exists (removed by its author or hidden), so nothing was published.'
-      : undefined,
+  // Graph #100/33: the object does not exist (removed by its author, or hidden).
+  refusal: (error) => (error.code === 100 && error.subcode === 33 ? failure('item_gone', { platform: 'facebook' }) : undefined),
 };
 
 export function createFacebookConnector(options: FacebookConnectorOptions): Connector & { pageId: string } {
   const { graph, pageId } = options;
   const overlapMs = options.overlapMs ?? 2 * 60_000;
+  const likesWindowMs = options.likesWindowMs ?? DAY_MS;
   const log = options.logger.child({ component: 'facebook-connector' });
 
   /** Messages of a conversation created at or after `since`, reading further pages only when the first is all new. */
@@ -146,10 +144,14 @@ export function createFacebookConnector(options: FacebookConnectorOptions): Conn
       const lookbackStart = new Date(now.getTime() - options.lookbackDays * DAY_MS);
       const since = cursor.since && cursor.since > lookbackStart ? cursor.since : lookbackStart;
 
+      // Comments of the likes window (their counts), newest first: further pages only while they hold new ones.
+      const likesSince = new Date(Math.max(lookbackStart.getTime(), Math.min(since.getTime(), now.getTime() - likesWindowMs)));
       const posts = await graph.getPagePostsWithComments(pageId, {
         // Posts created, edited or commented on since the cursor: old posts with new comments too.
         since,
-        commentsSince: since,
+        commentsSince: likesSince,
+        commentsOrder: 'reverse_chronological',
+        commentsPagesWhileSince: since,
         limit: POSTS_PER_PAGE,
         commentsLimit: COMMENTS_PER_POST,
         edge: 'feed',
@@ -157,11 +159,13 @@ export function createFacebookConnector(options: FacebookConnectorOptions): Conn
       const conversations = await graph.getConversations(pageId, { since, limit: CONVERSATIONS_PER_PAGE, messagesLimit: MESSAGES_PER_CONVERSATION });
 
       const found: PollItem[] = [];
+      const likes: Array<{ externalId: string; likeCount: number }> = [];
       for (const post of posts) {
         if (post.from?.id === pageId && parseGraphTime(post.created_time) >= since) {
           found.push({ kind: 'post', post: { id: post.id, created_time: post.created_time, from: post.from } });
         }
         for (const comment of post.comments) {
+          if (comment.from?.id !== pageId && typeof comment.like_count === 'number') likes.push({ externalId: comment.id, likeCount: comment.like_count });
           if (parseGraphTime(comment.created_time) < since) continue;
           found.push({ kind: 'comment', postId: post.id, ...(post.permalink_url ? { postPermalink: post.permalink_url } : {}), comment });
         }
@@ -186,10 +190,10 @@ export function createFacebookConnector(options: FacebookConnectorOptions): Conn
         .map(pollItemKey)
         .slice(-MAX_RECENT_KEYS);
       const nextCursor: FacebookCursor = { since: nextSince.toISOString(), recent: [...new Set(recent)] };
-      if (fresh.length === 0) return { batch: undefined, cursor: { ...nextCursor } };
+      if (fresh.length === 0) return { batch: undefined, cursor: { ...nextCursor }, likes };
       const payload: FacebookPollPayload = { source: 'poll', pageId, polledAt: now.toISOString(), items: fresh };
       log.debug({ items: fresh.length, since: since.toISOString() }, 'poll found new items');
-      return { batch: { dedupKey: pollBatchKey(pageId, fresh), payload, items: fresh.length }, cursor: { ...nextCursor } };
+      return { batch: { dedupKey: pollBatchKey(pageId, fresh), payload, items: fresh.length }, cursor: { ...nextCursor }, likes };
     },
 
     planReply(target: ReplyTarget, visibility: ReplyVisibility, now: Date): PlanResult {
@@ -197,10 +201,7 @@ export function createFacebookConnector(options: FacebookConnectorOptions): Conn
         if (visibility === 'private') {
           const age = now.getTime() - target.postedAt.getTime();
           if (age > PRIVATE_REPLY_WINDOW_MS) {
-            return {
-              ok: false,
-              reason: `Facebook allows a private reply to a comment only within 7 days; this comment is ${days(age)} old. Answer it publicly instead.`,
-            };
+            return { ok: false, reason: failure('private_reply_window_closed', { platform: 'facebook', ageDays: Math.floor(age / DAY_MS) }) };
           }
           return { ok: true, plan: { channel: 'private_reply', target: target.externalId } };
         }
@@ -208,20 +209,15 @@ export function createFacebookConnector(options: FacebookConnectorOptions): Conn
       }
       if (target.kind === 'message') {
         const psid = target.authorId ?? target.threadId;
-        if (!psid) return { ok: false, reason: 'This Messenger inquiry has no sender id, so it cannot be answered from here. Answer it in the Page inbox.' };
+        if (!psid) return { ok: false, reason: failure('no_sender_id', { platform: 'facebook' }) };
         const age = now.getTime() - target.lastCitizenAt.getTime();
         if (age <= MESSENGER_RESPONSE_WINDOW_MS) return { ok: true, plan: { channel: 'messenger', target: psid, messagingType: 'RESPONSE' } };
         if (age <= MESSENGER_HUMAN_AGENT_WINDOW_MS) {
           return { ok: true, plan: { channel: 'messenger', target: psid, messagingType: 'MESSAGE_TAG', tag: 'HUMAN_AGENT' } };
         }
-        return {
-          ok: false,
-          reason:
-            `Not sent: the citizen last wrote ${days(age)} ago, and Messenger lets the Page answer only within 24 hours, ` +
-            'or within 7 days as a staff member (human agent). Answer them another way (by phone, or publicly), or wait until they write again.',
-        };
+        return { ok: false, reason: failure('dm_window_closed', { platform: 'facebook', ageDays: Math.floor(age / DAY_MS) }) };
       }
-      return { ok: false, reason: `A Facebook ${target.kind} cannot be answered from here. Answer it on Facebook.` };
+      return { ok: false, reason: failure('kind_not_answerable', { platform: 'facebook', kind: target.kind }) };
     },
 
     // A channel Facebook never plans (Instagram's mention replies) takes nothing.

@@ -69,9 +69,11 @@ export interface GraphComment {
   permalink_url?: string;
   /** A photo, video, sticker or link posted with the comment (its `message` may then be empty). */
   attachment?: GraphCommentAttachment;
+  /** How many people liked it (Graph API reference, Comment: `like_count`, int32). */
+  like_count?: number;
 }
 
-/** A Page post with all its comments (replies included, oldest first). */
+/** A Page post with its comments (replies included; oldest first unless `commentsOrder` says otherwise). */
 export interface GraphPostWithComments {
   /** `{page-id}_{post-id}`. */
   id: string;
@@ -137,7 +139,8 @@ export interface GraphQuickReply {
 export interface GraphClient extends GraphTransport {
   /**
    * Posts of the Page (newest first) with their comments (replies included,
-   * oldest first), each post's comments complete across pages.
+   * oldest first unless `commentsOrder` says otherwise), each post's comments
+   * complete across pages unless `commentsPagesWhileSince` stops the paging.
    */
   getPagePostsWithComments(
     pageId: string,
@@ -156,6 +159,15 @@ export interface GraphClient extends GraphTransport {
       commentsSince?: Date;
       /** Comments per nested page; default 100. */
       commentsLimit?: number;
+      /** Order of each post's comments (Graph's `order`); default Graph's, `chronological`. */
+      commentsOrder?: 'chronological' | 'reverse_chronological';
+      /**
+       * Further pages of a post's comments are read only while the page just
+       * read ends with a comment created at or after this time: with
+       * `reverse_chronological`, the pages after one that reaches an older
+       * comment hold only older ones. Default: every page.
+       */
+      commentsPagesWhileSince?: Date;
       /** `feed` (everything on the Page, visitor posts too; default) or `posts` (the Page's own). */
       edge?: 'feed' | 'posts';
     } & PagingOptions,
@@ -208,7 +220,7 @@ export interface GraphClient extends GraphTransport {
 /** Fields read for each post. */
 const POST_FIELDS = ['id', 'message', 'created_time', 'updated_time', 'permalink_url', 'from'] as const;
 /** Fields read for each comment. */
-const COMMENT_FIELDS = ['id', 'message', 'created_time', 'from', 'parent{id}', 'can_reply_privately', 'permalink_url', 'attachment'] as const;
+const COMMENT_FIELDS = ['id', 'message', 'created_time', 'from', 'parent{id}', 'can_reply_privately', 'permalink_url', 'attachment', 'like_count'] as const;
 /** Fields read for each Messenger message: a photo sent by poll is the same item as by webhook. */
 export const MESSAGE_FIELDS = ['id', 'message', 'created_time', 'from', 'to', 'attachments{id,mime_type,name,size,file_url,image_data,video_data}', 'sticker'] as const;
 
@@ -282,7 +294,16 @@ export function createGraphClient(options: GraphTransportOptions): GraphClient {
     async getPagePostsWithComments(pageId, o = {}) {
       const purpose = 'getPagePostsWithComments';
       const commentsLimit = o.commentsLimit ?? 100;
-      const modifiers = [`.filter(stream)`, o.commentsSince ? `.since(${unixSeconds(o.commentsSince)})` : '', `.limit(${commentsLimit})`].join('');
+      const modifiers = [
+        `.filter(stream)`,
+        o.commentsSince ? `.since(${unixSeconds(o.commentsSince)})` : '',
+        o.commentsOrder ? `.order(${o.commentsOrder})` : '',
+        `.limit(${commentsLimit})`,
+      ].join('');
+      const morePages = (page: readonly GraphComment[]) => {
+        const last = page.at(-1);
+        return o.commentsPagesWhileSince === undefined || (last !== undefined && parseGraphTime(last.created_time) >= o.commentsPagesWhileSince);
+      };
       const commentsField = `comments${modifiers}{${COMMENT_FIELDS.join(',')}}`;
       const posts: GraphPostWithComments[] = [];
       const pagingOptions = o.maxPages === undefined ? {} : { maxPages: o.maxPages };
@@ -297,8 +318,13 @@ export function createGraphClient(options: GraphTransportOptions): GraphClient {
           const { comments: firstPage, ...post } = raw;
           const comments = [...(firstPage?.data ?? [])];
           const next = firstPage?.paging?.next;
-          const target = next ? parseNextUrl(next) : undefined;
-          if (target) comments.push(...(await graph.getAllPages<GraphComment>(target.path, target.params, pagingOptions, purpose)));
+          const target = next && morePages(comments) ? parseNextUrl(next) : undefined;
+          if (target) {
+            for await (const more of graph.iteratePages<GraphComment>(target.path, target.params, pagingOptions, purpose)) {
+              comments.push(...more.data);
+              if (!morePages(more.data)) break;
+            }
+          }
           posts.push({ ...post, comments });
         }
       }

@@ -97,6 +97,8 @@ const comment = z
     parent: z.object({ id: z.string() }).passthrough().optional(),
     permalink_url: z.string().optional(),
     attachment: commentAttachment.optional(),
+    // Read leniently: a count that cannot be read leaves the likes unknown, never the comment.
+    like_count: z.unknown().optional(),
   })
   .passthrough();
 const messageAttachment = z
@@ -228,6 +230,7 @@ export function parseFacebookPollPayload(payload: unknown): InboundItem[] {
           attachments,
           permalink: c.permalink_url ?? null,
           postedAt: c.created_time,
+          ...(typeof c.like_count === 'number' && Number.isSafeInteger(c.like_count) && c.like_count >= 0 ? { likeCount: c.like_count } : {}),
         });
       }
       return;

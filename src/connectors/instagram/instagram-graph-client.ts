@@ -29,6 +29,8 @@ export interface IgComment {
   /** Set on replies: the top-level comment. */
   parent_id?: string;
   hidden?: boolean;
+  /** How many people liked it (IG Comment reference: `like_count`). */
+  like_count?: number;
   /** Replies of a top-level comment (the `replies` edge). */
   replies?: { data?: IgComment[] };
 }
@@ -115,7 +117,7 @@ function igNodeId(id: string): string {
   return id;
 }
 
-export const IG_COMMENT_FIELDS = ['id', 'text', 'timestamp', 'username', 'from', 'parent_id', 'hidden'] as const;
+export const IG_COMMENT_FIELDS = ['id', 'text', 'timestamp', 'username', 'from', 'parent_id', 'hidden', 'like_count'] as const;
 const IG_MEDIA_FIELDS = ['id', 'timestamp', 'permalink', 'media_product_type', 'comments_count'] as const;
 const IG_MESSAGE_FIELDS = ['id', 'message', 'created_time', 'from', 'to', 'attachments'] as const;
 

@@ -7,7 +7,10 @@
  * `HUMAN_AGENT` tag within 7 days, a comment where the account was
  * mentioned `POST /{ig-user-id}/mentions`), reads what a mention says (its
  * webhook gives only ids), looks a reply up before posting again, and
- * classifies Graph's errors as the Facebook connector does.
+ * classifies Graph's errors as the Facebook connector does. The comments
+ * of a media read for its new ones bring every comment's `like_count`
+ * ({@link PullResult.likes}); likes alone do not move a media's
+ * `comments_count`, so they wait for its next comment.
  *
  * A mention is read and answered through the account (`mentioned_comment`,
  * `mentioned_media`, `/mentions`): the media and comment are someone
@@ -20,6 +23,7 @@
  */
 import { classifyGraphError, type GraphErrorWording } from '../meta/graph-error-verdict.js';
 import type { Logger } from '../../observability/logger.js';
+import { failure, type MentionLookUpObstacle } from '../../domain/failure-reason.js';
 import type { ReplyChannel, ReplyVisibility } from '../../db/schema.js';
 import type { Connector, ErrorVerdict, ItemDetails, PlanResult, PublishedReply, PullResult, ReplyPlan, ReplyTarget } from '../connector.js';
 import { facebookTime } from '../facebook/webhook-parser.js';
@@ -57,7 +61,15 @@ const MESSAGES_PER_CONVERSATION = 25;
 const MAX_RECENT_KEYS = 2_000;
 
 /** A DM longer than Instagram takes in bytes: refused before calling Graph. */
-export class InstagramTextTooLongError extends Error {}
+export class InstagramTextTooLongError extends Error {
+  constructor(
+    /** The text's length in bytes of UTF-8. */
+    readonly bytes: number,
+  ) {
+    super(`the message is ${bytes} bytes of UTF-8; Instagram takes less than ${INSTAGRAM_MESSAGE_MAX_BYTES}`);
+    this.name = this.constructor.name;
+  }
+}
 
 /**
  * Graph gives no way to see whether the account's answer to a mention is
@@ -66,8 +78,14 @@ export class InstagramTextTooLongError extends Error {}
  * outcome of an earlier attempt stays unknown.
  */
 export class MentionLookUpImpossibleError extends Error {
-  constructor(readonly reason: string) {
-    super(reason);
+  constructor(readonly why: MentionLookUpObstacle) {
+    super(
+      {
+        comment_replies: 'Instagram does not let the account read the replies under a comment that mentioned it',
+        too_many_comments: 'the media has more comments than Instagram shows the account at once',
+        no_username: "Instagram did not give the account's username, so its comments cannot be told apart",
+      }[why],
+    );
     this.name = this.constructor.name;
   }
 }
@@ -113,38 +131,25 @@ function sameText(a: string | undefined, b: string): boolean {
   return a !== undefined && norm(a) === norm(b);
 }
 
-function days(ms: number): string {
-  const d = ms / DAY_MS;
-  return d >= 2 ? `${Math.floor(d)} days` : `${Math.max(1, Math.floor(ms / HOUR_MS))} hours`;
-}
-
-const PERMISSION_FOR: Record<ReplyChannel | 'read', { permission: string; why: string }> = {
-  comment_reply: { permission: 'instagram_manage_comments', why: 'needed to reply to Instagram comments as the account' },
-  private_reply: { permission: 'instagram_manage_messages', why: 'needed to answer an Instagram commenter privately' },
-  messenger: { permission: 'instagram_manage_messages', why: 'needed to send Instagram direct messages' },
-  mention_reply: { permission: 'instagram_manage_comments', why: 'needed to answer a mention of the account with a comment' },
-  read: { permission: 'instagram_basic and instagram_manage_comments', why: 'needed to read the account media and comments' },
+/** The Graph permissions each kind of call needs, for refusals that do not name one. */
+const PERMISSION_FOR: Record<ReplyChannel | 'read', string> = {
+  comment_reply: 'instagram_manage_comments',
+  private_reply: 'instagram_manage_messages',
+  messenger: 'instagram_manage_messages',
+  mention_reply: 'instagram_manage_comments',
+  read: 'instagram_basic and instagram_manage_comments',
 };
 
-const INSTAGRAM_WORDS: GraphErrorWording = {
-  platform: 'Instagram',
-  alreadyReplied: 'This comment already got its one private reply (Instagram allows one). Answer it publicly instead.',
-  privateReplyClosed:
-    'Instagram no longer allows a private reply to this comment (it is older than 7 days, or its author cannot receive messages). Answer it publicly instead.',
-  messageWindowClosed:
-    "Instagram refused the message: the citizen's messaging window is closed (24 hours after their last message, 7 days for a staff answer). Answer them another way, or wait until they write again.",
-  permissionFor: PERMISSION_FOR,
-  permissionFix: (permission) => `An admin must add ${permission} to the Facebook app and set a new FACEBOOK_PAGE_ACCESS_TOKEN.`,
-};
+const INSTAGRAM_WORDS: GraphErrorWording = { platform: 'instagram', permissionFor: PERMISSION_FOR };
 
 /** How a mention is answered: a comment where it was made, through the account's `/mentions` edge. */
 function planMentionReply(target: ReplyTarget, visibility: ReplyVisibility): PlanResult {
   if (visibility === 'private') {
-    return { ok: false, reason: 'Instagram has no private answer to a mention: answer it publicly (a comment where the account was mentioned), or on Instagram.' };
+    return { ok: false, reason: failure('mention_no_private_answer', { platform: 'instagram' }) };
   }
   const { mediaId, commentId } = mentionRef(target);
   if (mediaId === null) {
-    return { ok: false, reason: 'Instagram did not say on which post this mention is, so it cannot be answered from here. Answer it on Instagram.' };
+    return { ok: false, reason: failure('mention_media_unknown', { platform: 'instagram' }) };
   }
   return { ok: true, plan: { channel: 'mention_reply', target: commentId ?? mediaId, mediaId } };
 }
@@ -168,11 +173,14 @@ export function createInstagramConnector(options: InstagramConnectorOptions): Co
       const media = await graph.getRecentMedia(accountId, RECENT_MEDIA);
       const found: InstagramPollItem[] = [];
       const counts: Record<string, number> = {};
+      // Likes of every comment of the media read anyway (a media is read when it has new comments; likes alone do not move its count).
+      const likes: Array<{ externalId: string; likeCount: number }> = [];
       for (const m of media) {
         const count = m.comments_count ?? 0;
         counts[m.id] = count;
         if (count === 0 || cursor.counts[m.id] === count) continue;
         for (const comment of await graph.getMediaComments(m.id)) {
+          if (comment.from?.id !== accountId && typeof comment.like_count === 'number') likes.push({ externalId: comment.id, likeCount: comment.like_count });
           if (timeOf(comment.timestamp) < since) continue;
           found.push({ kind: 'comment', mediaId: m.id, ...(m.permalink ? { mediaPermalink: m.permalink } : {}), comment });
         }
@@ -194,10 +202,10 @@ export function createInstagramConnector(options: InstagramConnectorOptions): Co
       const nextSince = new Date(Math.max(since.getTime(), now.getTime() - overlapMs));
       const recent = [...new Set(found.filter((i) => instagramPollItemTime(i) >= nextSince).map(instagramPollItemKey))].slice(-MAX_RECENT_KEYS);
       const nextCursor: InstagramCursor = { since: nextSince.toISOString(), recent, counts };
-      if (fresh.length === 0) return { batch: undefined, cursor: { ...nextCursor } };
+      if (fresh.length === 0) return { batch: undefined, cursor: { ...nextCursor }, likes };
       const payload: InstagramPollPayload = { source: 'poll', platform: 'instagram', accountId, polledAt: now.toISOString(), items: fresh };
       log.debug({ items: fresh.length, since: since.toISOString() }, 'poll found new Instagram items');
-      return { batch: { dedupKey: instagramPollBatchKey(accountId, fresh), payload, items: fresh.length }, cursor: { ...nextCursor } };
+      return { batch: { dedupKey: instagramPollBatchKey(accountId, fresh), payload, items: fresh.length }, cursor: { ...nextCursor }, likes };
     },
 
     planReply(target: ReplyTarget, visibility: ReplyVisibility, now: Date): PlanResult {
@@ -205,7 +213,7 @@ export function createInstagramConnector(options: InstagramConnectorOptions): Co
         if (visibility === 'private') {
           const age = now.getTime() - target.postedAt.getTime();
           if (age > PRIVATE_REPLY_WINDOW_MS) {
-            return { ok: false, reason: `Instagram allows a private reply to a comment only within 7 days; this comment is ${days(age)} old. Answer it publicly instead.` };
+            return { ok: false, reason: failure('private_reply_window_closed', { platform: 'instagram', ageDays: Math.floor(age / DAY_MS) }) };
           }
           return { ok: true, plan: { channel: 'private_reply', target: target.externalId } };
         }
@@ -213,16 +221,11 @@ export function createInstagramConnector(options: InstagramConnectorOptions): Co
       }
       if (target.kind === 'message') {
         const igsid = target.authorId ?? target.threadId;
-        if (!igsid) return { ok: false, reason: 'This Instagram message has no sender id, so it cannot be answered from here. Answer it in the Instagram inbox.' };
+        if (!igsid) return { ok: false, reason: failure('no_sender_id', { platform: 'instagram' }) };
         const age = now.getTime() - target.lastCitizenAt.getTime();
         if (age <= RESPONSE_WINDOW_MS) return { ok: true, plan: { channel: 'messenger', target: igsid, messagingType: 'RESPONSE' } };
         if (age <= HUMAN_AGENT_WINDOW_MS) return { ok: true, plan: { channel: 'messenger', target: igsid, messagingType: 'MESSAGE_TAG', tag: 'HUMAN_AGENT' } };
-        return {
-          ok: false,
-          reason:
-            `Not sent: the citizen last wrote ${days(age)} ago, and Instagram lets the account answer a direct message only within 24 hours, ` +
-            'or within 7 days as a staff member (human agent). Answer them another way, or wait until they write again.',
-        };
+        return { ok: false, reason: failure('dm_window_closed', { platform: 'instagram', ageDays: Math.floor(age / DAY_MS) }) };
       }
       return planMentionReply(target, visibility);
     },
@@ -232,7 +235,7 @@ export function createInstagramConnector(options: InstagramConnectorOptions): Co
     async publishReply(plan, text): Promise<PublishedReply> {
       const isMessage = plan.channel === 'private_reply' || plan.channel === 'messenger';
       if (isMessage && Buffer.byteLength(text, 'utf8') >= INSTAGRAM_MESSAGE_MAX_BYTES) {
-        throw new InstagramTextTooLongError(`the message is ${Buffer.byteLength(text, 'utf8')} bytes of UTF-8; Instagram takes less than ${INSTAGRAM_MESSAGE_MAX_BYTES}`);
+        throw new InstagramTextTooLongError(Buffer.byteLength(text, 'utf8'));
       }
       switch (plan.channel) {
         case 'comment_reply':
@@ -283,7 +286,7 @@ export function createInstagramConnector(options: InstagramConnectorOptions): Co
           const mediaId = plan.mediaId ?? plan.target;
           if (plan.target !== mediaId) {
             // Graph's mentioned_comment gives the comment, not the replies under it, and someone else's comment cannot be read directly.
-            throw new MentionLookUpImpossibleError('Instagram does not let the account read the replies under a comment that mentioned it');
+            throw new MentionLookUpImpossibleError('comment_replies');
           }
           // A caption mention: the answer is a top-level comment of the media, which mentioned_media lists.
           const read = await graph.getMentionedMediaComments(accountId, mediaId);
@@ -291,8 +294,8 @@ export function createInstagramConnector(options: InstagramConnectorOptions): Co
             !exclude.has(c.id) && read.username !== undefined && c.username === read.username && timeOf(c.timestamp) >= since && sameText(c.text, text);
           const found = oldestFirst(read.comments, (c) => timeOf(c.timestamp)).find(ours);
           if (found) return { externalId: found.id };
-          if (read.username === undefined) throw new MentionLookUpImpossibleError('Instagram did not give the account\'s username, so its comments cannot be told apart');
-          if (read.more) throw new MentionLookUpImpossibleError('the media has more comments than Instagram shows the account at once');
+          if (read.username === undefined) throw new MentionLookUpImpossibleError('no_username');
+          if (read.more) throw new MentionLookUpImpossibleError('too_many_comments');
           return undefined;
         }
       }
@@ -332,14 +335,10 @@ export function createInstagramConnector(options: InstagramConnectorOptions): Co
     classifyError(error: unknown, plan?: ReplyPlan): ErrorVerdict {
       if (error instanceof MentionLookUpImpossibleError) {
         // Only a look-up throws it: the delivery reports the outcome as unknown (it may be published).
-        return { action: 'fail', reason: `${error.reason}; look on Instagram whether the answer is there`, summary: error.message };
+        return { action: 'fail', reason: failure('mention_lookup_impossible', { platform: 'instagram', why: error.why }), summary: error.message };
       }
       if (error instanceof InstagramTextTooLongError) {
-        return {
-          action: 'fail',
-          reason: `Not sent: the answer is too long for an Instagram message (${error.message}). Shorten it and send it again.`,
-          summary: error.message,
-        };
+        return { action: 'fail', reason: failure('instagram_message_too_long', { bytes: error.bytes, maxBytes: INSTAGRAM_MESSAGE_MAX_BYTES }), summary: error.message };
       }
       return classifyGraphError(error, plan, INSTAGRAM_WORDS);
     },

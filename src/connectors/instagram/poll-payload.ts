@@ -76,6 +76,7 @@ export function parseInstagramPollPayload(payload: InstagramPollPayload): Inboun
         attachments: [],
         permalink: item.mediaPermalink ?? null,
         postedAt: at,
+        ...(typeof c.like_count === 'number' && Number.isSafeInteger(c.like_count) && c.like_count >= 0 ? { likeCount: c.like_count } : {}),
       };
     }
     if (item.kind === 'message') {

@@ -9,6 +9,7 @@
  */
 import type { GroupPacer } from '../../bots/group-pacer.js';
 import type { ReplyVisibility } from '../../domain/reply.js';
+import { failure } from '../../domain/failure-reason.js';
 import type { TelegramClient } from '../../telegram/telegram-client.js';
 import { TelegramApiError, TelegramHttpError } from '../../telegram/telegram-errors.js';
 import { escapeHtml } from '../../telegram/telegram-text.js';
@@ -43,9 +44,9 @@ export function createTelegramChannelConnector(options: TelegramChannelConnector
     pull: async (cursor) => ({ batch: undefined, cursor }),
     planReply(target: ReplyTarget, visibility: ReplyVisibility): PlanResult {
       if (visibility === 'private') {
-        return { ok: false, reason: 'A bot cannot write privately to someone who commented in the channel; answer in public.' };
+        return { ok: false, reason: failure('telegram_no_private_reply', {}) };
       }
-      if (!parseTelegramItemId(target.externalId)) return { ok: false, reason: `This inquiry is not a comment of ${options.name}; answer on Telegram itself.` };
+      if (!parseTelegramItemId(target.externalId)) return { ok: false, reason: failure('telegram_not_a_comment', { source: options.name }) };
       return { ok: true, plan: { channel: 'comment_reply', target: target.externalId } };
     },
     maxTextLength: () => TELEGRAM_TEXT_MAX,
@@ -65,16 +66,16 @@ export function createTelegramChannelConnector(options: TelegramChannelConnector
         if (error.isRateLimit()) return { action: 'slow_down', retryAfterMs: (error.retryAfterSeconds ?? 1) * 1000, summary };
         if (error.isUnauthorized()) return { action: 'pause_source', summary };
         if (error.isForbidden()) {
-          return { action: 'fail', reason: `The bot cannot write in the discussion group of ${options.name} (removed, or no longer an admin): add it back as an admin, then press Retry.`, summary };
+          return { action: 'fail', reason: failure('telegram_bot_removed', { source: options.name }), summary };
         }
         if (/message to be replied not found/i.test(error.description)) {
-          return { action: 'fail', reason: 'The comment is no longer in the discussion group (deleted); the answer was not posted.', summary };
+          return { action: 'fail', reason: failure('telegram_comment_gone', {}), summary };
         }
         if (/not enough rights/i.test(error.description)) {
-          return { action: 'fail', reason: `The bot may not write in the discussion group of ${options.name}: give it the right to send messages, then press Retry.`, summary };
+          return { action: 'fail', reason: failure('telegram_no_rights', { source: options.name }), summary };
         }
         if (error.isRetryable()) return { action: 'retry', outcomeUnknown: false, summary };
-        return { action: 'fail', reason: `Telegram refused the answer: ${error.description}`, summary };
+        return { action: 'fail', reason: failure('telegram_refused', { description: error.description }), summary };
       }
       if (error instanceof TelegramHttpError) return { action: 'retry', outcomeUnknown: error.timedOut, summary: error.message };
       return { action: 'retry', outcomeUnknown: true, summary: error instanceof Error ? error.message : String(error) };

@@ -8,6 +8,8 @@ import * as addReportIndexes from './2026_11_28_1220_add_report_indexes.js';
 import * as reportIndexesWithoutReactions from './2026_12_03_1040_report_indexes_without_reactions.js';
 import * as addFacebookDeliveryState from './2026_11_28_1010_add_facebook_delivery_state.js';
 import * as addInquiryAttachments from './2026_12_03_1030_add_inquiry_attachments.js';
+import * as addLikeCounts from './2026_12_18_0900_add_like_counts.js';
+import * as addReplyFailureCode from './2026_12_17_0900_add_reply_failure_code.js';
 import * as addReplyLeaseAndPublishingPause from './2026_12_03_1010_add_reply_lease_and_publishing_pause.js';
 import * as addSourceCredentialsAndSettings from './2026_12_12_0900_add_source_credentials_and_settings.js';
 import * as createBusinessCalendar from './2026_11_28_1210_create_business_calendar.js';
@@ -47,5 +49,7 @@ export const migrations: Record<string, Migration> = {
   '2026_12_14_0020_seed_counters': seedCounters,
   '2026_12_15_0900_create_report_day_cache': createReportDayCache,
   '2026_12_16_0900_create_waves': createWaves,
+  '2026_12_17_0900_add_reply_failure_code': addReplyFailureCode,
+  '2026_12_18_0900_add_like_counts': addLikeCounts,
   '2026_12_20_0900_instagram_mentions': instagramMentions,
 };

@@ -27,7 +27,16 @@ export interface CardView {
   suggestedSector: SectorNames | undefined;
   /** The newest reply written through us. */
   latestReply:
-    | { id: number; status: ReplyStatus; visibility: ReplyVisibility; failureReason: string | null; authorName: string | null; sentAt: Date | null }
+    | {
+        id: number;
+        status: ReplyStatus;
+        visibility: ReplyVisibility;
+        /** Why it failed, in English; `failure`: as a code and parameters (unchecked, null on older rows). */
+        failureReason: string | null;
+        failure?: unknown;
+        authorName: string | null;
+        sentAt: Date | null;
+      }
     | undefined;
   /** An answer waiting for a supervisor. */
   awaitingApproval: { authorName: string } | undefined;
@@ -87,7 +96,7 @@ export async function findCardView(db: Executor, inquiryId: number): Promise<Car
   const reply = await db
     .selectFrom('replies')
     .leftJoin('staff', 'staff.id', 'replies.staffId')
-    .select(['replies.id', 'replies.status', 'replies.visibility', 'replies.failureReason', 'replies.sentAt', 'staff.name as authorName'])
+    .select(['replies.id', 'replies.status', 'replies.visibility', 'replies.failureReason', 'replies.failure', 'replies.sentAt', 'staff.name as authorName'])
     .where('replies.inquiryId', '=', inquiryId)
     // The service's own question "was it solved?" is not staff's answer (ASK_IF_SOLVED).
     .where('replies.kind', '<>', 'solved_question')

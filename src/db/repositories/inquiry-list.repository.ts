@@ -4,7 +4,11 @@ import type { Database, InquiryRow } from '../schema.js';
 type Executor = Kysely<Database>;
 
 /** One line of a staff list (`/queue`, `/mine`, `/find`). */
-export type InquiryListItem = Pick<InquiryRow, 'id' | 'status' | 'postedAt' | 'authorName' | 'text' | 'claimedBy'> & { claimantName: string | null };
+export type InquiryListItem = Pick<InquiryRow, 'id' | 'status' | 'postedAt' | 'authorName' | 'text' | 'claimedBy'> & {
+  claimantName: string | null;
+  /** Who answered it, for an inquiry waiting for its final answer. */
+  answererName: string | null;
+};
 
 /** The first `limit` items of a list and how many the list holds in all. */
 export interface InquiryListPage {
@@ -16,7 +20,17 @@ function listQuery(db: Executor) {
   return db
     .selectFrom('inquiries')
     .leftJoin('staff', 'staff.id', 'inquiries.claimedBy')
-    .select(['inquiries.id', 'inquiries.status', 'inquiries.postedAt', 'inquiries.authorName', 'inquiries.text', 'inquiries.claimedBy', 'staff.name as claimantName']);
+    .leftJoin('staff as answerer', 'answerer.id', 'inquiries.answeredBy')
+    .select([
+      'inquiries.id',
+      'inquiries.status',
+      'inquiries.postedAt',
+      'inquiries.authorName',
+      'inquiries.text',
+      'inquiries.claimedBy',
+      'staff.name as claimantName',
+      'answerer.name as answererName',
+    ]);
 }
 
 type ListQuery = ReturnType<typeof listQuery>;
@@ -38,6 +52,17 @@ export async function findQueuePage(db: Executor, limit: number): Promise<Inquir
 /** Inquiries a staff member has claimed, oldest first. */
 export async function findClaimedPage(db: Executor, staffId: number, limit: number): Promise<InquiryListPage> {
   const base = listQuery(db).where('inquiries.status', '=', 'claimed').where('inquiries.claimedBy', '=', staffId);
+  return pageOf(base, base.orderBy('inquiries.postedAt').orderBy('inquiries.id'), limit);
+}
+
+/**
+ * Inquiries answered with an interim answer and still open for the final one
+ * (status `answered`; a final answer closes them), oldest first; with
+ * `staffId`, only those that staff member claimed or answered.
+ */
+export async function findAwaitingFinalPage(db: Executor, limit: number, staffId?: number): Promise<InquiryListPage> {
+  let base = listQuery(db).where('inquiries.status', '=', 'answered').where('inquiries.lowPriority', '=', false);
+  if (staffId !== undefined) base = base.where((eb) => eb.or([eb('inquiries.claimedBy', '=', staffId), eb('inquiries.answeredBy', '=', staffId)]));
   return pageOf(base, base.orderBy('inquiries.postedAt').orderBy('inquiries.id'), limit);
 }
 

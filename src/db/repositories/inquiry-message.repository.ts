@@ -16,6 +16,8 @@ export interface NewInquiryMessage {
   postedAt: Date;
   /** What the citizen attached to the item; none when not given. */
   attachments?: readonly Attachment[];
+  /** Likes when a poll read it; 0 when not given. */
+  likeCount?: number;
 }
 
 const MESSAGE_COLUMNS = [
@@ -26,6 +28,7 @@ const MESSAGE_COLUMNS = [
   column<NewInquiryMessage, 'text'>('text', 'text', (m) => m.text),
   column<NewInquiryMessage, 'timestamptz'>('posted_at', 'timestamptz', (m) => m.postedAt),
   column<NewInquiryMessage, 'jsonb'>('attachments', 'jsonb', (m) => JSON.stringify(m.attachments ?? [])),
+  column<NewInquiryMessage, 'bigint'>('like_count', 'bigint', (m) => m.likeCount ?? 0),
 ];
 
 /**
@@ -48,6 +51,48 @@ export async function getInquiryMessageByExternalId(db: Executor, platform: Plat
 /** The citizen edited the item: its stored text follows (the `edited` event keeps the history). */
 export async function updateInquiryMessageText(db: Executor, id: number, text: string): Promise<void> {
   await db.updateTable('inquiryMessages').set({ text }).where('id', '=', id).execute();
+}
+
+/** A citizen item's likes as a poll saw them. */
+export interface LikeCount {
+  externalId: string;
+  likeCount: number;
+}
+
+function latestCounts(counts: readonly LikeCount[]): Map<string, number> {
+  const latest = new Map<string, number>();
+  for (const c of counts) if (Number.isSafeInteger(c.likeCount) && c.likeCount >= 0) latest.set(c.externalId, c.likeCount);
+  return latest;
+}
+
+/** The inquiries whose stored items have another like count than `counts` (items not stored yet are skipped). */
+export async function findLikeCountChanges(db: Executor, platform: Platform, counts: readonly LikeCount[]): Promise<number[]> {
+  const latest = latestCounts(counts);
+  if (latest.size === 0) return [];
+  const result = await sql<{ inquiryId: string | number }>`
+    select distinct m.inquiry_id as "inquiryId"
+    from inquiry_messages m
+    join unnest(${[...latest.keys()]}::text[], ${[...latest.values()]}::int[]) as u(external_id, like_count) on u.external_id = m.external_id
+    where m.platform = ${platform} and m.like_count <> u.like_count
+  `.execute(db);
+  return result.rows.map((r) => Number(r.inquiryId));
+}
+
+/**
+ * Stores the like counts a poll saw, with one statement; only items whose
+ * count changed are written. Returns the inquiries of the items that changed
+ * (items not stored yet are skipped: the next poll sees them again).
+ */
+export async function updateLikeCounts(db: Executor, platform: Platform, counts: readonly LikeCount[]): Promise<number[]> {
+  const latest = latestCounts(counts);
+  if (latest.size === 0) return [];
+  const result = await sql<{ inquiryId: string | number }>`
+    update inquiry_messages m set like_count = u.like_count
+    from unnest(${[...latest.keys()]}::text[], ${[...latest.values()]}::int[]) as u(external_id, like_count)
+    where m.platform = ${platform} and m.external_id = u.external_id and m.like_count <> u.like_count
+    returning m.inquiry_id as "inquiryId"
+  `.execute(db);
+  return [...new Set(result.rows.map((r) => Number(r.inquiryId)))];
 }
 
 /** A stored citizen item's id by its platform id, undefined when there is none. */

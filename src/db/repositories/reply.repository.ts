@@ -1,5 +1,6 @@
 import { sql, type Insertable, type Kysely, type Transaction } from 'kysely';
 import type { Database, Platform, ReplyChannel, ReplyRow, ReplyTable } from '../schema.js';
+import type { FailureReason } from '../../domain/failure-reason.js';
 
 type Executor = Kysely<Database>;
 
@@ -190,6 +191,7 @@ export async function markReplySent(
       inFlightAt: null,
       channel: sent.channel,
       failureReason: null,
+      failure: null,
       attempts: sent.attempts,
       leaseToken: null,
       leaseExpiresAt: null,
@@ -200,7 +202,8 @@ export async function markReplySent(
 }
 
 /**
- * A pending reply will not be published: `failed` with `reason`;
+ * A pending reply will not be published: `failed` with `reason` (English)
+ * and `failure` (its code and parameters);
  * `countAttempt` when this attempt reached the platform. `outcome: 'unknown'`
  * keeps `in_flight_at` (an attempt may have published it, so a retry looks
  * first); `'not_published'` clears it. The lease is released. Returns its id
@@ -209,13 +212,14 @@ export async function markReplySent(
 export async function markReplyFailed(
   db: Executor,
   id: number,
-  failure: { reason: string; countAttempt: boolean; outcome: 'not_published' | 'unknown' },
+  failure: { reason: string; failure: FailureReason; countAttempt: boolean; outcome: 'not_published' | 'unknown' },
 ): Promise<Pick<ReplyRow, 'id' | 'inquiryId'> | undefined> {
   return db
     .updateTable('replies')
     .set({
       status: 'failed',
       failureReason: failure.reason,
+      failure: JSON.stringify(failure.failure),
       inFlightAt: failure.outcome === 'unknown' ? sql<Date | null>`in_flight_at` : null,
       attempts: failure.countAttempt ? sql<number>`attempts + 1` : sql<number>`attempts`,
       leaseToken: null,

@@ -76,7 +76,10 @@ export interface ReplyResultRecipient {
   replyId: number;
   inquiryId: number;
   status: ReplyStatus;
+  /** Why it failed, in English (`replies.failure_reason`). */
   failureReason: string | null;
+  /** Why it failed as a code and parameters (`replies.failure`; unchecked, null on older rows). */
+  failure: unknown;
   authorTelegramUserId: number | null;
 }
 
@@ -85,10 +88,17 @@ export async function findReplyResultRecipient(db: Executor, replyId: number): P
   const row = await db
     .selectFrom('replies')
     .leftJoin('staff', 'staff.id', 'replies.staffId')
-    .select(['replies.id', 'replies.inquiryId', 'replies.status', 'replies.failureReason', 'staff.telegramUserId'])
+    .select(['replies.id', 'replies.inquiryId', 'replies.status', 'replies.failureReason', 'replies.failure', 'staff.telegramUserId'])
     .where('replies.id', '=', replyId)
     .executeTakeFirst();
   return (
-    row && { replyId: row.id, inquiryId: row.inquiryId, status: row.status, failureReason: row.failureReason, authorTelegramUserId: row.telegramUserId }
+    row && {
+      replyId: row.id,
+      inquiryId: row.inquiryId,
+      status: row.status,
+      failureReason: row.failureReason,
+      failure: row.failure ?? null,
+      authorTelegramUserId: row.telegramUserId,
+    }
   );
 }

@@ -95,6 +95,13 @@ export async function findWaveMemberIds(db: Executor, waveId: number): Promise<n
   return rows.map((r) => r.inquiryId);
 }
 
+/** Replies of a statement refused for one reason: the reason (`failure` unchecked, null on older rows; `text` in English) and how many. */
+export interface RefusalTally {
+  failure: unknown;
+  text: string | null;
+  count: number;
+}
+
 /** What a wave card shows. */
 export interface WaveCardView {
   wave: WaveRow;
@@ -102,9 +109,11 @@ export interface WaveCardView {
   byPlatform: Array<{ platform: string; kind: string; count: number }>;
   bySector: Array<{ sector: string; count: number }>;
   latest: Array<{ id: number; text: string; authorName: string | null; postedAt: Date; platform: string }>;
+  /** The most-liked questions (likes > 0), most likes first ({@link findMostLiked}). */
+  mostLiked: MostLikedQuestion[];
   lastPostedAt: Date;
   answered: number;
-  statements: Array<{ id: number; kind: StatementKind; status: StatementStatus; publishedAt: Date | null; sent: number; pending: number; failed: number; reasons: string[] }>;
+  statements: Array<{ id: number; kind: StatementKind; status: StatementStatus; publishedAt: Date | null; sent: number; pending: number; failed: number; reasons: RefusalTally[] }>;
   /** Open members that the latest published statement has not reached (joined later). */
   notReached: number;
 }
@@ -144,6 +153,7 @@ export async function findWaveCardView(db: Executor, waveId: number): Promise<Wa
     .orderBy('id', 'desc')
     .limit(3)
     .execute();
+  const mostLiked = (await findMostLiked(db, [waveId])).get(waveId) ?? [];
   const statementRows = await db.selectFrom('statements').selectAll().where('waveId', '=', waveId).where('status', '!=', 'cancelled').orderBy('id').execute();
   const statements: WaveCardView['statements'] = [];
   for (const s of statementRows) {
@@ -155,10 +165,11 @@ export async function findWaveCardView(db: Executor, waveId: number): Promise<Wa
       .execute();
     const reasons = await db
       .selectFrom('replies')
-      .select(['failureReason', (eb) => eb.fn.countAll<string>().as('count')])
+      .select(['failureReason', 'failure', (eb) => eb.fn.countAll<string>().as('count')])
       .where('statementId', '=', s.id)
       .where('status', '=', 'failed')
-      .groupBy('failureReason')
+      // The English sentence follows from the code and parameters: the same groups as by `failure_reason` alone, rows from before codes included.
+      .groupBy(['failureReason', 'failure'])
       .orderBy('count', 'desc')
       .limit(3)
       .execute();
@@ -171,7 +182,7 @@ export async function findWaveCardView(db: Executor, waveId: number): Promise<Wa
       sent: n('sent'),
       pending: n('pending'),
       failed: n('failed'),
-      reasons: reasons.map((r) => `${r.failureReason ?? '?'} (${r.count})`),
+      reasons: reasons.map((r) => ({ failure: r.failure ?? null, text: r.failureReason, count: Number(r.count) })),
     });
   }
   const lastPublished = [...statementRows].reverse().find((s) => s.status === 'published');
@@ -182,11 +193,69 @@ export async function findWaveCardView(db: Executor, waveId: number): Promise<Wa
     byPlatform: byPlatform.map((r) => ({ platform: r.platform, kind: r.kind, count: Number(r.count) })),
     bySector: bySector.map((r) => ({ sector: r.sector, count: Number(r.count) })),
     latest,
+    mostLiked,
     lastPostedAt: (totals.last as Date | null) ?? wave.firstPostedAt,
     answered: Number(totals.answered),
     statements,
     notReached,
   };
+}
+
+/** A question of a wave with its likes: the sum over its items (`inquiry_messages.like_count`). */
+export interface MostLikedQuestion {
+  id: number;
+  text: string;
+  authorName: string | null;
+  postedAt: Date;
+  platform: string;
+  likes: number;
+}
+
+/** How many most-liked questions a wave card shows. */
+export const MOST_LIKED_SHOWN = 3;
+
+/**
+ * Each wave's `limit` most-liked questions (likes > 0; ties: the latest
+ * first), by wave id; a wave without likes is absent.
+ */
+export async function findMostLiked(db: Executor, waveIds: readonly number[], limit = MOST_LIKED_SHOWN): Promise<Map<number, MostLikedQuestion[]>> {
+  const out = new Map<number, MostLikedQuestion[]>();
+  if (waveIds.length === 0) return out;
+  const result = await sql<MostLikedQuestion & { waveId: string | number }>`
+    select t.wave_id as "waveId", t.id, t.text, t.author_name as "authorName", t.posted_at as "postedAt", t.platform, t.likes
+    from (
+      select m.wave_id, i.id, i.text, i.author_name, i.posted_at, i.platform, l.likes,
+             row_number() over (partition by m.wave_id order by l.likes desc, i.posted_at desc, i.id desc) as rank
+      from wave_members m
+      join inquiries i on i.id = m.inquiry_id
+      cross join lateral (select coalesce(sum(im.like_count), 0)::int as likes from inquiry_messages im where im.inquiry_id = i.id) l
+      where m.wave_id = any(${[...new Set(waveIds)]}::bigint[]) and l.likes > 0
+    ) t
+    where t.rank <= ${limit}
+    order by t.wave_id, t.rank
+  `.execute(db);
+  for (const r of result.rows) {
+    const waveId = Number(r.waveId);
+    const list = out.get(waveId) ?? [];
+    list.push({ id: Number(r.id), text: r.text, authorName: r.authorName, postedAt: r.postedAt, platform: r.platform, likes: Number(r.likes) });
+    out.set(waveId, list);
+  }
+  return out;
+}
+
+/** The suggested or confirmed waves these inquiries are in. */
+export async function findOpenWaveIdsOf(db: Executor, inquiryIds: readonly number[]): Promise<number[]> {
+  if (inquiryIds.length === 0) return [];
+  const rows = await db
+    .selectFrom('waveMembers as m')
+    .innerJoin('waves as w', 'w.id', 'm.waveId')
+    .select('m.waveId')
+    .distinct()
+    .where('m.inquiryId', 'in', [...new Set(inquiryIds)])
+    .where('w.status', 'in', ['suggested', 'confirmed'])
+    .orderBy('m.waveId')
+    .execute();
+  return rows.map((r) => r.waveId);
 }
 
 /**

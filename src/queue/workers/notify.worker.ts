@@ -352,7 +352,8 @@ export function createNotifyHandlers(deps: NotifyWorkerDeps): HandlerTable<'noti
         kind: 'reply.result',
         chatId: reply.authorTelegramUserId,
         inquiryId: reply.inquiryId,
-        payload: { replyId: reply.replyId, status: reply.status, reason: reply.failureReason },
+        // `reason` (English) for rows without a code; `failure` is rendered in the reader's language.
+        payload: { replyId: reply.replyId, status: reply.status, reason: reply.failureReason, ...(reply.failure ? { failure: reply.failure } : {}) },
       },
     ]);
     await producers.sendNotices(ids);

@@ -114,7 +114,7 @@ export function renderDigestHtml(data: DigestData, cat: ReportCatalog, options: 
   }
   if (data.waves && data.waves.length > 0) {
     lines.push('', `<b>${escapeHtml(waveDigestTitle(cat.lang))}</b>`);
-    for (const w of data.waves.slice(0, 5)) lines.push(`• ${escapeHtml(renderWaveReportText([w], cat.lang).replace(/\n\s*/g, ' — '))}`);
+    for (const w of data.waves.slice(0, 5)) lines.push(`• ${escapeHtml(renderWaveReportText([w], cat.lang, options.timezone).replace(/\n\s*/g, ' — '))}`);
   }
   const m = data.monthSoFar;
   lines.push(
