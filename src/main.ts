@@ -33,6 +33,7 @@ import { createDeliverReplyWorker, type DeliverReplyWorkerDeps } from './queue/w
 import { createIngestWorker } from './queue/workers/ingest.worker.js';
 import { createScheduleWorker } from './queue/workers/schedule.worker.js';
 import { createSourcePollHandlers } from './queue/workers/source-poll.worker.js';
+import { createReadMentionHandlers } from './queue/workers/read-mention.worker.js';
 import { createQueueWorker } from './queue/worker-factory.js';
 import { digestPart } from './reports/digest/digest.part.js';
 import { publicPagePart } from './reports/public/public-page.part.js';
@@ -176,7 +177,8 @@ export async function startService(options: StartOptions): Promise<RunningServic
     const secretsOf = secrets;
     const tuning = options.tuning ?? {};
     const cardsOn = jobsOf('notify').some((name) => handlers[name] !== undefined);
-    const runReconcile = () => reconcile({ db: database.db, queues, logger, metrics, cards: cardsOn, replies: registry.publishes });
+    const runReconcile = () => reconcile({ db: database.db, queues, logger, metrics, cards: cardsOn, replies: registry.publishes, mentions: registry.publishes });
+    const ingestDeps = createIngestDeps({ db: database.db, config, logger, now, registry });
     addHandlers(
       {
         'reconcile.run': async () => runReconcile(),
@@ -190,6 +192,19 @@ export async function startService(options: StartOptions): Promise<RunningServic
           secrets: secretsOf,
           ...(tuning.pollSlowDownMs === undefined ? {} : { slowDownMs: tuning.pollSlowDownMs }),
         }),
+        // What an Instagram mention says is read after it was taken in (its webhook gives only ids).
+        ...createReadMentionHandlers({
+          db: database.db,
+          producers,
+          logger,
+          now,
+          registry,
+          secrets: secretsOf,
+          suggestSector: ingestDeps.suggestSector,
+          slaDueAt: ingestDeps.slaDueAt,
+          ...(ingestDeps.resolutionDueAt ? { resolutionDueAt: ingestDeps.resolutionDueAt } : {}),
+          ...(tuning.pollSlowDownMs === undefined ? {} : { slowDownMs: tuning.pollSlowDownMs }),
+        }),
       },
       'the core',
     );
@@ -198,7 +213,7 @@ export async function startService(options: StartOptions): Promise<RunningServic
     const scheduleHandlers = assertCompleteTable('schedule', handlers);
     const notifyHandlers = cardsOn ? assertCompleteTable('notify', handlers) : undefined;
     const workerBase = { db: database.db, producers, logger, metrics, transport, secrets };
-    const ingestWorker = createIngestWorker({ ...workerBase, ingest: createIngestDeps({ db: database.db, config, logger, now, registry }) });
+    const ingestWorker = createIngestWorker({ ...workerBase, ingest: ingestDeps });
     closers.push({ name: 'ingest worker', close: () => ingestWorker.close() });
     // Replies wait in the queue (and in Postgres) while no platform can publish, as cards wait while the bot is off.
     if (registry.publishes) {

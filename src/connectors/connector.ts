@@ -45,6 +45,22 @@ export interface ReplyPlan {
   /** Messenger only: `RESPONSE` within 24 h, `MESSAGE_TAG` with `HUMAN_AGENT` within 7 days. */
   messagingType?: 'RESPONSE' | 'MESSAGE_TAG';
   tag?: 'HUMAN_AGENT';
+  /** Mention replies only: the media the mention is on (`target` is the mentioning comment, or this media for a caption). */
+  mediaId?: string;
+}
+
+/** What the platform says of an item that was taken in with its ids only (an Instagram mention). */
+export interface ItemDetails {
+  /** The whole text (a caption or a comment). */
+  text: string;
+  authorId: string | null;
+  /** The author's name or username, as the platform shows it. */
+  authorName: string | null;
+  /** When it was posted, if the platform says. */
+  postedAt: Date | undefined;
+  permalink: string | null;
+  /** The post (media) it is on, if the platform says. */
+  threadId: string | null;
 }
 
 /**
@@ -151,6 +167,14 @@ export interface Connector {
    * an attempt of unknown outcome, before posting again.
    */
   findPublishedReply(plan: ReplyPlan, text: string, since: Date, exclude: ReadonlySet<string>): Promise<PublishedReply | undefined>;
+  /**
+   * Reads what an item taken in with its ids only says (an Instagram
+   * mention: `mentioned_comment` / `mentioned_media`); undefined when the
+   * platform has none any more (deleted). Throws the platform's error
+   * (see {@link Connector.classifyError}). Platforms whose items always
+   * carry their text leave it out.
+   */
+  readDetails?(item: Pick<ReplyTarget, 'kind' | 'externalId' | 'threadId'>): Promise<ItemDetails | undefined>;
   /**
    * Hides a citizen's comment from the public (Instagram `hide=true`); the
    * platforms that cannot leave it out. Throws the platform's error.

@@ -12,7 +12,7 @@ import { INSTAGRAM_REPLY_TEXT_LIMITS } from './instagram/instagram.connector.js'
 
 export { replyTextLength } from './connector.js';
 
-const LIMITS: Partial<Record<Platform, Readonly<Record<ReplyChannel, number>>>> = {
+const LIMITS: Partial<Record<Platform, Readonly<Partial<Record<ReplyChannel, number>>>>> = {
   facebook: FACEBOOK_REPLY_TEXT_LIMITS,
   instagram: INSTAGRAM_REPLY_TEXT_LIMITS,
 };
@@ -20,10 +20,13 @@ const LIMITS: Partial<Record<Platform, Readonly<Record<ReplyChannel, number>>>> 
 /**
  * The channel an answer of `visibility` to an inquiry of `kind` goes out by,
  * as the connectors plan it: a conversation is answered in it, a comment
- * publicly in its thread or privately to its author.
+ * publicly in its thread or privately to its author, a mention by a comment
+ * where it was made.
  */
 export function replyChannelFor(kind: InquiryKind, visibility: ReplyVisibility): ReplyChannel {
   if (kind === 'message') return 'messenger';
+  // A mention is answered where it was written, on the other person's media (Instagram has no private way).
+  if (kind === 'mention') return 'mention_reply';
   return visibility === 'private' ? 'private_reply' : 'comment_reply';
 }
 

@@ -131,6 +131,14 @@ export interface InquiryTable {
   solvedAskedAt: Timestamp | null;
   solvedAnswer: SolvedAnswer | null;
   solvedAnsweredAt: Timestamp | null;
+  /**
+   * Taken in without its text and author (an Instagram mention: the webhook
+   * gives only ids); the `mention.read` job fetches them and clears it
+   * (migration 2026_12_20_0900).
+   */
+  detailsPending: Generated<boolean>;
+  /** Why the mention's text could not be read, for good (scrubbed); null otherwise. */
+  detailsError: string | null;
 }
 
 export interface InquiryMessageTable {
@@ -174,7 +182,7 @@ export interface ReplyTable {
    * that failed with its outcome unknown keeps it, so a retry looks first.
    */
   inFlightAt: Timestamp | null;
-  /** How it was published: `comment_reply`, `private_reply`, `messenger`. */
+  /** How it was published: `comment_reply`, `private_reply`, `messenger`, `mention_reply`. */
   channel: ReplyChannel | null;
   /**
    * The delivery attempt that owns this pending reply (a random token) and

@@ -8,7 +8,7 @@
  * codes) is shown as its stored English text: {@link storedFailureText}.
  * Pure: nothing from the app.
  */
-import type { FailureCode, FailureReason, MetaPlatform, PermissionUse } from './failure-reason.js';
+import type { FailureCode, FailureReason, MentionLookUpObstacle, MetaPlatform, PermissionUse } from './failure-reason.js';
 import { readFailureReason } from './failure-reason.js';
 import type { Platform } from './inquiry.js';
 import type { Locale } from './locale.js';
@@ -25,7 +25,7 @@ const sub = (p: { graphSubcode?: number }) => (p.graphSubcode === undefined ? ''
 
 // English ---------------------------------------------------------------------------------------------------------
 
-const EN_WHY: Record<MetaPlatform, Record<PermissionUse, string>> = {
+const EN_WHY: Record<MetaPlatform, Partial<Record<PermissionUse, string>>> = {
   facebook: {
     comment_reply: 'needed to reply to comments as the Page',
     private_reply: 'needed to answer a commenter privately in Messenger',
@@ -36,11 +36,22 @@ const EN_WHY: Record<MetaPlatform, Record<PermissionUse, string>> = {
     comment_reply: 'needed to reply to Instagram comments as the account',
     private_reply: 'needed to answer an Instagram commenter privately',
     messenger: 'needed to send Instagram direct messages',
+    mention_reply: 'needed to answer a mention of the account with a comment',
     read: 'needed to read the account media and comments',
   },
 };
 const EN_KIND = { comment: 'comment', message: 'message', mention: 'mention' } as const;
-const EN_WHERE: Record<ReplyChannel, string> = { comment_reply: 'a comment reply', private_reply: 'a private reply to a comment', messenger: 'a Messenger message' };
+const EN_WHERE: Record<ReplyChannel, string> = {
+  comment_reply: 'a comment reply',
+  private_reply: 'a private reply to a comment',
+  messenger: 'a Messenger message',
+  mention_reply: 'an answer to a mention',
+};
+const EN_LOOKUP: Record<MentionLookUpObstacle, string> = {
+  comment_replies: 'Instagram does not let the account read the replies under a comment that mentioned it',
+  too_many_comments: 'the media has more comments than Instagram shows the account at once',
+  no_username: "Instagram did not give the account's username, so its comments cannot be told apart",
+};
 const enDays = (n: number) => `${n} ${n === 1 ? 'day' : 'days'}`;
 const EN_MAYBE_THERE = (P: string) => `It may already be on ${P}: look there before answering again. Retry looks for it first and posts it only if it is missing.`;
 
@@ -61,6 +72,9 @@ const en: Templates = {
     p.kind === 'mention'
       ? `A ${name(p.platform)} mention (the city tagged in someone else's post or comment) cannot be answered from here. Answer it on ${name(p.platform)}.`
       : `A ${name(p.platform)} ${EN_KIND[p.kind] ?? p.kind} cannot be answered from here. Answer it on ${name(p.platform)}.`,
+  mention_no_private_answer: (p) =>
+    `${name(p.platform)} has no private answer to a mention: answer it publicly (a comment where the account was mentioned), or on ${name(p.platform)}.`,
+  mention_media_unknown: (p) => `${name(p.platform)} did not say on which post this mention is, so it cannot be answered from here. Answer it on ${name(p.platform)}.`,
   telegram_no_private_reply: () => 'A bot cannot write privately to someone who commented in the channel; answer in public.',
   telegram_not_a_comment: (p) => `This inquiry is not a comment of ${p.source}; answer on Telegram itself.`,
   private_reply_used: (p) => `This comment already got its one private reply (${name(p.platform)} allows one). Answer it publicly instead.`,
@@ -78,6 +92,7 @@ const en: Templates = {
       : `An admin must add ${p.permission} to the Facebook app, make sure the token's user can moderate the Page, and set a new FACEBOOK_PAGE_ACCESS_TOKEN.`) +
     ` (Graph #${p.graphCode}: ${p.graphMessage})`,
   item_gone: (p) => `${name(p.platform)} says the comment or conversation no longer exists (removed by its author or hidden), so nothing was published.`,
+  mention_lookup_impossible: (p) => `${EN_LOOKUP[p.why] ?? p.why}; look on ${name(p.platform)} whether the answer is there`,
   platform_refused: (p) =>
     `${name(p.platform)} refused the reply: ${p.graphMessage} (Graph #${p.graphCode}${sub(p)}). Sending it again will not help; change the reply or answer on ${name(p.platform)}.`,
   graph_unreachable: (p) =>
@@ -103,7 +118,7 @@ const en: Templates = {
 
 // Armenian --------------------------------------------------------------------------------------------------------
 
-const HY_WHY: Record<MetaPlatform, Record<PermissionUse, string>> = {
+const HY_WHY: Record<MetaPlatform, Partial<Record<PermissionUse, string>>> = {
   facebook: {
     comment_reply: 'այն պետք է էջի անունից մեկնաբանություններին պատասխանելու համար',
     private_reply: 'այն պետք է մեկնաբանողին Messenger-ով անձնական պատասխան գրելու համար',
@@ -114,6 +129,7 @@ const HY_WHY: Record<MetaPlatform, Record<PermissionUse, string>> = {
     comment_reply: 'այն պետք է հաշվի անունից Instagram-ի մեկնաբանություններին պատասխանելու համար',
     private_reply: 'այն պետք է Instagram-ում մեկնաբանողին անձնական պատասխան գրելու համար',
     messenger: 'այն պետք է Instagram-ում անձնական նամակներ ուղարկելու համար',
+    mention_reply: 'այն պետք է հաշվի նշմանը մեկնաբանությամբ պատասխանելու համար',
     read: 'այն պետք է հաշվի հրապարակումներն ու մեկնաբանությունները կարդալու համար',
   },
 };
@@ -122,6 +138,12 @@ const HY_WHERE: Record<ReplyChannel, string> = {
   comment_reply: 'մեկնաբանության պատասխանում',
   private_reply: 'մեկնաբանությանը տրվող անձնական պատասխանում',
   messenger: 'անձնական նամակում',
+  mention_reply: 'նշմանը տրվող պատասխանում',
+};
+const HY_LOOKUP: Record<MentionLookUpObstacle, string> = {
+  comment_replies: 'Instagram-ը հաշվին թույլ չի տալիս կարդալ այն մեկնաբանության պատասխանները, որում հաշիվը նշվել է',
+  too_many_comments: 'հրապարակումն ունի ավելի շատ մեկնաբանություններ, քան Instagram-ը միանգամից ցույց է տալիս հաշվին',
+  no_username: 'Instagram-ը չտվեց հաշվի անունը, ուստի նրա մեկնաբանությունները հնարավոր չէ տարբերել',
 };
 /** The platform's name with the definite article, as the subject, and what follows: Facebook-ը մերժեց, but Facebook-ն այլևս (before a vowel). */
 const hyThe = (platform: Platform | undefined, rest: string) => `${name(platform)}-${/^[աեէըիոօ]/u.test(rest) ? 'ն' : 'ը'} ${rest}`;
@@ -145,6 +167,10 @@ const hy: Templates = {
     p.kind === 'mention'
       ? `${name(p.platform)}-ի նշմանը (քաղաքը նշված է ուրիշի գրառման կամ մեկնաբանության մեջ) այստեղից պատասխանել հնարավոր չէ։ Պատասխանեք անմիջապես ${name(p.platform)}-ում։`
       : `${name(p.platform)}-ում այս տեսակի հարցին (${HY_KIND[p.kind] ?? p.kind}) այստեղից պատասխանել հնարավոր չէ։ Պատասխանեք անմիջապես ${name(p.platform)}-ում։`,
+  mention_no_private_answer: (p) =>
+    `${name(p.platform)}-ում նշմանը հնարավոր չէ անձնական պատասխան տալ․ պատասխանեք հանրային պատասխանով (մեկնաբանություն այնտեղ, որտեղ հաշիվը նշվել է) կամ ${name(p.platform)}-ում։`,
+  mention_media_unknown: (p) =>
+    `${hyThe(p.platform, 'չնշեց')}, թե որ հրապարակման մեջ է այս նշումը, ուստի այստեղից հնարավոր չէ պատասխանել։ Պատասխանեք ${name(p.platform)}-ում։`,
   telegram_no_private_reply: () => 'Բոտը չի կարող անձնական նամակ գրել ալիքում մեկնաբանած մարդուն․ պատասխանեք հանրային պատասխանով։',
   telegram_not_a_comment: (p) => `Այս հարցը «${p.source}» ալիքի մեկնաբանություն չէ․ պատասխանեք անմիջապես Telegram-ում։`,
   private_reply_used: (p) =>
@@ -163,6 +189,7 @@ const hy: Templates = {
     ` (Graph #${p.graphCode}՝ ${p.graphMessage})`,
   item_gone: (p) =>
     `${hyThe(p.platform, 'հայտնում է')}, որ մեկնաբանությունը կամ նամակագրությունն այլևս չկա (հեղինակը ջնջել է կամ այն թաքցված է), ուստի ոչինչ չհրապարակվեց։`,
+  mention_lookup_impossible: (p) => `${HY_LOOKUP[p.why] ?? p.why}․ ստուգեք ${name(p.platform)}-ում՝ արդյոք պատասխանն այնտեղ է`,
   platform_refused: (p) =>
     `${hyThe(p.platform, 'մերժեց')} պատասխանը՝ ${p.graphMessage} (Graph #${p.graphCode}${sub(p)})։ Կրկին ուղարկելը չի օգնի․ փոխեք պատասխանը կամ պատասխանեք անմիջապես ${name(p.platform)}-ում։`,
   graph_unreachable: (p) =>
@@ -191,7 +218,7 @@ const hy: Templates = {
 
 // Russian ---------------------------------------------------------------------------------------------------------
 
-const RU_WHY: Record<MetaPlatform, Record<PermissionUse, string>> = {
+const RU_WHY: Record<MetaPlatform, Partial<Record<PermissionUse, string>>> = {
   facebook: {
     comment_reply: 'оно нужно, чтобы отвечать на комментарии от имени страницы',
     private_reply: 'оно нужно, чтобы отвечать автору комментария лично в Messenger',
@@ -202,11 +229,22 @@ const RU_WHY: Record<MetaPlatform, Record<PermissionUse, string>> = {
     comment_reply: 'оно нужно, чтобы отвечать на комментарии в Instagram от имени аккаунта',
     private_reply: 'оно нужно, чтобы отвечать автору комментария в Instagram лично',
     messenger: 'оно нужно, чтобы отправлять личные сообщения в Instagram',
+    mention_reply: 'оно нужно, чтобы отвечать комментарием на упоминание аккаунта',
     read: 'оно нужно, чтобы читать публикации и комментарии аккаунта',
   },
 };
 const RU_KIND = { comment: 'комментарий', message: 'сообщение', mention: 'упоминание' } as const;
-const RU_WHERE: Record<ReplyChannel, string> = { comment_reply: 'в ответе на комментарий', private_reply: 'в личном ответе на комментарий', messenger: 'в личном сообщении' };
+const RU_WHERE: Record<ReplyChannel, string> = {
+  comment_reply: 'в ответе на комментарий',
+  private_reply: 'в личном ответе на комментарий',
+  messenger: 'в личном сообщении',
+  mention_reply: 'в ответе на упоминание',
+};
+const RU_LOOKUP: Record<MentionLookUpObstacle, string> = {
+  comment_replies: 'Instagram не даёт аккаунту читать ответы под комментарием, в котором его упомянули',
+  too_many_comments: 'у публикации больше комментариев, чем Instagram показывает аккаунту за раз',
+  no_username: 'Instagram не сообщил имя аккаунта, поэтому его комментарии не отличить',
+};
 /** 1 день, 2 дня, 5 дней, 21 день. */
 function ruPlural(n: number, one: string, few: string, many: string): string {
   const m10 = n % 10;
@@ -237,6 +275,9 @@ const ru: Templates = {
     p.kind === 'mention'
       ? `На упоминание в ${name(p.platform)} (город отмечен в чужой публикации или комментарии) нельзя ответить отсюда. Ответьте в самом ${name(p.platform)}.`
       : `На такое обращение в ${name(p.platform)} (${RU_KIND[p.kind] ?? p.kind}) нельзя ответить отсюда. Ответьте в самом ${name(p.platform)}.`,
+  mention_no_private_answer: (p) =>
+    `В ${name(p.platform)} на упоминание нельзя ответить лично: ответьте публично (комментарием там, где упомянули аккаунт) или в ${name(p.platform)}.`,
+  mention_media_unknown: (p) => `${name(p.platform)} не сообщил, в какой публикации это упоминание, поэтому ответить отсюда нельзя. Ответьте в ${name(p.platform)}.`,
   telegram_no_private_reply: () => 'Бот не может написать лично тому, кто прокомментировал в канале; ответьте публично.',
   telegram_not_a_comment: (p) => `Это обращение не комментарий канала «${p.source}»; ответьте в самом Telegram.`,
   private_reply_used: (p) => `На этот комментарий уже дан личный ответ (${name(p.platform)} разрешает только один). Ответьте публично.`,
@@ -253,6 +294,7 @@ const ru: Templates = {
       : `Администратор должен добавить ${p.permission} в приложение Facebook, убедиться, что пользователь токена может управлять страницей, и задать новый FACEBOOK_PAGE_ACCESS_TOKEN.`) +
     ` (Graph #${p.graphCode}: ${p.graphMessage})`,
   item_gone: (p) => `${name(p.platform)} сообщает, что комментария или переписки больше нет (автор удалил или он скрыт), поэтому ничего не опубликовано.`,
+  mention_lookup_impossible: (p) => `${RU_LOOKUP[p.why] ?? p.why}; проверьте в ${name(p.platform)}, есть ли там ответ`,
   platform_refused: (p) =>
     `${name(p.platform)} отклонил ответ: ${p.graphMessage} (Graph #${p.graphCode}${sub(p)}). Повторная отправка не поможет; измените ответ или ответьте в самом ${name(p.platform)}.`,
   graph_unreachable: (p) =>

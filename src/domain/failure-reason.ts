@@ -19,6 +19,14 @@ export type MetaPlatform = Extract<Platform, 'facebook' | 'instagram'>;
 /** What a Graph permission was needed for: one of the ways to publish, or reading. */
 export type PermissionUse = ReplyChannel | 'read';
 
+/**
+ * Why Instagram cannot show whether the account's answer to a mention is
+ * there: the replies under someone else's comment cannot be read; the media
+ * has more comments than one read gives; Graph did not give the account's
+ * username to tell its comments by.
+ */
+export type MentionLookUpObstacle = 'comment_replies' | 'too_many_comments' | 'no_username';
+
 export type FailureReason =
   // Refused by the connector's plan, before any call to the platform.
   /** A private reply to a comment is allowed within 7 days only; the comment is `ageDays` old. */
@@ -29,6 +37,10 @@ export type FailureReason =
   | { code: 'no_sender_id'; params: { platform: MetaPlatform } }
   /** This kind of inquiry cannot be answered from the service on this platform. */
   | { code: 'kind_not_answerable'; params: { platform: Platform; kind: InquiryKind } }
+  /** A mention is answered in public, where it was made: the platform has no private answer to it. */
+  | { code: 'mention_no_private_answer'; params: { platform: MetaPlatform } }
+  /** The platform did not say on which media the mention is, so there is nowhere to answer it. */
+  | { code: 'mention_media_unknown'; params: { platform: MetaPlatform } }
   /** A bot cannot write privately to someone who commented in the channel. */
   | { code: 'telegram_no_private_reply'; params: Record<string, never> }
   /** The inquiry is not a comment of the channel `source` (its id is not a discussion-group message). */
@@ -44,6 +56,8 @@ export type FailureReason =
   | { code: 'permission_missing'; params: { platform: MetaPlatform; permission: string; use: PermissionUse; graphCode: number; graphMessage: string } }
   /** The comment or conversation no longer exists. */
   | { code: 'item_gone'; params: { platform: MetaPlatform } }
+  /** Whether the answer to a mention was published cannot be seen (the cause of `may_be_published`). */
+  | { code: 'mention_lookup_impossible'; params: { platform: MetaPlatform; why: MentionLookUpObstacle } }
   /** Any other refusal of the Graph API, in its own words. */
   | { code: 'platform_refused'; params: { platform: MetaPlatform; graphMessage: string; graphCode: number; graphSubcode?: number } }
   /** The Graph API gave no Graph answer (`httpStatus` when it answered at all). */
@@ -82,6 +96,8 @@ export const FAILURE_CODES = [
   'dm_window_closed',
   'no_sender_id',
   'kind_not_answerable',
+  'mention_no_private_answer',
+  'mention_media_unknown',
   'telegram_no_private_reply',
   'telegram_not_a_comment',
   'private_reply_used',
@@ -89,6 +105,7 @@ export const FAILURE_CODES = [
   'message_window_refused',
   'permission_missing',
   'item_gone',
+  'mention_lookup_impossible',
   'platform_refused',
   'graph_unreachable',
   'instagram_message_too_long',

@@ -6,8 +6,12 @@
 /** `public`: in the thread for everyone to read; `private`: to the citizen alone. */
 export type ReplyVisibility = 'public' | 'private';
 
-/** How a reply was published: an answer in a comment thread, a private reply to a comment, a message in a conversation. */
-export type ReplyChannel = 'comment_reply' | 'private_reply' | 'messenger';
+/**
+ * How a reply was published: an answer in a comment thread, a private reply
+ * to a comment, a message in a conversation, or a comment answering where
+ * someone mentioned the account (Instagram `POST /{ig-user-id}/mentions`).
+ */
+export type ReplyChannel = 'comment_reply' | 'private_reply' | 'messenger' | 'mention_reply';
 
 /**
  * What an answer does to its inquiry (DESIGN.md, Domain: status): `final`

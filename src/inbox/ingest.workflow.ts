@@ -95,6 +95,8 @@ export interface IngestResult {
   waveReplies?: Array<{ replyId: number; delayMs: number }>;
   /** Notices to send after the commit (a rumour that keeps coming, a reopened inquiry's handler told). */
   noticeIds?: number[];
+  /** Inquiries taken in without their text (Instagram mentions): `mention.read` fetches it after the commit. */
+  detailsInquiryIds?: number[];
 }
 
 /** What became of one event of a batch: its result, or the error that keeps it from ever being processed (a payload that cannot be parsed). */
@@ -188,7 +190,7 @@ export async function ingestInboundEvents(deps: IngestDeps, inboundEventIds: num
         if (sourceId === undefined) ignored.push({ reason: 'not_a_source', kind: kindOf(item), account: item.accountId, externalId: item.externalId });
         else accepted.push({ ...item, sourceId });
       }
-      return { id, items: accepted, ignored, out: { cards: new Set(), changed: new Set(), notices: [] } };
+      return { id, items: accepted, ignored, out: { cards: new Set(), changed: new Set(), notices: [], details: new Set() } };
     });
 
     // In order: consecutive citizen items (nearly all of them) together, anything else on its own.
@@ -220,6 +222,7 @@ export async function ingestInboundEvents(deps: IngestDeps, inboundEventIds: num
         noticeIds.push(...waves.noticeIds);
       }
       if (noticeIds.length > 0) result.noticeIds = noticeIds;
+      if (out.details.size > 0) result.detailsInquiryIds = [...out.details];
       first = false;
       outcomes.set(id, { ok: true, result });
     }
@@ -231,6 +234,8 @@ interface ItemOutcome {
   cards: Set<number>;
   changed: Set<number>;
   notices: number[];
+  /** New inquiries whose text is still to be read from the platform. */
+  details: Set<number>;
 }
 
 /**
@@ -299,6 +304,8 @@ interface ThreadInquiry {
   insert?: NewInquiry;
   /** Outcome that gets its card once it has an id. */
   cardFor?: ItemOutcome;
+  /** Outcome that reads its text from the platform once it has an id (a mention delivered without it). */
+  detailsFor?: ItemOutcome;
 }
 
 const threadKey = (item: CitizenItem) => (item.threadId && item.authorId ? `${item.platform}|${item.threadId}|${item.authorId}` : undefined);
@@ -366,6 +373,7 @@ async function applyCitizenItems(deps: IngestDeps, trx: Trx, entries: CitizenEnt
         inquiry.id = ids.get(itemKey(inquiry.insert!.platform, inquiry.insert!.externalId));
         if (inquiry.id === undefined) throw new Error(`inquiry ${inquiry.insert!.externalId} was not stored`);
         inquiry.cardFor?.cards.add(inquiry.id);
+        inquiry.detailsFor?.details.add(inquiry.id);
         delete inquiry.insert;
       }
     }
@@ -433,8 +441,10 @@ async function applyCitizenItems(deps: IngestDeps, trx: Trx, entries: CitizenEnt
 
     // A new inquiry linked to one of this run that has no id yet: store what came before first.
     if (previous?.insert) await write();
-    // A mention delivered without its text (Instagram's `mentions` webhook gives only ids) is not a reaction: staff see its card.
-    const lowPriority = !(item.kind === 'mention' && item.text.trim() === '') && deps.isLowPriority(item.text);
+    // A mention delivered without its text (Instagram's `mentions` webhook gives only ids) is not a reaction: staff see its card,
+    // and the text is read from the platform after the commit (`mention.read`; the reconciler retries it until it is read).
+    const detailsPending = item.kind === 'mention' && item.text.trim() === '';
+    const lowPriority = !detailsPending && deps.isLowPriority(item.text);
     const suggestedSectorCode = (await deps.suggestSector(trx, item.text)) ?? null;
     const inquiry: ThreadInquiry = {
       id: undefined,
@@ -460,8 +470,10 @@ async function applyCitizenItems(deps: IngestDeps, trx: Trx, entries: CitizenEnt
         lowPriority,
         previousInquiryId: previous?.id ?? null,
         attachments: JSON.stringify(item.attachments),
+        ...(detailsPending ? { detailsPending: true } : {}),
       },
       ...(lowPriority ? {} : { cardFor: out }),
+      ...(detailsPending ? { detailsFor: out } : {}),
     };
     inserts.push(inquiry);
     messages.push({ inquiry, item });

@@ -5,7 +5,8 @@
  * yet published) has a live job. Job ids are derived from the entity: a job
  * still waiting or running is left alone; a missing one is added; one that
  * ran out of attempts is retried; one that completed although its entity is
- * still pending is replaced.
+ * still pending is replaced. Mentions taken in without their text
+ * (`details_pending`) get their `mention.read` job the same way.
  *
  * Inbound events stored together (a burst of webhooks) share one batch job,
  * `ingest-<a>-to-<b>-<n>`, not `ingest-<id>`: before queuing an event, the
@@ -17,7 +18,7 @@
 import type { JobState, JobsOptions, Queue } from 'bullmq';
 import type { Db } from '../db/create-db.js';
 import { findPendingInboundEventIds } from '../db/repositories/inbound-event.repository.js';
-import { findInquiryIdsWithoutCard } from '../db/repositories/inquiry.repository.js';
+import { findInquiryIdsWithDetailsPending, findInquiryIdsWithoutCard } from '../db/repositories/inquiry.repository.js';
 import { findPendingReplyIds } from '../db/repositories/reply.repository.js';
 import type { Logger } from '../observability/logger.js';
 import type { Metrics } from '../observability/metrics.js';
@@ -33,6 +34,8 @@ export interface ReconcileDeps {
   cards: boolean;
   /** Whether reply jobs are wanted (a publishing connector is configured). */
   replies: boolean;
+  /** Whether mention reads are wanted (a connected account can read them); default no. */
+  mentions?: boolean;
 }
 
 /** Per kind of work: how many pending items had no live job and got one. */
@@ -40,6 +43,8 @@ export interface ReconcileResult {
   inboundEvents: number;
   cards: number;
   replies: number;
+  /** Mentions still to be read (present only when some were queued). */
+  mentions?: number;
 }
 
 const PAGE = 1_000;
@@ -137,10 +142,17 @@ export async function reconcile(deps: ReconcileDeps): Promise<ReconcileResult> {
         (ids) => ensureJobs(queueOf('reply.deliver'), 'reply.deliver', ids.map((replyId) => ({ id: jobId.replyDeliver(replyId), data: { replyId } }))),
       )
     : 0;
+  const mentions = deps.mentions
+    ? await eachPage(
+        (l, a) => findInquiryIdsWithDetailsPending(db, l, a),
+        (ids) => ensureJobs(queueOf('mention.read'), 'mention.read', ids.map((inquiryId) => ({ id: jobId.mentionRead(inquiryId), data: { inquiryId } }))),
+      )
+    : 0;
   deps.metrics?.reconciled.inc({ kind: 'inbound' }, inboundEvents);
   deps.metrics?.reconciled.inc({ kind: 'card' }, cards);
   deps.metrics?.reconciled.inc({ kind: 'reply' }, replies);
-  const result = { inboundEvents, cards, replies };
-  if (inboundEvents + cards + replies > 0) deps.logger.info(result, 'reconciler: queued again the pending work that had no live job');
+  if (mentions > 0) deps.metrics?.reconciled.inc({ kind: 'mention' }, mentions);
+  const result: ReconcileResult = { inboundEvents, cards, replies, ...(mentions > 0 ? { mentions } : {}) };
+  if (inboundEvents + cards + replies + mentions > 0) deps.logger.info(result, 'reconciler: queued again the pending work that had no live job');
   return result;
 }

@@ -35,6 +35,8 @@ export interface JobPayloads {
   'reconcile.run': { reason: 'start' | 'schedule' | 'manual' };
   /** Read what is new on one connected source (Graph API poll); scheduled per source. */
   'source.poll': { sourceId: number };
+  /** Read the text, author and time of an inquiry taken in with its ids only (an Instagram mention). */
+  'mention.read': { inquiryId: number };
   /** Something the admins must act on (a source paused by a dead token…); the bot tells them in Telegram. */
   'admin.alert': { kind: string; sourceId?: number; message: string };
   /** A bot message other than a card (reminder, escalation, result, alert…), stored in `telegram_notices`. */
@@ -62,6 +64,7 @@ export const JOB_QUEUE = {
   'reply.result': QUEUE_NAMES.notify,
   'reconcile.run': QUEUE_NAMES.schedule,
   'source.poll': QUEUE_NAMES.schedule,
+  'mention.read': QUEUE_NAMES.schedule,
   'admin.alert': QUEUE_NAMES.notify,
   'notice.send': QUEUE_NAMES.notify,
   'reminders.check': QUEUE_NAMES.schedule,
@@ -98,6 +101,7 @@ export const jobId = {
   replyResult: (replyId: number) => `reply-result-${replyId}`,
   /** The scheduler that polls one source. */
   sourcePollScheduler: (sourceId: number) => `source-poll-${sourceId}`,
+  mentionRead: (inquiryId: number) => `mention-read-${inquiryId}`,
   /** A poll asked for now (e.g. after `sources resume`). */
   sourcePollNow: (sourceId: number, at: Date) => `source-poll-${sourceId}-now-${at.getTime()}`,
   /** `key` names the occasion (e.g. `source-paused-3-1764324000000`), so one occasion alerts once. */

@@ -52,6 +52,8 @@ export interface Producers {
   replyResult(replyId: number): Promise<void>;
   /** Polls a source now, outside its schedule. */
   pollSource(sourceId: number): Promise<void>;
+  /** Reads what the platform says of inquiries taken in with their ids only (Instagram mentions). */
+  readMentions(inquiryIds: number[]): Promise<void>;
   /** Tells the admins in Telegram; `key` (letters, digits, `-`) makes one occasion alert once. */
   adminAlert(alert: JobPayloads['admin.alert'], key: string): Promise<void>;
   /** Sends stored bot messages (`telegram_notices` rows). */
@@ -102,6 +104,7 @@ export function createProducers(queues: Queues): Producers {
     },
     replyResult: (replyId) => add('reply.result', { replyId }, jobId.replyResult(replyId)),
     pollSource: (sourceId) => add('source.poll', { sourceId }, jobId.sourcePollNow(sourceId, new Date()), { attempts: 1 }),
+    readMentions: (ids) => addBulk('mention.read', ids.map((inquiryId) => ({ data: { inquiryId }, id: jobId.mentionRead(inquiryId) }))),
     adminAlert: (alert, key) => add('admin.alert', alert, jobId.adminAlert(key.replace(/[^A-Za-z0-9_-]/g, '-'))),
     sendNotices: (ids) => addBulk('notice.send', ids.map((noticeId) => ({ data: { noticeId }, id: jobId.noticeSend(noticeId) }))),
     // Delayed notify jobs are parked ones and retries waiting out their backoff; every notify job is idempotent, so running them now is harmless.

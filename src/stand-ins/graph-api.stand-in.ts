@@ -19,7 +19,10 @@
  * /{ig-comment-id}/replies`, `POST /{ig-comment-id}?hide=true`), the Page's
  * Instagram conversations (`/{page-id}/conversations?platform=instagram`)
  * and Instagram direct messages and private replies through the Page's Send
- * API (`/{page-id}/messages`, windows as on Messenger). Ids as Instagram
+ * API (`/{page-id}/messages`, windows as on Messenger), and mentions of the
+ * account on other people's media (`seedForeignIgMedia`): read through the
+ * IG User's `mentioned_comment` / `mentioned_media` fields and answered with
+ * `POST /{ig-user-id}/mentions`; those media are not readable directly. Ids as Instagram
  * writes them: numeric 17-18 digit media and comment ids, `17841…` account
  * ids, Instagram-scoped user ids (IGSID), `aWdfZAG1…` message ids. A reply to
  * a reply lands under the top-level comment; a hidden comment cannot be
@@ -307,6 +310,8 @@ interface IgMediaState {
   created: Date;
   productType: string;
   shortcode: string;
+  /** Someone else's media (where the account can be mentioned); undefined for the account's own. */
+  owner?: FakeIgUser;
 }
 
 interface IgCommentState {
@@ -786,6 +791,28 @@ export class GraphApiFake {
   }
 
   /**
+   * Publishes a media of another Instagram user (`owner`), where the account
+   * can be @mentioned: in its caption, or in a comment on it
+   * ({@link GraphApiFake.addIgComment}). The account cannot read it directly
+   * (not in its `media` edge, `GET /{id}` refused), only through its
+   * `mentioned_media` / `mentioned_comment` fields, as on Graph.
+   */
+  seedForeignIgMedia(media: { owner: FakeIgUser; caption?: string; id?: string; created_time?: Date | string; media_product_type?: string }): FakeIgMedia {
+    const id = media.id ?? this.#igId();
+    if (this.#igMedia.has(id)) throw new Error(`IG media ${id} already exists`);
+    const state: IgMediaState = {
+      id,
+      caption: media.caption,
+      created: toDate(media.created_time, this.now()),
+      productType: media.media_product_type ?? 'FEED',
+      shortcode: randomBytes(8).toString('base64url').slice(0, 11),
+      owner: { ...media.owner },
+    };
+    this.#igMedia.set(id, state);
+    return this.#igMediaView(state);
+  }
+
+  /**
    * Adds a comment to an IG media, or a reply when `parentId` is given (a
    * reply to a reply lands under the top-level comment). `from` defaults to
    * a new Instagram user.
@@ -1100,7 +1127,7 @@ export class GraphApiFake {
     const [id, edge, ...rest] = segments;
     if (id === undefined) throw unsupported(request.method, '');
     if (rest.length > 0) throw new GraphFailure(400, { code: 2500, message: `Unknown path components: /${rest.join('/')}` });
-    if (this.#isInstagramNode(id)) return this.#routeInstagram(request, id, edge);
+    if (this.#isInstagramNode(id, request.method)) return this.#routeInstagram(request, id, edge);
     const node = this.#resolve(id === 'me' ? this.page.id : id);
     if (request.method === 'GET') {
       if (!node) throw unsupported('GET', id);
@@ -1435,8 +1462,14 @@ export class GraphApiFake {
 
   // -- Instagram nodes ------------------------------------------------------------------------
 
-  #isInstagramNode(id: string): boolean {
-    return id === this.#instagram.id || this.#igMedia.has(id) || this.#igComments.has(id);
+  #isInstagramNode(id: string, method: string): boolean {
+    if (id === this.#instagram.id) return true;
+    const media = this.#igMedia.get(id) ?? this.#igMedia.get(this.#igComments.get(id)?.mediaId ?? '');
+    if (media?.owner) {
+      // Someone else's media and its comments: the account reads them only through mentioned_media / mentioned_comment.
+      throw unsupported(method, id);
+    }
+    return media !== undefined;
   }
 
   #routeInstagram(request: RecordedRequest, id: string, edge: string | undefined): unknown {
@@ -1455,6 +1488,7 @@ export class GraphApiFake {
       const message = typeof params.message === 'string' ? params.message : '';
       const at = this.now();
       const account = { id: this.#instagram.id, username: this.#instagram.username };
+      if (type === 'IGUser' && edge === 'mentions') return this.#replyToMention(params, message, account, at);
       if (type === 'IGMedia' && edge === 'comments') {
         if (message.trim() === '') throw paramError('(#100) The parameter message is required');
         return { id: this.addIgComment({ mediaId: id, text: message, from: account, created_time: at }).id };
@@ -1507,6 +1541,12 @@ export class GraphApiFake {
         out[field.name] = this.#renderIgEdge(id, field, request);
         continue;
       }
+      if (type === 'IGUser' && (field.name === 'mentioned_comment' || field.name === 'mentioned_media')) {
+        out[field.name] = field.name === 'mentioned_comment' ? this.#mentionedComment(field) : this.#mentionedMedia(field, request);
+        // Meta's samples: the IG User's id comes along, asked for or not.
+        out.id = id;
+        continue;
+      }
       if (!IG_KNOWN_FIELDS[type].includes(field.name)) throw paramError(`(#100) Tried accessing nonexisting field (${field.name}) on node type (${type})`);
       const value = values[field.name];
       if (value === undefined) continue;
@@ -1518,7 +1558,7 @@ export class GraphApiFake {
   /** `media` of the account (newest first), `comments` of a media (top-level, oldest first), `replies` of a comment (oldest first). */
   #renderIgEdge(id: string, field: FieldNode, request: RecordedRequest): Record<string, unknown> {
     let items: Array<{ type: 'IGMedia' | 'IGComment'; id: string }>;
-    if (field.name === 'media') items = [...this.#igMedia.values()].sort(byCreatedDesc).map((m) => ({ type: 'IGMedia' as const, id: m.id }));
+    if (field.name === 'media') items = [...this.#igMedia.values()].filter((m) => !m.owner).sort(byCreatedDesc).map((m) => ({ type: 'IGMedia' as const, id: m.id }));
     else if (field.name === 'comments') items = [...this.#igComments.values()].filter((c) => c.mediaId === id && c.parentId === undefined).sort(byCreatedAsc).map((c) => ({ type: 'IGComment' as const, id: c.id }));
     else items = [...this.#igComments.values()].filter((c) => c.parentId === id).sort(byCreatedAsc).map((c) => ({ type: 'IGComment' as const, id: c.id }));
     const requested = Number(field.modifiers.limit ?? DEFAULT_LIMIT);
@@ -1546,6 +1586,128 @@ export class GraphApiFake {
       out.paging = paging;
     }
     return out;
+  }
+
+  /** Whether `text` @mentions the account (Instagram matches the username without case). */
+  #mentionsAccount(text: string | undefined): boolean {
+    return text !== undefined && text.toLowerCase().includes(`@${this.#instagram.username.toLowerCase()}`);
+  }
+
+  /**
+   * `mentioned_comment.comment_id({id}){fields}` (IG User Mentioned Comment):
+   * a comment that @mentions the account, on any media. Its `media` can be
+   * expanded to the media's public fields.
+   */
+  #mentionedComment(field: FieldNode): Record<string, unknown> {
+    const commentId = field.modifiers.comment_id;
+    if (commentId === undefined) throw paramError('(#100) The parameter comment_id is required');
+    const c = this.#igComments.get(commentId);
+    if (!c || !this.#mentionsAccount(c.text)) throw paramError(`(#100) The comment ${commentId} does not exist or does not mention the user`);
+    const media = this.#igMedia.get(c.mediaId)!;
+    const values: Record<string, unknown> = {
+      id: c.id,
+      text: c.text,
+      timestamp: formatGraphTime(c.created),
+      username: c.from.username,
+      like_count: 0,
+      media: this.#publicMediaFields(media),
+    };
+    const out: Record<string, unknown> = {};
+    for (const f of field.children ?? fieldsOf(IG_DEFAULT_FIELDS.IGComment)) {
+      if (!(f.name in values)) throw paramError(`(#100) Tried accessing nonexisting field (${f.name}) on node type (IGComment)`);
+      const value = values[f.name];
+      out[f.name] = f.name === 'media' ? pick(value as Record<string, unknown>, f.children ?? fieldsOf(['id'])) : value;
+    }
+    return out;
+  }
+
+  /**
+   * `mentioned_media.media_id({id}){fields}` (Mentioned Media): someone
+   * else's media whose caption @mentions the account. As Graph documents,
+   * the caption (and the text of comments read through it) leaves out the
+   * `@` of a mention unless the account created the media.
+   */
+  #mentionedMedia(field: FieldNode, request: RecordedRequest): Record<string, unknown> {
+    const mediaId = field.modifiers.media_id;
+    if (mediaId === undefined) throw paramError('(#100) The parameter media_id is required');
+    const media = this.#igMedia.get(mediaId);
+    if (!media || !this.#mentionsAccount(media.caption)) throw paramError(`(#100) The media ${mediaId} does not exist or does not mention the user in its caption`);
+    const values = this.#publicMediaFields(media);
+    const out: Record<string, unknown> = {};
+    for (const f of field.children ?? fieldsOf(IG_DEFAULT_FIELDS.IGMedia)) {
+      if (f.name === 'comments') {
+        out.comments = this.#mentionedMediaComments(media, f, request);
+        continue;
+      }
+      if (!(f.name in values)) throw paramError(`(#100) Tried accessing nonexisting field (${f.name}) on node type (IGMedia)`);
+      if (values[f.name] !== undefined) out[f.name] = values[f.name];
+    }
+    return out;
+  }
+
+  /** The public fields of a media (what field expansion gives of someone else's). */
+  #publicMediaFields(media: IgMediaState): Record<string, unknown> {
+    const view = this.#igMediaView(media);
+    const own = media.owner === undefined;
+    return {
+      id: view.id,
+      caption: own ? view.caption : view.caption?.replace(/@(?=[\p{L}\p{N}._])/gu, ''),
+      timestamp: view.timestamp,
+      media_type: 'IMAGE',
+      media_product_type: view.media_product_type,
+      permalink: view.permalink,
+      comments_count: view.comments_count,
+      like_count: 0,
+      username: media.owner?.username ?? this.#instagram.username,
+    };
+  }
+
+  /** The newest top-level comments of a mentioned media (newest first), with `paging.next` when there are more. */
+  #mentionedMediaComments(media: IgMediaState, field: FieldNode, request: RecordedRequest): Record<string, unknown> {
+    const all = [...this.#igComments.values()].filter((c) => c.mediaId === media.id && c.parentId === undefined).sort(byCreatedDesc);
+    const requested = Number(field.modifiers.limit ?? DEFAULT_LIMIT);
+    if (!Number.isInteger(requested) || requested < 0) throw paramError('(#100) param limit must be a non-negative integer');
+    const slice = all.slice(0, Math.min(requested, MAX_LIMIT));
+    const data = slice.map((c) => {
+      const values: Record<string, unknown> = {
+        id: c.id,
+        text: media.owner ? c.text.replace(/@(?=[\p{L}\p{N}._])/gu, '') : c.text,
+        timestamp: formatGraphTime(c.created),
+        username: c.from.username,
+        like_count: 0,
+      };
+      return pick(values, field.children ?? fieldsOf(IG_DEFAULT_FIELDS.IGComment));
+    });
+    const out: Record<string, unknown> = { data };
+    if (slice.length > 0) {
+      const paging: Record<string, unknown> = { cursors: { before: cursorOf(slice[0]!.id), after: cursorOf(slice.at(-1)!.id) } };
+      if (slice.length < all.length) paging.next = `${this.url}/${request.version ?? 'v24.0'}/${media.id}/comments?after=${cursorOf(slice.at(-1)!.id)}`;
+      out.paging = paging;
+    }
+    return out;
+  }
+
+  /**
+   * `POST /{ig-user-id}/mentions` (IG User Mentions): the account's comment
+   * on a media whose caption mentions it, or (with `comment_id`) its reply
+   * under a comment that mentions it. Returns the new comment's id.
+   */
+  #replyToMention(params: Record<string, unknown>, message: string, account: FakeIgUser, at: Date): { id: string } {
+    const mediaId = typeof params.media_id === 'string' || typeof params.media_id === 'number' ? String(params.media_id) : undefined;
+    if (mediaId === undefined) throw paramError('(#100) The parameter media_id is required');
+    if (message.trim() === '') throw paramError('(#100) The parameter message is required');
+    const media = this.#igMedia.get(mediaId);
+    if (!media) throw paramError(`(#100) The media ${mediaId} does not exist`);
+    const commentId = typeof params.comment_id === 'string' || typeof params.comment_id === 'number' ? String(params.comment_id) : undefined;
+    if (commentId !== undefined) {
+      const comment = this.#igComments.get(commentId);
+      if (!comment || comment.mediaId !== mediaId || !this.#mentionsAccount(comment.text)) {
+        throw paramError(`(#100) The comment ${commentId} does not exist on media ${mediaId} or does not mention the user`);
+      }
+      return { id: this.addIgComment({ mediaId, parentId: commentId, text: message, from: account, created_time: at }).id };
+    }
+    if (!this.#mentionsAccount(media.caption)) throw paramError(`(#100) The media ${mediaId} does not mention the user in its caption`);
+    return { id: this.addIgComment({ mediaId, text: message, from: account, created_time: at }).id };
   }
 
   #igMediaView(m: IgMediaState): FakeIgMedia {

@@ -24,7 +24,7 @@ import { closeQueues, createProducers, createQueues, type Producers, type Queues
 import { createDeliverReplyWorker } from '../../src/queue/workers/deliver-reply.worker.js';
 import { processIngestJob, type IngestWorkerDeps } from '../../src/queue/workers/ingest.worker.js';
 import { startGraphApiFake, type GraphApiFake, type RecordedRequest } from '../../src/stand-ins/graph-api.stand-in.js';
-import { IG_ACCOUNT_ID, igCommentPayload, igMessagePayload } from '../../src/stand-ins/instagram-webhook-payloads.js';
+import { IG_ACCOUNT_ID, igCommentPayload, igMentionPayload, igMessagePayload } from '../../src/stand-ins/instagram-webhook-payloads.js';
 import { insertPendingReply, insertStaff, TEST_PAGE_TOKEN } from '../factories/facebook-fixtures.js';
 import { PAGE_ID } from '../factories/facebook-payloads.js';
 import { captureLogger, createTestDatabase, openTestTransport, uniqueQueuePrefix, type CapturedLogger, type TestDatabase } from '../support/test-env.js';
@@ -192,6 +192,64 @@ describe('Instagram answers, exactly once', () => {
     const ours = fake.igMessagesWith(igsid).filter((x) => x.from.id === IG.id);
     expect(ours.map((x) => x.message)).toEqual(['Վաղը կտանեն']);
     expect(sent).toMatchObject({ status: 'sent', channel: 'messenger', externalId: ours[0]!.id });
+  }, 60_000);
+});
+
+describe('answers to mentions, exactly once', () => {
+  const isMentionPost = (r: RecordedRequest) => r.method === 'POST' && r.graphPath === `${IG.id}/mentions`;
+  /** The POST takes effect on Instagram, but its answer never reaches us; then the lease runs out. */
+  const postedThenTimedOut = (mediaId: string, parentId?: string) =>
+    fake.timeoutNext({
+      match: (r) => {
+        if (!isMentionPost(r)) return false;
+        const message = String(r.query.message ?? r.body.message);
+        fake.addIgComment({ mediaId, ...(parentId ? { parentId } : {}), text: message, from: IG, created_time: fake.now() });
+        clock = new Date(clock.getTime() + LEASE);
+        fake.setNow(clock);
+        return true;
+      },
+    });
+
+  it('a caption mention whose answer timed out but went out is found among the media comments, not posted twice', async () => {
+    const owner = { id: '1254459154689101', username: 'gor.photos' };
+    const media = fake.seedForeignIgMedia({ owner, caption: 'Լույսերը չեն վառվում @vanadzor.city', created_time: new Date(T0.getTime() - HOUR) });
+    // Someone else's comment with the same words is not ours.
+    fake.addIgComment({ mediaId: media.id, text: 'Կվառեն այսօր', from: citizen, created_time: new Date(T0.getTime() - HOUR / 2) });
+    await ingest(igMentionPayload({ mediaId: media.id, at: new Date(T0.getTime() - HOUR) }));
+    const inquiry = await tdb.db.selectFrom('inquiries').selectAll().where('externalId', '=', media.id).executeTakeFirstOrThrow();
+    postedThenTimedOut(media.id);
+    const replyId = await insertPendingReply(tdb.db, { inquiryId: inquiry.id, staffId, text: 'Կվառեն այսօր' });
+    startWorker();
+    await producers.deliverReply(replyId);
+    const sent = await settled(replyId);
+    const ours = fake.igCommentsOn(media.id).filter((c) => c.from.id === IG.id);
+    expect(ours.map((c) => c.text)).toEqual(['Կվառեն այսօր']);
+    expect(fake.callCount(isMentionPost)).toBe(1);
+    expect(sent).toMatchObject({ status: 'sent', channel: 'mention_reply', externalId: ours[0]!.id });
+  }, 60_000);
+
+  it('a comment mention whose answer timed out cannot be looked up: not posted again, failed as "may already be published"', async () => {
+    const owner = { id: '1254459154689102', username: 'lusine.blog' };
+    const media = fake.seedForeignIgMedia({ owner, caption: 'Մեր բակը', created_time: new Date(T0.getTime() - HOUR) });
+    const comment = fake.addIgComment({ mediaId: media.id, text: '@vanadzor.city ե՞րբ', from: citizen, created_time: new Date(T0.getTime() - HOUR) });
+    await ingest(igMentionPayload({ mediaId: media.id, commentId: comment.id, at: new Date(T0.getTime() - HOUR) }));
+    const inquiry = await tdb.db.selectFrom('inquiries').selectAll().where('externalId', '=', comment.id).executeTakeFirstOrThrow();
+    postedThenTimedOut(media.id, comment.id);
+    const replyId = await insertPendingReply(tdb.db, { inquiryId: inquiry.id, staffId, text: 'Գարնանը' });
+    startWorker();
+    await producers.deliverReply(replyId);
+    const failed = await settled(replyId);
+    // Instagram shows it once: the retry did not post it again.
+    expect(fake.igCommentsOn(comment.id).filter((c) => c.from.id === IG.id).map((c) => c.text)).toEqual(['Գարնանը']);
+    expect(fake.callCount(isMentionPost)).toBe(1);
+    expect(failed.status).toBe('failed');
+    expect(failed.failure).toEqual({
+      code: 'may_be_published',
+      params: { platform: 'instagram', cause: { code: 'mention_lookup_impossible', params: { platform: 'instagram', why: 'comment_replies' } } },
+    });
+    expect(failed.failureReason).toMatch(/^Not confirmed: an earlier attempt may have published this reply.*replies under a comment that mentioned it/);
+    // Retry looks first (and fails the same way) instead of posting blindly.
+    expect(failed.inFlightAt).not.toBeNull();
   }, 60_000);
 });
 

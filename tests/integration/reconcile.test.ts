@@ -96,3 +96,21 @@ describe('reconciler and batch ingest jobs', () => {
     expect(await ingestJobIds()).toEqual(ids.map((id) => jobId.ingest(id)).sort());
   });
 });
+
+describe('reconciler and mentions to read', () => {
+  it('queues mention.read for a mention still to be read that has no job, and nothing for one that was read', async () => {
+    const base = { platform: 'instagram' as const, kind: 'mention' as const, text: '', postedAt: new Date('2026-12-01T10:00:00Z'), lastCitizenAt: new Date('2026-12-01T10:00:00Z') };
+    const pending = await tdb.db.insertInto('inquiries').values({ ...base, externalId: '17894227972186120', threadId: '17918195224117851', detailsPending: true }).returning('id').executeTakeFirstOrThrow();
+    await tdb.db.insertInto('inquiries').values({ ...base, externalId: '17894227972186121', threadId: '17918195224117851', text: '@city read already' }).execute();
+    const scheduleJobs = async () => (await queues.schedule.getJobs(['waiting', 'delayed', 'prioritized', 'active'])).map((j) => [j.name, j.id]);
+
+    // Not wanted (no account can read them): nothing queued.
+    expect(await reconcile({ db: tdb.db, queues, logger: silentLogger(), cards: false, replies: false })).toEqual({ inboundEvents: 0, cards: 0, replies: 0 });
+    expect(await scheduleJobs()).toEqual([]);
+
+    expect(await reconcile({ db: tdb.db, queues, logger: silentLogger(), cards: false, replies: false, mentions: true })).toEqual({ inboundEvents: 0, cards: 0, replies: 0, mentions: 1 });
+    expect(await scheduleJobs()).toEqual([['mention.read', jobId.mentionRead(pending.id)]]);
+    // Its job is live: a second run queues nothing more.
+    expect(await reconcile({ db: tdb.db, queues, logger: silentLogger(), cards: false, replies: false, mentions: true })).toEqual({ inboundEvents: 0, cards: 0, replies: 0 });
+  });
+});

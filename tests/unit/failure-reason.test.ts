@@ -18,6 +18,8 @@ const SAMPLES: { [C in FailureCode]: Array<Extract<FailureReason, { code: C }>> 
   dm_window_closed: [failure('dm_window_closed', { platform: 'facebook', ageDays: 9 }), failure('dm_window_closed', { platform: 'instagram', ageDays: 21 })],
   no_sender_id: [failure('no_sender_id', { platform: 'facebook' }), failure('no_sender_id', { platform: 'instagram' })],
   kind_not_answerable: [failure('kind_not_answerable', { platform: 'instagram', kind: 'mention' }), failure('kind_not_answerable', { platform: 'facebook', kind: 'mention' })],
+  mention_no_private_answer: [failure('mention_no_private_answer', { platform: 'instagram' })],
+  mention_media_unknown: [failure('mention_media_unknown', { platform: 'instagram' })],
   telegram_no_private_reply: [failure('telegram_no_private_reply', {})],
   telegram_not_a_comment: [failure('telegram_not_a_comment', { source: 'Vanadzor City' })],
   private_reply_used: [failure('private_reply_used', { platform: 'facebook' }), failure('private_reply_used', { platform: 'instagram' })],
@@ -30,8 +32,14 @@ const SAMPLES: { [C in FailureCode]: Array<Extract<FailureReason, { code: C }>> 
     failure('permission_missing', { platform: 'facebook', permission: 'pages_read_engagement', use: 'read', graphCode: 10, graphMessage: '(#10) Permission denied' }),
     failure('permission_missing', { platform: 'instagram', permission: 'instagram_manage_comments', use: 'comment_reply', graphCode: 200, graphMessage: '(#200) Permissions error' }),
     failure('permission_missing', { platform: 'instagram', permission: 'instagram_manage_messages', use: 'messenger', graphCode: 10, graphMessage: '(#10) Permission denied' }),
+    failure('permission_missing', { platform: 'instagram', permission: 'instagram_manage_comments', use: 'mention_reply', graphCode: 10, graphMessage: '(#10) Permission denied' }),
   ],
   item_gone: [failure('item_gone', { platform: 'facebook' })],
+  mention_lookup_impossible: [
+    failure('mention_lookup_impossible', { platform: 'instagram', why: 'comment_replies' }),
+    failure('mention_lookup_impossible', { platform: 'instagram', why: 'too_many_comments' }),
+    failure('mention_lookup_impossible', { platform: 'instagram', why: 'no_username' }),
+  ],
   platform_refused: [
     failure('platform_refused', { platform: 'facebook', graphMessage: '(#100) Invalid parameter', graphCode: 100 }),
     failure('platform_refused', { platform: 'instagram', graphMessage: 'Unsupported post request', graphCode: 100, graphSubcode: 33 }),
@@ -44,7 +52,10 @@ const SAMPLES: { [C in FailureCode]: Array<Extract<FailureReason, { code: C }>> 
   telegram_refused: [failure('telegram_refused', { description: 'Bad Request: message text is empty' })],
   connector_missing: [failure('connector_missing', { platform: 'instagram' })],
   source_removed: [failure('source_removed', { platform: 'facebook', source: 'Vanadzor Page' })],
-  may_be_published: [failure('may_be_published', { platform: 'facebook', cause: failure('permission_missing', { platform: 'facebook', permission: 'pages_read_engagement', use: 'read', graphCode: 10, graphMessage: '(#10) Permission denied' }) })],
+  may_be_published: [
+    failure('may_be_published', { platform: 'facebook', cause: failure('permission_missing', { platform: 'facebook', permission: 'pages_read_engagement', use: 'read', graphCode: 10, graphMessage: '(#10) Permission denied' }) }),
+    failure('may_be_published', { platform: 'instagram', cause: failure('mention_lookup_impossible', { platform: 'instagram', why: 'comment_replies' }) }),
+  ],
   unconfirmed_after_attempts: [failure('unconfirmed_after_attempts', { platform: 'facebook', attempts: 8, problem: 'timeout after 20000 ms' })],
   not_accepted_after_attempts: [failure('not_accepted_after_attempts', { platform: 'instagram', attempts: 3, problem: 'HTTP 503' })],
   question_window_closed: [failure('question_window_closed', { platform: 'facebook' }), failure('question_window_closed', { platform: 'instagram' })],
@@ -52,6 +63,7 @@ const SAMPLES: { [C in FailureCode]: Array<Extract<FailureReason, { code: C }>> 
     failure('text_too_long', { platform: 'facebook', channel: 'messenger', length: 2001, max: 2000 }),
     failure('text_too_long', { platform: 'instagram', channel: 'comment_reply', length: 2201, max: 2200 }),
     failure('text_too_long', { platform: 'facebook', channel: 'private_reply', length: 2001, max: 2000 }),
+    failure('text_too_long', { platform: 'instagram', channel: 'mention_reply', length: 2201, max: 2200 }),
   ],
 };
 
@@ -63,7 +75,7 @@ function shownParams(reason: FailureReason): string[] {
   for (const [key, value] of Object.entries(reason.params)) {
     if (key === 'cause') out.push(...shownParams(value as FailureReason));
     else if (typeof value === 'number') out.push(String(value));
-    else if (key !== 'platform' && key !== 'use' && key !== 'channel' && key !== 'kind' && typeof value === 'string') out.push(value);
+    else if (key !== 'platform' && key !== 'use' && key !== 'channel' && key !== 'kind' && key !== 'why' && typeof value === 'string') out.push(value);
   }
   return out;
 }

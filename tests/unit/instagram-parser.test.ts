@@ -61,7 +61,7 @@ describe('Instagram connector: plans and Graph errors', () => {
     });
   });
 
-  it('plans DMs by the windows and refuses mentions', () => {
+  it('plans DMs by the windows', () => {
     const now = new Date('2026-12-01T12:00:00Z');
     const target = (hoursAgo: number, kind: 'message' | 'mention' = 'message') => ({
       kind,
@@ -75,6 +75,22 @@ describe('Instagram connector: plans and Graph errors', () => {
     expect(connector.planReply(target(2), 'public', now)).toMatchObject({ ok: true, plan: { channel: 'messenger', messagingType: 'RESPONSE' } });
     expect(connector.planReply(target(30), 'public', now)).toMatchObject({ ok: true, plan: { messagingType: 'MESSAGE_TAG', tag: 'HUMAN_AGENT' } });
     expect(connector.planReply(target(8 * 24), 'public', now)).toEqual({ ok: false, reason: { code: 'dm_window_closed', params: { platform: 'instagram', ageDays: 8 } } });
-    expect(connector.planReply(target(1, 'mention'), 'public', now)).toMatchObject({ ok: false });
+  });
+
+  it('plans the answer to a mention where it was made (POST /{ig-user-id}/mentions): under the comment, or on the media for a caption', () => {
+    const now = new Date('2026-12-01T12:00:00Z');
+    const mention = (externalId: string, threadId: string | null) => ({ kind: 'mention' as const, externalId, parentId: null, threadId, authorId: null, postedAt: now, lastCitizenAt: now });
+    expect(connector.planReply(mention('17894227972186120', '17918195224117851'), 'public', now)).toEqual({
+      ok: true,
+      plan: { channel: 'mention_reply', target: '17894227972186120', mediaId: '17918195224117851' },
+    });
+    expect(connector.planReply(mention('17918195224117851', '17918195224117851'), 'public', now)).toEqual({
+      ok: true,
+      plan: { channel: 'mention_reply', target: '17918195224117851', mediaId: '17918195224117851' },
+    });
+    // Instagram has no private answer to a mention; without its media there is nowhere to answer.
+    expect(connector.planReply(mention('17894227972186120', '17918195224117851'), 'private', now)).toEqual({ ok: false, reason: { code: 'mention_no_private_answer', params: { platform: 'instagram' } } });
+    expect(connector.planReply(mention('17894227972186120', null), 'public', now)).toEqual({ ok: false, reason: { code: 'mention_media_unknown', params: { platform: 'instagram' } } });
+    expect(connector.maxTextLength('mention_reply')).toBe(2200);
   });
 });

@@ -52,6 +52,8 @@ function citizenText(view: CardView, t: Messages, options: RenderOptions): { htm
   let cut = false;
   view.messages.forEach((m, index) => {
     if (cut) return;
+    // A mention whose text is not read yet has none to quote (the card says why).
+    if (m.text === '' && view.messages.length === 1) return;
     if (remaining <= 0) {
       cut = true;
       return;
@@ -156,6 +158,9 @@ export function renderCard(view: CardView, options: RenderOptions): RenderedMess
   else if (i.kind === 'comment') lines.push(t.cardPost(i.platform === 'facebook' ? facebookPostUrl(i.threadId) : null));
   if (i.previousInquiryId) lines.push(t.cardPrevious(i.previousInquiryId));
   lines.push('');
+  // A mention is taken in with its ids only: its text is read from the platform after (or could not be).
+  if (i.detailsPending) lines.push(t.cardDetailsPending(i.platform));
+  else if (i.detailsError) lines.push(t.cardDetailsUnreadable(i.platform, escapeHtml(truncateForTelegram(i.detailsError, 300))));
   const text = citizenText(view, t, options);
   lines.push(text.html);
   if (text.cut) {

@@ -40,6 +40,8 @@ export const en: Messages = {
   cardNoSector: '🏷 No sector yet',
   cardOpenOn: (p) => `Open on ${en.platform(p)}`,
   cardNoDeletions: 'ℹ️ Telegram does not tell bots when a comment is deleted: if it was, this card will not show it.',
+  cardDetailsPending: (p) => `⏳ The account was mentioned; the text is being read from ${en.platform(p)}.`,
+  cardDetailsUnreadable: (p, reason) => `⚠️ The text of this mention could not be read from ${en.platform(p)}: ${reason}. Open it on ${en.platform(p)}.`,
   stateClaimed: (name, at) => `🙋 Claimed by <b>${e(name)}</b>, ${at}`,
   stateSending: (name) => `⏳ Sending the answer (by ${e(name)})…`,
   stateAwaitingApproval: (name) => `📝 Answer awaiting approval (by ${e(name)})`,

@@ -39,6 +39,10 @@ export interface Messages {
   cardOpenOn(platform: Platform): string;
   /** Under a Telegram channel comment: bots are not told when a comment is deleted. */
   cardNoDeletions: string;
+  /** A mention whose text is still being read from the platform (its webhook gives only ids). */
+  cardDetailsPending(platform: Platform): string;
+  /** A mention whose text could not be read; `reason` is escaped HTML. */
+  cardDetailsUnreadable(platform: Platform, reason: string): string;
   stateClaimed(name: string, at: TimeText): string;
   stateSending(name: string): string;
   stateAwaitingApproval(name: string): string;

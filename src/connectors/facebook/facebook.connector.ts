@@ -49,7 +49,7 @@ export const PRIVATE_REPLY_WINDOW_MS = 7 * DAY_MS;
  * Facebook's limit for a comment (the Graph reference of
  * `/{object-id}/comments` names none).
  */
-export const FACEBOOK_REPLY_TEXT_LIMITS: Readonly<Record<ReplyChannel, number>> = { comment_reply: 8000, private_reply: 2000, messenger: 2000 };
+export const FACEBOOK_REPLY_TEXT_LIMITS: Readonly<Partial<Record<ReplyChannel, number>>> = { comment_reply: 8000, private_reply: 2000, messenger: 2000 };
 
 const POSTS_PER_PAGE = 100;
 const COMMENTS_PER_POST = 100;
@@ -100,7 +100,7 @@ function sameText(a: string | undefined, b: string): boolean {
 }
 
 /** The Graph permissions each kind of call needs, for refusals that do not name one. */
-const PERMISSION_FOR: Record<ReplyPlan['channel'] | 'read', string> = {
+const PERMISSION_FOR: GraphErrorWording['permissionFor'] = {
   comment_reply: 'pages_manage_engagement',
   private_reply: 'pages_messaging',
   messenger: 'pages_messaging',
@@ -220,7 +220,8 @@ export function createFacebookConnector(options: FacebookConnectorOptions): Conn
       return { ok: false, reason: failure('kind_not_answerable', { platform: 'facebook', kind: target.kind }) };
     },
 
-    maxTextLength: (channel) => FACEBOOK_REPLY_TEXT_LIMITS[channel],
+    // A channel Facebook never plans (Instagram's mention replies) takes nothing.
+    maxTextLength: (channel) => FACEBOOK_REPLY_TEXT_LIMITS[channel] ?? 0,
 
     async publishReply(plan, text, options = {}): Promise<PublishedReply> {
       const quickReplies = options.quickReplies && options.quickReplies.length > 0 ? options.quickReplies : undefined;
@@ -239,6 +240,8 @@ export function createFacebookConnector(options: FacebookConnectorOptions): Conn
           });
           return { externalId: sent.message_id };
         }
+        case 'mention_reply':
+          throw new TypeError('a mention reply is an Instagram channel; a Facebook Page never plans one');
       }
     },
 
@@ -266,6 +269,9 @@ export function createFacebookConnector(options: FacebookConnectorOptions): Conn
           const found = oldest(conversation?.messages ?? []).find(ours);
           return found ? { externalId: found.id } : undefined;
         }
+        case 'mention_reply':
+          // Never planned on Facebook, so never published there.
+          return undefined;
       }
     },
 

@@ -6,7 +6,10 @@
  * their comments, comment replies, hiding a comment, Instagram
  * conversations of the Page and the Send API (`/{page-id}/messages`, which
  * Meta's Messenger Platform for Instagram uses for both Messenger and
- * Instagram). Failures are the typed errors of `connectors/meta/graph-errors.ts`.
+ * Instagram), and mentions of the account in other people's comments and
+ * captions (`mentioned_comment`, `mentioned_media`, `POST
+ * /{ig-user-id}/mentions`). Failures are the typed errors of
+ * `connectors/meta/graph-errors.ts`.
  */
 import { createGraphTransport, type GraphParams, type GraphTransport, type GraphTransportOptions } from '../meta/graph-transport.js';
 
@@ -63,6 +66,57 @@ export interface IgConversation {
   messages: IgMessage[];
 }
 
+/**
+ * A comment in which someone @mentioned the account, as
+ * `GET /{ig-user-id}?fields=mentioned_comment.comment_id({id}){…}` gives it
+ * (IG User Mentioned Comment). Graph leaves out what it does not know.
+ */
+export interface IgMentionedComment {
+  id: string;
+  text?: string;
+  /** ISO time, e.g. `2017-05-03T16:09:08+0000`. */
+  timestamp?: string;
+  /** The commenter's username. */
+  username?: string;
+  /** The media it was made on (field expansion: its id and permalink). */
+  media?: { id: string; permalink?: string };
+}
+
+/**
+ * Someone else's media whose caption @mentions the account, as
+ * `GET /{ig-user-id}?fields=mentioned_media.media_id({id}){…}` gives it
+ * (Mentioned Media). The caption leaves out the `@` of the mentions.
+ */
+export interface IgMentionedMedia {
+  id: string;
+  caption?: string;
+  timestamp?: string;
+  /** The media owner's username. */
+  username?: string;
+  permalink?: string;
+  media_type?: string;
+}
+
+/** The top-level comments of a mentioned media (the account's answers to a caption mention are among them). */
+export interface IgMentionedMediaComments {
+  /** The account's own username, to know its comments by. */
+  username?: string;
+  comments: Array<{ id: string; text?: string; timestamp?: string; username?: string }>;
+  /** Whether Graph has more comments than it gave (`paging.next`). */
+  more: boolean;
+}
+
+const MENTIONED_COMMENT_FIELDS = 'id,text,timestamp,username,media{id,permalink}';
+const MENTIONED_MEDIA_FIELDS = 'id,caption,timestamp,username,permalink,media_type';
+/** Top-level comments read on a mentioned media when looking for the account's answer. */
+const MENTION_COMMENTS_LIMIT = 50;
+
+/** An IG id is digits; anything else would change the `fields` expression it is put in. */
+function igNodeId(id: string): string {
+  if (!/^\d+$/.test(id)) throw new TypeError(`not an Instagram id: ${JSON.stringify(id.slice(0, 40))}`);
+  return id;
+}
+
 export const IG_COMMENT_FIELDS = ['id', 'text', 'timestamp', 'username', 'from', 'parent_id', 'hidden', 'like_count'] as const;
 const IG_MEDIA_FIELDS = ['id', 'timestamp', 'permalink', 'media_product_type', 'comments_count'] as const;
 const IG_MESSAGE_FIELDS = ['id', 'message', 'created_time', 'from', 'to', 'attachments'] as const;
@@ -101,6 +155,18 @@ export interface InstagramGraphClient extends GraphTransport {
   getConversations(pageId: string, options: { limit: number; messagesLimit: number }): Promise<IgConversation[]>;
   /** The Instagram conversation with one person (IGSID), undefined when there is none. */
   getConversationWith(pageId: string, userId: string): Promise<IgConversation | undefined>;
+  /** A comment that @mentions the account (`mentioned_comment`); undefined when Graph gives none. */
+  getMentionedComment(accountId: string, commentId: string): Promise<IgMentionedComment | undefined>;
+  /** Someone else's media whose caption @mentions the account (`mentioned_media`); undefined when Graph gives none. */
+  getMentionedMedia(accountId: string, mediaId: string): Promise<IgMentionedMedia | undefined>;
+  /** The account's username and the newest top-level comments of a media whose caption mentions it (one call). */
+  getMentionedMediaComments(accountId: string, mediaId: string): Promise<IgMentionedMediaComments>;
+  /**
+   * `POST /{ig-user-id}/mentions`: the account's comment on the media where
+   * it was mentioned in the caption, or (with `commentId`) its reply under
+   * the comment that mentioned it.
+   */
+  replyToMention(accountId: string, mention: { mediaId: string; commentId?: string; message: string }): Promise<{ id: string }>;
 }
 
 export function createInstagramGraphClient(options: GraphTransportOptions): InstagramGraphClient {
@@ -156,6 +222,35 @@ export function createInstagramGraphClient(options: GraphTransportOptions): Inst
       );
       return (page.data ?? []).map(conversationOf);
     },
+
+    async getMentionedComment(accountId, commentId) {
+      const fields = `mentioned_comment.comment_id(${igNodeId(commentId)}){${MENTIONED_COMMENT_FIELDS}}`;
+      const user = await graph.get<{ mentioned_comment?: IgMentionedComment }>(igNodeId(accountId), { fields }, 'igMentionedComment');
+      return user.mentioned_comment;
+    },
+
+    async getMentionedMedia(accountId, mediaId) {
+      const fields = `mentioned_media.media_id(${igNodeId(mediaId)}){${MENTIONED_MEDIA_FIELDS}}`;
+      const user = await graph.get<{ mentioned_media?: IgMentionedMedia }>(igNodeId(accountId), { fields }, 'igMentionedMedia');
+      return user.mentioned_media;
+    },
+
+    async getMentionedMediaComments(accountId, mediaId) {
+      const fields = `username,mentioned_media.media_id(${igNodeId(mediaId)}){comments.limit(${MENTION_COMMENTS_LIMIT}){id,text,timestamp,username}}`;
+      const user = await graph.get<{
+        username?: string;
+        mentioned_media?: { comments?: { data?: IgMentionedMediaComments['comments']; paging?: { next?: string } } };
+      }>(igNodeId(accountId), { fields }, 'igMentionedMediaComments');
+      const comments = user.mentioned_media?.comments;
+      return { ...(user.username ? { username: user.username } : {}), comments: comments?.data ?? [], more: typeof comments?.paging?.next === 'string' };
+    },
+
+    replyToMention: (accountId, mention) =>
+      graph.post<{ id: string }>(
+        `${igNodeId(accountId)}/mentions`,
+        { media_id: mention.mediaId, ...(mention.commentId === undefined ? {} : { comment_id: mention.commentId }), message: mention.message },
+        'igReplyToMention',
+      ),
 
     async getConversationWith(pageId, userId) {
       const page = await graph.get<{ data?: RawConversation[] }>(

@@ -4,17 +4,28 @@
  * new comments and the Page's Instagram conversations, plans and publishes
  * answers (a public reply `POST /{ig-comment-id}/replies`, one private reply
  * to a commenter within 7 days, a DM within 24 hours or with the
- * `HUMAN_AGENT` tag within 7 days), looks a reply up before posting again,
- * and classifies Graph's errors as the Facebook connector does. The comments
+ * `HUMAN_AGENT` tag within 7 days, a comment where the account was
+ * mentioned `POST /{ig-user-id}/mentions`), reads what a mention says (its
+ * webhook gives only ids), looks a reply up before posting again, and
+ * classifies Graph's errors as the Facebook connector does. The comments
  * of a media read for its new ones bring every comment's `like_count`
  * ({@link PullResult.likes}); likes alone do not move a media's
  * `comments_count`, so they wait for its next comment.
+ *
+ * A mention is read and answered through the account (`mentioned_comment`,
+ * `mentioned_media`, `/mentions`): the media and comment are someone
+ * else's, and Graph does not let the account read them directly. Its
+ * inquiry's `externalId` is the mentioning comment, or the media for a
+ * mention in a caption (then `threadId` is the same media). Polling cannot
+ * find mentions: Graph has no edge listing them (`/{ig-user-id}/tags` is
+ * photo tags, not @mentions) and Meta does not keep mention webhooks, so
+ * they come by webhook only.
  */
 import { classifyGraphError, type GraphErrorWording } from '../meta/graph-error-verdict.js';
 import type { Logger } from '../../observability/logger.js';
-import { failure } from '../../domain/failure-reason.js';
+import { failure, type MentionLookUpObstacle } from '../../domain/failure-reason.js';
 import type { ReplyChannel, ReplyVisibility } from '../../db/schema.js';
-import type { Connector, ErrorVerdict, PlanResult, PublishedReply, PullResult, ReplyPlan, ReplyTarget } from '../connector.js';
+import type { Connector, ErrorVerdict, ItemDetails, PlanResult, PublishedReply, PullResult, ReplyPlan, ReplyTarget } from '../connector.js';
 import { facebookTime } from '../facebook/webhook-parser.js';
 import type { InstagramGraphClient, IgComment, IgMessage } from './instagram-graph-client.js';
 import {
@@ -38,8 +49,10 @@ const PRIVATE_REPLY_WINDOW_MS = 7 * DAY_MS;
  * Instagram takes text "less than 1000 bytes" of UTF-8: 500 units is 1,000
  * bytes of Armenian or Cyrillic; publishing also checks the bytes (3-byte
  * characters such as `…` would pass 500 units and still be too long).
+ * An answer to a mention is a comment too (`POST /{ig-user-id}/mentions`
+ * creates an IG Comment): 2,200.
  */
-export const INSTAGRAM_REPLY_TEXT_LIMITS: Readonly<Record<ReplyChannel, number>> = { comment_reply: 2200, private_reply: 500, messenger: 500 };
+export const INSTAGRAM_REPLY_TEXT_LIMITS: Readonly<Record<ReplyChannel, number>> = { comment_reply: 2200, private_reply: 500, messenger: 500, mention_reply: 2200 };
 export const INSTAGRAM_MESSAGE_MAX_BYTES = 1000;
 
 const RECENT_MEDIA = 25;
@@ -56,6 +69,31 @@ export class InstagramTextTooLongError extends Error {
     super(`the message is ${bytes} bytes of UTF-8; Instagram takes less than ${INSTAGRAM_MESSAGE_MAX_BYTES}`);
     this.name = this.constructor.name;
   }
+}
+
+/**
+ * Graph gives no way to see whether the account's answer to a mention is
+ * there: the replies under someone else's comment cannot be read, and a
+ * media with more comments than one read shows only part of them. The
+ * outcome of an earlier attempt stays unknown.
+ */
+export class MentionLookUpImpossibleError extends Error {
+  constructor(readonly why: MentionLookUpObstacle) {
+    super(
+      {
+        comment_replies: 'Instagram does not let the account read the replies under a comment that mentioned it',
+        too_many_comments: 'the media has more comments than Instagram shows the account at once',
+        no_username: "Instagram did not give the account's username, so its comments cannot be told apart",
+      }[why],
+    );
+    this.name = this.constructor.name;
+  }
+}
+
+/** A mention's media and, for one in a comment, the comment (see the file's header). */
+function mentionRef(item: Pick<ReplyTarget, 'externalId' | 'threadId'>): { mediaId: string | null; commentId: string | undefined } {
+  if (item.threadId !== null && item.threadId === item.externalId) return { mediaId: item.threadId, commentId: undefined };
+  return { mediaId: item.threadId, commentId: item.externalId };
 }
 
 export interface InstagramConnectorOptions {
@@ -98,10 +136,23 @@ const PERMISSION_FOR: Record<ReplyChannel | 'read', string> = {
   comment_reply: 'instagram_manage_comments',
   private_reply: 'instagram_manage_messages',
   messenger: 'instagram_manage_messages',
+  mention_reply: 'instagram_manage_comments',
   read: 'instagram_basic and instagram_manage_comments',
 };
 
 const INSTAGRAM_WORDS: GraphErrorWording = { platform: 'instagram', permissionFor: PERMISSION_FOR };
+
+/** How a mention is answered: a comment where it was made, through the account's `/mentions` edge. */
+function planMentionReply(target: ReplyTarget, visibility: ReplyVisibility): PlanResult {
+  if (visibility === 'private') {
+    return { ok: false, reason: failure('mention_no_private_answer', { platform: 'instagram' }) };
+  }
+  const { mediaId, commentId } = mentionRef(target);
+  if (mediaId === null) {
+    return { ok: false, reason: failure('mention_media_unknown', { platform: 'instagram' }) };
+  }
+  return { ok: true, plan: { channel: 'mention_reply', target: commentId ?? mediaId, mediaId } };
+}
 
 export function createInstagramConnector(options: InstagramConnectorOptions): Connector & { accountId: string; hideComment(commentId: string): Promise<void> } {
   const { graph, accountId, pageId } = options;
@@ -176,13 +227,14 @@ export function createInstagramConnector(options: InstagramConnectorOptions): Co
         if (age <= HUMAN_AGENT_WINDOW_MS) return { ok: true, plan: { channel: 'messenger', target: igsid, messagingType: 'MESSAGE_TAG', tag: 'HUMAN_AGENT' } };
         return { ok: false, reason: failure('dm_window_closed', { platform: 'instagram', ageDays: Math.floor(age / DAY_MS) }) };
       }
-      return { ok: false, reason: failure('kind_not_answerable', { platform: 'instagram', kind: target.kind }) };
+      return planMentionReply(target, visibility);
     },
 
     maxTextLength: (channel) => INSTAGRAM_REPLY_TEXT_LIMITS[channel],
 
     async publishReply(plan, text): Promise<PublishedReply> {
-      if (plan.channel !== 'comment_reply' && Buffer.byteLength(text, 'utf8') >= INSTAGRAM_MESSAGE_MAX_BYTES) {
+      const isMessage = plan.channel === 'private_reply' || plan.channel === 'messenger';
+      if (isMessage && Buffer.byteLength(text, 'utf8') >= INSTAGRAM_MESSAGE_MAX_BYTES) {
         throw new InstagramTextTooLongError(Buffer.byteLength(text, 'utf8'));
       }
       switch (plan.channel) {
@@ -198,6 +250,11 @@ export function createInstagramConnector(options: InstagramConnectorOptions): Co
             ...(plan.tag ? { tag: plan.tag } : {}),
           });
           return { externalId: sent.message_id };
+        }
+        case 'mention_reply': {
+          const mediaId = plan.mediaId ?? plan.target;
+          const commentId = plan.target === mediaId ? undefined : plan.target;
+          return { externalId: (await graph.replyToMention(accountId, { mediaId, ...(commentId ? { commentId } : {}), message: text })).id };
         }
       }
     },
@@ -225,7 +282,50 @@ export function createInstagramConnector(options: InstagramConnectorOptions): Co
           const found = oldestFirst(conversation?.messages ?? [], (m) => timeOf(m.created_time)).find(ourMessage);
           return found ? { externalId: found.id } : undefined;
         }
+        case 'mention_reply': {
+          const mediaId = plan.mediaId ?? plan.target;
+          if (plan.target !== mediaId) {
+            // Graph's mentioned_comment gives the comment, not the replies under it, and someone else's comment cannot be read directly.
+            throw new MentionLookUpImpossibleError('comment_replies');
+          }
+          // A caption mention: the answer is a top-level comment of the media, which mentioned_media lists.
+          const read = await graph.getMentionedMediaComments(accountId, mediaId);
+          const ours = (c: { id: string; text?: string; timestamp?: string; username?: string }) =>
+            !exclude.has(c.id) && read.username !== undefined && c.username === read.username && timeOf(c.timestamp) >= since && sameText(c.text, text);
+          const found = oldestFirst(read.comments, (c) => timeOf(c.timestamp)).find(ours);
+          if (found) return { externalId: found.id };
+          if (read.username === undefined) throw new MentionLookUpImpossibleError('no_username');
+          if (read.more) throw new MentionLookUpImpossibleError('too_many_comments');
+          return undefined;
+        }
       }
+    },
+
+    async readDetails(item): Promise<ItemDetails | undefined> {
+      if (item.kind !== 'mention') return undefined;
+      const { mediaId, commentId } = mentionRef(item);
+      if (commentId === undefined) {
+        const media = await graph.getMentionedMedia(accountId, mediaId!);
+        if (!media) return undefined;
+        return {
+          text: media.caption ?? '',
+          authorId: null,
+          authorName: media.username ?? null,
+          postedAt: facebookTime(media.timestamp),
+          permalink: media.permalink ?? null,
+          threadId: media.id,
+        };
+      }
+      const comment = await graph.getMentionedComment(accountId, commentId);
+      if (!comment) return undefined;
+      return {
+        text: comment.text ?? '',
+        authorId: null,
+        authorName: comment.username ?? null,
+        postedAt: facebookTime(comment.timestamp),
+        permalink: comment.media?.permalink ?? null,
+        threadId: comment.media?.id ?? mediaId,
+      };
     },
 
     async hideComment(commentId: string): Promise<void> {
@@ -233,6 +333,10 @@ export function createInstagramConnector(options: InstagramConnectorOptions): Co
     },
 
     classifyError(error: unknown, plan?: ReplyPlan): ErrorVerdict {
+      if (error instanceof MentionLookUpImpossibleError) {
+        // Only a look-up throws it: the delivery reports the outcome as unknown (it may be published).
+        return { action: 'fail', reason: failure('mention_lookup_impossible', { platform: 'instagram', why: error.why }), summary: error.message };
+      }
       if (error instanceof InstagramTextTooLongError) {
         return { action: 'fail', reason: failure('instagram_message_too_long', { bytes: error.bytes, maxBytes: INSTAGRAM_MESSAGE_MAX_BYTES }), summary: error.message };
       }

@@ -11,8 +11,8 @@ import { GraphApiError, GraphHttpError } from './graph-errors.js';
 
 export interface GraphErrorWording {
   platform: MetaPlatform;
-  /** The permission each kind of call needs, for refusals that do not name one. */
-  permissionFor: Record<PermissionUse, string>;
+  /** The permission each kind of call needs, for refusals that do not name one (a channel the platform does not have: what reading needs). */
+  permissionFor: Partial<Record<PermissionUse, string>> & { read: string };
   /** A platform-specific refusal checked before the generic one (e.g. a comment that no longer exists). */
   refusal?: (error: GraphApiError) => FailureReason | undefined;
 }
@@ -32,7 +32,7 @@ export function classifyGraphError(error: unknown, plan: ReplyPlan | undefined, 
     if (error.isPermission()) {
       const named = /\b(pages_[a-z_]+|instagram_[a-z_]+|business_management)\b/.exec(`${error.graphMessage} ${error.userMessage ?? ''}`)?.[1];
       const use: PermissionUse = plan?.channel ?? 'read';
-      const permission = named ?? words.permissionFor[use];
+      const permission = named ?? words.permissionFor[use] ?? words.permissionFor.read;
       return { action: 'fail', reason: failure('permission_missing', { platform, permission, use, graphCode: error.code, graphMessage: error.graphMessage }), summary };
     }
     if (error.isTransient()) return { action: 'retry', outcomeUnknown: error.httpStatus >= 500, summary };

@@ -26,6 +26,7 @@ import * as followThrough from './2026_12_13_0900_follow_through.js';
 import * as onePendingReplyPerInquiry from './2026_12_03_1020_one_pending_reply_per_inquiry.js';
 import * as seedCounters from './2026_12_14_0020_seed_counters.js';
 import * as seedSectors from './2026_11_28_0020_seed_sectors.js';
+import * as instagramMentions from './2026_12_20_0900_instagram_mentions.js';
 
 export const migrations: Record<string, Migration> = {
   '2026_11_28_0010_create_core_tables': createCoreTables,
@@ -50,4 +51,5 @@ export const migrations: Record<string, Migration> = {
   '2026_12_16_0900_create_waves': createWaves,
   '2026_12_17_0900_add_reply_failure_code': addReplyFailureCode,
   '2026_12_18_0900_add_like_counts': addLikeCounts,
+  '2026_12_20_0900_instagram_mentions': instagramMentions,
 };

@@ -94,3 +94,18 @@ export async function updateLikeCounts(db: Executor, platform: Platform, counts:
   `.execute(db);
   return [...new Set(result.rows.map((r) => Number(r.inquiryId)))];
 }
+
+/** A stored citizen item's id by its platform id, undefined when there is none. */
+export async function findInquiryMessageIdByExternalId(db: Executor, platform: Platform, externalId: string): Promise<number | undefined> {
+  const row = await db.selectFrom('inquiryMessages').select('id').where('platform', '=', platform).where('externalId', '=', externalId).executeTakeFirst();
+  return row?.id;
+}
+
+/** What the platform said of an item taken in with its ids only (an Instagram mention): its text and, if it moved, its time. */
+export async function updateInquiryMessageDetails(db: Executor, id: number, details: { text: string; postedAt?: Date }): Promise<void> {
+  await db
+    .updateTable('inquiryMessages')
+    .set({ text: details.text, ...(details.postedAt ? { postedAt: details.postedAt } : {}) })
+    .where('id', '=', id)
+    .execute();
+}

@@ -354,6 +354,7 @@ const INQUIRY_COLUMNS = [
   column<NewInquiry, 'bigint'>('previous_inquiry_id', 'bigint', (i) => i.previousInquiryId ?? null),
   // JSON text (see schema.ts); the column's default, `[]`, where none is given.
   column<NewInquiry, 'jsonb'>('attachments', 'jsonb', (i) => i.attachments ?? null, sql`'[]'::jsonb`),
+  column<NewInquiry, 'boolean'>('details_pending', 'boolean', (i) => i.detailsPending ?? false),
 ];
 
 /**
@@ -407,4 +408,10 @@ export async function countOpenWorkOfSource(db: Executor, sourceId: number): Pro
     .where('replies.status', '=', 'pending')
     .executeTakeFirstOrThrow();
   return { open: Number(inquiries.open), claimed: Number(inquiries.claimed), pendingReplies: Number(replies.pending) };
+}
+
+/** Inquiries whose text is still to be read from the platform (Instagram mentions), in id order, for the reconciler. */
+export async function findInquiryIdsWithDetailsPending(db: Executor, limit: number, afterId = 0): Promise<number[]> {
+  const rows = await db.selectFrom('inquiries').select('id').where('detailsPending', '=', true).where('id', '>', afterId).orderBy('id').limit(limit).execute();
+  return rows.map((r) => r.id);
 }

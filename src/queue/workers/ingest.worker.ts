@@ -72,6 +72,7 @@ export async function processIngestBatch(deps: IngestWorkerDeps, ids: number[], 
   const waveIds = new Set<number>();
   const waveReplies: Array<{ replyId: number; delayMs: number }> = [];
   const noticeIds: number[] = [];
+  const mentionIds: number[] = [];
   for (const [id, outcome] of outcomes) {
     if (outcome.ok) {
       settled.set(id, { status: 'fulfilled', value: outcome.result });
@@ -80,6 +81,7 @@ export async function processIngestBatch(deps: IngestWorkerDeps, ids: number[], 
       for (const waveId of outcome.result.waveIds ?? []) waveIds.add(waveId);
       waveReplies.push(...(outcome.result.waveReplies ?? []));
       noticeIds.push(...(outcome.result.noticeIds ?? []));
+      mentionIds.push(...(outcome.result.detailsInquiryIds ?? []));
       continue;
     }
     const permanent = isPermanent(outcome.error);
@@ -94,6 +96,7 @@ export async function processIngestBatch(deps: IngestWorkerDeps, ids: number[], 
     if (waveIds.size) await deps.producers.waveCards([...waveIds]);
     if (waveReplies.length) await deps.producers.deliverRepliesAt(waveReplies);
     if (noticeIds.length) await deps.producers.sendNotices(noticeIds);
+    if (mentionIds.length) await deps.producers.readMentions(mentionIds);
   } catch (error) {
     // Stored in Postgres: a retry finds the events processed, and the reconciler queues the cards.
     for (const [id, s] of settled) if (s.status === 'fulfilled' && s.value.status === 'processed') settled.set(id, { status: 'rejected', reason: error });

@@ -1,0 +1,33 @@
+/**
+ * Instagram mentions (issue 15): read what the citizen wrote, and answer it.
+ *
+ * - `replies.channel` takes `mention_reply`: a comment of the account on
+ *   someone else's media or under their comment, published with
+ *   `POST /{ig-user-id}/mentions` (Instagram Platform, IG User Mentions).
+ * - `inquiries.details_pending`: the inquiry was taken in without its text
+ *   and author (Instagram's `mentions` webhook gives only ids); a
+ *   `mention.read` job fetches them (`mentioned_comment` /
+ *   `mentioned_media`) and clears it; the reconciler queues the job again
+ *   for any inquiry still pending, so a failed read is never lost.
+ * - `inquiries.details_error`: why the read failed for good (the comment
+ *   was deleted, comments are off on the media), scrubbed; the card says so.
+ *
+ * Forward-only: never edit this file after it has landed.
+ */
+import { sql, type Kysely } from 'kysely';
+
+// One statement per query: the embedded PGlite runs one statement at a time.
+const statements = [
+  sql`alter table replies drop constraint replies_channel_check`,
+  sql`alter table replies add constraint replies_channel_check check (channel in ('comment_reply', 'private_reply', 'messenger', 'mention_reply'))`,
+  sql`alter table inquiries add column details_pending boolean not null default false`,
+  sql`alter table inquiries add column details_error text`,
+  sql`
+    -- The reconciler: mentions whose text is still to be read.
+      create index inquiries_details_pending_idx on inquiries (id) where details_pending
+  `,
+];
+
+export async function up(db: Kysely<unknown>): Promise<void> {
+  for (const statement of statements) await statement.execute(db);
+}

@@ -1,0 +1,153 @@
+/**
+ * Reading what a mention says (issue 15). Instagram's `mentions` webhook
+ * gives only ids, so ingest takes the mention in at once (its card is not
+ * held back by Graph) with `details_pending`, and this workflow, run by the
+ * `mention.read` job after the commit, reads the text, author and time
+ * through the source's connector (`Connector.readDetails`:
+ * `mentioned_comment` / `mentioned_media`) and stores them, whole.
+ *
+ * Nothing is lost when Graph fails: the inquiry and its raw webhook are in
+ * Postgres from the start, and `details_pending` stays set until the text is
+ * read or known to be unreadable. As with polls: a transient failure is
+ * thrown for the queue to retry (the reconciler retries a job that ran out
+ * of attempts); a "slow down" throttles the source and a dead token pauses
+ * it (the reconciler queues the read again, which waits while the source
+ * does); a refusal that will not change (the comment was deleted, comments
+ * are off on the media) is recorded in `details_error`, which the card shows.
+ */
+import type { Transaction } from 'kysely';
+import type { ItemDetails } from '../connectors/connector.js';
+import type { ConnectorRegistry } from '../connectors/registry.js';
+import type { Db } from '../db/create-db.js';
+import { insertEvent } from '../db/repositories/event.repository.js';
+import { findInquiryMessageIdByExternalId, updateInquiryMessageDetails } from '../db/repositories/inquiry-message.repository.js';
+import { findInquiryById, lockInquiry, updateInquiry } from '../db/repositories/inquiry.repository.js';
+import { findSourceById } from '../db/repositories/source.repository.js';
+import type { Database, InquiryUpdate } from '../db/schema.js';
+import type { Logger } from '../observability/logger.js';
+import { scrubSecrets } from '../observability/redact.js';
+import type { Producers } from '../queue/producers.js';
+import { pauseSourceForDeadCredentials, throttleSourceUntil } from './source-health.workflow.js';
+
+export interface ReadMentionDeps {
+  db: Db;
+  producers: Pick<Producers, 'updateCards' | 'adminAlert'>;
+  logger: Logger;
+  now: () => Date;
+  /** Finds the connected account of the mention's source. */
+  registry: Pick<ConnectorRegistry, 'route'>;
+  /** Suggested sector for the text read, when staff have not chosen one. */
+  suggestSector?: (trx: Transaction<Database>, text: string) => Promise<string | undefined>;
+  /** The first-response and resolution targets from the posting time (as ingest sets them), when the platform's time moves it. */
+  slaDueAt?: (postedAt: Date) => Date;
+  resolutionDueAt?: (postedAt: Date) => Date;
+  /** How long to wait after a "slow down" that does not say how long; default 5 minutes. */
+  slowDownMs?: number;
+  secrets?: readonly string[];
+}
+
+export type ReadMentionOutcome =
+  | { status: 'read' }
+  | { status: 'unreadable'; reason: string }
+  | { status: 'skipped'; reason: 'missing' | 'not_pending' | 'no_connector' | 'paused' | 'throttled' }
+  | { status: 'paused' }
+  | { status: 'throttled'; until: Date };
+
+/** Longest `details_error` kept (it is shown on the card). */
+const MAX_ERROR = 500;
+
+/** Reads the text of the mention `inquiryId` if it is still to be read. */
+export async function readMention(deps: ReadMentionDeps, inquiryId: number): Promise<ReadMentionOutcome> {
+  const inquiry = await findInquiryById(deps.db, inquiryId);
+  if (!inquiry) return { status: 'skipped', reason: 'missing' };
+  if (!inquiry.detailsPending) return { status: 'skipped', reason: 'not_pending' };
+  const connector = deps.registry.route(inquiry.platform, inquiry.sourceId)?.connector;
+  if (!connector?.readDetails) return { status: 'skipped', reason: 'no_connector' };
+  const source = inquiry.sourceId === null ? undefined : await findSourceById(deps.db, inquiry.sourceId);
+  const now = deps.now();
+  if (source && (!source.enabled || source.removedAt)) return { status: 'skipped', reason: 'paused' };
+  if (source?.throttledUntil && source.throttledUntil > now) return { status: 'skipped', reason: 'throttled' };
+  const log = deps.logger.child({ inquiryId, sourceId: inquiry.sourceId });
+
+  let details: ItemDetails | undefined;
+  try {
+    details = await connector.readDetails({ kind: inquiry.kind, externalId: inquiry.externalId, threadId: inquiry.threadId });
+  } catch (error) {
+    const verdict = connector.classifyError(error);
+    const summary = scrubSecrets(verdict.summary, deps.secrets);
+    switch (verdict.action) {
+      case 'pause_source':
+        if (source) await pauseSourceForDeadCredentials({ db: deps.db, producers: deps.producers, logger: deps.logger, secrets: deps.secrets ?? [] }, source, summary, now);
+        return { status: 'paused' };
+      case 'slow_down':
+      case 'pause_publishing': {
+        // Reading goes on while publishing is paused (368), but Graph said no to this read: wait as after a "slow down".
+        const until = new Date(now.getTime() + ((verdict.action === 'slow_down' ? verdict.retryAfterMs : undefined) ?? deps.slowDownMs ?? 5 * 60_000));
+        if (source) await throttleSourceUntil({ db: deps.db, logger: log }, source, until, summary);
+        return { status: 'throttled', until };
+      }
+      case 'retry':
+        log.warn({ summary }, 'reading the mention failed; it will be tried again');
+        throw error;
+      case 'fail':
+      case 'look_up':
+        return recordUnreadable(deps, inquiryId, `${inquiry.platform === 'instagram' ? 'Instagram' : inquiry.platform} refused to give the text (${summary})`);
+    }
+  }
+  if (!details) return recordUnreadable(deps, inquiryId, 'the platform no longer shows it (deleted, or its author made the account private)');
+
+  const read = details;
+  const recorded = await deps.db.transaction().execute(async (trx) => {
+    const current = await lockInquiry(trx, inquiryId);
+    if (!current?.detailsPending) return false;
+    const changes: InquiryUpdate = { text: read.text, detailsPending: false, detailsError: null };
+    if (read.authorName !== null) changes.authorName = read.authorName;
+    if (read.authorId !== null && current.authorId === null) changes.authorId = read.authorId;
+    if (read.permalink !== null) changes.permalink = read.permalink;
+    if (read.threadId !== null && current.threadId === null) changes.threadId = read.threadId;
+    // The webhook came when Meta sent it; the platform's time is when the citizen wrote (what response times count from).
+    const postedAt = read.postedAt && read.postedAt < current.postedAt ? read.postedAt : undefined;
+    if (postedAt) {
+      changes.postedAt = postedAt;
+      if (current.lastCitizenAt.getTime() === current.postedAt.getTime()) changes.lastCitizenAt = postedAt;
+      if (deps.slaDueAt && current.slaDueAt) changes.slaDueAt = deps.slaDueAt(postedAt);
+      if (deps.resolutionDueAt && current.resolutionDueAt) changes.resolutionDueAt = deps.resolutionDueAt(postedAt);
+    }
+    if (current.sectorCode === null && current.suggestedSectorCode === null && deps.suggestSector) {
+      const suggested = await deps.suggestSector(trx, read.text);
+      if (suggested) changes.suggestedSectorCode = suggested;
+    }
+    await updateInquiry(trx, inquiryId, changes);
+    const messageId = await findInquiryMessageIdByExternalId(trx, current.platform, current.externalId);
+    if (messageId !== undefined) await updateInquiryMessageDetails(trx, messageId, { text: read.text, ...(postedAt ? { postedAt } : {}) });
+    await insertEvent(trx, {
+      type: 'details_read',
+      inquiryId,
+      payload: {
+        externalId: current.externalId,
+        ...(read.authorName === null ? {} : { authorName: read.authorName }),
+        ...(read.postedAt ? { postedAt: read.postedAt.toISOString() } : {}),
+        ...(postedAt ? { previousPostedAt: current.postedAt.toISOString() } : {}),
+        characters: read.text.length,
+      },
+    });
+    return true;
+  });
+  if (recorded) await deps.producers.updateCards([inquiryId]);
+  log.info({ characters: read.text.length }, 'the mention was read');
+  return { status: 'read' };
+}
+
+async function recordUnreadable(deps: ReadMentionDeps, inquiryId: number, why: string): Promise<ReadMentionOutcome> {
+  const reason = scrubSecrets(why, deps.secrets).slice(0, MAX_ERROR);
+  const recorded = await deps.db.transaction().execute(async (trx) => {
+    const current = await lockInquiry(trx, inquiryId);
+    if (!current?.detailsPending) return false;
+    await updateInquiry(trx, inquiryId, { detailsPending: false, detailsError: reason });
+    await insertEvent(trx, { type: 'details_unreadable', inquiryId, payload: { externalId: current.externalId, reason } });
+    return true;
+  });
+  if (recorded) await deps.producers.updateCards([inquiryId]);
+  deps.logger.warn({ inquiryId, reason }, 'the mention could not be read; its card says so');
+  return { status: 'unreadable', reason };
+}
