@@ -20,6 +20,7 @@ import * as createStaffWorkflowTables from './2026_11_28_1110_create_staff_workf
 import * as createTelegramChatAccess from './2026_12_03_1050_create_telegram_chat_access.js';
 import * as createTelegramGroupPace from './2026_12_11_0900_create_telegram_group_pace.js';
 import * as createWaves from './2026_12_16_0900_create_waves.js';
+import * as followThroughDayCache from './2026_12_19_0900_follow_through_day_cache.js';
 import * as followThrough from './2026_12_13_0900_follow_through.js';
 import * as onePendingReplyPerInquiry from './2026_12_03_1020_one_pending_reply_per_inquiry.js';
 import * as seedCounters from './2026_12_14_0020_seed_counters.js';
@@ -46,4 +47,5 @@ export const migrations: Record<string, Migration> = {
   '2026_12_14_0020_seed_counters': seedCounters,
   '2026_12_15_0900_create_report_day_cache': createReportDayCache,
   '2026_12_16_0900_create_waves': createWaves,
+  '2026_12_19_0900_follow_through_day_cache': followThroughDayCache,
 };
