@@ -362,7 +362,58 @@ export class Values {
     }
     this.a[this.n++] = v;
   }
+  /** Adds every value of `other` (percentiles do not depend on the order of the values). */
+  append(other: Values): void {
+    if (other.n === 0) return;
+    if (this.n + other.n > this.a.length) {
+      let size = this.a.length;
+      while (size < this.n + other.n) size *= 2;
+      const b = new Float64Array(size);
+      b.set(this.a.subarray(0, this.n));
+      this.a = b;
+    }
+    this.a.set(other.a.subarray(0, other.n), this.n);
+    this.n += other.n;
+  }
   percentile(fraction: number): number | null {
     return percentileCont(this.a, this.n, fraction);
   }
+}
+
+/**
+ * For each period (its local days, in order), the periods it is made of when
+ * its days are exactly theirs one after the other (a year by month: the
+ * year of its months), else null; and an order in which every period comes
+ * after its parts. A period made of others is merged from their figures
+ * (counts added, times appended) instead of from every day again.
+ */
+export function composePeriods(daysOfPeriods: string[][]): { parts: Array<number[] | null>; order: number[] } {
+  const byFirst = new Map<string, number[]>();
+  daysOfPeriods.forEach((days, i) => {
+    if (days.length === 0) return;
+    const list = byFirst.get(days[0]!) ?? [];
+    list.push(i);
+    byFirst.set(days[0]!, list);
+  });
+  const parts = daysOfPeriods.map((days, i): number[] | null => {
+    if (days.length < 2) return null;
+    const found: number[] = [];
+    let at = 0;
+    while (at < days.length) {
+      // The longest shorter period that starts here and ends inside this one, on the same days.
+      let best: number | undefined;
+      for (const j of byFirst.get(days[at]!) ?? []) {
+        const d = daysOfPeriods[j]!;
+        if (j === i || d.length >= days.length || at + d.length > days.length || d.at(-1) !== days[at + d.length - 1]) continue;
+        if (best === undefined || d.length > daysOfPeriods[best]!.length) best = j;
+      }
+      if (best === undefined) return null;
+      found.push(best);
+      at += daysOfPeriods[best]!.length;
+    }
+    return found;
+  });
+  // Parts are shorter than what they make, so shortest first is an order that works.
+  const order = daysOfPeriods.map((_, i) => i).sort((a, b) => daysOfPeriods[a]!.length - daysOfPeriods[b]!.length || a - b);
+  return { parts, order };
 }

@@ -19,7 +19,7 @@
  */
 import { sql } from 'kysely';
 import type { Db } from '../db/create-db.js';
-import { loadDayFigures, RESOLUTION_WALL_SQL, Values, wholeDaysOf, type DayFigures } from './day-cache.query.js';
+import { composePeriods, loadDayFigures, RESOLUTION_WALL_SQL, Values, wholeDaysOf, type DayFigures } from './day-cache.query.js';
 import { roundMinutes, runReportQuery, type InstantRange } from './measured-figures.query.js';
 import type { ReportConfig } from './report-config.js';
 
@@ -80,7 +80,7 @@ export async function queryFollowThroughFigures(db: Db, config: ReportConfig, pe
   if (options.dayCache !== false && daysOfPeriods.every((d) => d !== null)) {
     const allDays = [...new Set(daysOfPeriods.flatMap((d) => d!))].sort();
     const days = await loadDayFigures(db, config, allDays, ['resolved', 'followed', 'asked']);
-    return daysOfPeriods.map((d) => mergeFollowThroughDays(d!, days, config));
+    return mergeFollowThroughDays(daysOfPeriods as string[][], days, config);
   }
   const idx = periods.map((_, i) => i);
   const from = periods.map((p) => p.from.toISOString());
@@ -165,8 +165,15 @@ export async function queryFollowThroughFigures(db: Db, config: ReportConfig, pe
   return out;
 }
 
-/** The follow-through figures of a period from those of its days (see day-cache.query.ts). */
-function mergeFollowThroughDays(periodDays: string[], days: DayFigures, config: ReportConfig): FollowThroughCounts {
+/** What a period's follow-through figures are made of, kept until the periods made of it are merged. */
+interface PeriodFollow {
+  counts: FollowThroughCounts;
+  wall: Values;
+  business: Values;
+}
+
+/** The follow-through figures of a period read from its days. */
+function followOfDays(periodDays: string[], days: DayFigures, config: ReportConfig): PeriodFollow {
   const o = emptyFollowThrough();
   const target = config.sla.resolutionMinutes;
   const business = config.sla.clock === 'business';
@@ -199,9 +206,36 @@ function mergeFollowThroughDays(periodDays: string[], days: DayFigures, config: 
       o.solvedNoReply += a[3];
     }
   }
-  o.resolutionMedianMinutes = roundMinutes(wall.percentile(0.5));
-  o.resolutionP90Minutes = roundMinutes(wall.percentile(0.9));
-  o.resolutionBusinessMedianMinutes = roundMinutes(businessTimes.percentile(0.5));
-  o.resolutionBusinessP90Minutes = roundMinutes(businessTimes.percentile(0.9));
-  return o;
+  return { counts: o, wall, business: businessTimes };
+}
+
+const ADDED = ['resolved', 'resolvedWithinTarget', 'answeredFinally', 'answeredOnlyInterim', 'everClosed', 'reopened', 'solvedAsked', 'solvedYes', 'solvedNo', 'solvedNoReply'] as const;
+
+/**
+ * The follow-through figures of each period from those of its days (see
+ * day-cache.query.ts); a period made of others (a year of its months) from
+ * theirs.
+ */
+function mergeFollowThroughDays(daysOfPeriods: string[][], days: DayFigures, config: ReportConfig): FollowThroughCounts[] {
+  const { parts, order } = composePeriods(daysOfPeriods);
+  const follows: PeriodFollow[] = [];
+  for (const idx of order) {
+    const made = parts[idx];
+    let pf: PeriodFollow;
+    if (made) {
+      pf = { counts: emptyFollowThrough(), wall: new Values(), business: new Values() };
+      for (const j of made) {
+        const part = follows[j]!;
+        for (const k of ADDED) pf.counts[k] += part.counts[k];
+        pf.wall.append(part.wall);
+        pf.business.append(part.business);
+      }
+    } else pf = followOfDays(daysOfPeriods[idx]!, days, config);
+    pf.counts.resolutionMedianMinutes = roundMinutes(pf.wall.percentile(0.5));
+    pf.counts.resolutionP90Minutes = roundMinutes(pf.wall.percentile(0.9));
+    pf.counts.resolutionBusinessMedianMinutes = roundMinutes(pf.business.percentile(0.5));
+    pf.counts.resolutionBusinessP90Minutes = roundMinutes(pf.business.percentile(0.9));
+    follows[idx] = pf;
+  }
+  return follows.map((f) => f.counts);
 }

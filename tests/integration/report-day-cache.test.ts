@@ -9,7 +9,7 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.js';
 import { parsePeriodSpec } from '../../src/domain/periods.js';
-import { percentileCont } from '../../src/reports/day-cache.query.js';
+import { composePeriods, percentileCont } from '../../src/reports/day-cache.query.js';
 import { buildRangeReport, comparePeriods } from '../../src/reports/period-report.js';
 import { insertInquiries, insertStaff, type InquirySpec } from '../factories/inquiry.factory.js';
 import { createTestDatabase, type TestDatabase } from '../support/test-env.js';
@@ -105,6 +105,21 @@ describe('percentileCont', () => {
       }
     }
     expect(percentileCont(new Float64Array(0), 0, 0.5)).toBeNull();
+  });
+});
+
+describe('composePeriods', () => {
+  const days = (from: string, n: number) => Array.from({ length: n }, (_, i) => new Date(Date.parse(`${from}T00:00:00Z`) + i * 86_400_000).toISOString().slice(0, 10));
+  it('finds the periods a period is made of, one after the other, and an order with parts first', () => {
+    const jan = days('2026-01-01', 31);
+    const feb = days('2026-02-01', 28);
+    const both = [...jan, ...feb];
+    const { parts, order } = composePeriods([both, jan, feb, days('2026-01-15', 20), days('2026-02-01', 27)]);
+    expect(parts).toEqual([[1, 2], null, null, null, null]);
+    expect(order.indexOf(0)).toBeGreaterThan(Math.max(order.indexOf(1), order.indexOf(2)));
+    // A gap, or a part that runs past the end: read from the days.
+    expect(composePeriods([both, jan]).parts).toEqual([null, null]);
+    expect(composePeriods([jan, days('2026-01-01', 10), days('2026-01-11', 25)]).parts).toEqual([null, null, null]);
   });
 });
 
