@@ -152,6 +152,9 @@ function sourceName(s: SourceFigures, cat: ReportCatalog): string {
   return s.name && platform ? `${s.name} (${platform})` : sourceLabel(s, cat);
 }
 
+/** Sectors, sources or platforms with questions received or answered in the year (one with only a backlog from before has nothing to show here). */
+const active = <T extends BreakdownFigures>(slices: T[]): T[] => slices.filter((s) => s.received > 0 || s.answered > 0);
+
 function sliceTable(slices: Array<BreakdownFigures & { name: string }>, cat: ReportCatalog, ycat: YearCatalog): DocTable {
   const k = ycat.sliceColumns;
   return {
@@ -179,17 +182,17 @@ export function buildYearDocument(report: YearReport, lang: ReportLang): YearDoc
   const current = report.inquiries.current;
   blocks.push({ kind: 'heading', level: 2, text: `${YEAR_SECTIONS.length + 1}. ${ycat.sections.inquiries}` });
   blocks.push({ kind: 'table', table: { columns, rows: inquiryRows(report, cat, ycat) } });
-  const bySector = current.total.bySector.map((s) => ({ ...s, name: s.names?.[lang] ?? s.sector ?? cat.noSector }));
+  const bySector = active(current.total.bySector).map((s) => ({ ...s, name: s.names?.[lang] ?? s.sector ?? cat.noSector }));
   if (bySector.length > 0) {
     blocks.push({ kind: 'heading', level: 3, text: `${ycat.bySector} (${report.year})` });
     blocks.push({ kind: 'table', table: sliceTable(bySector, cat, ycat) });
   }
-  const bySource = current.total.bySource.map((s) => ({ ...s, name: sourceName(s, cat) })).sort((a, b) => b.received - a.received || a.name.localeCompare(b.name));
+  const bySource = active(current.total.bySource).map((s) => ({ ...s, name: sourceName(s, cat) })).sort((a, b) => b.received - a.received || a.name.localeCompare(b.name));
   if (bySource.length > 0) {
     blocks.push({ kind: 'heading', level: 3, text: `${ycat.bySource} (${report.year})` });
     blocks.push({ kind: 'table', table: sliceTable(bySource, cat, ycat) });
   }
-  const byPlatform = current.total.byPlatform.map((s) => ({ ...s, name: cat.platformNames[s.platform] ?? s.platform }));
+  const byPlatform = active(current.total.byPlatform).map((s) => ({ ...s, name: cat.platformNames[s.platform] ?? s.platform }));
   if (byPlatform.length > 0) {
     blocks.push({ kind: 'heading', level: 3, text: `${ycat.byPlatform} (${report.year})` });
     blocks.push({ kind: 'table', table: sliceTable(byPlatform, cat, ycat) });
