@@ -16,7 +16,11 @@
  *
  * The data is made inside Postgres with generate_series (one statement,
  * not a million inserts): platforms, sectors, staff, dismissed items, native
- * and Telegram answers, response times from minutes to days, and a backlog.
+ * and Telegram answers, response times from minutes to days, a backlog, and
+ * the follow-through (final answers minutes to days after the first one,
+ * interim-only answers, reopened questions, "solved?" asked and answered).
+ * BENCH_REUSE=1 reuses a database of the same rows and the same data
+ * version ({@link BENCH_DATA}: change it when the data changes).
  *
  * Database: BENCH_DATABASE_URL, else TEST_DATABASE_URL, else
  * postgres://postgres@127.0.0.1:5432/postgres; the database `ardzagank_bench`
@@ -40,6 +44,8 @@ import { buildRangeReport, comparePeriods } from '../src/reports/period-report.j
 const ROWS = Number(process.env.BENCH_ROWS ?? 1_000_000);
 const RUNS = Number(process.env.BENCH_RUNS ?? 9);
 const DB_NAME = 'ardzagank_bench';
+/** The version of the data `build` makes, kept as the comment of the inquiries table. */
+const BENCH_DATA = 'ardzagank bench data v2 (follow-through)';
 
 const adminUrl = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const benchUrl = (() => {
@@ -90,8 +96,8 @@ async function existingRows(): Promise<number | undefined> {
   const client = new pg.Client({ connectionString: benchUrl });
   try {
     await client.connect();
-    const r = await client.query<{ n: string }>('select count(*) as n from inquiries');
-    return Number(r.rows[0]!.n);
+    const r = await client.query<{ n: string; v: string | null }>("select count(*) as n, obj_description('inquiries'::regclass, 'pg_class') as v from inquiries");
+    return r.rows[0]!.v === BENCH_DATA ? Number(r.rows[0]!.n) : undefined;
   } catch {
     return undefined;
   } finally {
@@ -120,6 +126,7 @@ async function build(db: Db, config: Config, now: Date): Promise<void> {
   `.execute(db);
   for (const index of indexes) await sql`drop index ${sql.id(index.name)}`.execute(db);
   await sql`alter table inquiries disable trigger inquiries_frt_business`.execute(db);
+  await sql`alter table inquiries disable trigger inquiries_resolution_business`.execute(db);
   // The day cache is empty; nothing to forget while loading.
   await sql`alter table inquiries disable trigger inquiries_report_day_cache`.execute(db);
   const at = (c: string, t: string) =>
@@ -129,13 +136,21 @@ async function build(db: Db, config: Config, now: Date): Promise<void> {
   await sql`
     insert into inquiries (platform, kind, external_id, author_id, text, posted_at, last_citizen_at, status,
                            sector_code, suggested_sector_code, claimed_by, claimed_at, first_response_at,
-                           answered_via, answered_by, dismiss_reason, frt_business_minutes)
+                           answered_via, answered_by, dismiss_reason, frt_business_minutes,
+                           closed_at, reopen_count, solved_asked_at, solved_answer, resolution_business_minutes)
     select e.platform, 'comment', 'bench-' || e.n, 'citizen-' || (e.n % 50000), 'Հարց ' || e.n, e.posted, e.posted, e.status,
            e.sector_code, e.sector, e.claimed_by, e.claimed_at, e.first_response_at, e.answered_via, e.answered_by, e.dismiss_reason,
-           case when e.first_response_at is not null then greatest(${at('c2', 'e.first_response_at')} - ${at('c1', 'e.posted')}, 0) end
+           case when e.first_response_at is not null then greatest(${at('c2', 'e.first_response_at')} - ${at('c1', 'e.posted')}, 0) end,
+           e.closed_at, e.reopen_count, e.solved_asked_at, e.solved_answer,
+           case when e.closed_at is not null then greatest(${at('c3', 'e.closed_at')} - ${at('c1', 'e.posted')}, 0) end
     from (
       select n, posted, platform, sector,
-             case when dismissed then 'dismissed' when frt is not null then 'answered' when claimed then 'claimed' else 'new' end as status,
+             case when dismissed then 'dismissed' when closes then 'closed' when frt is not null then 'answered' when claimed then 'claimed' else 'new' end as status,
+             -- The final answer: a native answer at once; a staff answer later (minutes to days); 15 % only an interim answer so far.
+             case when closes then posted + frt * interval '1 minute' + (case when native then 0 else round(exp(h5 * 8)::numeric, 1) end) * interval '1 minute' end as closed_at,
+             case when closes and h4 > 0.97 then 1 else 0 end as reopen_count,
+             case when closes and h5 < 0.4 then posted + frt * interval '1 minute' + interval '1 day' end as solved_asked_at,
+             case when closes and h5 < 0.4 then (case when h5 < 0.25 then 'yes' when h5 < 0.33 then 'no' else 'no_reply' end) end as solved_answer,
              case when h3 < 0.6 then sector end as sector_code,
              case when claimed then staff end as claimed_by,
              case when claimed then posted + (frt_claim * interval '1 minute') end as claimed_at,
@@ -144,7 +159,9 @@ async function build(db: Db, config: Config, now: Date): Promise<void> {
              case when frt is not null and not native then staff end as answered_by,
              case when dismissed then 'spam' end as dismiss_reason
       from (
-        select n, posted, h1, h2, h3,
+       select d0.*, frt is not null and (native or h4 >= 0.15) as closes
+       from (
+        select n, posted, h1, h2, h3, h3 * 17 - floor(h3 * 17) as h4, h1 * 23 - floor(h1 * 23) as h5,
                (array['facebook', 'facebook', 'facebook', 'instagram', 'telegram'])[1 + floor(h1 * 5)::int] as platform,
                (array['water', 'roads_transport', 'waste_sanitation', 'street_lighting', 'heating_utilities', 'social_assistance',
                       'education', 'health', 'culture_sport', 'construction_planning', 'public_order', 'other'])[1 + floor(h2 * 12)::int] as sector,
@@ -164,16 +181,20 @@ async function build(db: Db, config: Config, now: Date): Promise<void> {
                  ('x' || substr(md5(n::text), 17, 8))::bit(32)::bigint::float8 / 4294967296 as h3
           from generate_series(1, ${ROWS}) as n
         ) as base
+       ) as d0
       ) as d
     ) as e
     left join business_calendar as c1 on c1.day = (e.posted at time zone ${config.timezone})::date
     left join business_calendar as c2 on c2.day = (e.first_response_at at time zone ${config.timezone})::date
+    left join business_calendar as c3 on c3.day = (e.closed_at at time zone ${config.timezone})::date
   `.execute(db);
   await sql`alter table inquiries enable trigger inquiries_frt_business`.execute(db);
+  await sql`alter table inquiries enable trigger inquiries_resolution_business`.execute(db);
   await sql`alter table inquiries enable trigger inquiries_report_day_cache`.execute(db);
   await sql`delete from report_day_cache`.execute(db);
   for (const index of indexes) await sql.raw(index.definition).execute(db);
   await sql`vacuum analyze inquiries`.execute(db);
+  await sql.raw(`comment on table inquiries is '${BENCH_DATA}'`).execute(db);
 }
 
 async function main(): Promise<void> {
@@ -234,6 +255,8 @@ async function main(): Promise<void> {
 
     const width = Math.max(...results.map((r) => r.name.length));
     log('');
+    // The machine may be shared: the load says how much the timings can be trusted.
+    log(`load average (1, 5, 15 min): ${os.loadavg().map((x) => x.toFixed(2)).join(', ')} on ${os.cpus().length} CPUs; medians of ${RUNS} runs each`);
     log(`${'case'.padEnd(width)}  direct ms  cached ms  (min - max)       cold ms  target     verdict`);
     for (const r of results) {
       const ok = r.sameFigures && r.cached.medianMs < r.targetMs;

@@ -12,6 +12,9 @@
  *   of the day, wall clock and business hours, sorted, with its platform,
  *   sector, staff member and channel;
  * - claimed (by the day of the claim): every time to claim, with who claimed.
+ * - resolved, followed, asked: the follow-through figures' cohorts (by the
+ *   day of the final answer, of the post, of the "solved?" question; see
+ *   follow-through.query.ts and migration 2026_12_19_0900).
  * Medians and percentiles of a period are computed here from the times of
  * its days exactly as Postgres' `percentile_cont` does (the two neighbouring
  * values and the same interpolation), so they are the same numbers, not
@@ -43,11 +46,29 @@ export interface ClaimedDay {
   s: Array<number | null>;
 }
 
+/** The final answers (`closed_at`) of one day: every resolution time, wall clock and business hours, by inquiry id. */
+export interface ResolvedDay {
+  w: number[];
+  b: Array<number | null>;
+}
+
+/** Posted on the day (not dismissed, not low priority): [answeredFinally, answeredOnlyInterim, everClosed, reopened]. */
+export type FollowedDay = [number, number, number, number];
+
+/** Asked on the day whether it was solved: [asked, yes, no, noReply]. */
+export type AskedDay = [number, number, number, number];
+
 export interface DayFigures {
   received: Map<string, ReceivedGroup[]>;
   answered: Map<string, AnsweredDay>;
   claimed: Map<string, ClaimedDay>;
+  resolved: Map<string, ResolvedDay>;
+  followed: Map<string, FollowedDay>;
+  asked: Map<string, AskedDay>;
 }
+
+/** Resolution time on the wall clock, minutes (follow-through.query.ts computes the same without the cache). */
+export const RESOLUTION_WALL_SQL = sql.raw(`greatest(date_part('epoch', i.closed_at) - date_part('epoch', i.posted_at), 0) / 60`);
 
 /**
  * Days read before, per database connection and by their fill
@@ -59,7 +80,8 @@ export interface DayFigures {
 const FILL_DAYS = 31;
 
 const memories = new WeakMap<Db, Map<string, unknown>>();
-const MEMORY_DAYS = 3 * 400;
+/** Over a year of days of every cohort (a year by month and the year before it). */
+const MEMORY_DAYS = 6 * 400;
 
 function memoryOf(db: Db): Map<string, unknown> {
   let memory = memories.get(db);
@@ -74,6 +96,8 @@ function remember(memory: Map<string, unknown>, id: string, data: unknown): void
 
 const EMPTY_ANSWERED: AnsweredDay = { w: [], b: [], k: [], keys: [] };
 const EMPTY_CLAIMED: ClaimedDay = { m: [], s: [] };
+const EMPTY_RESOLVED: ResolvedDay = { w: [], b: [] };
+const ZEROS: [number, number, number, number] = [0, 0, 0, 0];
 
 const dayNumber = (day: string): number => Date.parse(`${day}T00:00:00Z`) / MS_PER_DAY;
 const dayOf = (n: number): string => new Date(n * MS_PER_DAY).toISOString().slice(0, 10);
@@ -94,10 +118,41 @@ export function dayCacheFingerprint(config: ReportConfig): string {
   return `v2|${config.timezone}|${config.sla.clock}|${config.sla.firstResponseMinutes}`;
 }
 
-type Cohort = 'received' | 'answered' | 'claimed';
+export type Cohort = 'received' | 'answered' | 'claimed' | 'resolved' | 'followed' | 'asked';
 
 /** The SQL that computes one cohort's data of the days `d(day, f, t)`. */
-function fillSql(cohort: Cohort, sqlParts: DaySqlParts): RawBuilder<unknown> {
+function fillSql(cohort: Cohort, sqlParts: DaySqlParts | undefined): RawBuilder<unknown> {
+  // The follow-through cohorts (follow-through.query.ts): the same conditions as its queries, per day.
+  if (cohort === 'resolved') {
+    return sql`
+      select json_build_object('w', coalesce(json_agg(r.w order by r.id), '[]'::json), 'b', coalesce(json_agg(r.b order by r.id), '[]'::json))::text
+      from (
+        select i.id, ${RESOLUTION_WALL_SQL} as w, i.resolution_business_minutes as b
+        from inquiries as i
+        where i.closed_at >= d.f and i.closed_at < d.t and i.closed_at is not null and not i.low_priority
+      ) as r`;
+  }
+  if (cohort === 'followed') {
+    return sql`
+      select json_build_array(
+               count(*) filter (where i.first_response_at is not null and i.closed_at is not null),
+               count(*) filter (where i.first_response_at is not null and i.closed_at is null),
+               count(*) filter (where i.closed_at is not null or i.reopen_count > 0),
+               count(*) filter (where i.reopen_count > 0))::text
+      from inquiries as i
+      where i.posted_at >= d.f and i.posted_at < d.t and not i.low_priority and i.status <> 'dismissed'`;
+  }
+  if (cohort === 'asked') {
+    return sql`
+      select json_build_array(
+               count(*),
+               count(*) filter (where i.solved_answer = 'yes'),
+               count(*) filter (where i.solved_answer = 'no'),
+               count(*) filter (where i.solved_answer = 'no_reply'))::text
+      from inquiries as i
+      where i.solved_asked_at >= d.f and i.solved_asked_at < d.t`;
+  }
+  if (!sqlParts) throw new TypeError(`the ${cohort} days need the SQL parts of measured-figures.query.ts`);
   const { platform, sector, source, frtWall, withinSla } = sqlParts;
   if (cohort === 'received') {
     return sql`
@@ -157,25 +212,24 @@ export interface DaySqlParts {
 
 /**
  * The cached figures of `days` (local days) for the cohorts asked for;
- * days not cached yet are computed and stored first.
+ * days not cached yet are computed and stored first. `sqlParts` is needed
+ * for the received, answered and claimed cohorts.
  */
 export async function loadDayFigures(
   db: Db,
   config: ReportConfig,
   days: string[],
   cohorts: readonly Cohort[],
-  sqlParts: DaySqlParts,
+  sqlParts?: DaySqlParts,
 ): Promise<DayFigures> {
-  const out: DayFigures = { received: new Map(), answered: new Map(), claimed: new Map() };
+  const out: DayFigures = { received: new Map(), answered: new Map(), claimed: new Map(), resolved: new Map(), followed: new Map(), asked: new Map() };
   if (days.length === 0 || cohorts.length === 0) return out;
   const fp = dayCacheFingerprint(config);
   const tz = config.timezone;
   const memory = memoryOf(db);
 
   const put = (cohort: Cohort, day: string, data: unknown) => {
-    if (cohort === 'received') out.received.set(day, data as ReceivedGroup[]);
-    else if (cohort === 'answered') out.answered.set(day, data as AnsweredDay);
-    else out.claimed.set(day, data as ClaimedDay);
+    (out[cohort] as Map<string, unknown>).set(day, data);
   };
   // Which fill of each day is in the table; days this process read before are taken from memory.
   const read = async (cohortList: readonly Cohort[], dayList: string[]) => {
@@ -236,12 +290,10 @@ export async function loadDayFigures(
     first = false;
   }
   for (const [cohort, lacking] of missing) await read([cohort], lacking);
+  const empty: Record<Cohort, unknown> = { received: [], answered: EMPTY_ANSWERED, claimed: EMPTY_CLAIMED, resolved: EMPTY_RESOLVED, followed: ZEROS, asked: ZEROS };
   for (const [cohort, lacking] of missing) {
-    for (const d of lacking) {
-      if (cohort === 'answered' && !out.answered.has(d)) out.answered.set(d, EMPTY_ANSWERED);
-      if (cohort === 'claimed' && !out.claimed.has(d)) out.claimed.set(d, EMPTY_CLAIMED);
-      if (cohort === 'received' && !out.received.has(d)) out.received.set(d, []);
-    }
+    const have = out[cohort] as Map<string, unknown>;
+    for (const d of lacking) if (!have.has(d)) have.set(d, empty[cohort]);
   }
   return out;
 }
@@ -310,7 +362,58 @@ export class Values {
     }
     this.a[this.n++] = v;
   }
+  /** Adds every value of `other` (percentiles do not depend on the order of the values). */
+  append(other: Values): void {
+    if (other.n === 0) return;
+    if (this.n + other.n > this.a.length) {
+      let size = this.a.length;
+      while (size < this.n + other.n) size *= 2;
+      const b = new Float64Array(size);
+      b.set(this.a.subarray(0, this.n));
+      this.a = b;
+    }
+    this.a.set(other.a.subarray(0, other.n), this.n);
+    this.n += other.n;
+  }
   percentile(fraction: number): number | null {
     return percentileCont(this.a, this.n, fraction);
   }
+}
+
+/**
+ * For each period (its local days, in order), the periods it is made of when
+ * its days are exactly theirs one after the other (a year by month: the
+ * year of its months), else null; and an order in which every period comes
+ * after its parts. A period made of others is merged from their figures
+ * (counts added, times appended) instead of from every day again.
+ */
+export function composePeriods(daysOfPeriods: string[][]): { parts: Array<number[] | null>; order: number[] } {
+  const byFirst = new Map<string, number[]>();
+  daysOfPeriods.forEach((days, i) => {
+    if (days.length === 0) return;
+    const list = byFirst.get(days[0]!) ?? [];
+    list.push(i);
+    byFirst.set(days[0]!, list);
+  });
+  const parts = daysOfPeriods.map((days, i): number[] | null => {
+    if (days.length < 2) return null;
+    const found: number[] = [];
+    let at = 0;
+    while (at < days.length) {
+      // The longest shorter period that starts here and ends inside this one, on the same days.
+      let best: number | undefined;
+      for (const j of byFirst.get(days[at]!) ?? []) {
+        const d = daysOfPeriods[j]!;
+        if (j === i || d.length >= days.length || at + d.length > days.length || d.at(-1) !== days[at + d.length - 1]) continue;
+        if (best === undefined || d.length > daysOfPeriods[best]!.length) best = j;
+      }
+      if (best === undefined) return null;
+      found.push(best);
+      at += daysOfPeriods[best]!.length;
+    }
+    return found;
+  });
+  // Parts are shorter than what they make, so shortest first is an order that works.
+  const order = daysOfPeriods.map((_, i) => i).sort((a, b) => daysOfPeriods[a]!.length - daysOfPeriods[b]!.length || a - b);
+  return { parts, order };
 }

@@ -19,7 +19,7 @@
 import { sql, type QueryResult, type RawBuilder } from 'kysely';
 import type { Db } from '../db/create-db.js';
 import type { Platform } from '../domain/inquiry.js';
-import { loadDayFigures, Values, wholeDaysOf, type DayFigures } from './day-cache.query.js';
+import { composePeriods, loadDayFigures, Values, wholeDaysOf, type DayFigures } from './day-cache.query.js';
 import type { ReportConfig } from './report-config.js';
 
 /** A period as instants, `[from, to)`. */
@@ -516,15 +516,119 @@ function timesOf<K>(map: Map<K, Times>, key: K): Times {
   return t;
 }
 
+/** The times of one period, kept until the periods made of it are merged. */
+interface PeriodTimes {
+  total: Times;
+  byPlatform: Map<Platform, Times>;
+  bySector: Map<string, Times>;
+  bySource: Map<number, Times>;
+  byStaff: Map<number, Times>;
+  claims: Values;
+  claimsByStaff: Map<number, Values>;
+}
+
+const newPeriodTimes = (): PeriodTimes => ({
+  total: new Times(),
+  byPlatform: new Map(),
+  bySector: new Map(),
+  bySource: new Map(),
+  byStaff: new Map(),
+  claims: new Values(),
+  claimsByStaff: new Map(),
+});
+
+function appendTimes(into: Times, from: Times): void {
+  into.answered += from.answered;
+  into.native += from.native;
+  into.within += from.within;
+  into.wall.append(from.wall);
+  into.business.append(from.business);
+}
+
+/** Adds a part's times to a period made of parts. */
+function appendPeriodTimes(into: PeriodTimes, from: PeriodTimes): void {
+  appendTimes(into.total, from.total);
+  for (const [a, b] of [
+    [into.byPlatform, from.byPlatform],
+    [into.bySector, from.bySector],
+    [into.bySource, from.bySource],
+    [into.byStaff, from.byStaff],
+  ] as Array<[Map<unknown, Times>, Map<unknown, Times>]>) {
+    for (const [key, t] of b) appendTimes(timesOf(a, key), t);
+  }
+  into.claims.append(from.claims);
+  for (const [id, v] of from.claimsByStaff) {
+    let w = into.claimsByStaff.get(id);
+    if (!w) into.claimsByStaff.set(id, (w = new Values()));
+    w.append(v);
+  }
+}
+
+/** The times of a period read from its days. */
+function periodTimesOfDays(periodDays: string[], days: DayFigures, config: ReportConfig, breakdowns: boolean): PeriodTimes {
+  const target = config.sla.firstResponseMinutes;
+  const business = config.sla.clock === 'business';
+  const pt = newPeriodTimes();
+  const { total, byPlatform, bySector, bySource, byStaff } = pt;
+  for (const day of periodDays) {
+    const a = days.answered.get(day);
+    if (!a) continue;
+    // The slices each combination of platform, sector, staff member and channel counts in (the period's total first).
+    const keyTimes = a.keys.map(([platform, sector, answeredBy, , source]) => {
+      if (!breakdowns) return [total];
+      const list = [total, timesOf(byPlatform, platform), timesOf(bySector, sector ?? ''), timesOf(bySource, Number(source))];
+      if (answeredBy !== null) list.push(timesOf(byStaff, answeredBy));
+      return list;
+    });
+    const native = a.keys.map(([, , , via]) => via === 'native');
+    const { w: walls, b: businesses, k: keys } = a;
+    for (let j = 0; j < walls.length; j++) {
+      const w = walls[j]!;
+      const b = businesses[j] ?? null;
+      const k = keys[j]!;
+      const isNative = native[k]!;
+      const within = business ? b !== null && b <= target : w <= target;
+      const list = keyTimes[k]!;
+      for (let x = 0; x < list.length; x++) {
+        const t = list[x]!;
+        t.answered += 1;
+        if (isNative) t.native += 1;
+        if (within) t.within += 1;
+        t.wall.push(w);
+        if (b !== null) t.business.push(b);
+      }
+    }
+  }
+  // Claims.
+  for (const day of periodDays) {
+    const c = days.claimed.get(day);
+    if (!c) continue;
+    for (let j = 0; j < c.m.length; j++) {
+      const m = c.m[j]!;
+      pt.claims.push(m);
+      const who = c.s[j] ?? null;
+      if (breakdowns && who !== null) {
+        let v = pt.claimsByStaff.get(who);
+        if (!v) pt.claimsByStaff.set(who, (v = new Values()));
+        v.push(m);
+      }
+    }
+  }
+  return pt;
+}
+
 /**
  * The figures of each period from the figures of its days: counts add up;
  * medians and percentiles come from every time of the period's days
- * (`percentile_cont` exactly, see day-cache.query.ts).
+ * (`percentile_cont` exactly, see day-cache.query.ts). A period made of
+ * others (a year of its months) takes their times instead of reading every
+ * day again.
  */
 function mergeDays(out: MeasuredFigures[], daysOfPeriods: string[][], days: DayFigures, config: ReportConfig, breakdowns: boolean): void {
-  const target = config.sla.firstResponseMinutes;
-  const business = config.sla.clock === 'business';
-  daysOfPeriods.forEach((periodDays, idx) => {
+  const { parts, order } = composePeriods(daysOfPeriods);
+  const timesOfPeriods: PeriodTimes[] = [];
+  for (const idx of order) {
+    const periodDays = daysOfPeriods[idx]!;
     const o = out[idx]!;
     // Received cohort.
     for (const day of periodDays) {
@@ -544,41 +648,15 @@ function mergeDays(out: MeasuredFigures[], daysOfPeriods: string[][], days: DayF
         }
       }
     }
-    // Answered cohort.
-    const total = new Times();
-    const byPlatform = new Map<Platform, Times>();
-    const bySector = new Map<string, Times>();
-    const bySource = new Map<number, Times>();
-    const byStaff = new Map<number, Times>();
-    for (const day of periodDays) {
-      const a = days.answered.get(day);
-      if (!a) continue;
-      // The slices each combination of platform, sector, staff member and channel counts in (the period's total first).
-      const keyTimes = a.keys.map(([platform, sector, answeredBy, , source]) => {
-        if (!breakdowns) return [total];
-        const list = [total, timesOf(byPlatform, platform), timesOf(bySector, sector ?? ''), timesOf(bySource, Number(source))];
-        if (answeredBy !== null) list.push(timesOf(byStaff, answeredBy));
-        return list;
-      });
-      const native = a.keys.map(([, , , via]) => via === 'native');
-      const { w: walls, b: businesses, k: keys } = a;
-      for (let j = 0; j < walls.length; j++) {
-        const w = walls[j]!;
-        const b = businesses[j] ?? null;
-        const k = keys[j]!;
-        const isNative = native[k]!;
-        const within = business ? b !== null && b <= target : w <= target;
-        const list = keyTimes[k]!;
-        for (let x = 0; x < list.length; x++) {
-          const t = list[x]!;
-          t.answered += 1;
-          if (isNative) t.native += 1;
-          if (within) t.within += 1;
-          t.wall.push(w);
-          if (b !== null) t.business.push(b);
-        }
-      }
-    }
+    // Answered cohort and claims: from the parts, or from the days.
+    const made = parts[idx];
+    let pt: PeriodTimes;
+    if (made) {
+      pt = newPeriodTimes();
+      for (const j of made) appendPeriodTimes(pt, timesOfPeriods[j]!);
+    } else pt = periodTimesOfDays(periodDays, days, config, breakdowns);
+    timesOfPeriods[idx] = pt;
+    const { total, byPlatform, bySector, bySource, byStaff, claims, claimsByStaff } = pt;
     o.answered = total.answered;
     o.answeredNative = total.native;
     o.frtMedianMinutes = roundMinutes(total.wall.percentile(0.5));
@@ -607,23 +685,6 @@ function mergeDays(out: MeasuredFigures[], daysOfPeriods: string[][], days: DayF
         s.frtBusinessMedianMinutes = roundMinutes(t.business.percentile(0.5));
       }
     }
-    // Claims.
-    const claims = new Values();
-    const claimsByStaff = new Map<number, Values>();
-    for (const day of periodDays) {
-      const c = days.claimed.get(day);
-      if (!c) continue;
-      for (let j = 0; j < c.m.length; j++) {
-        const m = c.m[j]!;
-        claims.push(m);
-        const who = c.s[j] ?? null;
-        if (breakdowns && who !== null) {
-          let v = claimsByStaff.get(who);
-          if (!v) claimsByStaff.set(who, (v = new Values()));
-          v.push(m);
-        }
-      }
-    }
     o.claimMedianMinutes = roundMinutes(claims.percentile(0.5));
     o.claimP90Minutes = roundMinutes(claims.percentile(0.9));
     for (const [id, v] of claimsByStaff) {
@@ -631,5 +692,5 @@ function mergeDays(out: MeasuredFigures[], daysOfPeriods: string[][], days: DayF
       s.claimed = v.n;
       s.claimMedianMinutes = roundMinutes(v.percentile(0.5));
     }
-  });
+  }
 }

@@ -293,7 +293,7 @@ async function computeMany(db: Db, config: ReportConfig, wanted: Wanted[], optio
   // Counts of baseline ranges need no breakdowns; one call keeps it to one round of queries.
   const [measured, follow] = await Promise.all([
     queryMeasuredFigures(db, config, ranges, { now: options.now, breakdowns: options.breakdowns ?? true, dayCache: options.dayCache ?? true }),
-    queryFollowThroughFigures(db, config, wanted.map((w) => w.range)),
+    queryFollowThroughFigures(db, config, wanted.map((w) => w.range), { dayCache: options.dayCache ?? true }),
   ]);
   const auxByKey = new Map(auxKeys.map((k, i) => [k, measured[wanted.length + i]!]));
   const staffIds = new Set<number>();

@@ -89,6 +89,7 @@ export interface FakeIgMedia {
   id: string;
   caption: string | undefined;
   timestamp: string;
+  media_type: string;
   media_product_type: string;
   permalink: string;
   comments_count: number;
@@ -309,6 +310,7 @@ interface IgMediaState {
   caption: string | undefined;
   created: Date;
   productType: string;
+  mediaType: string;
   shortcode: string;
   /** Someone else's media (where the account can be mentioned); undefined for the account's own. */
   owner?: FakeIgUser;
@@ -776,14 +778,18 @@ export class GraphApiFake {
   }
 
   /** Publishes a media on the Instagram account. */
-  seedIgMedia(media: { id?: string; caption?: string; created_time?: Date | string; media_product_type?: string } = {}): FakeIgMedia {
+  seedIgMedia(
+    media: { id?: string; caption?: string; created_time?: Date | string; media_product_type?: string; /** `IMAGE` (default; `VIDEO` for a reel), `VIDEO`, `CAROUSEL_ALBUM`. */ media_type?: string } = {},
+  ): FakeIgMedia {
     const id = media.id ?? this.#igId();
     if (this.#igMedia.has(id)) throw new Error(`IG media ${id} already exists`);
+    const productType = media.media_product_type ?? 'FEED';
     const state: IgMediaState = {
       id,
       caption: media.caption,
       created: toDate(media.created_time, this.now()),
-      productType: media.media_product_type ?? 'FEED',
+      productType,
+      mediaType: media.media_type ?? (productType === 'REELS' ? 'VIDEO' : 'IMAGE'),
       shortcode: randomBytes(8).toString('base64url').slice(0, 11),
     };
     this.#igMedia.set(id, state);
@@ -805,6 +811,7 @@ export class GraphApiFake {
       caption: media.caption,
       created: toDate(media.created_time, this.now()),
       productType: media.media_product_type ?? 'FEED',
+      mediaType: media.media_product_type === 'REELS' ? 'VIDEO' : 'IMAGE',
       shortcode: randomBytes(8).toString('base64url').slice(0, 11),
       owner: { ...media.owner },
     };
@@ -1516,7 +1523,7 @@ export class GraphApiFake {
     }
     if (type === 'IGMedia') {
       const view = this.#igMediaView(this.#igMedia.get(id)!);
-      return { ...view, media_type: 'IMAGE', like_count: 0, username: this.#instagram.username, owner: { id: this.#instagram.id }, is_comment_enabled: true, shortcode: view.permalink.split('/').at(-2) };
+      return { ...view, like_count: 0, username: this.#instagram.username, owner: { id: this.#instagram.id }, is_comment_enabled: true, shortcode: view.permalink.split('/').at(-2) };
     }
     const c = this.#igComments.get(id)!;
     const media = this.#igMedia.get(c.mediaId)!;
@@ -1653,7 +1660,7 @@ export class GraphApiFake {
       id: view.id,
       caption: own ? view.caption : view.caption?.replace(/@(?=[\p{L}\p{N}._])/gu, ''),
       timestamp: view.timestamp,
-      media_type: 'IMAGE',
+      media_type: media.mediaType,
       media_product_type: view.media_product_type,
       permalink: view.permalink,
       comments_count: view.comments_count,
@@ -1715,6 +1722,7 @@ export class GraphApiFake {
       id: m.id,
       caption: m.caption,
       timestamp: formatGraphTime(m.created),
+      media_type: m.mediaType,
       media_product_type: m.productType,
       permalink: `https://www.instagram.com/p/${m.shortcode}/`,
       // Instagram counts replies too.

@@ -12,6 +12,7 @@ import { DEFAULT_CONNECTORS } from '../../src/connectors/registry.js';
 import { findSourceByExternalId } from '../../src/db/repositories/source.repository.js';
 import { startService, type RunningService } from '../../src/main.js';
 import { computePeriodFigures } from '../../src/reports/period-report.js';
+import { buildYearReport } from '../../src/reports/year/year-report.js';
 import { startGraphApiFake, type GraphApiFake, type RecordedRequest } from '../../src/stand-ins/graph-api.stand-in.js';
 import { IG_ACCOUNT_ID, igCommentPayload, igMentionPayload, igMessagePayload } from '../../src/stand-ins/instagram-webhook-payloads.js';
 import { facebookJson, hubSignature, insertPendingReply, insertStaff, TEST_APP_SECRET, TEST_PAGE_TOKEN, TEST_VERIFY_TOKEN } from '../factories/facebook-fixtures.js';
@@ -210,6 +211,64 @@ describe('polling the Instagram account', () => {
       expect(countCalls() - before).toBe(2);
     }
   }, 60_000);
+});
+
+describe("the account's own media: published posts", () => {
+  it('are recorded once each with the media time and kind, whatever the polls, and counted in the year', async () => {
+    const source = (await findSourceByExternalId(tdb.db, 'instagram', IG.id))!;
+    const postsOf = () =>
+      tdb.db.selectFrom('publishedPosts').select(['externalId', 'sourceId', 'kind', 'postedAt']).where('platform', '=', 'instagram').orderBy('postedAt').execute();
+    const pollOnce = async () => {
+      const polledAt = (await findSourceByExternalId(tdb.db, 'instagram', IG.id))!.lastPolledAt?.getTime() ?? 0;
+      await service.ctx.producers.pollSource(source.id);
+      await expect.poll(async () => ((await findSourceByExternalId(tdb.db, 'instagram', IG.id))!.lastPolledAt?.getTime() ?? 0) > polledAt, { timeout: 15_000 }).toBe(true);
+    };
+    // Three posts of 2025 (Graph gives the time to the second, in +0000): a photo, a reel, an album.
+    const photo = graph.seedIgMedia({ caption: 'Ամանորյա տոնածառ', created_time: new Date('2025-12-31T19:30:00Z'), media_type: 'IMAGE' });
+    const reel = graph.seedIgMedia({ caption: 'Քաղաքի օրը', created_time: new Date('2025-10-04T08:15:42Z'), media_product_type: 'REELS' });
+    const album = graph.seedIgMedia({ caption: 'Նոր խաղահրապարակ', created_time: new Date('2025-06-01T06:00:07Z'), media_type: 'CAROUSEL_ALBUM' });
+    // Its year is Yerevan's: 20:30 UTC on 31 December is already 2026 there.
+    const nextYear = graph.seedIgMedia({ created_time: new Date('2025-12-31T20:30:00Z') });
+    await pollOnce();
+    await expect.poll(async () => (await postsOf()).filter((p) => [photo.id, reel.id, album.id, nextYear.id].includes(p.externalId)).length, { timeout: 15_000 }).toBe(4);
+
+    // The poll asked Graph for the media's type and time, as Meta names them, and got them in Meta's wire format.
+    const listing = graph.requests.filter((r) => r.method === 'GET' && r.graphPath === `${IG.id}/media`).at(-1)!;
+    expect(listing.query.fields?.split(',')).toEqual(expect.arrayContaining(['id', 'timestamp', 'media_type', 'media_product_type', 'permalink']));
+    expect(photo).toMatchObject({ timestamp: '2025-12-31T19:30:00+0000', media_type: 'IMAGE', media_product_type: 'FEED' });
+    expect(reel).toMatchObject({ media_type: 'VIDEO', media_product_type: 'REELS' });
+
+    const byId = new Map((await postsOf()).map((p) => [p.externalId, p]));
+    expect(byId.get(photo.id)).toEqual({ externalId: photo.id, sourceId: source.id, kind: 'photo', postedAt: new Date('2025-12-31T19:30:00Z') });
+    expect(byId.get(reel.id)).toMatchObject({ kind: 'reel', postedAt: new Date('2025-10-04T08:15:42Z') });
+    expect(byId.get(album.id)).toMatchObject({ kind: 'album', postedAt: new Date('2025-06-01T06:00:07Z') });
+    // Media the earlier tests published (2026) are posts too, recorded by this first listing.
+    const before = (await postsOf()).length;
+
+    // Nothing new, a comment on the photo, a poll after the cursor was lost (a new deployment): still one row and one event each.
+    await pollOnce();
+    graph.addIgComment({ mediaId: photo.id, text: 'Շնորհավոր', from: { id: '1254459154682960', username: 'sona' }, created_time: new Date() });
+    await deliver(igCommentPayload({ commentId: '17873440459149999', mediaId: photo.id, text: 'Շնորհավոր', from: { id: '1254459154682960', username: 'sona' }, at: new Date() }));
+    await pollOnce();
+    await tdb.db.updateTable('sources').set({ cursor: JSON.stringify({}) }).where('id', '=', source.id).execute();
+    await pollOnce();
+    await expect.poll(async () => (await tdb.db.selectFrom('inboundEvents').select('id').where('platform', '=', 'instagram').where('processedAt', 'is', null).execute()).length, { timeout: 15_000 }).toBe(0);
+    expect((await postsOf()).length).toBe(before);
+    const events = await tdb.db.selectFrom('events').select('payload').where('type', '=', 'page_post').execute();
+    expect(events.filter((e) => (e.payload as { externalId?: string }).externalId === photo.id)).toHaveLength(1);
+
+    // A new post: recorded at the next poll.
+    const fresh = graph.seedIgMedia({ caption: 'Հանդիպում բնակիչների հետ', created_time: new Date(Date.now() - MINUTE) });
+    await pollOnce();
+    await expect.poll(async () => (await postsOf()).length, { timeout: 15_000 }).toBe(before + 1);
+    expect((await postsOf()).find((p) => p.externalId === fresh.id)).toMatchObject({ kind: 'photo', sourceId: source.id });
+
+    // `ardzagank year 2025` counts them: three on Instagram in 2025 (Yerevan time).
+    const year = await buildYearReport(tdb.db, service.ctx.config, { year: 2025, now: new Date() });
+    const published = year.lines.find((l) => l.code === 'published_posts')!;
+    expect(published.current.byPlatform).toEqual([{ platform: 'instagram', count: 3 }]);
+    expect(published.current.count).toBe(3);
+  }, 90_000);
 });
 
 describe('token errors', () => {

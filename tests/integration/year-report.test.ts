@@ -17,7 +17,7 @@ import mammoth from 'mammoth';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { COUNTER_SEED } from '../../src/db/seeds/counters.2026-12-14.js';
 import type { SentMessage } from '../../src/stand-ins/bot-api.stand-in.js';
-import { pagePostPayload } from '../factories/facebook-payloads.js';
+import { feedCommentPayload, PAGE_ID, pagePostPayload } from '../factories/facebook-payloads.js';
 import { insertStaffMember, people } from '../factories/staff.factory.js';
 import { startBotHarness, type BotHarness } from '../support/bot-harness.js';
 import { runCli } from '../support/run-cli.js';
@@ -230,6 +230,10 @@ describe('the year 2018, from data', () => {
     const platforms = tableUnder(md, '### Ըստ հարթակի (2018)');
     expect(row(platforms, 'Instagram')[2]).toBe('15');
     expect(row(platforms, 'Facebook')[2]).toBe('60');
+    // By source: the imported history came from no connected source.
+    const sources = tableUnder(md, '### Ըստ աղբյուրի (2018)');
+    expect(sources).toEqual([[expect.any(String), '80', '75', expect.any(String), '3 ժ']]);
+    expect(row(sources, 'առանց աղբյուրի')[2]).toBe('75');
     expect(md).toContain('պատասխանված 12 (2018 թ. հունվար – ապրիլ)');
 
     // The same in English and Russian.
@@ -275,6 +279,54 @@ describe('the year 2018, from data', () => {
     expect(after(hy('press_relations'))).toBe(PRESS_REMARK);
     expect(after(hy('council_sessions'))).toBe('10');
     expect(after(hy('official_meetings'))).toBe('22');
+  }, 120_000);
+
+  it('shows the inquiries by source (the Page by its name) as well as by platform', async () => {
+    // Three questions on the Page in 2019, two of them answered by the Page itself.
+    const asked = (i: number) => new Date(Date.UTC(2019, 2, 10 + i, 7, 0, 0));
+    // Three citizens, under three posts.
+    for (let i = 0; i < 3; i++) {
+      await h.ingest(
+        feedCommentPayload({
+          commentId: `90000000000000${i + 1}_${7100 + i}`,
+          postId: `${PAGE_ID}_90000000000000${i + 1}`,
+          from: { id: `700000000000010${i}`, name: `Քաղաքացի ${i + 1}` },
+          message: `Հարց ${i}. Երբ կվերանորոգվի բակը։`,
+          createdTime: asked(i),
+        }),
+      );
+    }
+    // The answers once the questions are in (ingest jobs run concurrently).
+    await expect.poll(async () => (await h.tdb.db.selectFrom('inquiries').select('id').where('externalId', 'like', '90000000000000__71%').execute()).length, { timeout: 60_000 }).toBe(3);
+    for (let i = 0; i < 2; i++) {
+      await h.ingest(
+        feedCommentPayload({
+          commentId: `90000000000000${i + 1}_${7200 + i}`,
+          postId: `${PAGE_ID}_90000000000000${i + 1}`,
+          parentId: `90000000000000${i + 1}_${7100 + i}`,
+          from: { id: PAGE_ID, name: 'City Hall' },
+          message: `Այս ամիս (${i + 1})`,
+          createdTime: new Date(asked(i).getTime() + 2 * 3_600_000),
+        }),
+      );
+    }
+    await expect
+      .poll(async () => (await h.tdb.db.selectFrom('inquiries').select(['firstResponseAt']).where('externalId', 'like', '90000000000000__71%').execute()).filter((r) => r.firstResponseAt).length, { timeout: 60_000 })
+      .toBe(2);
+    const source = await h.tdb.db.selectFrom('sources').select(['id', 'name']).where('platform', '=', 'facebook').where('externalId', '=', PAGE_ID).executeTakeFirstOrThrow();
+    const run = await runCli(['year', '2019', '--format', 'md', '--lang', 'en'], { env });
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    const sources = tableUnder(run.stdout, '### By source (2019)');
+    expect(sources).toEqual([[`${source.name} (Facebook)`, '3', '2', expect.stringMatching(/^66[.,]7\s?%$/), '2 h']]);
+    expect(tableUnder(run.stdout, '### By platform (2019)')).toEqual([['Facebook', '3', '2', expect.stringMatching(/^66[.,]7\s?%$/), '2 h']]);
+    // The same table in the other formats: HTML (escaped) and Telegram text.
+    const html = (await runCli(['year', '2019', '--format', 'html', '--lang', 'ru'], { env })).stdout;
+    expect(html).toContain('<h3>По источникам (2019)</h3>');
+    expect(html).toContain('<h3>По платформам (2019)</h3>');
+    const text = (await runCli(['year', '2019', '--lang', 'en'], { env })).stdout;
+    expect(text).toContain('By source (2019)');
+    expect(text).toContain(`${source.name} (Facebook): Received 3, Answered 2`);
   }, 120_000);
 
   it('/year shows the head of community the same figures in Telegram', async () => {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createInstagramConnector } from '../../src/connectors/instagram/instagram.connector.js';
 import { instagramModuleOf } from '../../src/connectors/instagram/instagram.module.js';
+import { parseInstagramPollPayload } from '../../src/connectors/instagram/poll-payload.js';
 import { GraphApiError } from '../../src/connectors/meta/graph-errors.js';
 import { parseInstagramWebhook, InstagramPayloadError } from '../../src/connectors/instagram/webhook-parser.js';
 import { facebookModuleOf } from '../../src/connectors/facebook/facebook.module.js';
@@ -40,6 +41,29 @@ describe('Instagram webhook parser', () => {
     const registry = createConnectorRegistry([facebookModuleOf(), instagramModuleOf()]);
     const items = registry.parse('facebook', igCommentPayload({ commentId: '1', mediaId: '2', text: 'ok', from: { id: '3', username: 'u' }, at }));
     expect(items[0]).toMatchObject({ platform: 'instagram', type: 'citizen_item' });
+  });
+});
+
+describe('Instagram poll batches: the account\'s media', () => {
+  it('become published posts with their time and kind; one without a time is an ignored item, the others go on', () => {
+    const items = parseInstagramPollPayload({
+      source: 'poll',
+      platform: 'instagram',
+      accountId: IG_ACCOUNT_ID,
+      polledAt: at.toISOString(),
+      items: [
+        { kind: 'media', media: { id: '17895695668004550', timestamp: '2017-08-31T18:10:00+0000', media_type: 'IMAGE', media_product_type: 'FEED', permalink: 'https://www.instagram.com/p/Ca1b2C3d4E5/' } },
+        { kind: 'media', media: { id: '17895695668004551', timestamp: '2017-09-01T08:00:00+0000', media_type: 'VIDEO', media_product_type: 'REELS' } },
+        { kind: 'media', media: { id: '17895695668004552', timestamp: '2017-09-02T08:00:00+0000', media_type: 'CAROUSEL_ALBUM', media_product_type: 'FEED' } },
+        { kind: 'media', media: { id: '17895695668004553' } as never },
+      ],
+    });
+    expect(items.slice(0, 3)).toEqual([
+      { type: 'page_post', platform: 'instagram', accountId: IG_ACCOUNT_ID, externalId: '17895695668004550', postedAt: new Date('2017-08-31T18:10:00Z'), postKind: 'photo' },
+      { type: 'page_post', platform: 'instagram', accountId: IG_ACCOUNT_ID, externalId: '17895695668004551', postedAt: new Date('2017-09-01T08:00:00Z'), postKind: 'reel' },
+      { type: 'page_post', platform: 'instagram', accountId: IG_ACCOUNT_ID, externalId: '17895695668004552', postedAt: new Date('2017-09-02T08:00:00Z'), postKind: 'album' },
+    ]);
+    expect(items[3]).toMatchObject({ type: 'ignored_item', reason: 'not_understood', path: 'items[3]' });
   });
 });
 

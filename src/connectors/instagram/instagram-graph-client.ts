@@ -35,11 +35,18 @@ export interface IgComment {
   replies?: { data?: IgComment[] };
 }
 
-/** An IG Media of the account, with what polling needs. */
+/**
+ * An IG Media of the account, with what polling needs (Graph's field names;
+ * `caption` is not asked for: the city's own text is not needed here).
+ */
 export interface IgMedia {
+  /** Numeric string, e.g. `17895695668004550`. */
   id: string;
+  /** ISO 8601 publishing time, e.g. `2017-08-31T18:10:00+0000`. */
   timestamp: string;
   permalink?: string;
+  /** `CAROUSEL_ALBUM`, `IMAGE` or `VIDEO`. */
+  media_type?: string;
   /** `FEED`, `REELS`, `STORY`, `AD`. */
   media_product_type?: string;
   /** Comments on it, replies included. */
@@ -118,7 +125,7 @@ function igNodeId(id: string): string {
 }
 
 export const IG_COMMENT_FIELDS = ['id', 'text', 'timestamp', 'username', 'from', 'parent_id', 'hidden', 'like_count'] as const;
-const IG_MEDIA_FIELDS = ['id', 'timestamp', 'permalink', 'media_product_type', 'comments_count'] as const;
+const IG_MEDIA_FIELDS = ['id', 'timestamp', 'permalink', 'media_type', 'media_product_type', 'comments_count'] as const;
 const IG_MESSAGE_FIELDS = ['id', 'message', 'created_time', 'from', 'to', 'attachments'] as const;
 
 interface RawConversation {

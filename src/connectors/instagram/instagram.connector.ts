@@ -113,6 +113,13 @@ interface InstagramCursor {
   recent?: string[];
   /** `comments_count` of each recent media at the last poll: a media is read again only when it changed. */
   counts?: Record<string, number>;
+  /**
+   * The media of the last listing, already handed to ingest as published
+   * posts: a media is recorded once, when it first appears (absent in a
+   * cursor of before this field: every listed media is recorded once more,
+   * and `published_posts` keeps one row each).
+   */
+  media?: string[];
 }
 
 function readCursor(raw: Record<string, unknown>) {
@@ -121,7 +128,8 @@ function readCursor(raw: Record<string, unknown>) {
   const recent = new Set(Array.isArray(c.recent) ? c.recent.filter((k): k is string => typeof k === 'string') : []);
   const counts: Record<string, number> = {};
   if (c.counts && typeof c.counts === 'object') for (const [k, v] of Object.entries(c.counts)) if (typeof v === 'number') counts[k] = v;
-  return { since, recent, counts };
+  const media = new Set(Array.isArray(c.media) ? c.media.filter((k): k is string => typeof k === 'string') : []);
+  return { since, recent, counts, media };
 }
 
 const timeOf = (text: string | undefined): Date => facebookTime(text) ?? new Date(0);
@@ -175,6 +183,8 @@ export function createInstagramConnector(options: InstagramConnectorOptions): Co
       const counts: Record<string, number> = {};
       // Likes of every comment of the media read anyway (a media is read when it has new comments; likes alone do not move its count).
       const likes: Array<{ externalId: string; likeCount: number }> = [];
+      // The account's own media, new to this listing: published posts (Instagram sends no webhook for them).
+      const published: InstagramPollItem[] = media.filter((m) => !cursor.media.has(m.id)).map((m) => ({ kind: 'media', media: m }));
       for (const m of media) {
         const count = m.comments_count ?? 0;
         counts[m.id] = count;
@@ -195,13 +205,13 @@ export function createInstagramConnector(options: InstagramConnectorOptions): Co
         }
       }
 
-      const ours = (i: InstagramPollItem) => (i.kind === 'comment' ? i.comment.from?.id === accountId : i.message.from?.id === accountId) ? 1 : 0;
-      const fresh = found
-        .filter((i) => !cursor.recent.has(instagramPollItemKey(i)))
-        .sort((a, b) => instagramPollItemTime(a).getTime() - instagramPollItemTime(b).getTime() || ours(a) - ours(b));
+      const ours = (i: InstagramPollItem) => (i.kind === 'media' || (i.kind === 'comment' ? i.comment.from?.id === accountId : i.message.from?.id === accountId) ? 1 : 0);
+      const fresh = [...published, ...found.filter((i) => !cursor.recent.has(instagramPollItemKey(i)))].sort(
+        (a, b) => instagramPollItemTime(a).getTime() - instagramPollItemTime(b).getTime() || ours(a) - ours(b),
+      );
       const nextSince = new Date(Math.max(since.getTime(), now.getTime() - overlapMs));
       const recent = [...new Set(found.filter((i) => instagramPollItemTime(i) >= nextSince).map(instagramPollItemKey))].slice(-MAX_RECENT_KEYS);
-      const nextCursor: InstagramCursor = { since: nextSince.toISOString(), recent, counts };
+      const nextCursor: InstagramCursor = { since: nextSince.toISOString(), recent, counts, media: media.map((m) => m.id) };
       if (fresh.length === 0) return { batch: undefined, cursor: { ...nextCursor }, likes };
       const payload: InstagramPollPayload = { source: 'poll', platform: 'instagram', accountId, polledAt: now.toISOString(), items: fresh };
       log.debug({ items: fresh.length, since: since.toISOString() }, 'poll found new Instagram items');

@@ -1,9 +1,11 @@
 /**
  * What a poll of an Instagram account stores in `inbound_events` (origin
  * `poll`, platform `instagram`): the IG comments and direct messages it
- * found, as Graph sent them, oldest first, in one batch (the order of a
- * thread kept). Each item has its own key (`ig:comment:<id>`,
- * `ig:message:<id>`); the batch's dedup key is a hash of them.
+ * found, and the account's own media it had not listed before (published
+ * posts, counted in the year's "items published"), as Graph sent them,
+ * oldest first, in one batch (the order of a thread kept). Each item has its
+ * own key (`ig:comment:<id>`, `ig:message:<id>`, `ig:media:<id>`); the
+ * batch's dedup key is a hash of them.
  *
  * {@link parseInstagramPollPayload} makes the same items the webhook parser
  * makes from the same comments and messages, so ingest takes an item seen by
@@ -13,12 +15,14 @@
 import { createHash } from 'node:crypto';
 import { itemText, type Attachment, type InboundItem, type IgnoredItem } from '../../domain/inquiry.js';
 import { facebookTime } from '../facebook/webhook-parser.js';
-import type { IgComment, IgMessage } from './instagram-graph-client.js';
+import type { IgComment, IgMedia, IgMessage } from './instagram-graph-client.js';
 import { InstagramPayloadError } from './webhook-parser.js';
 
 export type InstagramPollItem =
   | { kind: 'comment'; mediaId: string; mediaPermalink?: string; comment: IgComment }
-  | { kind: 'message'; conversationId: string; /** The person (IGSID). */ participantId: string; message: IgMessage };
+  | { kind: 'message'; conversationId: string; /** The person (IGSID). */ participantId: string; message: IgMessage }
+  /** A media the account published (its own feed post, reel…). */
+  | { kind: 'media'; media: IgMedia };
 
 export interface InstagramPollPayload {
   source: 'poll';
@@ -29,12 +33,38 @@ export interface InstagramPollPayload {
 }
 
 export function instagramPollItemKey(item: InstagramPollItem): string {
+  if (item.kind === 'media') return `ig:media:${item.media.id}`;
   return item.kind === 'comment' ? `ig:comment:${item.comment.id}` : `ig:message:${item.message.id}`;
 }
 
 export function instagramPollItemTime(item: InstagramPollItem): Date {
-  const t = facebookTime(item.kind === 'comment' ? item.comment.timestamp : item.message.created_time);
+  const t = facebookTime(item.kind === 'media' ? item.media.timestamp : item.kind === 'comment' ? item.comment.timestamp : item.message.created_time);
   return t ?? new Date(0);
+}
+
+/**
+ * What the published post is, in the words `published_posts.kind` uses
+ * (`photo`, `video`, `album`, `reel`, `story`, `ad`), from the media's
+ * `media_product_type` and `media_type`; null when Graph said neither.
+ */
+export function instagramPostKind(media: Pick<IgMedia, 'media_type' | 'media_product_type'>): string | null {
+  switch (media.media_product_type) {
+    case 'REELS':
+      return 'reel';
+    case 'STORY':
+      return 'story';
+    case 'AD':
+      return 'ad';
+  }
+  switch (media.media_type) {
+    case 'IMAGE':
+      return 'photo';
+    case 'VIDEO':
+      return 'video';
+    case 'CAROUSEL_ALBUM':
+      return 'album';
+  }
+  return typeof media.media_type === 'string' ? media.media_type.toLowerCase().slice(0, 30) : null;
 }
 
 export function instagramPollBatchKey(accountId: string, items: readonly InstagramPollItem[]): string {
@@ -55,6 +85,13 @@ export function parseInstagramPollPayload(payload: InstagramPollPayload): Inboun
     const bad = (detail: string): IgnoredItem => ({ type: 'ignored_item', platform: 'instagram', accountId, reason: 'not_understood', path, detail });
     if (typeof item !== 'object' || item === null) return bad('the item is not an object');
     const base = { platform: 'instagram' as const, accountId };
+    if (item.kind === 'media') {
+      const m = item.media;
+      const at = facebookTime(m?.timestamp);
+      if (!m || typeof m.id !== 'string' || at === undefined) return bad('the media has no id or timestamp');
+      const postKind = instagramPostKind(m);
+      return { ...base, type: 'page_post', externalId: m.id, postedAt: at, ...(postKind === null ? {} : { postKind }) };
+    }
     if (item.kind === 'comment') {
       const c = item.comment;
       const at = facebookTime(c?.timestamp);

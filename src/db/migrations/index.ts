@@ -22,6 +22,7 @@ import * as createStaffWorkflowTables from './2026_11_28_1110_create_staff_workf
 import * as createTelegramChatAccess from './2026_12_03_1050_create_telegram_chat_access.js';
 import * as createTelegramGroupPace from './2026_12_11_0900_create_telegram_group_pace.js';
 import * as createWaves from './2026_12_16_0900_create_waves.js';
+import * as followThroughDayCache from './2026_12_19_0900_follow_through_day_cache.js';
 import * as followThrough from './2026_12_13_0900_follow_through.js';
 import * as onePendingReplyPerInquiry from './2026_12_03_1020_one_pending_reply_per_inquiry.js';
 import * as seedCounters from './2026_12_14_0020_seed_counters.js';
@@ -51,5 +52,6 @@ export const migrations: Record<string, Migration> = {
   '2026_12_16_0900_create_waves': createWaves,
   '2026_12_17_0900_add_reply_failure_code': addReplyFailureCode,
   '2026_12_18_0900_add_like_counts': addLikeCounts,
+  '2026_12_19_0900_follow_through_day_cache': followThroughDayCache,
   '2026_12_20_0900_instagram_mentions': instagramMentions,
 };

@@ -6,9 +6,9 @@
  * escaped by the renderers.
  */
 import { catalogFor, type ReportCatalog, type ReportLang } from '../i18n/index.js';
-import { formatChangePercent, formatChangePoints, formatCount, formatDuration, formatPeriodName, formatRate } from '../format.js';
+import { formatChangePercent, formatChangePoints, formatCount, formatDuration, formatPeriodName, formatRate, sourceLabel } from '../format.js';
 import { labelForDays } from '../period-report.js';
-import type { Change, PeriodFigures, BreakdownFigures } from '../report.model.js';
+import type { Change, PeriodFigures, BreakdownFigures, SourceFigures } from '../report.model.js';
 import { generatedDay, YEAR_SECTIONS, type CounterYearFigure, type InquiryPart, type InquiryYear, type YearCounterLine, type YearReport } from './year-report.js';
 import { yearCatalogFor, type YearCatalog } from './year-i18n.js';
 
@@ -145,6 +145,16 @@ function followThroughRows(c: PeriodFigures, p: PeriodFigures | null, ch: YearRe
   ];
 }
 
+/** A source by its name and platform ("City Hall (Facebook)"); inquiries of no recorded source (imported, entered) under "no source". */
+function sourceName(s: SourceFigures, cat: ReportCatalog): string {
+  if (s.sourceId === null) return cat.noSource;
+  const platform = s.platform ? cat.platformNames[s.platform] : null;
+  return s.name && platform ? `${s.name} (${platform})` : sourceLabel(s, cat);
+}
+
+/** Sectors, sources or platforms with questions received or answered in the year (one with only a backlog from before has nothing to show here). */
+const active = <T extends BreakdownFigures>(slices: T[]): T[] => slices.filter((s) => s.received > 0 || s.answered > 0);
+
 function sliceTable(slices: Array<BreakdownFigures & { name: string }>, cat: ReportCatalog, ycat: YearCatalog): DocTable {
   const k = ycat.sliceColumns;
   return {
@@ -172,14 +182,19 @@ export function buildYearDocument(report: YearReport, lang: ReportLang): YearDoc
   const current = report.inquiries.current;
   blocks.push({ kind: 'heading', level: 2, text: `${YEAR_SECTIONS.length + 1}. ${ycat.sections.inquiries}` });
   blocks.push({ kind: 'table', table: { columns, rows: inquiryRows(report, cat, ycat) } });
-  const bySector = current.total.bySector.map((s) => ({ ...s, name: s.names?.[lang] ?? s.sector ?? cat.noSector }));
+  const bySector = active(current.total.bySector).map((s) => ({ ...s, name: s.names?.[lang] ?? s.sector ?? cat.noSector }));
   if (bySector.length > 0) {
     blocks.push({ kind: 'heading', level: 3, text: `${ycat.bySector} (${report.year})` });
     blocks.push({ kind: 'table', table: sliceTable(bySector, cat, ycat) });
   }
-  const byPlatform = current.total.byPlatform.map((s) => ({ ...s, name: cat.platformNames[s.platform] ?? s.platform }));
-  if (byPlatform.length > 0) {
+  const bySource = active(current.total.bySource).map((s) => ({ ...s, name: sourceName(s, cat) })).sort((a, b) => b.received - a.received || a.name.localeCompare(b.name));
+  if (bySource.length > 0) {
     blocks.push({ kind: 'heading', level: 3, text: `${ycat.bySource} (${report.year})` });
+    blocks.push({ kind: 'table', table: sliceTable(bySource, cat, ycat) });
+  }
+  const byPlatform = active(current.total.byPlatform).map((s) => ({ ...s, name: cat.platformNames[s.platform] ?? s.platform }));
+  if (byPlatform.length > 0) {
+    blocks.push({ kind: 'heading', level: 3, text: `${ycat.byPlatform} (${report.year})` });
     blocks.push({ kind: 'table', table: sliceTable(byPlatform, cat, ycat) });
   }
   const entered = [...current.total.entered, ...(report.inquiries.previous.recorded ? report.inquiries.previous.total.entered : [])];

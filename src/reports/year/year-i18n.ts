@@ -17,6 +17,8 @@ export interface YearCatalog {
   withSystem(period: string): string;
   publishedOn(platform: string): string;
   openAtYearEnd: string;
+  byPlatform: string;
+  /** By source: each connected Page, account or channel by its name. */
   bySource: string;
   bySector: string;
   sliceColumns: { name: string; received: string; answered: string; responseRate: string; frtMedian: string };
@@ -41,7 +43,8 @@ const hy: YearCatalog = {
   withSystem: (period) => `${period}, համակարգով`,
   publishedOn: (platform) => `${platform}-ում`,
   openAtYearEnd: 'Անպատասխան տարեվերջին',
-  bySource: 'Ըստ հարթակի',
+  byPlatform: 'Ըստ հարթակի',
+  bySource: 'Ըստ աղբյուրի',
   bySector: 'Ըստ ոլորտի',
   sliceColumns: { name: 'Անվանում', received: 'Ստացված', answered: 'Պատասխանված', responseRate: 'Արձագանքման տոկոս', frtMedian: 'Առաջին պատասխան, մեդիան' },
   enteredNote: (parts) => `✎ Ձեռքով մուտքագրված՝ համակարգից առաջ ընկած ժամանակահատվածի համար՝ ${parts}։`,
@@ -65,7 +68,8 @@ const en: YearCatalog = {
   withSystem: (period) => `${period}, with the system`,
   publishedOn: (platform) => `on ${platform}`,
   openAtYearEnd: 'Unanswered at the end of the year',
-  bySource: 'By platform',
+  byPlatform: 'By platform',
+  bySource: 'By source',
   bySector: 'By sector',
   sliceColumns: { name: 'Name', received: 'Received', answered: 'Answered', responseRate: 'Response rate', frtMedian: 'First response, median' },
   enteredNote: (parts) => `✎ Entered by hand for the period before the system: ${parts}.`,
@@ -89,7 +93,8 @@ const ru: YearCatalog = {
   withSystem: (period) => `${period}, с системой`,
   publishedOn: (platform) => `в ${platform}`,
   openAtYearEnd: 'Без ответа на конец года',
-  bySource: 'По платформам',
+  byPlatform: 'По платформам',
+  bySource: 'По источникам',
   bySector: 'По сферам',
   sliceColumns: { name: 'Название', received: 'Получено', answered: 'Отвечено', responseRate: 'Доля ответов', frtMedian: 'Первый ответ, медиана' },
   enteredNote: (parts) => `✎ Введено вручную за период до системы: ${parts}.`,
