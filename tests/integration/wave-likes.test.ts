@@ -217,7 +217,8 @@ describe('like counts from the polls', () => {
     const who = (n: number) => ({ id: `12544591546829${n}`, username: `citizen_${n}` });
     const c1 = fake.addIgComment({ mediaId: media.id, text: 'Արաբկիրում ջուր չկա առավոտվանից', from: who(11), created_time: new Date(T0.getTime() - 30 * MINUTE) });
     const c2 = fake.addIgComment({ mediaId: media.id, text: 'В Арабкире нет воды с утра', from: who(12), created_time: new Date(T0.getTime() - 20 * MINUTE) });
-    expect(await pollSource(igDeps, igSourceId)).toMatchObject({ status: 'stored', items: 2 });
+    // The account's media (a published post) and the two comments.
+    expect(await pollSource(igDeps, igSourceId)).toMatchObject({ status: 'stored', items: 3 });
     await ingestQueued();
     expect((await tdb.db.selectFrom('waveMembers').select('inquiryId').execute()).length).toBe(2);
     await takeWaveCardJobs();
