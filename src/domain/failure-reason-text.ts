@@ -95,6 +95,8 @@ const en: Templates = {
   mention_lookup_impossible: (p) => `${EN_LOOKUP[p.why] ?? p.why}; look on ${name(p.platform)} whether the answer is there`,
   platform_refused: (p) =>
     `${name(p.platform)} refused the reply: ${p.graphMessage} (Graph #${p.graphCode}${sub(p)}). Sending it again will not help; change the reply or answer on ${name(p.platform)}.`,
+  details_gone: () => 'it is no longer there (deleted, or its author made the account private)',
+  details_refused: (p) => `${name(p.platform)} refused to give the text (${p.detail})`,
   graph_unreachable: (p) =>
     `The Graph API could not be used (${p.httpStatus === undefined ? 'no answer' : `HTTP ${p.httpStatus}`} without a Graph answer): check GRAPH_API_URL and the network, then send the reply again.`,
   instagram_message_too_long: (p) =>
@@ -192,6 +194,8 @@ const hy: Templates = {
   mention_lookup_impossible: (p) => `${HY_LOOKUP[p.why] ?? p.why}․ ստուգեք ${name(p.platform)}-ում՝ արդյոք պատասխանն այնտեղ է`,
   platform_refused: (p) =>
     `${hyThe(p.platform, 'մերժեց')} պատասխանը՝ ${p.graphMessage} (Graph #${p.graphCode}${sub(p)})։ Կրկին ուղարկելը չի օգնի․ փոխեք պատասխանը կամ պատասխանեք անմիջապես ${name(p.platform)}-ում։`,
+  details_gone: () => 'այն այլևս չկա (ջնջվել է, կամ հեղինակը փակել է իր հաշիվը)',
+  details_refused: (p) => `${hyThe(p.platform, 'հրաժարվեց տրամադրել տեքստը')} (${p.detail})`,
   graph_unreachable: (p) =>
     `Graph API-ին դիմել չհաջողվեց (${p.httpStatus === undefined ? 'սերվերը չպատասխանեց' : `HTTP ${p.httpStatus}՝ առանց Graph-ի պատասխանի`})։ Ստուգեք GRAPH_API_URL-ը և ցանցը, ապա կրկին ուղարկեք պատասխանը։`,
   instagram_message_too_long: (p) =>
@@ -297,6 +301,8 @@ const ru: Templates = {
   mention_lookup_impossible: (p) => `${RU_LOOKUP[p.why] ?? p.why}; проверьте в ${name(p.platform)}, есть ли там ответ`,
   platform_refused: (p) =>
     `${name(p.platform)} отклонил ответ: ${p.graphMessage} (Graph #${p.graphCode}${sub(p)}). Повторная отправка не поможет; измените ответ или ответьте в самом ${name(p.platform)}.`,
+  details_gone: () => 'его больше нет (удалено, или автор закрыл аккаунт)',
+  details_refused: (p) => `${name(p.platform)} отказался выдать текст (${p.detail})`,
   graph_unreachable: (p) =>
     `Не удалось обратиться к Graph API (${p.httpStatus === undefined ? 'сервер не ответил' : `HTTP ${p.httpStatus} без ответа Graph`}): проверьте GRAPH_API_URL и сеть, затем отправьте ответ снова.`,
   instagram_message_too_long: (p) =>

@@ -60,6 +60,10 @@ export type FailureReason =
   | { code: 'mention_lookup_impossible'; params: { platform: MetaPlatform; why: MentionLookUpObstacle } }
   /** Any other refusal of the Graph API, in its own words. */
   | { code: 'platform_refused'; params: { platform: MetaPlatform; graphMessage: string; graphCode: number; graphSubcode?: number } }
+  /** The text of a mention could not be read: the platform no longer shows it (deleted, or its author's account made private). */
+  | { code: 'details_gone'; params: { platform: MetaPlatform } }
+  /** The text of a mention could not be read: the platform refused, in its own words (`detail`). */
+  | { code: 'details_refused'; params: { platform: MetaPlatform; detail: string } }
   /** The Graph API gave no Graph answer (`httpStatus` when it answered at all). */
   | { code: 'graph_unreachable'; params: { httpStatus?: number } }
   /** Instagram takes messages under `maxBytes` bytes of UTF-8; this one has `bytes`. */
@@ -107,6 +111,8 @@ export const FAILURE_CODES = [
   'item_gone',
   'mention_lookup_impossible',
   'platform_refused',
+  'details_gone',
+  'details_refused',
   'graph_unreachable',
   'instagram_message_too_long',
   'telegram_bot_removed',

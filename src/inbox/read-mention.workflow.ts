@@ -23,7 +23,9 @@ import { insertEvent } from '../db/repositories/event.repository.js';
 import { findInquiryMessageIdByExternalId, updateInquiryMessageDetails } from '../db/repositories/inquiry-message.repository.js';
 import { findInquiryById, lockInquiry, updateInquiry } from '../db/repositories/inquiry.repository.js';
 import { findSourceById } from '../db/repositories/source.repository.js';
-import type { Database, InquiryUpdate } from '../db/schema.js';
+import type { Database, InquiryUpdate, Platform } from '../db/schema.js';
+import { failure, mapFailureTexts, type FailureReason, type MetaPlatform } from '../domain/failure-reason.js';
+import { failureReasonText } from '../domain/failure-reason-text.js';
 import type { Logger } from '../observability/logger.js';
 import { scrubSecrets } from '../observability/redact.js';
 import type { Producers } from '../queue/producers.js';
@@ -53,8 +55,11 @@ export type ReadMentionOutcome =
   | { status: 'paused' }
   | { status: 'throttled'; until: Date };
 
-/** Longest `details_error` kept (it is shown on the card). */
-const MAX_ERROR = 500;
+/** Longest platform wording kept in a reason (it is shown on the card). */
+const MAX_DETAIL = 300;
+
+/** Mentions come from the Meta platforms (Instagram); the reason names one. */
+const metaPlatform = (platform: Platform): MetaPlatform => (platform === 'facebook' ? 'facebook' : 'instagram');
 
 /** Reads the text of the mention `inquiryId` if it is still to be read. */
 export async function readMention(deps: ReadMentionDeps, inquiryId: number): Promise<ReadMentionOutcome> {
@@ -91,10 +96,10 @@ export async function readMention(deps: ReadMentionDeps, inquiryId: number): Pro
         throw error;
       case 'fail':
       case 'look_up':
-        return recordUnreadable(deps, inquiryId, `${inquiry.platform === 'instagram' ? 'Instagram' : inquiry.platform} refused to give the text (${summary})`);
+        return recordUnreadable(deps, inquiryId, failure('details_refused', { platform: metaPlatform(inquiry.platform), detail: summary.slice(0, MAX_DETAIL) }));
     }
   }
-  if (!details) return recordUnreadable(deps, inquiryId, 'the platform no longer shows it (deleted, or its author made the account private)');
+  if (!details) return recordUnreadable(deps, inquiryId, failure('details_gone', { platform: metaPlatform(inquiry.platform) }));
 
   const read = details;
   const recorded = await deps.db.transaction().execute(async (trx) => {
@@ -138,13 +143,20 @@ export async function readMention(deps: ReadMentionDeps, inquiryId: number): Pro
   return { status: 'read' };
 }
 
-async function recordUnreadable(deps: ReadMentionDeps, inquiryId: number, why: string): Promise<ReadMentionOutcome> {
-  const reason = scrubSecrets(why, deps.secrets).slice(0, MAX_ERROR);
+/**
+ * Records why the text cannot be read: `details_error` keeps the reason as a
+ * code with its parameters (JSON), which the card shows in its reader's
+ * language; the event and the log carry the English sentence.
+ */
+async function recordUnreadable(deps: ReadMentionDeps, inquiryId: number, why: FailureReason): Promise<ReadMentionOutcome> {
+  const stored = mapFailureTexts(why, (text) => scrubSecrets(text, deps.secrets));
+  const reason = failureReasonText(stored, 'en');
+  const detailsError = JSON.stringify(stored);
   const recorded = await deps.db.transaction().execute(async (trx) => {
     const current = await lockInquiry(trx, inquiryId);
     if (!current?.detailsPending) return false;
-    await updateInquiry(trx, inquiryId, { detailsPending: false, detailsError: reason });
-    await insertEvent(trx, { type: 'details_unreadable', inquiryId, payload: { externalId: current.externalId, reason } });
+    await updateInquiry(trx, inquiryId, { detailsPending: false, detailsError });
+    await insertEvent(trx, { type: 'details_unreadable', inquiryId, payload: { externalId: current.externalId, reason, failure: stored } });
     return true;
   });
   if (recorded) await deps.producers.updateCards([inquiryId]);

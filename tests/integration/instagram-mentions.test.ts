@@ -148,9 +148,10 @@ describe('a mention that cannot be read', () => {
     await h.ingest(igMentionPayload({ mediaId: media.id, commentId: '17899999999999991', at: new Date(Date.now() - MINUTE) }));
     const inquiry = await read((await inquiryOf('17899999999999991')).id);
     expect(inquiry.text).toBe('');
-    expect(inquiry.detailsError).toMatch(/Instagram refused to give the text/);
+    // Kept as a code with Graph's words, shown in the reader's language (the group's: Armenian).
+    expect(JSON.parse(inquiry.detailsError!)).toMatchObject({ code: 'details_refused', params: { platform: 'instagram' } });
     const card = await h.card(inquiry.id, (c) => c.text.includes('⚠️'));
-    expect(card.text).toContain('Instagram');
+    expect(card.text).toMatch(/⚠️ Այս նշման տեքստը հնարավոր չեղավ կարդալ Instagram-ից\. Instagram-ը հրաժարվեց տրամադրել տեքստը \(/);
     const events = await h.tdb.db.selectFrom('events').select('type').where('inquiryId', '=', inquiry.id).execute();
     expect(events.map((e) => e.type)).toContain('details_unreadable');
   }, 60_000);

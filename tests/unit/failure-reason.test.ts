@@ -44,6 +44,8 @@ const SAMPLES: { [C in FailureCode]: Array<Extract<FailureReason, { code: C }>> 
     failure('platform_refused', { platform: 'facebook', graphMessage: '(#100) Invalid parameter', graphCode: 100 }),
     failure('platform_refused', { platform: 'instagram', graphMessage: 'Unsupported post request', graphCode: 100, graphSubcode: 33 }),
   ],
+  details_gone: [failure('details_gone', { platform: 'instagram' })],
+  details_refused: [failure('details_refused', { platform: 'instagram', detail: '(#100) Invalid parameter' })],
   graph_unreachable: [failure('graph_unreachable', {}), failure('graph_unreachable', { httpStatus: 502 })],
   instagram_message_too_long: [failure('instagram_message_too_long', { bytes: 1200, maxBytes: 1000 })],
   telegram_bot_removed: [failure('telegram_bot_removed', { source: 'Vanadzor City' })],
