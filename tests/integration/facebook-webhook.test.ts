@@ -84,7 +84,8 @@ describe('POST /webhooks/facebook', () => {
     expect(inquiries).toHaveLength(1);
     expect(inquiries[0]).toMatchObject({ platform: 'facebook', kind: 'comment', text, authorName: citizen.name, status: 'new' });
     expect(inquiries[0]!.postedAt.toISOString()).toBe('2026-11-27T18:30:00.000Z');
-    expect(await cardJobs(inquiries[0]!.id)).toEqual([`card-send-${inquiries[0]!.id}`]);
+    // The card job is queued just after the ingest commits (the event reads 'processed' a moment before).
+    await expect.poll(() => cardJobs(inquiries[0]!.id), { timeout: 10_000 }).toEqual([`card-send-${inquiries[0]!.id}`]);
 
     const count = await inboundCount();
     const again = await post(body, { 'x-hub-signature-256': hubSignature(body) });
