@@ -202,6 +202,7 @@ export async function startService(options: StartOptions): Promise<RunningServic
           secrets: secretsOf,
           suggestSector: ingestDeps.suggestSector,
           slaDueAt: ingestDeps.slaDueAt,
+          ...(ingestDeps.waves ? { waves: ingestDeps.waves } : {}),
           ...(ingestDeps.resolutionDueAt ? { resolutionDueAt: ingestDeps.resolutionDueAt } : {}),
           ...(tuning.pollSlowDownMs === undefined ? {} : { slowDownMs: tuning.pollSlowDownMs }),
         }),

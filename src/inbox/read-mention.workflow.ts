@@ -16,6 +16,7 @@
  * are off on the media) is recorded in `details_error`, which the card shows.
  */
 import type { Transaction } from 'kysely';
+import type { Config } from '../config.js';
 import type { ItemDetails } from '../connectors/connector.js';
 import type { ConnectorRegistry } from '../connectors/registry.js';
 import type { Db } from '../db/create-db.js';
@@ -30,10 +31,11 @@ import type { Logger } from '../observability/logger.js';
 import { scrubSecrets } from '../observability/redact.js';
 import type { Producers } from '../queue/producers.js';
 import { pauseSourceForDeadCredentials, throttleSourceUntil } from './source-health.workflow.js';
+import { assignToWaves, type WaveAssignment } from './waves.workflow.js';
 
 export interface ReadMentionDeps {
   db: Db;
-  producers: Pick<Producers, 'updateCards' | 'adminAlert'>;
+  producers: Pick<Producers, 'updateCards' | 'adminAlert' | 'waveCards' | 'deliverRepliesAt' | 'sendNotices'>;
   logger: Logger;
   now: () => Date;
   /** Finds the connected account of the mention's source. */
@@ -46,6 +48,8 @@ export interface ReadMentionDeps {
   /** How long to wait after a "slow down" that does not say how long; default 5 minutes. */
   slowDownMs?: number;
   secrets?: readonly string[];
+  /** Wave settings: once its text is known, a mention about what others are asking joins their wave (as a new question does at ingest). */
+  waves?: Config['waves'];
 }
 
 export type ReadMentionOutcome =
@@ -102,9 +106,9 @@ export async function readMention(deps: ReadMentionDeps, inquiryId: number): Pro
   if (!details) return recordUnreadable(deps, inquiryId, failure('details_gone', { platform: metaPlatform(inquiry.platform) }));
 
   const read = details;
-  const recorded = await deps.db.transaction().execute(async (trx) => {
+  const recorded = await deps.db.transaction().execute(async (trx): Promise<{ waves: WaveAssignment | undefined } | undefined> => {
     const current = await lockInquiry(trx, inquiryId);
-    if (!current?.detailsPending) return false;
+    if (!current?.detailsPending) return undefined;
     const changes: InquiryUpdate = { text: read.text, detailsPending: false, detailsError: null };
     if (read.authorName !== null) changes.authorName = read.authorName;
     if (read.authorId !== null && current.authorId === null) changes.authorId = read.authorId;
@@ -136,9 +140,17 @@ export async function readMention(deps: ReadMentionDeps, inquiryId: number): Pro
         characters: read.text.length,
       },
     });
-    return true;
+    // Its text known, it is grouped like a new question (its card, already sent, stays; the wave's card counts it too).
+    const waves = deps.waves?.enabled && !current.lowPriority ? await assignToWaves(trx, [inquiryId], { now, waves: deps.waves }) : undefined;
+    return { waves };
   });
-  if (recorded) await deps.producers.updateCards([inquiryId]);
+  if (recorded) {
+    await deps.producers.updateCards([inquiryId]);
+    const waves = recorded.waves;
+    if (waves?.waveIds.length) await deps.producers.waveCards(waves.waveIds);
+    if (waves?.replies.length) await deps.producers.deliverRepliesAt(waves.replies);
+    if (waves?.noticeIds.length) await deps.producers.sendNotices(waves.noticeIds);
+  }
   log.info({ characters: read.text.length }, 'the mention was read');
   return { status: 'read' };
 }
