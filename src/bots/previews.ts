@@ -61,8 +61,6 @@ export function renderPreview(
     else if (limits.private !== undefined && !fitsLength.includes('private') && visibilities.includes('private') && refusals.private === undefined) {
       tail.push(t.previewTooLongPrivate(limits.private));
     }
-  }
-  if (!settled) {
     for (const visibility of visibilities) {
       const refusal = refusals[visibility];
       if (refusal) tail.push(t.previewRefused(visibilities.length > 1 ? visibility : undefined, failureReasonText(refusal, locale)));

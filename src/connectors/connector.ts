@@ -53,7 +53,6 @@ export interface ReplyPlan {
 export interface ItemDetails {
   /** The whole text (a caption or a comment). */
   text: string;
-  authorId: string | null;
   /** The author's name or username, as the platform shows it. */
   authorName: string | null;
   /** When it was posted, if the platform says. */

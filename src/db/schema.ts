@@ -137,8 +137,12 @@ export interface InquiryTable {
    * (migration 2026_12_20_0900).
    */
   detailsPending: Generated<boolean>;
-  /** Why the mention's text could not be read, for good (scrubbed); null otherwise. */
-  detailsError: string | null;
+  /**
+   * Why the mention's text could not be read, for good, as `{ code, params }`
+   * (`domain/failure-reason.ts`, scrubbed; check it with `readFailureReason`);
+   * null otherwise.
+   */
+  detailsError: ColumnType<unknown, string | null | undefined, string | null>;
 }
 
 export interface InquiryMessageTable {

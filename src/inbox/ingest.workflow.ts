@@ -445,7 +445,8 @@ async function applyCitizenItems(deps: IngestDeps, trx: Trx, entries: CitizenEnt
     // and the text is read from the platform after the commit (`mention.read`; the reconciler retries it until it is read).
     const detailsPending = item.kind === 'mention' && item.text.trim() === '';
     const lowPriority = !detailsPending && deps.isLowPriority(item.text);
-    const suggestedSectorCode = (await deps.suggestSector(trx, item.text)) ?? null;
+    // A mention's sector is suggested when its text is read.
+    const suggestedSectorCode = detailsPending ? null : ((await deps.suggestSector(trx, item.text)) ?? null);
     const inquiry: ThreadInquiry = {
       id: undefined,
       status: 'new',

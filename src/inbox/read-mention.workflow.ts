@@ -21,7 +21,7 @@ import type { ItemDetails } from '../connectors/connector.js';
 import type { ConnectorRegistry } from '../connectors/registry.js';
 import type { Db } from '../db/create-db.js';
 import { insertEvent } from '../db/repositories/event.repository.js';
-import { findInquiryMessageIdByExternalId, updateInquiryMessageDetails } from '../db/repositories/inquiry-message.repository.js';
+import { updateInquiryMessageDetails } from '../db/repositories/inquiry-message.repository.js';
 import { findInquiryById, lockInquiry, updateInquiry } from '../db/repositories/inquiry.repository.js';
 import { findSourceById } from '../db/repositories/source.repository.js';
 import type { Database, InquiryUpdate, Platform } from '../db/schema.js';
@@ -48,7 +48,7 @@ export interface ReadMentionDeps {
   /** How long to wait after a "slow down" that does not say how long; default 5 minutes. */
   slowDownMs?: number;
   secrets?: readonly string[];
-  /** Wave settings: once its text is known, a mention about what others are asking joins their wave (as a new question does at ingest). */
+  /** Wave settings, when waves are on (`WAVES=on`): once its text is known, a mention about what others are asking joins their wave (as a new question does at ingest). */
   waves?: Config['waves'];
 }
 
@@ -111,7 +111,6 @@ export async function readMention(deps: ReadMentionDeps, inquiryId: number): Pro
     if (!current?.detailsPending) return undefined;
     const changes: InquiryUpdate = { text: read.text, detailsPending: false, detailsError: null };
     if (read.authorName !== null) changes.authorName = read.authorName;
-    if (read.authorId !== null && current.authorId === null) changes.authorId = read.authorId;
     if (read.permalink !== null) changes.permalink = read.permalink;
     if (read.threadId !== null && current.threadId === null) changes.threadId = read.threadId;
     // The webhook came when Meta sent it; the platform's time is when the citizen wrote (what response times count from).
@@ -127,8 +126,7 @@ export async function readMention(deps: ReadMentionDeps, inquiryId: number): Pro
       if (suggested) changes.suggestedSectorCode = suggested;
     }
     await updateInquiry(trx, inquiryId, changes);
-    const messageId = await findInquiryMessageIdByExternalId(trx, current.platform, current.externalId);
-    if (messageId !== undefined) await updateInquiryMessageDetails(trx, messageId, { text: read.text, ...(postedAt ? { postedAt } : {}) });
+    await updateInquiryMessageDetails(trx, current.platform, current.externalId, { text: read.text, ...(postedAt ? { postedAt } : {}) });
     await insertEvent(trx, {
       type: 'details_read',
       inquiryId,
@@ -141,7 +139,7 @@ export async function readMention(deps: ReadMentionDeps, inquiryId: number): Pro
       },
     });
     // Its text known, it is grouped like a new question (its card, already sent, stays; the wave's card counts it too).
-    const waves = deps.waves?.enabled && !current.lowPriority ? await assignToWaves(trx, [inquiryId], { now, waves: deps.waves }) : undefined;
+    const waves = deps.waves ? await assignToWaves(trx, [inquiryId], { now, waves: deps.waves }) : undefined;
     return { waves };
   });
   if (recorded) {
@@ -163,11 +161,10 @@ export async function readMention(deps: ReadMentionDeps, inquiryId: number): Pro
 async function recordUnreadable(deps: ReadMentionDeps, inquiryId: number, why: FailureReason): Promise<ReadMentionOutcome> {
   const stored = mapFailureTexts(why, (text) => scrubSecrets(text, deps.secrets));
   const reason = failureReasonText(stored, 'en');
-  const detailsError = JSON.stringify(stored);
   const recorded = await deps.db.transaction().execute(async (trx) => {
     const current = await lockInquiry(trx, inquiryId);
     if (!current?.detailsPending) return false;
-    await updateInquiry(trx, inquiryId, { detailsPending: false, detailsError });
+    await updateInquiry(trx, inquiryId, { detailsPending: false, detailsError: JSON.stringify(stored) });
     await insertEvent(trx, { type: 'details_unreadable', inquiryId, payload: { externalId: current.externalId, reason, failure: stored } });
     return true;
   });

@@ -149,7 +149,7 @@ describe('a mention that cannot be read', () => {
     const inquiry = await read((await inquiryOf('17899999999999991')).id);
     expect(inquiry.text).toBe('');
     // Kept as a code with Graph's words, shown in the reader's language (the group's: Armenian).
-    expect(JSON.parse(inquiry.detailsError!)).toMatchObject({ code: 'details_refused', params: { platform: 'instagram' } });
+    expect(inquiry.detailsError).toMatchObject({ code: 'details_refused', params: { platform: 'instagram' } });
     const card = await h.card(inquiry.id, (c) => c.text.includes('⚠️'));
     expect(card.text).toMatch(/⚠️ Այս նշման տեքստը հնարավոր չեղավ կարդալ Instagram-ից\. Instagram-ը հրաժարվեց տրամադրել տեքստը \(/);
     const events = await h.tdb.db.selectFrom('events').select('type').where('inquiryId', '=', inquiry.id).execute();

@@ -160,11 +160,7 @@ export function renderCard(view: CardView, options: RenderOptions): RenderedMess
   lines.push('');
   // A mention is taken in with its ids only: its text is read from the platform after (or could not be).
   if (i.detailsPending) lines.push(t.cardDetailsPending(i.platform));
-  else if (i.detailsError) {
-    // A code with its parameters (JSON), shown in the reader's language; a plain text as it was stored.
-    const why = storedFailureText(parseJson(i.detailsError), i.detailsError, options.locale);
-    lines.push(t.cardDetailsUnreadable(i.platform, escapeHtml(truncateForTelegram(why, 400))));
-  }
+  else if (i.detailsError) lines.push(t.cardDetailsUnreadable(i.platform, escapeHtml(truncateForTelegram(storedFailureText(i.detailsError, null, options.locale), 400))));
   const text = citizenText(view, t, options);
   lines.push(text.html);
   if (text.cut) {
@@ -216,12 +212,4 @@ export function reassignMenu(inquiryId: number, people: Array<{ id: number; name
   }
   rows.push([button(t.btnBack, cb.back.build({ id: inquiryId }))]);
   return { inline_keyboard: rows };
-}
-
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
 }

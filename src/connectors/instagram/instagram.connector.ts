@@ -319,7 +319,6 @@ export function createInstagramConnector(options: InstagramConnectorOptions): Co
         if (!media) return undefined;
         return {
           text: media.caption ?? '',
-          authorId: null,
           authorName: media.username ?? null,
           postedAt: facebookTime(media.timestamp),
           permalink: media.permalink ?? null,
@@ -330,7 +329,6 @@ export function createInstagramConnector(options: InstagramConnectorOptions): Co
       if (!comment) return undefined;
       return {
         text: comment.text ?? '',
-        authorId: null,
         authorName: comment.username ?? null,
         postedAt: facebookTime(comment.timestamp),
         permalink: comment.media?.permalink ?? null,

@@ -9,7 +9,6 @@
  */
 import { sql, type Kysely } from 'kysely';
 
-// One statement per query: the embedded PGlite runs one statement at a time.
 const statements = [
   sql`alter table replies add column failure jsonb check (failure is null or (jsonb_typeof(failure) = 'object' and failure ->> 'code' is not null))`,
 ];

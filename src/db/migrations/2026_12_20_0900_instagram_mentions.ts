@@ -10,18 +10,18 @@
  *   `mentioned_media`) and clears it; the reconciler queues the job again
  *   for any inquiry still pending, so a failed read is never lost.
  * - `inquiries.details_error`: why the read failed for good (the comment
- *   was deleted, comments are off on the media), scrubbed; the card says so.
+ *   was deleted, comments are off on the media), scrubbed, as a code and its
+ *   parameters like `replies.failure`; the card says so in its reader's language.
  *
  * Forward-only: never edit this file after it has landed.
  */
 import { sql, type Kysely } from 'kysely';
 
-// One statement per query: the embedded PGlite runs one statement at a time.
 const statements = [
   sql`alter table replies drop constraint replies_channel_check`,
   sql`alter table replies add constraint replies_channel_check check (channel in ('comment_reply', 'private_reply', 'messenger', 'mention_reply'))`,
   sql`alter table inquiries add column details_pending boolean not null default false`,
-  sql`alter table inquiries add column details_error text`,
+  sql`alter table inquiries add column details_error jsonb check (details_error is null or (jsonb_typeof(details_error) = 'object' and details_error ->> 'code' is not null))`,
   sql`
     -- The reconciler: mentions whose text is still to be read.
       create index inquiries_details_pending_idx on inquiries (id) where details_pending

@@ -80,32 +80,25 @@ export async function findLikeCountChanges(db: Executor, platform: Platform, cou
 
 /**
  * Stores the like counts a poll saw, with one statement; only items whose
- * count changed are written. Returns the inquiries of the items that changed
- * (items not stored yet are skipped: the next poll sees them again).
+ * count changed are written (items not stored yet are skipped: the next poll
+ * sees them again). {@link findLikeCountChanges} tells which inquiries that touches.
  */
-export async function updateLikeCounts(db: Executor, platform: Platform, counts: readonly LikeCount[]): Promise<number[]> {
+export async function updateLikeCounts(db: Executor, platform: Platform, counts: readonly LikeCount[]): Promise<void> {
   const latest = latestCounts(counts);
-  if (latest.size === 0) return [];
-  const result = await sql<{ inquiryId: string | number }>`
+  if (latest.size === 0) return;
+  await sql`
     update inquiry_messages m set like_count = u.like_count
     from unnest(${[...latest.keys()]}::text[], ${[...latest.values()]}::int[]) as u(external_id, like_count)
     where m.platform = ${platform} and m.external_id = u.external_id and m.like_count <> u.like_count
-    returning m.inquiry_id as "inquiryId"
   `.execute(db);
-  return [...new Set(result.rows.map((r) => Number(r.inquiryId)))];
-}
-
-/** A stored citizen item's id by its platform id, undefined when there is none. */
-export async function findInquiryMessageIdByExternalId(db: Executor, platform: Platform, externalId: string): Promise<number | undefined> {
-  const row = await db.selectFrom('inquiryMessages').select('id').where('platform', '=', platform).where('externalId', '=', externalId).executeTakeFirst();
-  return row?.id;
 }
 
 /** What the platform said of an item taken in with its ids only (an Instagram mention): its text and, if it moved, its time. */
-export async function updateInquiryMessageDetails(db: Executor, id: number, details: { text: string; postedAt?: Date }): Promise<void> {
+export async function updateInquiryMessageDetails(db: Executor, platform: Platform, externalId: string, details: { text: string; postedAt?: Date }): Promise<void> {
   await db
     .updateTable('inquiryMessages')
     .set({ text: details.text, ...(details.postedAt ? { postedAt: details.postedAt } : {}) })
-    .where('id', '=', id)
+    .where('platform', '=', platform)
+    .where('externalId', '=', externalId)
     .execute();
 }
