@@ -23,7 +23,7 @@ import type { Logger } from '../observability/logger.js';
 import type { Metrics } from '../observability/metrics.js';
 import { describeError, scrubSecrets } from '../observability/redact.js';
 import type { Producers } from '../queue/producers.js';
-import { pauseSourceForDeadCredentials, throttleSourceUntil } from './source-health.workflow.js';
+import { holdSourceAfterReadRefusal, sourceWaiting, throttleSourceUntil } from './source-health.workflow.js';
 import { recordLikeCounts } from './waves.workflow.js';
 
 export interface SourcePollDeps {
@@ -54,9 +54,9 @@ export async function pollSource(deps: SourcePollDeps, sourceId: number): Promis
   if (!source || source.removedAt) return { status: 'skipped', reason: 'missing' };
   const connector = deps.registry.route(source.platform, source.id)?.connector;
   if (!connector) return { status: 'skipped', reason: 'no_connector' };
-  if (!source.enabled) return { status: 'skipped', reason: 'paused' };
   const now = deps.now();
-  if (source.throttledUntil && source.throttledUntil > now) return { status: 'skipped', reason: 'throttled' };
+  const waiting = sourceWaiting(source, now);
+  if (waiting) return { status: 'skipped', reason: waiting };
   const log = deps.logger.child({ sourceId, platform: source.platform });
   const slowDownMs = deps.slowDownMs ?? 5 * 60_000;
 
@@ -66,18 +66,10 @@ export async function pollSource(deps: SourcePollDeps, sourceId: number): Promis
   } catch (error) {
     const verdict = connector.classifyError(error);
     const summary = scrubSecrets(verdict.summary, deps.secrets);
-    if (verdict.action === 'pause_source') {
-      await recordPollFailure(deps.db, sourceId, summary, now);
-      await pauseSourceForDeadCredentials({ db: deps.db, producers: deps.producers, logger: deps.logger, secrets: deps.secrets ?? [] }, source, summary, now);
-      return { status: 'paused' };
-    }
-    if (verdict.action === 'slow_down') {
-      const until = new Date(now.getTime() + (verdict.retryAfterMs ?? slowDownMs));
-      await recordPollFailure(deps.db, sourceId, summary, now);
-      await throttleSourceUntil({ db: deps.db, logger: log }, source, until, summary);
-      return { status: 'throttled', until };
-    }
-    await recordPollFailure(deps.db, sourceId, describeError(error, deps.secrets), now);
+    const aboutSource = verdict.action === 'pause_source' || verdict.action === 'slow_down' || verdict.action === 'pause_publishing';
+    await recordPollFailure(deps.db, sourceId, aboutSource ? summary : describeError(error, deps.secrets), now);
+    const held = await holdSourceAfterReadRefusal({ db: deps.db, producers: deps.producers, logger: log, secrets: deps.secrets ?? [] }, source, verdict, summary, now, slowDownMs);
+    if (held) return held;
     throw error;
   }
 

@@ -30,7 +30,7 @@ import { failureReasonText } from '../domain/failure-reason-text.js';
 import type { Logger } from '../observability/logger.js';
 import { scrubSecrets } from '../observability/redact.js';
 import type { Producers } from '../queue/producers.js';
-import { pauseSourceForDeadCredentials, throttleSourceUntil } from './source-health.workflow.js';
+import { holdSourceAfterReadRefusal, sourceWaiting } from './source-health.workflow.js';
 import { assignToWaves, type WaveAssignment } from './waves.workflow.js';
 
 export interface ReadMentionDeps {
@@ -74,8 +74,8 @@ export async function readMention(deps: ReadMentionDeps, inquiryId: number): Pro
   if (!connector?.readDetails) return { status: 'skipped', reason: 'no_connector' };
   const source = inquiry.sourceId === null ? undefined : await findSourceById(deps.db, inquiry.sourceId);
   const now = deps.now();
-  if (source && (!source.enabled || source.removedAt)) return { status: 'skipped', reason: 'paused' };
-  if (source?.throttledUntil && source.throttledUntil > now) return { status: 'skipped', reason: 'throttled' };
+  const waiting = source && sourceWaiting(source, now);
+  if (waiting) return { status: 'skipped', reason: waiting };
   const log = deps.logger.child({ inquiryId, sourceId: inquiry.sourceId });
 
   let details: ItemDetails | undefined;
@@ -84,17 +84,14 @@ export async function readMention(deps: ReadMentionDeps, inquiryId: number): Pro
   } catch (error) {
     const verdict = connector.classifyError(error);
     const summary = scrubSecrets(verdict.summary, deps.secrets);
+    const health = { db: deps.db, producers: deps.producers, logger: log, secrets: deps.secrets ?? [] };
+    const held = source && (await holdSourceAfterReadRefusal(health, source, verdict, summary, now, deps.slowDownMs ?? 5 * 60_000));
+    if (held) return held;
     switch (verdict.action) {
+      // Without a source row to pause or slow down (none is recorded on the inquiry), the queue tries again later.
       case 'pause_source':
-        if (source) await pauseSourceForDeadCredentials({ db: deps.db, producers: deps.producers, logger: deps.logger, secrets: deps.secrets ?? [] }, source, summary, now);
-        return { status: 'paused' };
       case 'slow_down':
-      case 'pause_publishing': {
-        // Reading goes on while publishing is paused (368), but Graph said no to this read: wait as after a "slow down".
-        const until = new Date(now.getTime() + ((verdict.action === 'slow_down' ? verdict.retryAfterMs : undefined) ?? deps.slowDownMs ?? 5 * 60_000));
-        if (source) await throttleSourceUntil({ db: deps.db, logger: log }, source, until, summary);
-        return { status: 'throttled', until };
-      }
+      case 'pause_publishing':
       case 'retry':
         log.warn({ summary }, 'reading the mention failed; it will be tried again');
         throw error;

@@ -20,6 +20,7 @@ import {
   throttleSource,
   upsertSource,
 } from '../db/repositories/source.repository.js';
+import type { ErrorVerdict } from '../connectors/connector.js';
 import type { SourceRow } from '../db/schema.js';
 import type { Logger } from '../observability/logger.js';
 import { scrubSecrets } from '../observability/redact.js';
@@ -79,6 +80,40 @@ export async function pauseSourceForDeadCredentials(deps: SourceHealthDeps, sour
 export async function throttleSourceUntil(deps: Pick<SourceHealthDeps, 'db' | 'logger'>, source: Pick<SourceRow, 'id'>, until: Date, detail: string): Promise<void> {
   await throttleSource(deps.db, source.id, until);
   deps.logger.warn({ sourceId: source.id, until: until.toISOString(), detail }, 'the platform asked us to slow down; this source waits');
+}
+
+/** Why nothing is read from `source` now: paused (or removed), or throttled until a time; undefined when it may be read. */
+export function sourceWaiting(source: Pick<SourceRow, 'enabled' | 'removedAt' | 'throttledUntil'>, now: Date): 'paused' | 'throttled' | undefined {
+  if (!source.enabled || source.removedAt) return 'paused';
+  if (source.throttledUntil && source.throttledUntil > now) return 'throttled';
+  return undefined;
+}
+
+/**
+ * A read from `source` (a poll, a mention's text) was refused: dead
+ * credentials pause the source; a "slow down", or a block on publishing
+ * (Graph 368) that refused the read too, makes it wait (`retryAfterMs`, else
+ * `slowDownMs`). Returns what was done, or undefined when the verdict is not
+ * about the source (the caller retries or fails the read).
+ */
+export async function holdSourceAfterReadRefusal(
+  deps: SourceHealthDeps,
+  source: SourceRow,
+  verdict: ErrorVerdict,
+  summary: string,
+  now: Date,
+  slowDownMs: number,
+): Promise<{ status: 'paused' } | { status: 'throttled'; until: Date } | undefined> {
+  if (verdict.action === 'pause_source') {
+    await pauseSourceForDeadCredentials(deps, source, summary, now);
+    return { status: 'paused' };
+  }
+  if (verdict.action === 'slow_down' || verdict.action === 'pause_publishing') {
+    const until = new Date(now.getTime() + ((verdict.action === 'slow_down' ? verdict.retryAfterMs : undefined) ?? slowDownMs));
+    await throttleSourceUntil(deps, source, until, summary);
+    return { status: 'throttled', until };
+  }
+  return undefined;
 }
 
 /**
