@@ -31,11 +31,11 @@ import type { Logger } from '../observability/logger.js';
 import { scrubSecrets } from '../observability/redact.js';
 import type { Producers } from '../queue/producers.js';
 import { holdSourceAfterReadRefusal, sourceWaiting } from './source-health.workflow.js';
-import { assignToWaves, type WaveAssignment } from './waves.workflow.js';
+import { assignToWaves, queueWaveFollowUps, type WaveAssignment, type WaveDeps } from './waves.workflow.js';
 
 export interface ReadMentionDeps {
   db: Db;
-  producers: Pick<Producers, 'updateCards' | 'adminAlert' | 'waveCards' | 'deliverRepliesAt' | 'sendNotices'>;
+  producers: Pick<Producers, 'updateCards' | 'adminAlert'> & WaveDeps['producers'];
   logger: Logger;
   now: () => Date;
   /** Finds the connected account of the mention's source. */
@@ -141,10 +141,7 @@ export async function readMention(deps: ReadMentionDeps, inquiryId: number): Pro
   });
   if (recorded) {
     await deps.producers.updateCards([inquiryId]);
-    const waves = recorded.waves;
-    if (waves?.waveIds.length) await deps.producers.waveCards(waves.waveIds);
-    if (waves?.replies.length) await deps.producers.deliverRepliesAt(waves.replies);
-    if (waves?.noticeIds.length) await deps.producers.sendNotices(waves.noticeIds);
+    if (recorded.waves) await queueWaveFollowUps(deps.producers, recorded.waves);
   }
   log.info({ characters: read.text.length }, 'the mention was read');
   return { status: 'read' };

@@ -264,12 +264,23 @@ async function makeStatementReplies(trx: Trx, statement: StatementRow, now: Date
 
 export type WaveRefusal = { ok: false; reason: 'missing' | 'denied' | 'stale' | 'empty' | 'nothing_to_send' | 'no_statement' };
 
-/** Queues what a change of waves needs after its commit. */
-async function follow(deps: WaveDeps, done: { waveIds?: number[]; replies?: Array<{ replyId: number; delayMs: number }>; cards?: number[] }): Promise<void> {
-  if (done.replies?.length) await deps.producers.deliverRepliesAt(done.replies);
-  if (done.waveIds?.length) await deps.producers.waveCards(done.waveIds);
-  if (done.cards?.length) await deps.producers.sendCards(done.cards);
+/** What a change of waves leaves to queue after its commit. */
+export interface WaveFollowUps {
+  waveIds?: number[];
+  replies?: Array<{ replyId: number; delayMs: number }>;
+  cards?: number[];
+  noticeIds?: number[];
 }
+
+/** Queues what a change of waves needs after its commit: replies to publish, wave cards to edit, cards to send, notices. */
+export async function queueWaveFollowUps(producers: WaveDeps['producers'], done: WaveFollowUps): Promise<void> {
+  if (done.replies?.length) await producers.deliverRepliesAt(done.replies);
+  if (done.waveIds?.length) await producers.waveCards(done.waveIds);
+  if (done.cards?.length) await producers.sendCards(done.cards);
+  if (done.noticeIds?.length) await producers.sendNotices(done.noticeIds);
+}
+
+const follow = (deps: WaveDeps, done: WaveFollowUps) => queueWaveFollowUps(deps.producers, done);
 
 /** Staff confirm a suggested wave. */
 export async function confirmWave(deps: WaveDeps, input: { waveId: number; staff: StaffRow; now: Date }): Promise<{ ok: true } | WaveRefusal> {
