@@ -120,6 +120,29 @@ describe('acting on a card', () => {
   });
 });
 
+describe('a menu open on a card', () => {
+  it('stays open while the card is refreshed with nothing changed, and gives way when the inquiry changes', async () => {
+    await h.ingest(feedCommentPayload({ commentId: '900000000000001_719', from: { id: '7000000000000042', name: 'Գոռ Հակոբյան' }, message: 'Երբ կվերանորոգեն Մաշտոցի կանգառը', createdTime: new Date('2026-11-28T10:06:00Z') }));
+    await expect.poll(() => h.tdb.db.selectFrom('inquiries').select('id').where('externalId', '=', '900000000000001_719').executeTakeFirst(), { timeout: 10_000 }).toBeDefined();
+    const id = await inquiryIdOf('900000000000001_719');
+    const card = await h.card(id);
+    const updatesDone = async () => (await h.service.ctx.metrics.jobsProcessed.get()).values.filter((v) => v.labels.name === 'card.update').reduce((n, v) => n + v.value, 0);
+    const shown = () => h.fake.sent(STAFF_CHAT_ID).find((m) => m.messageId === card.messageId)!;
+
+    await h.press(people.aram, card, { text: '🚫 Հարց չէ' });
+    expect(shown().buttons.map((r) => r[0]!.text)).toContain('🚫 սպամ');
+    // A refresh queued by anything else (a late job of an earlier action, the reconciler) while the menu is open.
+    const before = await updatesDone();
+    await h.service.ctx.producers.updateCards([id]);
+    await expect.poll(updatesDone, { timeout: 10_000 }).toBeGreaterThan(before);
+    expect(shown().buttons.map((r) => r[0]!.text)).toContain('🚫 սպամ');
+
+    // Someone claims it meanwhile: the card shows that, the stale menu is gone.
+    await h.press(people.ani, { chatId: card.chatId, messageId: card.messageId }, { data: `c:${id}`, unchecked: true });
+    await h.card(id, (c) => c.text.includes('Անի Պետրոսյան') && c.buttons.flat().some((b) => b.text === '↩️ Հրաժարվել'));
+  });
+});
+
 describe('across restarts', () => {
   it('a sent card is never sent again, and one whose job was lost (Redis emptied, a crash before Telegram took it) is sent once', async () => {
     const before = h.fake.sent(STAFF_CHAT_ID).length;

@@ -1,15 +1,16 @@
 /**
  * Helpers the card features share: menus shown in place of a card's buttons
  * (sector, dismiss reason, reassign), and putting the right buttons back.
- * A card whose buttons were replaced is marked dirty (its rendered hash is
- * cleared), so the next `card.update` edits it even if the state is the same.
+ * A card whose buttons a menu replaced is marked (see `menuOpenHash`): a
+ * refresh with nothing new leaves the menu open; after an action the mark is
+ * cleared, so the next `card.update` edits it even if the state is the same.
  */
 import type { InlineKeyboardMarkup } from '../../telegram/telegram-client.js';
 import { TelegramApiError } from '../../telegram/telegram-errors.js';
 import { findInquiryById } from '../../db/repositories/inquiry.repository.js';
-import { findCardByInquiryId, findCardByMessage, updateCardRenderedHash } from '../../db/repositories/telegram-card.repository.js';
+import { clearCardRenderedHashMarked, findCardByInquiryId, findCardByMessage, updateCardRenderedHash } from '../../db/repositories/telegram-card.repository.js';
 import { findNoticeByMessage } from '../../db/repositories/telegram-notice.repository.js';
-import { loadSummaryItems } from './card.service.js';
+import { loadSummaryItems, MENU_MARK, menuOpenHash } from './card.service.js';
 import type { CallbackContext } from '../bot-context.js';
 import { messageLink } from '../links.js';
 import { renderNotice } from '../notices.js';
@@ -19,7 +20,7 @@ export async function showMenu(ctx: CallbackContext, inquiryId: number, menu: In
   const msg = ctx.message;
   if (!msg) return;
   const card = await findCardByMessage(ctx.deps.db, msg.chatId, msg.messageId);
-  if (card && card.inquiryId === inquiryId) await updateCardRenderedHash(ctx.deps.db, inquiryId, null);
+  if (card && card.inquiryId === inquiryId) await updateCardRenderedHash(ctx.deps.db, inquiryId, menuOpenHash(card.renderedHash));
   await ctx.deps.client.editMessageReplyMarkup(msg.chatId, msg.messageId, menu);
 }
 
@@ -33,7 +34,8 @@ export async function refreshAfter(ctx: CallbackContext, inquiryId: number): Pro
   if (msg) {
     const card = await findCardByMessage(ctx.deps.db, msg.chatId, msg.messageId);
     if (card) {
-      if (card.inquiryId === inquiryId) await updateCardRenderedHash(ctx.deps.db, inquiryId, null);
+      // A menu was open on it: the next refresh puts the card's buttons back. Without a menu it shows what it should.
+      if (card.inquiryId === inquiryId) await clearCardRenderedHashMarked(ctx.deps.db, inquiryId, MENU_MARK);
     } else {
       await restoreNoticeButtons(ctx, msg.chatId, msg.messageId);
     }

@@ -36,6 +36,23 @@ export async function withCardLock<T>(
   });
 }
 
+/**
+ * A card whose buttons a menu replaced (sector, dismiss reason, reassign)
+ * keeps what it showed behind a mark: a refresh that would render the same
+ * card leaves the open menu alone, one that renders something new (the
+ * inquiry changed) replaces the stale menu. After an action from the menu the
+ * hash is cleared, so the card gets its buttons back.
+ */
+export const MENU_MARK = 'menu:';
+export function menuOpenHash(shown: string | null): string {
+  return `${MENU_MARK}${shown ?? ''}`;
+}
+
+/** Whether the card in the group already shows this rendering (or a menu over it). */
+export function cardShows(stored: string | null, rendered: string): boolean {
+  return stored === rendered || stored === menuOpenHash(rendered);
+}
+
 /** Records the message Telegram accepted as the card. */
 export async function recordCardSent(trx: Db, card: { inquiryId: number; chatId: number }, messageId: number, renderedHash: string, at: Date): Promise<void> {
   await updateCardSent(trx, card.inquiryId, { chatId: card.chatId, messageId, renderedHash, sentAt: at });

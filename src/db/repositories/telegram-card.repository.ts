@@ -43,6 +43,16 @@ export async function updateCardSent(
 }
 
 /** What the card shows now; null marks it dirty, so the next edit is made even if the state is the same. */
+/** Clears the rendered hash only if it starts with `mark` (one statement: a card edited meanwhile keeps its hash). */
+export async function clearCardRenderedHashMarked(db: Executor, inquiryId: number, mark: string): Promise<void> {
+  await db
+    .updateTable('telegramCards')
+    .set({ renderedHash: null, updatedAt: sql<Date>`now()` })
+    .where('inquiryId', '=', inquiryId)
+    .where(sql<boolean>`starts_with(rendered_hash, ${mark})`)
+    .execute();
+}
+
 export async function updateCardRenderedHash(db: Executor, inquiryId: number, renderedHash: string | null): Promise<void> {
   await db.updateTable('telegramCards').set({ renderedHash, updatedAt: sql<Date>`now()` }).where('inquiryId', '=', inquiryId).execute();
 }

@@ -37,7 +37,7 @@ import { mention, messageLink } from '../../bots/links.js';
 import { renderNotice, type NoticeContext } from '../../bots/notices.js';
 import type { Logger } from '../../observability/logger.js';
 import type { Metrics } from '../../observability/metrics.js';
-import { loadSummaryItems, promoteIfSubstantial, recordCardSent, withCardLock } from '../../bots/cards/card.service.js';
+import { cardShows, loadSummaryItems, promoteIfSubstantial, recordCardSent, withCardLock } from '../../bots/cards/card.service.js';
 import { findCardView } from '../../db/repositories/card-view.repository.js';
 import { findInquiryById } from '../../db/repositories/inquiry.repository.js';
 import { findReplyById } from '../../db/repositories/reply.repository.js';
@@ -168,7 +168,7 @@ export function createNotifyHandlers(deps: NotifyWorkerDeps): HandlerTable<'noti
     let probe = false;
     if (current?.messageId) {
       const rendered = await render(db, inquiryId);
-      if (!rendered || rendered.hash === current.renderedHash) return 'unchanged';
+      if (!rendered || cardShows(current.renderedHash, rendered.hash)) return 'unchanged';
       probe = await checkStaffGroup(current.chatId);
       await pacer.take(current.chatId);
     }
@@ -177,7 +177,7 @@ export function createNotifyHandlers(deps: NotifyWorkerDeps): HandlerTable<'noti
       // Rendered again under the lock: the state may have changed meanwhile, and the last edit must show the latest.
       const rendered = await render(trx, inquiryId);
       if (!rendered) return 'no such inquiry';
-      if (rendered.hash === card.renderedHash) return 'unchanged';
+      if (cardShows(card.renderedHash, rendered.hash)) return 'unchanged';
       try {
         const result = await client.editMessageText(card.chatId, card.messageId, rendered.html, { replyMarkup: rendered.keyboard, disableLinkPreview: true });
         count('editMessageText', result.modified ? 'ok' : 'not_modified');
