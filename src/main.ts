@@ -132,7 +132,7 @@ export async function startService(options: StartOptions): Promise<RunningServic
     const queues = createQueues(transport);
     closers.push({ name: 'queues', close: () => closeQueues(queues) });
     const producers = createProducers(queues);
-    const ctx: ServiceContext = { config, logger, metrics, database, queues, producers, transport, now, instanceId: newInstanceId(), secrets, telegramUpdateRoutes: [] };
+    const ctx: ServiceContext = { config, logger, metrics, database, queues, producers, transport, now, instanceId: newInstanceId(), secrets, telegramUpdateRoutes: [], telegramUpdateKinds: [] };
 
     registerStateGauges(metrics, {
       queueCounts: async () =>
@@ -145,7 +145,10 @@ export async function startService(options: StartOptions): Promise<RunningServic
     });
 
     const registry = await buildConnectorRegistry(ctx, options.connectors ?? DEFAULT_CONNECTORS);
-    for (const module of registry.modules) if (module.telegramUpdates) ctx.telegramUpdateRoutes.push(module.telegramUpdates);
+    for (const module of registry.modules) {
+      if (module.telegramUpdates) ctx.telegramUpdateRoutes.push(module.telegramUpdates);
+      ctx.telegramUpdateKinds.push(...(module.telegramUpdateKinds ?? []));
+    }
     ctx.connectors = registry;
     for (const module of registry.modules) {
       for (const line of module.off ?? []) logger.info(line);

@@ -13,7 +13,7 @@ import type { JobHandlers } from './queue/handlers.js';
 import type { JobName, QueueName } from './queue/jobs.js';
 import type { Producers, Queues } from './queue/producers.js';
 import type { QueueTransport } from './queue/transport.js';
-import type { TelegramUpdate } from './telegram/telegram-client.js';
+import type { TelegramUpdate, TelegramUpdateType } from './telegram/telegram-client.js';
 
 /** What every part gets to build itself. */
 export interface ServiceContext {
@@ -41,6 +41,8 @@ export interface ServiceContext {
    * connector modules; the Telegram part's one update source calls them.
    */
   telegramUpdateRoutes: TelegramUpdateRoute[];
+  /** Update kinds those takers need beyond the usual ones (Telegram sends `message_reaction` only when asked). */
+  telegramUpdateKinds: TelegramUpdateType[];
   /**
    * The connector registry, set once the platforms' modules are built (before
    * the parts): parts that act on a platform (hiding a comment from a card)

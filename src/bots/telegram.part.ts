@@ -33,7 +33,7 @@ import { checkReminders } from '../inbox/reminders.workflow.js';
 import { staffGroupRemovedSince } from '../inbox/staff-group.workflow.js';
 import { createNotices } from '../inbox/staff-notices.workflow.js';
 import { createTelegramClient, type BotCommand, type TelegramBotUser, type TelegramUpdate } from '../telegram/telegram-client.js';
-import { createUpdateSource } from '../telegram/update-source.js';
+import { createUpdateSource, DEFAULT_ALLOWED_UPDATES } from '../telegram/update-source.js';
 import { TelegramHttpError } from '../telegram/telegram-errors.js';
 import type { OffPart, PartFactory, ServiceContext, ServicePart } from '../service-part.js';
 import type { BotReports } from './bot-context.js';
@@ -170,6 +170,7 @@ export function createTelegramPart(tuning: TelegramPartTuning = {}): PartFactory
     const source = createUpdateSource({
       ...api,
       handler: handleOnce,
+      allowedUpdates: [...new Set([...DEFAULT_ALLOWED_UPDATES, ...ctx.telegramUpdateKinds])],
       mode: webhookUrl && webhookSecret ? { kind: 'webhook', url: webhookUrl, secret: webhookSecret } : { kind: 'polling', timeoutSeconds: tuning.pollTimeoutSeconds ?? 30 },
       onFatalError: (error) => {
         stopReceiving(error, 'the bot stopped receiving updates; fix TELEGRAM_BOT_TOKEN and restart');

@@ -16,6 +16,7 @@ import type { InquiryKind, Platform, ReplyChannel, ReplyVisibility } from '../db
 import type { FailureReason } from '../domain/failure-reason.js';
 import type { InboundItem } from '../domain/inquiry.js';
 import type { TelegramUpdateRoute } from '../service-part.js';
+import type { TelegramUpdateType } from '../telegram/telegram-client.js';
 
 export type { ReplyChannel };
 
@@ -221,6 +222,8 @@ export interface ConnectorModule {
    * sees them; returns false for the others.
    */
   telegramUpdates?: TelegramUpdateRoute;
+  /** Update kinds Telegram sends only when asked (`message_reaction`) that {@link telegramUpdates} takes. */
+  telegramUpdateKinds?: readonly TelegramUpdateType[];
   /** HTTP routes of the platform (its webhook endpoint), when configured. */
   routes?: Array<(app: FastifyInstance) => void | Promise<void>>;
   /** Lines for the log: which parts of the platform are off and which variable turns each on. */

@@ -173,6 +173,17 @@ export interface PagePost extends ItemBase {
 }
 
 /**
+ * Someone reacted to an item, or took a reaction back (Telegram tells each
+ * person's change, not the total): the item's like count moves by `delta`
+ * (+1 someone's first reaction to it, -1 someone taking their last one back).
+ */
+export interface ReactionChanged extends ItemBase {
+  type: 'reaction_changed';
+  externalId: string;
+  delta: number;
+}
+
+/**
  * Part of a payload that is kept (the raw payload stays stored) but not
  * taken in: something ingest does not take (`unsupported`: a reaction, a
  * read receipt, a postback…) or cannot read (`not_understood`: a field of a
@@ -196,7 +207,7 @@ export interface IgnoredItem {
   detail?: string;
 }
 
-export type InboundItem = CitizenItem | CitizenItemEdited | CitizenItemRemoved | PageAnswer | PagePost | IgnoredItem;
+export type InboundItem = CitizenItem | CitizenItemEdited | CitizenItemRemoved | PageAnswer | PagePost | ReactionChanged | IgnoredItem;
 
 /**
  * No person answers this soon after the citizen wrote: a page message sent

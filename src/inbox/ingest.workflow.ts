@@ -48,7 +48,7 @@ import {
 } from '../domain/inquiry.js';
 import type { Logger } from '../observability/logger.js';
 import type { Config } from '../config.js';
-import { assignToWaves } from './waves.workflow.js';
+import { assignToWaves, recordLikeChange } from './waves.workflow.js';
 import { reopenInquiry } from './follow-through.workflow.js';
 import { parseSolvedPayload, recordSolvedAnswer } from './solved-question.workflow.js';
 
@@ -133,6 +133,8 @@ function kindOf(item: Exclude<InboundItem, IgnoredItem>): string {
       return 'page_message';
     case 'page_post':
       return 'page_post';
+    case 'reaction_changed':
+      return 'reaction';
   }
 }
 
@@ -190,7 +192,7 @@ export async function ingestInboundEvents(deps: IngestDeps, inboundEventIds: num
         if (sourceId === undefined) ignored.push({ reason: 'not_a_source', kind: kindOf(item), account: item.accountId, externalId: item.externalId });
         else accepted.push({ ...item, sourceId });
       }
-      return { id, items: accepted, ignored, out: { cards: new Set(), changed: new Set(), notices: [], details: new Set() } };
+      return { id, items: accepted, ignored, out: { cards: new Set(), changed: new Set(), notices: [], details: new Set(), waves: new Set() } };
     });
 
     // In order: consecutive citizen items (nearly all of them) together, anything else on its own.
@@ -221,6 +223,7 @@ export async function ingestInboundEvents(deps: IngestDeps, inboundEventIds: num
         Object.assign(result, { waveIds: waves.waveIds, waveReplies: waves.replies });
         noticeIds.push(...waves.noticeIds);
       }
+      if (out.waves.size > 0) result.waveIds = [...new Set([...(result.waveIds ?? []), ...out.waves])];
       if (noticeIds.length > 0) result.noticeIds = noticeIds;
       if (out.details.size > 0) result.detailsInquiryIds = [...out.details];
       first = false;
@@ -236,6 +239,8 @@ interface ItemOutcome {
   notices: number[];
   /** New inquiries whose text is still to be read from the platform. */
   details: Set<number>;
+  /** Waves whose card shows something new (its most-liked questions moved). */
+  waves: Set<number>;
 }
 
 /**
@@ -280,6 +285,9 @@ async function applyItem(deps: IngestDeps, trx: Trx, item: Exclude<Accepted, Cit
       return applyPageAnswer(trx, item, inboundEventId, out);
     case 'page_post':
       return applyPagePost(trx, item);
+    case 'reaction_changed':
+      for (const waveId of await recordLikeChange(trx, item.platform, item.externalId, item.delta, deps.now())) out.waves.add(waveId);
+      return;
   }
 }
 

@@ -30,7 +30,7 @@ import type { Config } from '../config.js';
 import type { Db } from '../db/create-db.js';
 import { lockAdvisory } from '../db/repositories/advisory-lock.repository.js';
 import { insertEvent, insertEvents } from '../db/repositories/event.repository.js';
-import { findLikeCountChanges, updateLikeCounts, type LikeCount } from '../db/repositories/inquiry-message.repository.js';
+import { addToLikeCount, findInquiryIdOfMessage, findLikeCountChanges, updateLikeCounts, type LikeCount } from '../db/repositories/inquiry-message.repository.js';
 import {
   bumpWaveRevisions,
   countQuestionsAfter,
@@ -222,10 +222,27 @@ export async function recordLikeCounts(trx: Trx, platform: Platform, counts: rea
   if (counts.length === 0) return [];
   const changed = await findLikeCountChanges(trx, platform, counts);
   if (changed.length === 0) return [];
-  const waveIds = await findOpenWaveIdsOf(trx, changed);
+  return wavesMovedBy(trx, changed, () => updateLikeCounts(trx, platform, counts), now);
+}
+
+/**
+ * One person's reaction to an item came or went (Telegram tells each change,
+ * not the total): its like count moves by `delta`, as {@link recordLikeCounts}
+ * otherwise. A reaction to an item not stored (the city's own message, a
+ * comment before the service knew the group) changes nothing.
+ */
+export async function recordLikeChange(trx: Trx, platform: Platform, externalId: string, delta: number, now: Date): Promise<number[]> {
+  const inquiryId = await findInquiryIdOfMessage(trx, platform, externalId);
+  if (inquiryId === undefined || delta === 0) return [];
+  return wavesMovedBy(trx, [inquiryId], () => addToLikeCount(trx, platform, externalId, delta), now);
+}
+
+/** Writes likes of these inquiries' items; the open waves whose most-liked questions moved get a new revision, and are returned. */
+async function wavesMovedBy(trx: Trx, inquiryIds: number[], write: () => Promise<void>, now: Date): Promise<number[]> {
+  const waveIds = await findOpenWaveIdsOf(trx, inquiryIds);
   const signature = (list: Array<{ id: number; likes: number }> | undefined) => (list ?? []).map((q) => `${q.id}:${q.likes}`).join(',');
   const before = await findMostLiked(trx, waveIds);
-  await updateLikeCounts(trx, platform, counts);
+  await write();
   if (waveIds.length === 0) return [];
   const after = await findMostLiked(trx, waveIds);
   const moved = waveIds.filter((id) => signature(before.get(id)) !== signature(after.get(id)));

@@ -188,6 +188,8 @@ interface StoredMessage {
   sourceText: string;
   parseMode: string | undefined;
   editCount: number;
+  /** Each person's reactions to it (ReactionType), by user id. */
+  reactions?: Map<number, Array<{ type: 'emoji'; emoji: string }>>;
   file?: { size: number; width?: number; height?: number; filename?: string };
 }
 
@@ -861,6 +863,27 @@ export class FakeBotApi {
     stored.wire.edit_date = this.#seconds();
     stored.editCount++;
     return { update_id: this.#nextUpdateId++, edited_message: structuredClone(stored.wire) } as unknown as TelegramUpdate;
+  }
+
+  /**
+   * A person sets their reactions to a message of a group (an empty list
+   * takes them back): a `message_reaction` update (MessageReactionUpdated:
+   * `chat`, `message_id`, `user`, `date`, `old_reaction`, `new_reaction`,
+   * lists of ReactionTypeEmoji). Telegram sends it only to a bot that is an
+   * administrator of the chat and asked for it in `allowed_updates`.
+   */
+  reactionUpdate(input: { chatId: number; messageId: number; from: FakeUserInput; emoji: string[] }): TelegramUpdate {
+    const group = this.#chatState(input.chatId, false);
+    const stored = group.messages.get(input.messageId);
+    if (!stored) throw new Error(`Chat ${input.chatId} has no message ${input.messageId}`);
+    const user = this.#user(input.from);
+    stored.reactions ??= new Map();
+    const before = stored.reactions.get(user.id) ?? [];
+    const after = input.emoji.map((emoji) => ({ type: 'emoji' as const, emoji }));
+    if (after.length > 0) stored.reactions.set(user.id, after);
+    else stored.reactions.delete(user.id);
+    const reaction = { chat: group.chat, message_id: input.messageId, user, date: this.#seconds(), old_reaction: before, new_reaction: after };
+    return { update_id: this.#nextUpdateId++, message_reaction: structuredClone(reaction) } as unknown as TelegramUpdate;
   }
 
   /** Makes a chat exist (for `strictChats`), replacing an earlier one with the same id. */

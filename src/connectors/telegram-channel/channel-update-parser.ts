@@ -14,7 +14,12 @@
  *   (`sender_chat` = the group; `from` GroupAnonymousBot 1087968824), or one
  *   by a person the group lists as an administrator, is the city answering:
  *   a native answer;
- * - `edited_message`: a comment edited (bots are never told of deletions).
+ * - `edited_message`: a comment edited (bots are never told of deletions);
+ * - `message_reaction` (MessageReactionUpdated, sent only when asked for in
+ *   `allowed_updates`, to a bot that is an admin of the group): one person's
+ *   (`user`) or chat's (`actor_chat`) reactions to a message changed from
+ *   `old_reaction` to `new_reaction`; a comment's likes are the people who
+ *   reacted to it.
  *
  * Telegram's own service senders (777000 Telegram, 1087968824, 136817688)
  * are never citizens. The stored payload is an envelope: the update as
@@ -110,6 +115,7 @@ export function parseChannelUpdate(payload: unknown): InboundItem[] {
   const envelope = envelopeOf(payload);
   const update = envelope.update as Json;
   const edited = isObject(update.edited_message);
+  if (isObject(update.message_reaction)) return reactionItems(update.message_reaction);
   const message = edited ? (update.edited_message as Json) : isObject(update.message) ? update.message : undefined;
   const ignored = (reason: 'unsupported' | 'not_understood', kind: string, detail?: string, accountId?: string, externalId?: string): InboundItem[] => [
     {
@@ -205,4 +211,24 @@ export function parseChannelUpdate(payload: unknown): InboundItem[] {
       postedAt: at,
     },
   ];
+}
+
+/** Whether a ReactionType list holds any reaction (emoji, custom emoji or paid). */
+const reacted = (list: unknown): boolean | undefined => (Array.isArray(list) ? list.length > 0 : undefined);
+
+/** One person's reactions to a message changed: the message's likes move by one when they reacted first or took the last back. */
+function reactionItems(reaction: Json): InboundItem[] {
+  const chat = isObject(reaction.chat) ? reaction.chat : undefined;
+  const chatId = chat ? num(chat.id) : undefined;
+  const messageId = num(reaction.message_id);
+  const before = reacted(reaction.old_reaction);
+  const after = reacted(reaction.new_reaction);
+  if (chatId === undefined || messageId === undefined || before === undefined || after === undefined) {
+    return [{ type: 'ignored_item', platform: 'telegram', reason: 'not_understood', kind: 'message_reaction', path: 'message_reaction', detail: 'chat.id, message_id, old_reaction or new_reaction missing or of the wrong type' }];
+  }
+  const accountId = String(chatId);
+  const externalId = telegramItemId(chatId, messageId);
+  const delta = Number(after) - Number(before);
+  if (delta === 0) return [{ type: 'ignored_item', platform: 'telegram', reason: 'unsupported', kind: 'reaction_swapped', path: 'message_reaction', accountId, externalId }];
+  return [{ type: 'reaction_changed', platform: 'telegram', accountId, externalId, delta }];
 }

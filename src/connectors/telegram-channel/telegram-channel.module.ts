@@ -13,7 +13,8 @@
  *   (long polling or webhook; no second getUpdates loop) before the staff bot
  *   sees them, stored raw and queued for ingest; whether the sender is one of
  *   the group's admins (a native answer) is read from getChatAdministrators,
- *   kept for a few minutes.
+ *   kept for a few minutes; reactions to comments (`message_reaction`,
+ *   asked for in `allowed_updates`) move their like counts.
  */
 import { createGroupPacer } from '../../bots/group-pacer.js';
 import { listConnectedSources, upsertSource } from '../../db/repositories/source.repository.js';
@@ -47,10 +48,13 @@ export interface TelegramChannelModuleTuning {
   adminsTtlMs?: number;
 }
 
-/** The message of an update that a discussion group sends (`message` or `edited_message`). */
-function groupMessageOf(update: TelegramUpdate): { chat: { id: number }; from?: { id: number } } | undefined {
-  const u = update as { message?: unknown; edited_message?: unknown };
-  const message = (u.message ?? u.edited_message) as { chat?: { id?: unknown }; from?: { id?: unknown } } | undefined;
+/**
+ * The chat of an update that a discussion group sends (`message`,
+ * `edited_message`, `message_reaction`) and, for a message, its sender.
+ */
+function groupUpdateOf(update: TelegramUpdate): { chat: { id: number }; from?: { id: number } } | undefined {
+  const u = update as { message?: unknown; edited_message?: unknown; message_reaction?: unknown };
+  const message = (u.message ?? u.edited_message ?? u.message_reaction) as { chat?: { id?: unknown }; from?: { id?: unknown } } | undefined;
   if (!message || typeof message.chat?.id !== 'number') return undefined;
   return { chat: { id: message.chat.id }, ...(typeof message.from?.id === 'number' ? { from: { id: message.from.id } } : {}) };
 }
@@ -111,8 +115,10 @@ export function createTelegramChannelModule(tuning: TelegramChannelModuleTuning 
     return {
       ...telegramChannelModuleOf(...accounts),
       off,
+      // Reactions to comments are their likes (the most-liked questions of a wave); Telegram sends them only when asked.
+      telegramUpdateKinds: ['message_reaction'],
       telegramUpdates: async (update, origin) => {
-        const message = groupMessageOf(update);
+        const message = groupUpdateOf(update);
         const source = message ? byChat.get(message.chat.id) : undefined;
         if (!message || !source) return false;
         const settings = channelSettingsOf(source)!;

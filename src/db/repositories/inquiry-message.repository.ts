@@ -93,6 +93,22 @@ export async function updateLikeCounts(db: Executor, platform: Platform, counts:
   `.execute(db);
 }
 
+/** The inquiry an item belongs to, by its platform id. */
+export async function findInquiryIdOfMessage(db: Executor, platform: Platform, externalId: string): Promise<number | undefined> {
+  const row = await db.selectFrom('inquiryMessages').select('inquiryId').where('platform', '=', platform).where('externalId', '=', externalId).executeTakeFirst();
+  return row?.inquiryId;
+}
+
+/** Moves an item's like count by `delta` in one statement (never below zero: a reaction from before the count began taken back). */
+export async function addToLikeCount(db: Executor, platform: Platform, externalId: string, delta: number): Promise<void> {
+  await db
+    .updateTable('inquiryMessages')
+    .set({ likeCount: sql<number>`greatest(0, like_count + ${delta})` })
+    .where('platform', '=', platform)
+    .where('externalId', '=', externalId)
+    .execute();
+}
+
 /** What the platform said of an item taken in with its ids only (an Instagram mention): its text and, if it moved, its time. */
 export async function updateInquiryMessageDetails(db: Executor, platform: Platform, externalId: string, details: { text: string; postedAt?: Date }): Promise<void> {
   await db
