@@ -30,16 +30,11 @@ import { failure } from '../../domain/failure-reason.js';
 import type { Connector, ErrorVerdict, PlanResult, PublishedReply, PullResult, ReplyPlan, ReplyTarget } from '../connector.js';
 import { MESSAGE_FIELDS, parseGraphTime, type GraphClient, type GraphMessage } from './graph-client.js';
 import { classifyGraphError, type GraphErrorWording } from '../meta/graph-error-verdict.js';
+import { planMetaReply } from '../meta/reply-windows.js';
 import { pollBatchKey, pollItemKey, pollItemTime, type FacebookPollPayload, type PollItem } from './poll-payload.js';
 
 const HOUR_MS = 60 * 60 * 1000;
 const DAY_MS = 24 * HOUR_MS;
-/** Messenger: a plain answer within 24 h of the person's last message. */
-export const MESSENGER_RESPONSE_WINDOW_MS = DAY_MS;
-/** Messenger: the `HUMAN_AGENT` tag allows a staff answer up to 7 days after it. */
-export const MESSENGER_HUMAN_AGENT_WINDOW_MS = 7 * DAY_MS;
-/** A comment can get its one private reply within 7 days. */
-export const PRIVATE_REPLY_WINDOW_MS = 7 * DAY_MS;
 
 /**
  * The longest reply text per channel, in UTF-16 code units (`replyTextLength`).
@@ -197,27 +192,7 @@ export function createFacebookConnector(options: FacebookConnectorOptions): Conn
     },
 
     planReply(target: ReplyTarget, visibility: ReplyVisibility, now: Date): PlanResult {
-      if (target.kind === 'comment') {
-        if (visibility === 'private') {
-          const age = now.getTime() - target.postedAt.getTime();
-          if (age > PRIVATE_REPLY_WINDOW_MS) {
-            return { ok: false, reason: failure('private_reply_window_closed', { platform: 'facebook', ageDays: Math.floor(age / DAY_MS) }) };
-          }
-          return { ok: true, plan: { channel: 'private_reply', target: target.externalId } };
-        }
-        return { ok: true, plan: { channel: 'comment_reply', target: target.externalId, threadRoot: target.parentId ?? target.externalId } };
-      }
-      if (target.kind === 'message') {
-        const psid = target.authorId ?? target.threadId;
-        if (!psid) return { ok: false, reason: failure('no_sender_id', { platform: 'facebook' }) };
-        const age = now.getTime() - target.lastCitizenAt.getTime();
-        if (age <= MESSENGER_RESPONSE_WINDOW_MS) return { ok: true, plan: { channel: 'messenger', target: psid, messagingType: 'RESPONSE' } };
-        if (age <= MESSENGER_HUMAN_AGENT_WINDOW_MS) {
-          return { ok: true, plan: { channel: 'messenger', target: psid, messagingType: 'MESSAGE_TAG', tag: 'HUMAN_AGENT' } };
-        }
-        return { ok: false, reason: failure('dm_window_closed', { platform: 'facebook', ageDays: Math.floor(age / DAY_MS) }) };
-      }
-      return { ok: false, reason: failure('kind_not_answerable', { platform: 'facebook', kind: target.kind }) };
+      return planMetaReply('facebook', target, visibility, now) ?? { ok: false, reason: failure('kind_not_answerable', { platform: 'facebook', kind: target.kind }) };
     },
 
     // A channel Facebook never plans (Instagram's mention replies) takes nothing.

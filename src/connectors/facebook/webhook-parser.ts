@@ -14,69 +14,23 @@
  * ingest takes, becomes an {@link IgnoredItem} saying where and why, and the
  * others go on. Only a body that is not a Page webhook at all throws.
  */
-import type { Attachment, AttachmentKind, InboundItem, IgnoredItem, SentByApp } from '../../domain/inquiry.js';
+import type { Attachment, AttachmentKind, InboundItem, IgnoredItem } from '../../domain/inquiry.js';
 import { itemText } from '../../domain/inquiry.js';
+import {
+  facebookTime,
+  ignoredItem,
+  isObject,
+  messagingItems,
+  metaIdOf,
+  NotUnderstood,
+  optionalText,
+  type Json,
+  type MessagingDialect,
+} from '../meta/webhook-fields.js';
 import { PayloadError } from '../payload-error.js';
 
 /** The payload is not a Page webhook at all; retrying will not help. */
 export class WebhookPayloadError extends PayloadError {}
-
-/**
- * The app id Messenger echoes carry for a message a person typed in the
- * Page's own inbox (Meta Business Suite / the Page inbox): the Page Inbox
- * app (the inbox's app in Meta's handover and conversation routing
- * documentation). An echo with any other `app_id` was sent through that app
- * (a bot, an automation): not a person's answer.
- */
-export const PAGE_INBOX_APP_ID = '263902037430900';
-
-/** Messenger event keys that are envelope, not the event's kind. */
-const ENVELOPE_KEYS = new Set(['sender', 'recipient', 'timestamp']);
-
-type Json = Record<string, unknown>;
-
-const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
-
-/**
- * An id: Facebook sends ids as strings, some legacy fields (`sender_id`) as
- * numbers. A number past 2^53 has lost digits in any JSON parser: it is
- * taken as no id rather than as someone else's.
- */
-function idOf(value: unknown): string | undefined {
-  if (typeof value === 'string' && value.trim() !== '') return value.trim();
-  if (typeof value === 'number' && Number.isSafeInteger(value) && value >= 0) return String(value);
-  return undefined;
-}
-
-/** An optional text field: absent is fine, a string is read, anything else is a field the item cannot be read with. */
-function optionalText(value: unknown, name: string): string | undefined {
-  if (value === undefined || value === null) return undefined;
-  if (typeof value === 'string') return value;
-  throw new NotUnderstood(`${name} is a ${Array.isArray(value) ? 'list' : typeof value}, not text`);
-}
-
-/**
- * A time as Facebook writes it: Unix seconds or milliseconds (numbers, or
- * digits in a string), or ISO text (`2026-11-28T10:00:00+0000`). Undefined
- * for anything else, or a time outside 2004–2100 (not a Facebook time).
- */
-export function facebookTime(value: unknown): Date | undefined {
-  let ms: number | undefined;
-  if (typeof value === 'number' && Number.isFinite(value)) ms = value;
-  else if (typeof value === 'string' && /^\s*\d+(\.\d+)?\s*$/.test(value)) ms = Number(value);
-  if (ms !== undefined) {
-    // Seconds until the year 33658; Facebook's milliseconds are above 1e12.
-    if (ms < 1e12) ms *= 1000;
-  } else if (typeof value === 'string') {
-    const parsed = Date.parse(value.trim().replace(/([+-]\d{2})(\d{2})$/, '$1:$2'));
-    if (!Number.isNaN(parsed)) ms = parsed;
-  }
-  if (ms === undefined || ms < Date.UTC(2004, 0, 1) || ms > Date.UTC(2100, 0, 1)) return undefined;
-  return new Date(Math.trunc(ms));
-}
-
-/** An item that cannot be read: what is wrong with it (field names and types, never the citizen's text). */
-class NotUnderstood extends Error {}
 
 export function parseFacebookWebhook(payload: unknown): InboundItem[] {
   if (!isObject(payload) || payload.object !== 'page') {
@@ -89,11 +43,7 @@ export function parseFacebookWebhook(payload: unknown): InboundItem[] {
   return items;
 }
 
-function ignored(path: string, reason: IgnoredItem['reason'], extra: Partial<Omit<IgnoredItem, 'type' | 'platform' | 'reason' | 'path'>> = {}): IgnoredItem {
-  const item: IgnoredItem = { type: 'ignored_item', platform: 'facebook', reason, path };
-  for (const [key, value] of Object.entries(extra)) if (value !== undefined) (item as unknown as Json)[key] = value;
-  return item;
-}
+const ignored = (path: string, reason: IgnoredItem['reason'], extra: Parameters<typeof ignoredItem>[3] = {}): IgnoredItem => ignoredItem('facebook', path, reason, extra);
 
 function notUnderstood(path: string, error: unknown, extra: { accountId?: string; kind?: string; externalId?: string } = {}): IgnoredItem {
   if (!(error instanceof NotUnderstood)) throw error;
@@ -101,7 +51,7 @@ function notUnderstood(path: string, error: unknown, extra: { accountId?: string
 }
 
 function entryItems(entry: unknown, path: string): InboundItem[] {
-  const pageId = isObject(entry) ? idOf(entry.id) : undefined;
+  const pageId = isObject(entry) ? metaIdOf(entry.id) : undefined;
   if (!isObject(entry) || pageId === undefined) return [ignored(path, 'not_understood', { detail: isObject(entry) ? 'the entry has no Page id' : 'the entry is not an object' })];
   // `time` is milliseconds for Messenger entries, seconds for feed entries; either may be a string.
   const entryTime = facebookTime(entry.time);
@@ -126,7 +76,7 @@ function entryItems(entry: unknown, path: string): InboundItem[] {
     list(channel).forEach((event, i) => {
       const at = `${path}.${channel}[${i}]`;
       try {
-        items.push(...messagingItems(pageId, event, entryTime, at));
+        items.push(...messagingItems(MESSENGER, pageId, event, entryTime, at));
       } catch (error) {
         items.push(notUnderstood(at, error, { accountId: pageId }));
       }
@@ -151,20 +101,20 @@ function changeItems(pageId: string, change: unknown, entryTime: Date | undefine
 
   // The author: `from`, or in the legacy format `sender_id` (a number) and `sender_name`.
   const from = isObject(v.from) ? v.from : undefined;
-  const authorId = idOf(from?.id) ?? idOf(v.sender_id);
+  const authorId = metaIdOf(from?.id) ?? metaIdOf(v.sender_id);
   const authorName = optionalText(from?.name, 'from.name') ?? optionalText(v.sender_name, 'sender_name') ?? null;
   const fromPage = authorId === pageId;
-  const postId = idOf(v.post_id);
+  const postId = metaIdOf(v.post_id);
   // An item's own time; else the entry's; else now (Facebook always sends one of them).
   const at = facebookTime(v.created_time) ?? entryTime ?? new Date();
   const base = { platform: 'facebook' as const, accountId: pageId };
 
   if (item === 'comment') {
-    const commentId = idOf(v.comment_id);
+    const commentId = metaIdOf(v.comment_id);
     if (commentId === undefined) throw new NotUnderstood('the comment has no comment_id');
     const kind = `feed:comment:${verb}`;
     if (verb === 'remove') return [{ ...base, type: 'citizen_item_removed', externalId: commentId, removedAt: at }];
-    const parentId = idOf(v.parent_id);
+    const parentId = metaIdOf(v.parent_id);
     const repliesTo = parentId !== undefined && parentId !== postId ? parentId : null;
     const message = optionalText(v.message, 'message');
     if (fromPage) {
@@ -236,80 +186,8 @@ function commentPermalink(postPermalink: string | undefined, commentId: string):
 // ---------------------------------------------------------------------------
 // Messenger: messages, echoes of the Page's own, edits; the other events are kept, not taken in.
 
-function messagingItems(pageId: string, event: unknown, entryTime: Date | undefined, path: string): InboundItem[] {
-  if (!isObject(event)) throw new NotUnderstood('the event is not an object');
-  const message = event.message;
-  const kind = Object.keys(event).find((k) => !ENVELOPE_KEYS.has(k)) ?? 'empty';
-  const senderId = idOf(isObject(event.sender) ? event.sender.id : undefined);
-  const recipientId = idOf(isObject(event.recipient) ? event.recipient.id : undefined);
-  const at = facebookTime(event.timestamp) ?? entryTime ?? new Date();
-  const base = { platform: 'facebook' as const, accountId: pageId };
-
-  if (isObject(event.message_edit)) {
-    const edit = event.message_edit;
-    const mid = idOf(edit.mid);
-    if (mid === undefined) throw new NotUnderstood('message_edit has no mid');
-    return [{ ...base, type: 'citizen_item_edited', externalId: mid, text: optionalText(edit.text, 'message_edit.text') ?? '', editedAt: at }];
-  }
-  if (message === undefined) return [ignored(path, 'unsupported', { accountId: pageId, kind })];
-  if (!isObject(message)) throw new NotUnderstood('message is not an object');
-  const mid = idOf(message.mid);
-  if (mid === undefined) throw new NotUnderstood('the message has no mid');
-  if (message.is_deleted === true) return [{ ...base, type: 'citizen_item_removed', externalId: mid, removedAt: at }];
-  const text = optionalText(message.text, 'message.text');
-
-  const fromPage = message.is_echo === true || (senderId !== undefined && senderId === pageId);
-  if (fromPage) {
-    if (recipientId === undefined) throw new NotUnderstood("the Page's message has no recipient");
-    const sentByApp = echoApp(message);
-    return [
-      {
-        ...base,
-        type: 'page_answer',
-        externalId: mid,
-        inReplyToExternalId: null,
-        threadId: recipientId,
-        recipientId,
-        answeredAt: at,
-        ...(text === undefined ? {} : { text }),
-        ...(sentByApp ? { sentByApp } : {}),
-      },
-    ];
-  }
-  if (senderId === undefined) throw new NotUnderstood('the message has no sender');
-  const attachments = messengerAttachments(message.attachments);
-  const quickReplyPayload = isObject(message.quick_reply) ? optionalText(message.quick_reply.payload, 'message.quick_reply.payload') : undefined;
-  return [
-    {
-      ...base,
-      ...(quickReplyPayload === undefined ? {} : { quickReplyPayload }),
-      type: 'citizen_item',
-      kind: 'message',
-      externalId: mid,
-      threadId: senderId,
-      parentId: null,
-      authorId: senderId,
-      authorName: null,
-      text: itemText(text ?? '', attachments),
-      attachments,
-      permalink: null,
-      postedAt: at,
-    },
-  ];
-}
-
-/**
- * What an echo says about the app that sent it (Messenger `message_echoes`:
- * `app_id`, and the `metadata` the app passed to the Send API). Undefined
- * for a message typed by a person in the Page inbox (the Page Inbox app, no
- * metadata) or one that names no app.
- */
-function echoApp(message: Json): SentByApp | undefined {
-  const appId = idOf(message.app_id) ?? null;
-  const metadata = typeof message.metadata === 'string' && message.metadata !== '' ? message.metadata : undefined;
-  if (metadata === undefined && (appId === null || appId === PAGE_INBOX_APP_ID)) return undefined;
-  return { appId, ...(metadata === undefined ? {} : { metadata }) };
-}
+/** Messenger's messaging events, read as Instagram's are (`../meta/webhook-fields.ts`). */
+const MESSENGER: MessagingDialect = { platform: 'facebook', attachments: (value) => messengerAttachments(value) };
 
 /** Messenger attachment `type` → our kind (a sticker is an `image` with a `sticker_id`, or `sticker`). */
 function messengerKind(type: string, payload: Json | undefined): AttachmentKind {

@@ -22,11 +22,12 @@
  * they come by webhook only.
  */
 import { classifyGraphError, type GraphErrorWording } from '../meta/graph-error-verdict.js';
+import { planMetaReply } from '../meta/reply-windows.js';
 import type { Logger } from '../../observability/logger.js';
 import { failure, type MentionLookUpObstacle } from '../../domain/failure-reason.js';
 import type { ReplyChannel, ReplyVisibility } from '../../db/schema.js';
 import type { Connector, ErrorVerdict, ItemDetails, PlanResult, PublishedReply, PullResult, ReplyPlan, ReplyTarget } from '../connector.js';
-import { facebookTime } from '../facebook/webhook-parser.js';
+import { facebookTime } from '../meta/webhook-fields.js';
 import type { InstagramGraphClient, IgComment, IgMessage } from './instagram-graph-client.js';
 import {
   instagramPollBatchKey,
@@ -38,9 +39,6 @@ import {
 
 const HOUR_MS = 60 * 60 * 1000;
 const DAY_MS = 24 * HOUR_MS;
-const RESPONSE_WINDOW_MS = DAY_MS;
-const HUMAN_AGENT_WINDOW_MS = 7 * DAY_MS;
-const PRIVATE_REPLY_WINDOW_MS = 7 * DAY_MS;
 
 /**
  * The longest answer by channel (UTF-16 code units, see `replyTextLength`).
@@ -219,25 +217,7 @@ export function createInstagramConnector(options: InstagramConnectorOptions): Co
     },
 
     planReply(target: ReplyTarget, visibility: ReplyVisibility, now: Date): PlanResult {
-      if (target.kind === 'comment') {
-        if (visibility === 'private') {
-          const age = now.getTime() - target.postedAt.getTime();
-          if (age > PRIVATE_REPLY_WINDOW_MS) {
-            return { ok: false, reason: failure('private_reply_window_closed', { platform: 'instagram', ageDays: Math.floor(age / DAY_MS) }) };
-          }
-          return { ok: true, plan: { channel: 'private_reply', target: target.externalId } };
-        }
-        return { ok: true, plan: { channel: 'comment_reply', target: target.externalId, threadRoot: target.parentId ?? target.externalId } };
-      }
-      if (target.kind === 'message') {
-        const igsid = target.authorId ?? target.threadId;
-        if (!igsid) return { ok: false, reason: failure('no_sender_id', { platform: 'instagram' }) };
-        const age = now.getTime() - target.lastCitizenAt.getTime();
-        if (age <= RESPONSE_WINDOW_MS) return { ok: true, plan: { channel: 'messenger', target: igsid, messagingType: 'RESPONSE' } };
-        if (age <= HUMAN_AGENT_WINDOW_MS) return { ok: true, plan: { channel: 'messenger', target: igsid, messagingType: 'MESSAGE_TAG', tag: 'HUMAN_AGENT' } };
-        return { ok: false, reason: failure('dm_window_closed', { platform: 'instagram', ageDays: Math.floor(age / DAY_MS) }) };
-      }
-      return planMentionReply(target, visibility);
+      return planMetaReply('instagram', target, visibility, now) ?? planMentionReply(target, visibility);
     },
 
     maxTextLength: (channel) => INSTAGRAM_REPLY_TEXT_LIMITS[channel],

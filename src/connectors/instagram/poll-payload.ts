@@ -14,7 +14,7 @@
  */
 import { createHash } from 'node:crypto';
 import { itemText, type Attachment, type InboundItem, type IgnoredItem } from '../../domain/inquiry.js';
-import { facebookTime } from '../facebook/webhook-parser.js';
+import { facebookTime } from '../meta/webhook-fields.js';
 import type { IgComment, IgMedia, IgMessage } from './instagram-graph-client.js';
 import { InstagramPayloadError } from './webhook-parser.js';
 

@@ -23,42 +23,14 @@
  * and leniently: one that cannot be read becomes an {@link IgnoredItem}; only
  * a body that is not an Instagram webhook at all throws.
  */
-import type { Attachment, AttachmentKind, InboundItem, IgnoredItem, SentByApp } from '../../domain/inquiry.js';
-import { itemText } from '../../domain/inquiry.js';
-import { facebookTime, PAGE_INBOX_APP_ID } from '../facebook/webhook-parser.js';
+import type { Attachment, AttachmentKind, InboundItem, IgnoredItem } from '../../domain/inquiry.js';
+import { facebookTime, ignoredItem, isObject, messagingItems, metaIdOf, NotUnderstood, optionalText, type MessagingDialect } from '../meta/webhook-fields.js';
 import { PayloadError } from '../payload-error.js';
 
 /** The payload is not an Instagram webhook at all; retrying will not help. */
 export class InstagramPayloadError extends PayloadError {}
 
-type Json = Record<string, unknown>;
-
-const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
-
-/** Messaging event keys that are envelope, not the event's kind. */
-const ENVELOPE_KEYS = new Set(['sender', 'recipient', 'timestamp']);
-
-/** An id (strings; numbers only while exact). */
-export function igIdOf(value: unknown): string | undefined {
-  if (typeof value === 'string' && value.trim() !== '') return value.trim();
-  if (typeof value === 'number' && Number.isSafeInteger(value) && value >= 0) return String(value);
-  return undefined;
-}
-
-/** An item that cannot be read: what is wrong with it (field names and types, never the citizen's text). */
-class NotUnderstood extends Error {}
-
-function optionalText(value: unknown, name: string): string | undefined {
-  if (value === undefined || value === null) return undefined;
-  if (typeof value === 'string') return value;
-  throw new NotUnderstood(`${name} is a ${Array.isArray(value) ? 'list' : typeof value}, not text`);
-}
-
-function ignored(path: string, reason: IgnoredItem['reason'], extra: Partial<Omit<IgnoredItem, 'type' | 'platform' | 'reason' | 'path'>> = {}): IgnoredItem {
-  const item: IgnoredItem = { type: 'ignored_item', platform: 'instagram', reason, path };
-  for (const [key, value] of Object.entries(extra)) if (value !== undefined) (item as unknown as Json)[key] = value;
-  return item;
-}
+const ignored = (path: string, reason: IgnoredItem['reason'], extra: Parameters<typeof ignoredItem>[3] = {}): IgnoredItem => ignoredItem('instagram', path, reason, extra);
 
 function guarded(path: string, accountId: string | undefined, kind: string | undefined, read: () => InboundItem[]): InboundItem[] {
   try {
@@ -87,7 +59,7 @@ export function parseInstagramWebhook(payload: unknown): InboundItem[] {
 
 function entryItems(entry: unknown, path: string): InboundItem[] {
   if (!isObject(entry)) return [ignored(path, 'not_understood', { detail: 'the entry is not an object' })];
-  const accountId = igIdOf(entry.id);
+  const accountId = metaIdOf(entry.id);
   if (accountId === undefined) return [ignored(path, 'not_understood', { detail: 'the entry has no account id' })];
   const at = facebookTime(entry.time);
   const items: InboundItem[] = [];
@@ -110,7 +82,7 @@ function entryItems(entry: unknown, path: string): InboundItem[] {
     events.forEach((event, m) => {
       const p = `${path}.${key}[${m}]`;
       if (key === 'standby') items.push(ignored(p, 'unsupported', { accountId, kind: 'standby' }));
-      else items.push(...guarded(p, accountId, 'messaging', () => messagingItems(accountId, event, at, p)));
+      else items.push(...guarded(p, accountId, 'messaging', () => messagingItems(INSTAGRAM_MESSAGING, accountId, event, at, p)));
     });
   }
   if (items.length === 0) items.push(ignored(path, 'unsupported', { accountId, kind: 'entry' }));
@@ -125,13 +97,13 @@ function changeItems(accountId: string, change: unknown, entryTime: Date | undef
   const at = entryTime ?? new Date();
   const base = { platform: 'instagram' as const, accountId };
   if (field === 'comments' || field === 'live_comments') {
-    const commentId = igIdOf(v.id);
+    const commentId = metaIdOf(v.id);
     if (commentId === undefined) throw new NotUnderstood('the comment has no id');
     const from = isObject(v.from) ? v.from : undefined;
-    const authorId = igIdOf(from?.id);
+    const authorId = metaIdOf(from?.id);
     const media = isObject(v.media) ? v.media : undefined;
-    const mediaId = igIdOf(media?.id) ?? null;
-    const parentId = igIdOf(v.parent_id) ?? null;
+    const mediaId = metaIdOf(media?.id) ?? null;
+    const parentId = metaIdOf(v.parent_id) ?? null;
     const text = optionalText(v.text, 'text') ?? '';
     if (authorId !== undefined && authorId === accountId) {
       return [{ ...base, type: 'page_answer', externalId: commentId, inReplyToExternalId: parentId, threadId: mediaId, recipientId: null, answeredAt: at, text }];
@@ -154,8 +126,8 @@ function changeItems(accountId: string, change: unknown, entryTime: Date | undef
     ];
   }
   if (field === 'mentions') {
-    const mediaId = igIdOf(v.media_id);
-    const commentId = igIdOf(v.comment_id);
+    const mediaId = metaIdOf(v.media_id);
+    const commentId = metaIdOf(v.comment_id);
     if (mediaId === undefined && commentId === undefined) throw new NotUnderstood('the mention names no media_id or comment_id');
     // A mention in a comment is that comment; one in a caption is the media.
     const externalId = commentId ?? mediaId!;
@@ -179,72 +151,8 @@ function changeItems(accountId: string, change: unknown, entryTime: Date | undef
   return [ignored(path, 'unsupported', { accountId, kind: field ?? 'change' })];
 }
 
-function messagingItems(accountId: string, event: unknown, entryTime: Date | undefined, path: string): InboundItem[] {
-  if (!isObject(event)) throw new NotUnderstood('the event is not an object');
-  const kind = Object.keys(event).find((k) => !ENVELOPE_KEYS.has(k)) ?? 'empty';
-  const senderId = igIdOf(isObject(event.sender) ? event.sender.id : undefined);
-  const recipientId = igIdOf(isObject(event.recipient) ? event.recipient.id : undefined);
-  const at = facebookTime(event.timestamp) ?? entryTime ?? new Date();
-  const base = { platform: 'instagram' as const, accountId };
-
-  if (isObject(event.message_edit)) {
-    const mid = igIdOf(event.message_edit.mid);
-    if (mid === undefined) throw new NotUnderstood('message_edit has no mid');
-    return [{ ...base, type: 'citizen_item_edited', externalId: mid, text: optionalText(event.message_edit.text, 'message_edit.text') ?? '', editedAt: at }];
-  }
-  const message = event.message;
-  if (message === undefined) return [ignored(path, 'unsupported', { accountId, kind })];
-  if (!isObject(message)) throw new NotUnderstood('message is not an object');
-  const mid = igIdOf(message.mid);
-  if (mid === undefined) throw new NotUnderstood('the message has no mid');
-  if (message.is_deleted === true) return [{ ...base, type: 'citizen_item_removed', externalId: mid, removedAt: at }];
-  const text = optionalText(message.text, 'message.text');
-
-  const fromAccount = message.is_echo === true || (senderId !== undefined && senderId === accountId);
-  if (fromAccount) {
-    if (recipientId === undefined) throw new NotUnderstood("the account's message has no recipient");
-    const sentByApp = echoApp(message);
-    return [
-      {
-        ...base,
-        type: 'page_answer',
-        externalId: mid,
-        inReplyToExternalId: null,
-        threadId: recipientId,
-        recipientId,
-        answeredAt: at,
-        ...(text === undefined ? {} : { text }),
-        ...(sentByApp ? { sentByApp } : {}),
-      },
-    ];
-  }
-  if (senderId === undefined) throw new NotUnderstood('the message has no sender');
-  const attachments = instagramAttachments(message.attachments);
-  return [
-    {
-      ...base,
-      type: 'citizen_item',
-      kind: 'message',
-      externalId: mid,
-      threadId: senderId,
-      parentId: null,
-      authorId: senderId,
-      authorName: null,
-      text: itemText(text ?? '', attachments),
-      attachments,
-      permalink: null,
-      postedAt: at,
-    },
-  ];
-}
-
-/** What an echo says about the app that sent it (as on Messenger: `app_id`, `metadata`); undefined for a person's message. */
-function echoApp(message: Json): SentByApp | undefined {
-  const appId = igIdOf(message.app_id) ?? null;
-  const metadata = typeof message.metadata === 'string' && message.metadata !== '' ? message.metadata : undefined;
-  if (metadata === undefined && (appId === null || appId === PAGE_INBOX_APP_ID)) return undefined;
-  return { appId, ...(metadata === undefined ? {} : { metadata }) };
-}
+/** Instagram's messaging events, read as Messenger's are (`../meta/webhook-fields.ts`). */
+const INSTAGRAM_MESSAGING: MessagingDialect = { platform: 'instagram', attachments: (value) => instagramAttachments(value) };
 
 /** Instagram messaging attachment `type` → our kind. */
 export function instagramAttachmentKind(type: string): AttachmentKind {
