@@ -204,6 +204,7 @@ export async function startService(options: StartOptions): Promise<RunningServic
           registry,
           secrets: secretsOf,
           suggestSector: ingestDeps.suggestSector,
+          isLowPriority: ingestDeps.isLowPriority,
           slaDueAt: ingestDeps.slaDueAt,
           ...(ingestDeps.waves ? { waves: ingestDeps.waves } : {}),
           ...(ingestDeps.resolutionDueAt ? { resolutionDueAt: ingestDeps.resolutionDueAt } : {}),

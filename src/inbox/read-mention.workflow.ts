@@ -40,6 +40,8 @@ export interface ReadMentionDeps {
   now: () => Date;
   /** Finds the connected account of the mention's source. */
   registry: Pick<ConnectorRegistry, 'route'>;
+  /** Whether the text read is only thanks or emoji (as ingest decides for any item): then the mention counts as a reaction. */
+  isLowPriority?: (text: string) => boolean;
   /** Suggested sector for the text read, when staff have not chosen one. */
   suggestSector?: (trx: Transaction<Database>, text: string) => Promise<string | undefined>;
   /** The first-response and resolution targets from the posting time (as ingest sets them), when the platform's time moves it. */
@@ -118,6 +120,9 @@ export async function readMention(deps: ReadMentionDeps, inquiryId: number): Pro
       if (deps.slaDueAt && current.slaDueAt) changes.slaDueAt = deps.slaDueAt(postedAt);
       if (deps.resolutionDueAt && current.resolutionDueAt) changes.resolutionDueAt = deps.resolutionDueAt(postedAt);
     }
+    // Only thanks or emoji ("@city 🙏"): a reaction, as the same words in a comment are, unless staff already took it up.
+    const reaction = current.status === 'new' && !current.lowPriority && (deps.isLowPriority?.(read.text) ?? false);
+    if (reaction) changes.lowPriority = true;
     if (current.sectorCode === null && current.suggestedSectorCode === null && deps.suggestSector) {
       const suggested = await deps.suggestSector(trx, read.text);
       if (suggested) changes.suggestedSectorCode = suggested;
@@ -133,10 +138,11 @@ export async function readMention(deps: ReadMentionDeps, inquiryId: number): Pro
         ...(read.postedAt ? { postedAt: read.postedAt.toISOString() } : {}),
         ...(postedAt ? { previousPostedAt: current.postedAt.toISOString() } : {}),
         characters: read.text.length,
+        ...(reaction ? { lowPriority: true } : {}),
       },
     });
     // Its text known, it is grouped like a new question (its card, already sent, stays; the wave's card counts it too).
-    const waves = deps.waves ? await assignToWaves(trx, [inquiryId], { now, waves: deps.waves }) : undefined;
+    const waves = deps.waves && !reaction ? await assignToWaves(trx, [inquiryId], { now, waves: deps.waves }) : undefined;
     return { waves };
   });
   if (recorded) {

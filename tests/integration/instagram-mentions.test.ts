@@ -10,6 +10,7 @@
  * on the card.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { findUnsummarisedLowPriorityIds } from '../../src/db/repositories/low-priority.repository.js';
 import { findSourceByExternalId } from '../../src/db/repositories/source.repository.js';
 import { startGraphApiFake, type GraphApiFake, type RecordedRequest } from '../../src/stand-ins/graph-api.stand-in.js';
 import { IG_ACCOUNT_ID, igMentionPayload } from '../../src/stand-ins/instagram-webhook-payloads.js';
@@ -138,6 +139,25 @@ describe('a mention in a caption', () => {
     expect(ours.map((c) => [c.text, c.parent_id])).toEqual([[answer, undefined]]);
     expect(reply).toMatchObject({ channel: 'mention_reply', externalId: ours[0]!.id });
   }, 90_000);
+});
+
+describe('a mention that is only thanks', () => {
+  it('counts as a reaction once its text is read, as the same words in a comment do; its card says so and no summary lists it again', async () => {
+    const owner = { id: '1254459154689041', username: 'mariam.h' };
+    const media = graph.seedForeignIgMedia({ owner, caption: 'Նոր այգին', created_time: new Date(Date.now() - DAY) });
+    const comment = graph.addIgComment({ mediaId: media.id, text: '@vanadzor.city շնորհակալություն 🙏🙏', from: { id: '1254459154689042', username: 'narek.s' }, created_time: new Date(Date.now() - 3 * MINUTE) });
+    await h.ingest(igMentionPayload({ mediaId: media.id, commentId: comment.id, at: new Date(Date.now() - 2 * MINUTE) }));
+    const inquiry = await read((await inquiryOf(comment.id)).id);
+    expect(inquiry).toMatchObject({ lowPriority: true, status: 'new' });
+    // Taken in as a question (its text unknown), read, then counted apart.
+    const ingested = await h.tdb.db.selectFrom('events').select('payload').where('inquiryId', '=', inquiry.id).where('type', '=', 'ingested').executeTakeFirstOrThrow();
+    expect(ingested.payload).toMatchObject({ lowPriority: false });
+    const card = await h.card(inquiry.id, (c) => c.text.includes('շնորհակալություն'));
+    expect(card.text).toContain('🙂 Միայն շնորհակալություն կամ էմոջի');
+    const readEvent = await h.tdb.db.selectFrom('events').select('payload').where('inquiryId', '=', inquiry.id).where('type', '=', 'details_read').executeTakeFirstOrThrow();
+    expect(readEvent.payload).toMatchObject({ lowPriority: true });
+    expect(await findUnsummarisedLowPriorityIds(h.tdb.db, 100)).not.toContain(inquiry.id);
+  }, 60_000);
 });
 
 describe('a mention that cannot be read', () => {

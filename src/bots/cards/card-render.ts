@@ -161,6 +161,7 @@ export function renderCard(view: CardView, options: RenderOptions): RenderedMess
   // A mention is taken in with its ids only: its text is read from the platform after (or could not be).
   if (i.detailsPending) lines.push(t.cardDetailsPending(i.platform));
   else if (i.detailsError) lines.push(t.cardDetailsUnreadable(i.platform, escapeHtml(truncateForTelegram(storedFailureText(i.detailsError, null, options.locale), 400))));
+  else if (i.lowPriority) lines.push(t.cardReaction);
   const text = citizenText(view, t, options);
   lines.push(text.html);
   if (text.cut) {

@@ -40,6 +40,7 @@ export const en: Messages = {
   cardNoSector: '🏷 No sector yet',
   cardOpenOn: (p) => `Open on ${en.platform(p)}`,
   cardNoDeletions: 'ℹ️ Telegram does not tell bots when a comment is deleted: if it was, this card will not show it.',
+  cardReaction: '🙂 Only thanks or emoji: counted apart as a reaction, not a question.',
   cardDetailsPending: (p) => `⏳ The account was mentioned; the text is being read from ${en.platform(p)}.`,
   cardDetailsUnreadable: (p, reason) => `⚠️ The text of this mention could not be read from ${en.platform(p)}: ${reason}. Open it on ${en.platform(p)}.`,
   stateClaimed: (name, at) => `🙋 Claimed by <b>${e(name)}</b>, ${at}`,

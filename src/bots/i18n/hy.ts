@@ -54,6 +54,7 @@ export const hy: Messages = {
   cardNoSector: '🏷 Ոլորտը նշված չէ',
   cardOpenOn: (p) => `Բացել ${hy.platform(p)}-ում`,
   cardNoDeletions: 'ℹ️ Telegram-ը բոտերին չի հայտնում ջնջված մեկնաբանությունների մասին. եթե այն ջնջվել է, այստեղ դա չի երևա։',
+  cardReaction: '🙂 Միայն շնորհակալություն կամ էմոջի․ հաշվվում է առանձին՝ որպես արձագանք, ոչ թե հարց։',
   cardDetailsPending: (p) => `⏳ Հաշիվը նշվել է. տեքստը կարդացվում է ${hy.platform(p)}-ից։`,
   cardDetailsUnreadable: (p, reason) => `⚠️ Այս նշման տեքստը հնարավոր չեղավ կարդալ ${hy.platform(p)}-ից. ${reason}։ Բացեք այն ${hy.platform(p)}-ում։`,
   stateClaimed: (name, at) => `🙋 Վերցրեց՝ <b>${e(name)}</b>, ${at}`,

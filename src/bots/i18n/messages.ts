@@ -41,6 +41,8 @@ export interface Messages {
   cardNoDeletions: string;
   /** A mention whose text is still being read from the platform (its webhook gives only ids). */
   cardDetailsPending(platform: Platform): string;
+  /** A card whose text turned out to be only thanks or emoji (a mention read after its card was sent): counted as a reaction. */
+  cardReaction: string;
   /** A mention whose text could not be read; `reason` is escaped HTML. */
   cardDetailsUnreadable(platform: Platform, reason: string): string;
   stateClaimed(name: string, at: TimeText): string;

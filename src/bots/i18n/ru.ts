@@ -42,6 +42,7 @@ export const ru: Messages = {
   cardNoSector: '🏷 Сфера не указана',
   cardOpenOn: (p) => `Открыть в ${ru.platform(p)}`,
   cardNoDeletions: 'ℹ️ Telegram не сообщает ботам об удалении комментариев: если его удалили, здесь этого не будет видно.',
+  cardReaction: '🙂 Только благодарность или эмодзи: учитывается отдельно, как реакция, а не вопрос.',
   cardDetailsPending: (p) => `⏳ Аккаунт упомянули; текст читается из ${ru.platform(p)}.`,
   cardDetailsUnreadable: (p, reason) => `⚠️ Текст этого упоминания не удалось прочитать из ${ru.platform(p)}: ${reason}. Откройте его в ${ru.platform(p)}.`,
   stateClaimed: (name, at) => `🙋 В работе у <b>${e(name)}</b> с ${at}`,

@@ -12,7 +12,11 @@ export async function lockLowPrioritySummaries(trx: Transaction<Database>): Prom
   await sql`select pg_advisory_xact_lock(hashtextextended('ardzagank:low-priority-summary', 0))`.execute(trx);
 }
 
-/** Open low-priority inquiries not yet put in a summary (no `summarized` event), oldest first. */
+/**
+ * Open low-priority inquiries not yet put in a summary (no `summarized`
+ * event) and without a card of their own (a mention whose text, read after
+ * its card was sent, is only thanks: its card says so), oldest first.
+ */
 export async function findUnsummarisedLowPriorityIds(db: Executor, limit: number): Promise<number[]> {
   const rows = await db
     .selectFrom('inquiries')
@@ -30,6 +34,7 @@ export async function findUnsummarisedLowPriorityIds(db: Executor, limit: number
         ),
       ),
     )
+    .where((eb) => eb.not(eb.exists(eb.selectFrom('telegramCards').select('telegramCards.inquiryId').whereRef('telegramCards.inquiryId', '=', 'inquiries.id'))))
     .orderBy('postedAt')
     .orderBy('id')
     .limit(limit)
