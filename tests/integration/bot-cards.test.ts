@@ -131,15 +131,25 @@ describe('a menu open on a card', () => {
 
     await h.press(people.aram, card, { text: '🚫 Հարց չէ' });
     expect(shown().buttons.map((r) => r[0]!.text)).toContain('🚫 սպամ');
+    // The same menu asked for again on the open menu (a double tap, a second person): still one menu over the card.
+    await h.press(people.ani, { chatId: card.chatId, messageId: card.messageId }, { data: `dm:${id}`, unchecked: true });
     // A refresh queued by anything else (a late job of an earlier action, the reconciler) while the menu is open.
     const before = await updatesDone();
     await h.service.ctx.producers.updateCards([id]);
     await expect.poll(updatesDone, { timeout: 10_000 }).toBeGreaterThan(before);
     expect(shown().buttons.map((r) => r[0]!.text)).toContain('🚫 սպամ');
 
-    // Someone claims it meanwhile: the card shows that, the stale menu is gone.
-    await h.press(people.ani, { chatId: card.chatId, messageId: card.messageId }, { data: `c:${id}`, unchecked: true });
-    await h.card(id, (c) => c.text.includes('Անի Պետրոսյան') && c.buttons.flat().some((b) => b.text === '↩️ Հրաժարվել'));
+    // The inquiry changes elsewhere (a sector set from another screen): the refresh shows it, the stale menu is gone.
+    await h.tdb.db.updateTable('inquiries').set({ sectorCode: 'street_lighting' }).where('id', '=', id).execute();
+    await h.service.ctx.producers.updateCards([id]);
+    const changed = await h.card(id, (c) => c.text.includes('Արտաքին լուսավորություն') && !c.text.includes('(առաջարկ)'));
+    expect(changed.buttons.map((r) => r.map((b) => b.text))).toEqual([['✋ Վերցնել', '🚫 Հարց չէ'], ['🏷 Ոլորտ']]);
+
+    // A menu opened again, and closed with Back: the card's own buttons return though nothing else changed.
+    await h.press(people.aram, changed, { text: '🚫 Հարց չէ' });
+    expect(shown().buttons.map((r) => r[0]!.text)).toContain('⬅️ Հետ');
+    await h.press(people.aram, shown(), { text: '⬅️ Հետ' });
+    await h.card(id, (c) => c.buttons.flat().some((b) => b.text === '✋ Վերցնել'));
   });
 });
 

@@ -16,7 +16,7 @@ import { startGraphApiFake, type GraphApiFake, type RecordedRequest } from '../.
 import { IG_ACCOUNT_ID, igMentionPayload } from '../../src/stand-ins/instagram-webhook-payloads.js';
 import { TEST_PAGE_TOKEN } from '../factories/facebook-fixtures.js';
 import { PAGE_ID } from '../factories/facebook-payloads.js';
-import { insertStaffMember, people } from '../factories/staff.factory.js';
+import { insertStaffMember, insertTestInquiry, people } from '../factories/staff.factory.js';
 import { startBotHarness, STAFF_CHAT_ID, type BotHarness } from '../support/bot-harness.js';
 
 const IG = { id: IG_ACCOUNT_ID, username: 'vanadzor.city' };
@@ -146,7 +146,10 @@ describe('a mention that is only thanks', () => {
     const owner = { id: '1254459154689041', username: 'mariam.h' };
     const media = graph.seedForeignIgMedia({ owner, caption: 'Նոր այգին', created_time: new Date(Date.now() - DAY) });
     const comment = graph.addIgComment({ mediaId: media.id, text: '@vanadzor.city շնորհակալություն 🙏🙏', from: { id: '1254459154689042', username: 'narek.s' }, created_time: new Date(Date.now() - 3 * MINUTE) });
+    // The first read fails (retried in 2 s): the card is sent before the text is known, as when Graph is slow.
+    graph.failNext(500, { code: 2, message: 'An unexpected error has occurred. Please retry your request later.', is_transient: true }, { match: isMentionRead('mentioned_comment') });
     await h.ingest(igMentionPayload({ mediaId: media.id, commentId: comment.id, at: new Date(Date.now() - 2 * MINUTE) }));
+    await h.card((await inquiryOf(comment.id)).id);
     const inquiry = await read((await inquiryOf(comment.id)).id);
     expect(inquiry).toMatchObject({ lowPriority: true, status: 'new' });
     // Taken in as a question (its text unknown), read, then counted apart.
@@ -157,6 +160,10 @@ describe('a mention that is only thanks', () => {
     const readEvent = await h.tdb.db.selectFrom('events').select('payload').where('inquiryId', '=', inquiry.id).where('type', '=', 'details_read').executeTakeFirstOrThrow();
     expect(readEvent.payload).toMatchObject({ lowPriority: true });
     expect(await findUnsummarisedLowPriorityIds(h.tdb.db, 100)).not.toContain(inquiry.id);
+    // A card row whose message was never sent (it turned out a reaction while its send waited): the summary lists it.
+    const unsent = await insertTestInquiry(h.tdb.db, { postedAt: new Date(Date.now() - MINUTE), text: '🙏', lowPriority: true });
+    await h.tdb.db.insertInto('telegramCards').values({ inquiryId: unsent.id, chatId: STAFF_CHAT_ID }).execute();
+    expect(await findUnsummarisedLowPriorityIds(h.tdb.db, 100)).toContain(unsent.id);
   }, 60_000);
 });
 

@@ -10,7 +10,7 @@ import { TelegramApiError } from '../../telegram/telegram-errors.js';
 import { findInquiryById } from '../../db/repositories/inquiry.repository.js';
 import { clearCardRenderedHashMarked, findCardByInquiryId, findCardByMessage, updateCardRenderedHash } from '../../db/repositories/telegram-card.repository.js';
 import { findNoticeByMessage } from '../../db/repositories/telegram-notice.repository.js';
-import { loadSummaryItems, MENU_MARK, menuOpenHash } from './card.service.js';
+import { loadSummaryItems, MENU_MARK, menuOpenHash, withCardLock } from './card.service.js';
 import type { CallbackContext } from '../bot-context.js';
 import { messageLink } from '../links.js';
 import { renderNotice } from '../notices.js';
@@ -20,8 +20,16 @@ export async function showMenu(ctx: CallbackContext, inquiryId: number, menu: In
   const msg = ctx.message;
   if (!msg) return;
   const card = await findCardByMessage(ctx.deps.db, msg.chatId, msg.messageId);
-  if (card && card.inquiryId === inquiryId) await updateCardRenderedHash(ctx.deps.db, inquiryId, menuOpenHash(card.renderedHash));
-  await ctx.deps.client.editMessageReplyMarkup(msg.chatId, msg.messageId, menu);
+  if (!card || card.inquiryId !== inquiryId) {
+    await ctx.deps.client.editMessageReplyMarkup(msg.chatId, msg.messageId, menu);
+    return;
+  }
+  // Under the card's lock, as its refreshes edit it: one that comes meanwhile waits and then sees the mark (or ran
+  // before, and the mark is made on what it showed), so a menu is never left on a card without its mark.
+  await withCardLock(ctx.deps.db, inquiryId, { chatId: msg.chatId, create: false }, async (trx, locked) => {
+    await ctx.deps.client.editMessageReplyMarkup(msg.chatId, msg.messageId, menu);
+    if (locked?.messageId === msg.messageId) await updateCardRenderedHash(trx, inquiryId, menuOpenHash(locked.renderedHash));
+  });
 }
 
 /**

@@ -45,7 +45,9 @@ export async function withCardLock<T>(
  */
 export const MENU_MARK = 'menu:';
 export function menuOpenHash(shown: string | null): string {
-  return `${MENU_MARK}${shown ?? ''}`;
+  // A second menu over the first (two people, a double tap) keeps the card's own hash.
+  const card = shown?.startsWith(MENU_MARK) ? shown.slice(MENU_MARK.length) : shown;
+  return `${MENU_MARK}${card ?? ''}`;
 }
 
 /** Whether the card in the group already shows this rendering (or a menu over it). */

@@ -187,7 +187,7 @@ function commentPermalink(postPermalink: string | undefined, commentId: string):
 // Messenger: messages, echoes of the Page's own, edits; the other events are kept, not taken in.
 
 /** Messenger's messaging events, read as Instagram's are (`../meta/webhook-fields.ts`). */
-const MESSENGER: MessagingDialect = { platform: 'facebook', attachments: (value) => messengerAttachments(value) };
+const MESSENGER: MessagingDialect = { platform: 'facebook', attachments: (value) => messengerAttachments(value), quickReplies: true };
 
 /** Messenger attachment `type` → our kind (a sticker is an `image` with a `sticker_id`, or `sticker`). */
 function messengerKind(type: string, payload: Json | undefined): AttachmentKind {

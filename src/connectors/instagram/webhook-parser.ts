@@ -152,7 +152,7 @@ function changeItems(accountId: string, change: unknown, entryTime: Date | undef
 }
 
 /** Instagram's messaging events, read as Messenger's are (`../meta/webhook-fields.ts`). */
-const INSTAGRAM_MESSAGING: MessagingDialect = { platform: 'instagram', attachments: (value) => instagramAttachments(value) };
+const INSTAGRAM_MESSAGING: MessagingDialect = { platform: 'instagram', attachments: (value) => instagramAttachments(value), quickReplies: false };
 
 /** Instagram messaging attachment `type` → our kind. */
 export function instagramAttachmentKind(type: string): AttachmentKind {

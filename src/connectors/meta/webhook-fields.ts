@@ -86,6 +86,8 @@ export interface MessagingDialect {
   platform: 'facebook' | 'instagram';
   /** `message.attachments` → attachments (each platform names its types). */
   attachments(value: unknown): Attachment[];
+  /** Whether a tapped quick reply's payload is read (Messenger: the "solved?" question is asked there only). */
+  quickReplies: boolean;
 }
 
 /**
@@ -137,7 +139,7 @@ export function messagingItems(dialect: MessagingDialect, accountId: string, eve
   }
   if (senderId === undefined) throw new NotUnderstood('the message has no sender');
   const attachments = dialect.attachments(message.attachments);
-  const quickReplyPayload = isObject(message.quick_reply) ? optionalText(message.quick_reply.payload, 'message.quick_reply.payload') : undefined;
+  const quickReplyPayload = dialect.quickReplies && isObject(message.quick_reply) ? optionalText(message.quick_reply.payload, 'message.quick_reply.payload') : undefined;
   return [
     {
       ...base,

@@ -34,7 +34,9 @@ export async function findUnsummarisedLowPriorityIds(db: Executor, limit: number
         ),
       ),
     )
-    .where((eb) => eb.not(eb.exists(eb.selectFrom('telegramCards').select('telegramCards.inquiryId').whereRef('telegramCards.inquiryId', '=', 'inquiries.id'))))
+    .where((eb) =>
+      eb.not(eb.exists(eb.selectFrom('telegramCards').select('telegramCards.inquiryId').whereRef('telegramCards.inquiryId', '=', 'inquiries.id').where('telegramCards.messageId', 'is not', null))),
+    )
     .orderBy('postedAt')
     .orderBy('id')
     .limit(limit)

@@ -42,7 +42,6 @@ export async function updateCardSent(
     .execute();
 }
 
-/** What the card shows now; null marks it dirty, so the next edit is made even if the state is the same. */
 /** Clears the rendered hash only if it starts with `mark` (one statement: a card edited meanwhile keeps its hash). */
 export async function clearCardRenderedHashMarked(db: Executor, inquiryId: number, mark: string): Promise<void> {
   await db
@@ -53,6 +52,7 @@ export async function clearCardRenderedHashMarked(db: Executor, inquiryId: numbe
     .execute();
 }
 
+/** What the card shows now; null marks it dirty, so the next edit is made even if the state is the same. */
 export async function updateCardRenderedHash(db: Executor, inquiryId: number, renderedHash: string | null): Promise<void> {
   await db.updateTable('telegramCards').set({ renderedHash, updatedAt: sql<Date>`now()` }).where('inquiryId', '=', inquiryId).execute();
 }
