@@ -499,6 +499,16 @@ export interface TelegramGroupPaceTable {
   nextAt: Date;
 }
 
+/** A person's latest reactions to a message of a discussion group (see migration 2026_12_21_0900). */
+export interface TelegramReactionTable {
+  itemExternalId: string;
+  /** The user id, or `chat:<id>` for a reaction on behalf of a chat. */
+  actor: string;
+  reacted: boolean;
+  updateId: number;
+  changedAt: Date;
+}
+
 export interface Database {
   sources: SourceTable;
   staff: StaffTable;
@@ -517,6 +527,7 @@ export interface Database {
   leases: LeaseTable;
   telegramUpdates: TelegramUpdateTable;
   telegramGroupPace: TelegramGroupPaceTable;
+  telegramReactions: TelegramReactionTable;
   baselines: BaselineTable;
   digestDeliveries: DigestDeliveryTable;
   businessCalendar: BusinessCalendarTable;

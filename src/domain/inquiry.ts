@@ -173,14 +173,19 @@ export interface PagePost extends ItemBase {
 }
 
 /**
- * Someone reacted to an item, or took a reaction back (Telegram tells each
- * person's change, not the total): the item's like count moves by `delta`
- * (+1 someone's first reaction to it, -1 someone taking their last one back).
+ * Someone's reactions to an item changed (Telegram tells each person's
+ * change, not the total): whether they now react to it at all. The item's
+ * likes are the people whose latest state is a reaction; `order` says which
+ * of one person's changes is the latest (Telegram's `update_id`).
  */
-export interface ReactionChanged extends ItemBase {
-  type: 'reaction_changed';
+export interface ReactionSet extends ItemBase {
+  type: 'reaction_set';
   externalId: string;
-  delta: number;
+  /** Who: a user id, or `chat:<id>` for a reaction on behalf of a chat. */
+  actor: string;
+  reacted: boolean;
+  order: number;
+  at: Date;
 }
 
 /**
@@ -207,7 +212,7 @@ export interface IgnoredItem {
   detail?: string;
 }
 
-export type InboundItem = CitizenItem | CitizenItemEdited | CitizenItemRemoved | PageAnswer | PagePost | ReactionChanged | IgnoredItem;
+export type InboundItem = CitizenItem | CitizenItemEdited | CitizenItemRemoved | PageAnswer | PagePost | ReactionSet | IgnoredItem;
 
 /**
  * No person answers this soon after the citizen wrote: a page message sent

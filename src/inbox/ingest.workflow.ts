@@ -19,7 +19,7 @@ import type { Db } from '../db/create-db.js';
 import { hasPageMessageEvent, hasPagePostEvent, insertEvent, insertEvents, type NewEvent } from '../db/repositories/event.repository.js';
 import { insertPublishedPost } from '../db/repositories/published-post.repository.js';
 import { returnInboundEvents, takeInboundEvents } from '../db/repositories/inbound-event.repository.js';
-import { getInquiryMessageByExternalId, insertInquiryMessages, updateInquiryMessageText } from '../db/repositories/inquiry-message.repository.js';
+import { applyEarlierTelegramReactions, getInquiryMessageByExternalId, insertInquiryMessages, updateInquiryMessageText } from '../db/repositories/inquiry-message.repository.js';
 import {
   findCitizenWroteAt,
   findInquiryById,
@@ -48,7 +48,7 @@ import {
 } from '../domain/inquiry.js';
 import type { Logger } from '../observability/logger.js';
 import type { Config } from '../config.js';
-import { assignToWaves, recordLikeChange } from './waves.workflow.js';
+import { assignToWaves, recordReaction } from './waves.workflow.js';
 import { reopenInquiry } from './follow-through.workflow.js';
 import { parseSolvedPayload, recordSolvedAnswer } from './solved-question.workflow.js';
 
@@ -133,7 +133,7 @@ function kindOf(item: Exclude<InboundItem, IgnoredItem>): string {
       return 'page_message';
     case 'page_post':
       return 'page_post';
-    case 'reaction_changed':
+    case 'reaction_set':
       return 'reaction';
   }
 }
@@ -209,6 +209,8 @@ export async function ingestInboundEvents(deps: IngestDeps, inboundEventIds: num
       }
     }
     await applyCitizenItems(deps, trx, run);
+    // A reaction can be taken in before the comment it is about.
+    await applyEarlierTelegramReactions(trx, work.flatMap(({ items }) => items.filter((i) => i.type === 'citizen_item' && i.platform === 'telegram').map((i) => i.externalId)));
     await recordIgnored(deps, trx, work);
     // Waves: a new question about what others are asking joins their wave and is counted on its one card.
     const fresh = work.flatMap(({ out }) => [...out.cards]);
@@ -285,8 +287,8 @@ async function applyItem(deps: IngestDeps, trx: Trx, item: Exclude<Accepted, Cit
       return applyPageAnswer(trx, item, inboundEventId, out);
     case 'page_post':
       return applyPagePost(trx, item);
-    case 'reaction_changed':
-      for (const waveId of await recordLikeChange(trx, item.platform, item.externalId, item.delta, deps.now())) out.waves.add(waveId);
+    case 'reaction_set':
+      for (const waveId of await recordReaction(trx, item, deps.now())) out.waves.add(waveId);
       return;
   }
 }

@@ -30,7 +30,7 @@ import type { Config } from '../config.js';
 import type { Db } from '../db/create-db.js';
 import { lockAdvisory } from '../db/repositories/advisory-lock.repository.js';
 import { insertEvent, insertEvents } from '../db/repositories/event.repository.js';
-import { addToLikeCount, findInquiryIdOfMessage, findLikeCountChanges, updateLikeCounts, type LikeCount } from '../db/repositories/inquiry-message.repository.js';
+import { findInquiryIdOfMessage, findLikeCountChanges, recordTelegramReaction, updateLikeCounts, type LikeCount } from '../db/repositories/inquiry-message.repository.js';
 import {
   bumpWaveRevisions,
   countQuestionsAfter,
@@ -55,6 +55,7 @@ import {
   insertStatementReplies,
 } from '../db/repositories/wave.repository.js';
 import type { Database, Platform, StatementKind, StatementRow, StaffRow, WaveRow } from '../db/schema.js';
+import type { ReactionSet } from '../domain/inquiry.js';
 import { can } from '../domain/staff.js';
 import { chooseLink, WAVE_THREAD_WINDOW_HOURS, waveFeatures, type WaveCandidate, type WaveFeatures } from '../domain/waves.js';
 import type { Producers } from '../queue/producers.js';
@@ -226,15 +227,19 @@ export async function recordLikeCounts(trx: Trx, platform: Platform, counts: rea
 }
 
 /**
- * One person's reaction to an item came or went (Telegram tells each change,
- * not the total): its like count moves by `delta`, as {@link recordLikeCounts}
- * otherwise. A reaction to an item not stored (the city's own message, a
- * comment before the service knew the group) changes nothing.
+ * One person's reactions to a Telegram item changed (Telegram tells each
+ * change, not the total): their latest state is kept and the item's likes
+ * are counted again, as {@link recordLikeCounts} otherwise. A reaction to an
+ * item not stored yet is kept for when it is.
  */
-export async function recordLikeChange(trx: Trx, platform: Platform, externalId: string, delta: number, now: Date): Promise<number[]> {
-  const inquiryId = await findInquiryIdOfMessage(trx, platform, externalId);
-  if (inquiryId === undefined || delta === 0) return [];
-  return wavesMovedBy(trx, [inquiryId], () => addToLikeCount(trx, platform, externalId, delta), now);
+export async function recordReaction(trx: Trx, reaction: Pick<ReactionSet, 'externalId' | 'actor' | 'reacted' | 'order' | 'at'>, now: Date): Promise<number[]> {
+  const inquiryId = await findInquiryIdOfMessage(trx, 'telegram', reaction.externalId);
+  const write = () => recordTelegramReaction(trx, reaction);
+  if (inquiryId === undefined) {
+    await write();
+    return [];
+  }
+  return wavesMovedBy(trx, [inquiryId], write, now);
 }
 
 /** Writes likes of these inquiries' items; the open waves whose most-liked questions moved get a new revision, and are returned. */

@@ -45,20 +45,26 @@ describe('parseChannelUpdate', () => {
     expect(() => parseChannelUpdate({ update_id: 1, message: {} })).toThrow(PayloadError);
   });
 
-  it('reads a person\'s reactions to a message as one like more or less; a swap, or a reaction it cannot read, changes nothing', () => {
-    const reaction = (old_reaction: unknown, new_reaction: unknown, over: Record<string, unknown> = {}) => ({
-      update: { update_id: 2, message_reaction: { chat: GROUP, message_id: 11, user: { id: 42, is_bot: false, first_name: 'Աննա' }, date: 1_764_230_500, old_reaction, new_reaction, ...over } },
+  it('reads a person\'s reactions to a message as whether they react to it now; the city\'s own, or a reaction it cannot read, are left out', () => {
+    const reaction = (new_reaction: unknown, over: Record<string, unknown> = {}, extra: Record<string, unknown> = {}) => ({
+      update: { update_id: 7, message_reaction: { chat: GROUP, message_id: 11, user: { id: 42, is_bot: false, first_name: 'Աննա' }, date: 1_764_230_500, old_reaction: [], new_reaction, ...over } },
       channelId: CHANNEL.id,
+      ...extra,
     });
     const like = { type: 'emoji', emoji: '👍' };
-    const base = { type: 'reaction_changed', platform: 'telegram', accountId: String(GROUP.id), externalId: `${GROUP.id}:11` };
-    expect(parseChannelUpdate(reaction([], [like]))).toEqual([{ ...base, delta: 1 }]);
-    expect(parseChannelUpdate(reaction([like], [like, { type: 'custom_emoji', custom_emoji_id: '5368324170671202286' }]))[0]).toMatchObject({ type: 'ignored_item', kind: 'reaction_swapped' });
-    expect(parseChannelUpdate(reaction([{ type: 'paid' }], []))).toEqual([{ ...base, delta: -1 }]);
-    // Anonymous: the chat it was sent on behalf of (`actor_chat`) counts as one person.
-    const { user: _u, ...anonymous } = reaction([], [like]).update.message_reaction;
-    expect(parseChannelUpdate({ update: { update_id: 3, message_reaction: { ...anonymous, actor_chat: GROUP } }, channelId: CHANNEL.id })).toEqual([{ ...base, delta: 1 }]);
-    expect(parseChannelUpdate(reaction(undefined, [like]))[0]).toMatchObject({ type: 'ignored_item', reason: 'not_understood', kind: 'message_reaction' });
-    expect(parseChannelUpdate(reaction([], [like], { message_id: '11' }))[0]).toMatchObject({ type: 'ignored_item', reason: 'not_understood' });
+    const base = { type: 'reaction_set', platform: 'telegram', accountId: String(GROUP.id), externalId: `${GROUP.id}:11`, order: 7, at: new Date(1_764_230_500_000) };
+    expect(parseChannelUpdate(reaction([like]))).toEqual([{ ...base, actor: '42', reacted: true }]);
+    expect(parseChannelUpdate(reaction([like, { type: 'custom_emoji', custom_emoji_id: '5368324170671202286' }], { old_reaction: [like] }))).toEqual([{ ...base, actor: '42', reacted: true }]);
+    expect(parseChannelUpdate(reaction([], { old_reaction: [{ type: 'paid' }] }))).toEqual([{ ...base, actor: '42', reacted: false }]);
+    // Anonymous, on behalf of a chat of the citizen's own (`actor_chat`): that chat is one person.
+    const { user: _u, ...anonymous } = reaction([like]).update.message_reaction;
+    const asChat = (chat: unknown) => parseChannelUpdate({ update: { update_id: 7, message_reaction: { ...anonymous, actor_chat: chat } }, channelId: CHANNEL.id });
+    expect(asChat({ id: -1001999, title: 'Իմ ալիքը', type: 'channel' })).toEqual([{ ...base, actor: 'chat:-1001999', reacted: true }]);
+    // The city: as the channel, as the group (an anonymous admin), or an admin of the group.
+    expect(asChat(CHANNEL)[0]).toMatchObject({ type: 'ignored_item', kind: 'city_reaction' });
+    expect(asChat(GROUP)[0]).toMatchObject({ type: 'ignored_item', kind: 'city_reaction' });
+    expect(parseChannelUpdate(reaction([like], {}, { senderIsAdmin: true }))[0]).toMatchObject({ type: 'ignored_item', kind: 'city_reaction' });
+    expect(parseChannelUpdate(reaction(undefined))[0]).toMatchObject({ type: 'ignored_item', reason: 'not_understood', kind: 'message_reaction' });
+    expect(parseChannelUpdate(reaction([like], { message_id: '11' }))[0]).toMatchObject({ type: 'ignored_item', reason: 'not_understood' });
   });
 });

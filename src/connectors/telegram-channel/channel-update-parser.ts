@@ -18,8 +18,8 @@
  * - `message_reaction` (MessageReactionUpdated, sent only when asked for in
  *   `allowed_updates`, to a bot that is an admin of the group): one person's
  *   (`user`) or chat's (`actor_chat`) reactions to a message changed from
- *   `old_reaction` to `new_reaction`; a comment's likes are the people who
- *   reacted to it.
+ *   `old_reaction` to `new_reaction`; a comment's likes are the people whose
+ *   latest `new_reaction` is not empty (the city's own reactions aside).
  *
  * Telegram's own service senders (777000 Telegram, 1087968824, 136817688)
  * are never citizens. The stored payload is an envelope: the update as
@@ -115,7 +115,7 @@ export function parseChannelUpdate(payload: unknown): InboundItem[] {
   const envelope = envelopeOf(payload);
   const update = envelope.update as Json;
   const edited = isObject(update.edited_message);
-  if (isObject(update.message_reaction)) return reactionItems(update.message_reaction);
+  if (isObject(update.message_reaction)) return reactionItems(envelope, num(update.update_id), update.message_reaction);
   const message = edited ? (update.edited_message as Json) : isObject(update.message) ? update.message : undefined;
   const ignored = (reason: 'unsupported' | 'not_understood', kind: string, detail?: string, accountId?: string, externalId?: string): InboundItem[] => [
     {
@@ -216,19 +216,45 @@ export function parseChannelUpdate(payload: unknown): InboundItem[] {
 /** Whether a ReactionType list holds any reaction (emoji, custom emoji or paid). */
 const reacted = (list: unknown): boolean | undefined => (Array.isArray(list) ? list.length > 0 : undefined);
 
-/** One person's reactions to a message changed: the message's likes move by one when they reacted first or took the last back. */
-function reactionItems(reaction: Json): InboundItem[] {
+/**
+ * One person's (`user`) or chat's (`actor_chat`) reactions to a message
+ * changed: whether they now react to it. The city's own reactions (as the
+ * channel, as the group, or by an admin of the group) are not likes.
+ */
+function reactionItems(envelope: ChannelUpdateEnvelope, updateId: number | undefined, reaction: Json): InboundItem[] {
   const chat = isObject(reaction.chat) ? reaction.chat : undefined;
   const chatId = chat ? num(chat.id) : undefined;
   const messageId = num(reaction.message_id);
-  const before = reacted(reaction.old_reaction);
-  const after = reacted(reaction.new_reaction);
-  if (chatId === undefined || messageId === undefined || before === undefined || after === undefined) {
-    return [{ type: 'ignored_item', platform: 'telegram', reason: 'not_understood', kind: 'message_reaction', path: 'message_reaction', detail: 'chat.id, message_id, old_reaction or new_reaction missing or of the wrong type' }];
+  const date = num(reaction.date);
+  const userId = isObject(reaction.user) ? num(reaction.user.id) : undefined;
+  const actorChatId = isObject(reaction.actor_chat) ? num(reaction.actor_chat.id) : undefined;
+  const now = reacted(reaction.new_reaction);
+  const ignored = (reason: 'unsupported' | 'not_understood', kind: string, detail?: string): InboundItem[] => [
+    {
+      type: 'ignored_item',
+      platform: 'telegram',
+      reason,
+      kind,
+      path: 'message_reaction',
+      ...(chatId === undefined ? {} : { accountId: String(chatId) }),
+      ...(chatId === undefined || messageId === undefined ? {} : { externalId: telegramItemId(chatId, messageId) }),
+      ...(detail === undefined ? {} : { detail }),
+    },
+  ];
+  if (chatId === undefined || messageId === undefined || date === undefined || updateId === undefined || now === undefined || (userId === undefined && actorChatId === undefined)) {
+    return ignored('not_understood', 'message_reaction', 'chat.id, message_id, date, user or actor_chat, or new_reaction missing or of the wrong type');
   }
-  const accountId = String(chatId);
-  const externalId = telegramItemId(chatId, messageId);
-  const delta = Number(after) - Number(before);
-  if (delta === 0) return [{ type: 'ignored_item', platform: 'telegram', reason: 'unsupported', kind: 'reaction_swapped', path: 'message_reaction', accountId, externalId }];
-  return [{ type: 'reaction_changed', platform: 'telegram', accountId, externalId, delta }];
+  if (actorChatId === envelope.channelId || actorChatId === chatId || (userId !== undefined && envelope.senderIsAdmin === true)) return ignored('unsupported', 'city_reaction');
+  return [
+    {
+      type: 'reaction_set',
+      platform: 'telegram',
+      accountId: String(chatId),
+      externalId: telegramItemId(chatId, messageId),
+      actor: userId !== undefined ? String(userId) : `chat:${actorChatId}`,
+      reacted: now,
+      order: updateId,
+      at: new Date(date * 1000),
+    },
+  ];
 }

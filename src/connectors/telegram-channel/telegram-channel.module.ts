@@ -50,13 +50,16 @@ export interface TelegramChannelModuleTuning {
 
 /**
  * The chat of an update that a discussion group sends (`message`,
- * `edited_message`, `message_reaction`) and, for a message, its sender.
+ * `edited_message`, `message_reaction`) and the person it is from (a
+ * message's sender, the person who reacted).
  */
 function groupUpdateOf(update: TelegramUpdate): { chat: { id: number }; from?: { id: number } } | undefined {
   const u = update as { message?: unknown; edited_message?: unknown; message_reaction?: unknown };
-  const message = (u.message ?? u.edited_message ?? u.message_reaction) as { chat?: { id?: unknown }; from?: { id?: unknown } } | undefined;
-  if (!message || typeof message.chat?.id !== 'number') return undefined;
-  return { chat: { id: message.chat.id }, ...(typeof message.from?.id === 'number' ? { from: { id: message.from.id } } : {}) };
+  type Part = { chat?: { id?: unknown }; from?: { id?: unknown }; user?: { id?: unknown } };
+  const part = (u.message ?? u.edited_message ?? u.message_reaction) as Part | undefined;
+  if (!part || typeof part.chat?.id !== 'number') return undefined;
+  const fromId = (part.from ?? part.user)?.id;
+  return { chat: { id: part.chat.id }, ...(typeof fromId === 'number' ? { from: { id: fromId } } : {}) };
 }
 
 export function createTelegramChannelModule(tuning: TelegramChannelModuleTuning = {}) {

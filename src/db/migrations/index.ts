@@ -28,6 +28,7 @@ import * as onePendingReplyPerInquiry from './2026_12_03_1020_one_pending_reply_
 import * as seedCounters from './2026_12_14_0020_seed_counters.js';
 import * as seedSectors from './2026_11_28_0020_seed_sectors.js';
 import * as instagramMentions from './2026_12_20_0900_instagram_mentions.js';
+import * as telegramReactions from './2026_12_21_0900_telegram_reactions.js';
 
 export const migrations: Record<string, Migration> = {
   '2026_11_28_0010_create_core_tables': createCoreTables,
@@ -54,4 +55,5 @@ export const migrations: Record<string, Migration> = {
   '2026_12_18_0900_add_like_counts': addLikeCounts,
   '2026_12_19_0900_follow_through_day_cache': followThroughDayCache,
   '2026_12_20_0900_instagram_mentions': instagramMentions,
+  '2026_12_21_0900_telegram_reactions': telegramReactions,
 };

@@ -99,14 +99,40 @@ export async function findInquiryIdOfMessage(db: Executor, platform: Platform, e
   return row?.inquiryId;
 }
 
-/** Moves an item's like count by `delta` in one statement (never below zero: a reaction from before the count began taken back). */
-export async function addToLikeCount(db: Executor, platform: Platform, externalId: string, delta: number): Promise<void> {
+/**
+ * Records one person's latest reactions to a Telegram item (a later change of
+ * theirs, by `update_id`, wins; an older one delivered late changes nothing)
+ * and sets the item's like count to the people who react to it now.
+ */
+export async function recordTelegramReaction(db: Executor, reaction: { externalId: string; actor: string; reacted: boolean; order: number; at: Date }): Promise<void> {
   await db
-    .updateTable('inquiryMessages')
-    .set({ likeCount: sql<number>`greatest(0, like_count + ${delta})` })
-    .where('platform', '=', platform)
-    .where('externalId', '=', externalId)
+    .insertInto('telegramReactions')
+    .values({ itemExternalId: reaction.externalId, actor: reaction.actor, reacted: reaction.reacted, updateId: reaction.order, changedAt: reaction.at })
+    .onConflict((oc) =>
+      oc.columns(['itemExternalId', 'actor']).doUpdateSet((eb) => ({
+        reacted: eb.ref('excluded.reacted'),
+        updateId: eb.ref('excluded.updateId'),
+        changedAt: eb.ref('excluded.changedAt'),
+      })).where('telegramReactions.updateId', '<', (eb) => eb.ref('excluded.updateId')),
+    )
     .execute();
+  await sql`
+    update inquiry_messages set like_count = (select count(*) from telegram_reactions where item_external_id = ${reaction.externalId} and reacted)
+    where platform = 'telegram' and external_id = ${reaction.externalId}
+  `.execute(db);
+}
+
+/** Telegram items just stored take the reactions that came before them (ingest order is not the platform's). */
+export async function applyEarlierTelegramReactions(db: Executor, externalIds: readonly string[]): Promise<void> {
+  if (externalIds.length === 0) return;
+  await sql`
+    update inquiry_messages m set like_count = r.n
+    from (
+      select item_external_id, (count(*) filter (where reacted))::int as n
+      from telegram_reactions where item_external_id = any(${[...externalIds]}::text[]) group by item_external_id
+    ) as r
+    where m.platform = 'telegram' and m.external_id = r.item_external_id and m.like_count <> r.n
+  `.execute(db);
 }
 
 /** What the platform said of an item taken in with its ids only (an Instagram mention): its text and, if it moved, its time. */
