@@ -19,7 +19,7 @@ import type { Db } from '../db/create-db.js';
 import { hasPageMessageEvent, hasPagePostEvent, insertEvent, insertEvents, type NewEvent } from '../db/repositories/event.repository.js';
 import { insertPublishedPost } from '../db/repositories/published-post.repository.js';
 import { returnInboundEvents, takeInboundEvents } from '../db/repositories/inbound-event.repository.js';
-import { applyEarlierTelegramReactions, getInquiryMessageByExternalId, insertInquiryMessages, updateInquiryMessageText } from '../db/repositories/inquiry-message.repository.js';
+import { applyEarlierTelegramReactions, getInquiryMessageByExternalId, lockTelegramItems, insertInquiryMessages, updateInquiryMessageText } from '../db/repositories/inquiry-message.repository.js';
 import {
   findCitizenWroteAt,
   findInquiryById,
@@ -194,6 +194,10 @@ export async function ingestInboundEvents(deps: IngestDeps, inboundEventIds: num
       }
       return { id, items: accepted, ignored, out: { cards: new Set(), changed: new Set(), notices: [], details: new Set(), waves: new Set() } };
     });
+
+    // Telegram likes are counted from what each batch committed: the items whose likes this batch writes are locked first.
+    const telegramItems = work.flatMap(({ items }) => items.filter((i) => i.platform === 'telegram' && (i.type === 'citizen_item' || i.type === 'reaction_set')).map((i) => i.externalId));
+    await lockTelegramItems(trx, telegramItems);
 
     // In order: consecutive citizen items (nearly all of them) together, anything else on its own.
     let run: CitizenEntry[] = [];

@@ -8,9 +8,9 @@
 import type { InlineKeyboardMarkup } from '../../telegram/telegram-client.js';
 import { TelegramApiError } from '../../telegram/telegram-errors.js';
 import { findInquiryById } from '../../db/repositories/inquiry.repository.js';
-import { clearCardRenderedHashMarked, findCardByInquiryId, findCardByMessage, updateCardRenderedHash } from '../../db/repositories/telegram-card.repository.js';
+import { clearCardRenderedHashMarked, findCardByInquiryId, findCardByMessage, markCardMenuOpen, updateCardRenderedHash } from '../../db/repositories/telegram-card.repository.js';
 import { findNoticeByMessage } from '../../db/repositories/telegram-notice.repository.js';
-import { loadSummaryItems, MENU_MARK, menuOpenHash, withCardLock } from './card.service.js';
+import { loadSummaryItems, MENU_MARK, menuOpenHash } from './card.service.js';
 import type { CallbackContext } from '../bot-context.js';
 import { messageLink } from '../links.js';
 import { renderNotice } from '../notices.js';
@@ -24,12 +24,14 @@ export async function showMenu(ctx: CallbackContext, inquiryId: number, menu: In
     await ctx.deps.client.editMessageReplyMarkup(msg.chatId, msg.messageId, menu);
     return;
   }
-  // Under the card's lock, as its refreshes edit it: one that comes meanwhile waits and then sees the mark (or ran
-  // before, and the mark is made on what it showed), so a menu is never left on a card without its mark.
-  await withCardLock(ctx.deps.db, inquiryId, { chatId: msg.chatId, create: false }, async (trx, locked) => {
-    await ctx.deps.client.editMessageReplyMarkup(msg.chatId, msg.messageId, menu);
-    if (locked?.messageId === msg.messageId) await updateCardRenderedHash(trx, inquiryId, menuOpenHash(locked.renderedHash));
-  });
+  // The edit waits for the group's pace, so it is made outside any transaction; the mark is then set only if the card
+  // still shows what the menu was opened on. If a refresh edited it meanwhile, the menu may sit on newer content
+  // without its mark: the card is shown again as it is (the menu closes; it can be opened again).
+  await ctx.deps.client.editMessageReplyMarkup(msg.chatId, msg.messageId, menu);
+  if (!(await markCardMenuOpen(ctx.deps.db, inquiryId, card.renderedHash, menuOpenHash(card.renderedHash)))) {
+    await updateCardRenderedHash(ctx.deps.db, inquiryId, null);
+    await ctx.deps.producers.updateCards([inquiryId]);
+  }
 }
 
 /**

@@ -1,4 +1,4 @@
-import { sql, type Kysely } from 'kysely';
+import { sql, type Kysely, type Transaction } from 'kysely';
 import { NotFoundError } from '../errors.js';
 import type { Attachment } from '../../domain/inquiry.js';
 import type { Database, Platform } from '../schema.js';
@@ -101,8 +101,10 @@ export async function findInquiryIdOfMessage(db: Executor, platform: Platform, e
 
 /**
  * Records one person's latest reactions to a Telegram item (a later change of
- * theirs, by `update_id`, wins; an older one delivered late changes nothing)
- * and sets the item's like count to the people who react to it now.
+ * theirs wins, by its date and then `update_id`; an older one delivered late
+ * changes nothing) and sets the item's like count to the people who react to
+ * it now. The caller holds the item's lock ({@link lockTelegramItems}), so
+ * the count sees every change committed before it.
  */
 export async function recordTelegramReaction(db: Executor, reaction: { externalId: string; actor: string; reacted: boolean; order: number; at: Date }): Promise<void> {
   await db
@@ -113,13 +115,29 @@ export async function recordTelegramReaction(db: Executor, reaction: { externalI
         reacted: eb.ref('excluded.reacted'),
         updateId: eb.ref('excluded.updateId'),
         changedAt: eb.ref('excluded.changedAt'),
-      })).where('telegramReactions.updateId', '<', (eb) => eb.ref('excluded.updateId')),
+      })).where(sql<boolean>`(telegram_reactions.changed_at, telegram_reactions.update_id) < (excluded.changed_at, excluded.update_id)`),
     )
     .execute();
   await sql`
     update inquiry_messages set like_count = (select count(*) from telegram_reactions where item_external_id = ${reaction.externalId} and reacted)
     where platform = 'telegram' and external_id = ${reaction.externalId}
   `.execute(db);
+}
+
+/**
+ * Serialises the writers of these Telegram items' likes until the transaction
+ * ends (a reaction and another, or a reaction and its comment's insert, in
+ * two batches): each then counts what the other committed. Taken in one
+ * order, all at once, so two batches cannot wait on each other.
+ */
+export async function lockTelegramItems(trx: Transaction<Database>, externalIds: readonly string[]): Promise<void> {
+  const keys = [...new Set(externalIds)].map((id) => `ardzagank:telegram-item:${id}`);
+  if (keys.length === 0) return;
+  // In the order of the lock keys themselves (the sorted subquery feeds the aggregate row by row).
+  await sql`
+    select count(pg_advisory_xact_lock(h))
+    from (select distinct hashtextextended(k, 0) as h from unnest(${keys}::text[]) as u(k) order by h) as s
+  `.execute(trx);
 }
 
 /** Telegram items just stored take the reactions that came before them (ingest order is not the platform's). */

@@ -42,6 +42,18 @@ export async function updateCardSent(
     .execute();
 }
 
+/** Sets the rendered hash to `mark` only if it is still `shown` (one statement); false when the card changed meanwhile. */
+export async function markCardMenuOpen(db: Executor, inquiryId: number, shown: string | null, mark: string): Promise<boolean> {
+  const rows = await db
+    .updateTable('telegramCards')
+    .set({ renderedHash: mark, updatedAt: sql<Date>`now()` })
+    .where('inquiryId', '=', inquiryId)
+    .where(sql<boolean>`rendered_hash is not distinct from ${shown}`)
+    .returning('inquiryId')
+    .execute();
+  return rows.length > 0;
+}
+
 /** Clears the rendered hash only if it starts with `mark` (one statement: a card edited meanwhile keeps its hash). */
 export async function clearCardRenderedHashMarked(db: Executor, inquiryId: number, mark: string): Promise<void> {
   await db
