@@ -175,8 +175,8 @@ export interface PagePost extends ItemBase {
 /**
  * Someone's reactions to an item changed (Telegram tells each person's
  * change, not the total): whether they now react to it at all. The item's
- * likes are the people whose latest state is a reaction; `order` says which
- * of one person's changes is the latest (Telegram's `update_id`).
+ * likes are the people whose latest state is a reaction; `at`, then `order`
+ * (Telegram's `update_id`), say which of one person's changes is the latest.
  */
 export interface ReactionSet extends ItemBase {
   type: 'reaction_set';
@@ -210,6 +210,18 @@ export interface IgnoredItem {
   externalId?: string;
   /** Why it could not be read (no citizen text: field names and types only). */
   detail?: string;
+}
+
+/** A part of a payload kept but not taken in, with what is known of it (fields left undefined are left out). */
+export function ignoredItem(
+  platform: IgnoredItem['platform'],
+  path: string,
+  reason: IgnoredItem['reason'],
+  extra: Partial<Omit<IgnoredItem, 'type' | 'platform' | 'reason' | 'path'>> = {},
+): IgnoredItem {
+  const item: IgnoredItem = { type: 'ignored_item', platform, reason, path };
+  for (const [key, value] of Object.entries(extra)) if (value !== undefined) (item as unknown as Record<string, unknown>)[key] = value;
+  return item;
 }
 
 export type InboundItem = CitizenItem | CitizenItemEdited | CitizenItemRemoved | PageAnswer | PagePost | ReactionSet | IgnoredItem;

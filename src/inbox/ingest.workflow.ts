@@ -19,7 +19,7 @@ import type { Db } from '../db/create-db.js';
 import { hasPageMessageEvent, hasPagePostEvent, insertEvent, insertEvents, type NewEvent } from '../db/repositories/event.repository.js';
 import { insertPublishedPost } from '../db/repositories/published-post.repository.js';
 import { returnInboundEvents, takeInboundEvents } from '../db/repositories/inbound-event.repository.js';
-import { applyEarlierTelegramReactions, getInquiryMessageByExternalId, lockTelegramItems, insertInquiryMessages, updateInquiryMessageText } from '../db/repositories/inquiry-message.repository.js';
+import { getInquiryMessageByExternalId, lockTelegramItems, recountTelegramLikes, insertInquiryMessages, updateInquiryMessageText } from '../db/repositories/inquiry-message.repository.js';
 import {
   findCitizenWroteAt,
   findInquiryById,
@@ -196,8 +196,9 @@ export async function ingestInboundEvents(deps: IngestDeps, inboundEventIds: num
     });
 
     // Telegram likes are counted from what each batch committed: the items whose likes this batch writes are locked first.
-    const telegramItems = work.flatMap(({ items }) => items.filter((i) => i.platform === 'telegram' && (i.type === 'citizen_item' || i.type === 'reaction_set')).map((i) => i.externalId));
-    await lockTelegramItems(trx, telegramItems);
+    const telegram = work.flatMap(({ items }) => items.filter((i) => i.platform === 'telegram'));
+    const telegramComments = telegram.filter((i) => i.type === 'citizen_item').map((i) => i.externalId);
+    await lockTelegramItems(trx, [...telegramComments, ...telegram.filter((i) => i.type === 'reaction_set').map((i) => i.externalId)]);
 
     // In order: consecutive citizen items (nearly all of them) together, anything else on its own.
     let run: CitizenEntry[] = [];
@@ -214,7 +215,7 @@ export async function ingestInboundEvents(deps: IngestDeps, inboundEventIds: num
     }
     await applyCitizenItems(deps, trx, run);
     // A reaction can be taken in before the comment it is about.
-    await applyEarlierTelegramReactions(trx, work.flatMap(({ items }) => items.filter((i) => i.type === 'citizen_item' && i.platform === 'telegram').map((i) => i.externalId)));
+    await recountTelegramLikes(trx, telegramComments);
     await recordIgnored(deps, trx, work);
     // Waves: a new question about what others are asking joins their wave and is counted on its one card.
     const fresh = work.flatMap(({ out }) => [...out.cards]);

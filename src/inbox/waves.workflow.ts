@@ -234,12 +234,7 @@ export async function recordLikeCounts(trx: Trx, platform: Platform, counts: rea
  */
 export async function recordReaction(trx: Trx, reaction: Pick<ReactionSet, 'externalId' | 'actor' | 'reacted' | 'order' | 'at'>, now: Date): Promise<number[]> {
   const inquiryId = await findInquiryIdOfMessage(trx, 'telegram', reaction.externalId);
-  const write = () => recordTelegramReaction(trx, reaction);
-  if (inquiryId === undefined) {
-    await write();
-    return [];
-  }
-  return wavesMovedBy(trx, [inquiryId], write, now);
+  return wavesMovedBy(trx, inquiryId === undefined ? [] : [inquiryId], () => recordTelegramReaction(trx, reaction), now);
 }
 
 /** Writes likes of these inquiries' items; the open waves whose most-liked questions moved get a new revision, and are returned. */

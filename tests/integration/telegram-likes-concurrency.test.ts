@@ -7,7 +7,9 @@
  * comment's insert does not see the reaction committed meanwhile.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { applyEarlierTelegramReactions, lockTelegramItems, recordTelegramReaction } from '../../src/db/repositories/inquiry-message.repository.js';
+import { lockTelegramItems, recordTelegramReaction, recountTelegramLikes } from '../../src/db/repositories/inquiry-message.repository.js';
+import type { Transaction } from 'kysely';
+import type { Database } from '../../src/db/schema.js';
 import { insertTestInquiry } from '../factories/staff.factory.js';
 import { createTestDatabase, type TestDatabase } from '../support/test-env.js';
 
@@ -23,48 +25,52 @@ const at = new Date('2026-12-07T06:00:00Z');
 const likesOf = async (externalId: string) =>
   (await tdb.db.selectFrom('inquiryMessages').select('likeCount').where('platform', '=', 'telegram').where('externalId', '=', externalId).executeTakeFirstOrThrow()).likeCount;
 
+/**
+ * A batch that records one reaction to `item` under the item's lock and stays
+ * open until `commit` is called; resolves once its writes are made.
+ */
+async function heldReaction(item: string, actor: string, order: number) {
+  let commit!: () => void;
+  const held = new Promise<void>((resolve) => (commit = resolve));
+  let wrote!: () => void;
+  const written = new Promise<void>((resolve) => (wrote = resolve));
+  const done = tdb.db.transaction().execute(async (trx) => {
+    await lockTelegramItems(trx, [item]);
+    await recordTelegramReaction(trx, { externalId: item, actor, reacted: true, order, at });
+    wrote();
+    await held;
+  });
+  await written;
+  return { commit, done };
+}
+
+/** Another batch at the same time, given time to reach the point where it waits for the first. */
+async function meanwhile(first: { commit: () => void; done: Promise<void> }, work: (trx: Transaction<Database>) => Promise<void>): Promise<void> {
+  const second = tdb.db.transaction().execute(work);
+  await new Promise((resolve) => setTimeout(resolve, 200));
+  first.commit();
+  await Promise.all([first.done, second]);
+}
+
 describe('Telegram likes under concurrent batches', () => {
   it('two people reacting at once are two likes', async () => {
     const inquiry = await insertTestInquiry(tdb.db, { postedAt: at, platform: 'telegram', text: 'Ե՞րբ կլինի ջուրը' });
     const item = inquiry.externalId;
-    let release!: () => void;
-    const held = new Promise<void>((resolve) => (release = resolve));
-    let firstWrote!: () => void;
-    const wrote = new Promise<void>((resolve) => (firstWrote = resolve));
-    const first = tdb.db.transaction().execute(async (trx) => {
-      await lockTelegramItems(trx, [item]);
-      await recordTelegramReaction(trx, { externalId: item, actor: '7301', reacted: true, order: 10, at });
-      firstWrote();
-      await held;
-    });
-    await wrote;
-    const second = tdb.db.transaction().execute(async (trx) => {
+    const first = await heldReaction(item, '7301', 10);
+    // The second waits for the first (it would otherwise count in a snapshot without the first's reaction).
+    await meanwhile(first, async (trx) => {
       await lockTelegramItems(trx, [item]);
       await recordTelegramReaction(trx, { externalId: item, actor: '7302', reacted: true, order: 11, at });
     });
-    // The second waits for the first (it would otherwise count in a snapshot without the first's reaction).
-    await new Promise((resolve) => setTimeout(resolve, 200));
-    release();
-    await Promise.all([first, second]);
     expect(await likesOf(item)).toBe(2);
   });
 
   it('a reaction committed while its comment is being stored is counted', async () => {
     const item = '-1001500000012:77';
-    let release!: () => void;
-    const held = new Promise<void>((resolve) => (release = resolve));
-    let reactionTaken!: () => void;
-    const taken = new Promise<void>((resolve) => (reactionTaken = resolve));
     // The reaction's batch: the comment is not stored yet.
-    const reaction = tdb.db.transaction().execute(async (trx) => {
-      await lockTelegramItems(trx, [item]);
-      await recordTelegramReaction(trx, { externalId: item, actor: '7303', reacted: true, order: 12, at });
-      reactionTaken();
-      await held;
-    });
-    await taken;
+    const reaction = await heldReaction(item, '7303', 12);
     // The comment's batch stores it meanwhile, then takes the reactions that came before it.
-    const comment = tdb.db.transaction().execute(async (trx) => {
+    await meanwhile(reaction, async (trx) => {
       await lockTelegramItems(trx, [item]);
       const row = await trx
         .insertInto('inquiries')
@@ -72,11 +78,8 @@ describe('Telegram likes under concurrent batches', () => {
         .returning('id')
         .executeTakeFirstOrThrow();
       await trx.insertInto('inquiryMessages').values({ inquiryId: row.id, platform: 'telegram', externalId: item, authorId: '7299', text: 'Իսկ Ավանում', postedAt: at }).execute();
-      await applyEarlierTelegramReactions(trx, [item]);
+      await recountTelegramLikes(trx, [item]);
     });
-    await new Promise((resolve) => setTimeout(resolve, 200));
-    release();
-    await Promise.all([reaction, comment]);
     expect(await likesOf(item)).toBe(1);
   });
 });

@@ -15,10 +15,9 @@
  * others go on. Only a body that is not a Page webhook at all throws.
  */
 import type { Attachment, AttachmentKind, InboundItem, IgnoredItem } from '../../domain/inquiry.js';
-import { itemText } from '../../domain/inquiry.js';
+import { ignoredItem, itemText } from '../../domain/inquiry.js';
 import {
   facebookTime,
-  ignoredItem,
   isObject,
   messagingItems,
   metaIdOf,

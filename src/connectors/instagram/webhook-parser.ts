@@ -24,7 +24,8 @@
  * a body that is not an Instagram webhook at all throws.
  */
 import type { Attachment, AttachmentKind, InboundItem, IgnoredItem } from '../../domain/inquiry.js';
-import { facebookTime, ignoredItem, isObject, messagingItems, metaIdOf, NotUnderstood, optionalText, type MessagingDialect } from '../meta/webhook-fields.js';
+import { ignoredItem } from '../../domain/inquiry.js';
+import { facebookTime, isObject, messagingItems, metaIdOf, NotUnderstood, optionalText, type MessagingDialect } from '../meta/webhook-fields.js';
 import { PayloadError } from '../payload-error.js';
 
 /** The payload is not an Instagram webhook at all; retrying will not help. */

@@ -9,8 +9,8 @@
  * mid, text?, attachments?, quick_reply?, is_echo?, is_deleted?, app_id?,
  * metadata? }`, `message_edit: { mid, text }`.
  */
-import type { Attachment, IgnoredItem, InboundItem, SentByApp } from '../../domain/inquiry.js';
-import { itemText } from '../../domain/inquiry.js';
+import type { Attachment, InboundItem, SentByApp } from '../../domain/inquiry.js';
+import { ignoredItem, itemText } from '../../domain/inquiry.js';
 
 export type Json = Record<string, unknown>;
 
@@ -64,18 +64,6 @@ export function facebookTime(value: unknown): Date | undefined {
   }
   if (ms === undefined || ms < Date.UTC(2004, 0, 1) || ms > Date.UTC(2100, 0, 1)) return undefined;
   return new Date(Math.trunc(ms));
-}
-
-/** A part of a payload kept but not taken in, with what is known of it. */
-export function ignoredItem(
-  platform: IgnoredItem['platform'],
-  path: string,
-  reason: IgnoredItem['reason'],
-  extra: Partial<Omit<IgnoredItem, 'type' | 'platform' | 'reason' | 'path'>> = {},
-): IgnoredItem {
-  const item: IgnoredItem = { type: 'ignored_item', platform, reason, path };
-  for (const [key, value] of Object.entries(extra)) if (value !== undefined) (item as unknown as Json)[key] = value;
-  return item;
 }
 
 /** Messaging event keys that are envelope, not the event's kind. */

@@ -26,7 +26,7 @@
  * received, and what the service knew when it stored it (the channel's id
  * and username, whether the sender is an admin of the group).
  */
-import { itemText, type Attachment, type InboundItem } from '../../domain/inquiry.js';
+import { ignoredItem, itemText, type Attachment, type IgnoredItem, type InboundItem } from '../../domain/inquiry.js';
 import { PayloadError } from '../payload-error.js';
 
 /** Telegram's service senders: never citizens (Bot API, Message.from: "a fake sender user"). */
@@ -117,17 +117,8 @@ export function parseChannelUpdate(payload: unknown): InboundItem[] {
   const edited = isObject(update.edited_message);
   if (isObject(update.message_reaction)) return reactionItems(envelope, num(update.update_id), update.message_reaction);
   const message = edited ? (update.edited_message as Json) : isObject(update.message) ? update.message : undefined;
-  const ignored = (reason: 'unsupported' | 'not_understood', kind: string, detail?: string, accountId?: string, externalId?: string): InboundItem[] => [
-    {
-      type: 'ignored_item',
-      platform: 'telegram',
-      reason,
-      kind,
-      path: edited ? 'edited_message' : 'message',
-      ...(accountId === undefined ? {} : { accountId }),
-      ...(externalId === undefined ? {} : { externalId }),
-      ...(detail === undefined ? {} : { detail }),
-    },
+  const ignored = (reason: IgnoredItem['reason'], kind: string, detail?: string, accountId?: string, externalId?: string): InboundItem[] => [
+    ignoredItem('telegram', edited ? 'edited_message' : 'message', reason, { kind, detail, accountId, externalId }),
   ];
   if (!message) return ignored('unsupported', Object.keys(update).find((k) => k !== 'update_id') ?? 'update');
   const chat = isObject(message.chat) ? message.chat : undefined;
@@ -229,17 +220,13 @@ function reactionItems(envelope: ChannelUpdateEnvelope, updateId: number | undef
   const userId = isObject(reaction.user) ? num(reaction.user.id) : undefined;
   const actorChatId = isObject(reaction.actor_chat) ? num(reaction.actor_chat.id) : undefined;
   const now = reacted(reaction.new_reaction);
-  const ignored = (reason: 'unsupported' | 'not_understood', kind: string, detail?: string): InboundItem[] => [
-    {
-      type: 'ignored_item',
-      platform: 'telegram',
-      reason,
+  const ignored = (reason: IgnoredItem['reason'], kind: string, detail?: string): InboundItem[] => [
+    ignoredItem('telegram', 'message_reaction', reason, {
       kind,
-      path: 'message_reaction',
-      ...(chatId === undefined ? {} : { accountId: String(chatId) }),
-      ...(chatId === undefined || messageId === undefined ? {} : { externalId: telegramItemId(chatId, messageId) }),
-      ...(detail === undefined ? {} : { detail }),
-    },
+      detail,
+      accountId: chatId === undefined ? undefined : String(chatId),
+      externalId: chatId === undefined || messageId === undefined ? undefined : telegramItemId(chatId, messageId),
+    }),
   ];
   if (chatId === undefined || messageId === undefined || date === undefined || updateId === undefined || now === undefined || (userId === undefined && actorChatId === undefined)) {
     return ignored('not_understood', 'message_reaction', 'chat.id, message_id, date, user or actor_chat, or new_reaction missing or of the wrong type');

@@ -5,8 +5,9 @@
  * comment's like count is the number of people whose latest state is
  * "reacted", so it is right whatever order the updates are processed in (a
  * retried batch, two instances) and counts a reaction that came before its
- * comment was stored. `update_id` orders the changes of one person (Telegram
- * numbers a bot's updates in sequence).
+ * comment was stored. The changes of one person are ordered by their `date`,
+ * then `update_id` (Telegram numbers a bot's updates in sequence, but may
+ * start again after a week without updates or with a new token).
  *
  * Forward-only: never edit this file after it has landed.
  */

@@ -118,10 +118,7 @@ export async function recordTelegramReaction(db: Executor, reaction: { externalI
       })).where(sql<boolean>`(telegram_reactions.changed_at, telegram_reactions.update_id) < (excluded.changed_at, excluded.update_id)`),
     )
     .execute();
-  await sql`
-    update inquiry_messages set like_count = (select count(*) from telegram_reactions where item_external_id = ${reaction.externalId} and reacted)
-    where platform = 'telegram' and external_id = ${reaction.externalId}
-  `.execute(db);
+  await recountTelegramLikes(db, [reaction.externalId]);
 }
 
 /**
@@ -140,8 +137,12 @@ export async function lockTelegramItems(trx: Transaction<Database>, externalIds:
   `.execute(trx);
 }
 
-/** Telegram items just stored take the reactions that came before them (ingest order is not the platform's). */
-export async function applyEarlierTelegramReactions(db: Executor, externalIds: readonly string[]): Promise<void> {
+/**
+ * Sets these Telegram items' like counts to the people who react to them now
+ * (after a reaction, and for items just stored: a reaction can be taken in
+ * before its comment).
+ */
+export async function recountTelegramLikes(db: Executor, externalIds: readonly string[]): Promise<void> {
   if (externalIds.length === 0) return;
   await sql`
     update inquiry_messages m set like_count = r.n
